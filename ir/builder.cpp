@@ -1,0 +1,67 @@
+// Builder and type inference entry point.
+#include "ir/builder.h"
+
+#include <fmt/format.h>
+#include <stdexcept>
+
+namespace graphc {
+
+static Status checkAttrs(const OpInfo& info, const AttrMap& attrs) {
+  for (const auto& [name, value] : attrs) {
+    const AttrSpec* spec = info.findAttr(name);
+    if (!spec) return Error(fmt::format("'{}' has no attribute '{}'", info.name, name));
+    if (spec->kind != attrKind(value))
+      return Error(fmt::format("attribute '{}' of '{}' must be {}, got {}", name, info.name,
+                               attrKindName(spec->kind), attrKindName(attrKind(value))));
+  }
+  for (const AttrSpec& spec : info.attrs)
+    if (!spec.defaultValue && !attrs.find(spec.name))
+      return Error(fmt::format("'{}' requires attribute '{}'", info.name, spec.name));
+  return ok();
+}
+
+Result<std::vector<TensorType>> inferTypes(OpKind op, std::span<const TensorType> operands, const AttrMap& attrs) {
+  const OpInfo& info = opInfo(op);
+  int n = (int)operands.size();
+  if (n < info.minOperands || (info.maxOperands >= 0 && n > info.maxOperands)) {
+    std::string expected = info.maxOperands < 0 ? fmt::format("at least {}", info.minOperands)
+                           : info.minOperands == info.maxOperands ? std::to_string(info.minOperands)
+                                                                  : fmt::format("{} to {}", info.minOperands, info.maxOperands);
+    return Error(fmt::format("'{}' takes {} operand(s), got {}", info.name, expected, n));
+  }
+  GRAPHC_TRY(checkAttrs(info, attrs));
+  for (int i = 0; i < n; ++i) {
+    if (operands[i].dtype == DType::bf16)
+      return Error(fmt::format("'{}': operand #{} is bf16, which no op supports yet", info.name, i));
+    if (info.has(kFloatOnly) && !isFloat(operands[i].dtype) && !(op == OpKind::Where && i == 0) &&
+        !(op == OpKind::Gather && i == 1))
+      return Error(fmt::format("'{}' needs floating-point operands, operand #{} is {}", info.name, i,
+                               operands[i].str()));
+  }
+  OpCtx ctx{info, operands, attrs};
+  return info.infer(ctx);
+}
+
+Result<std::vector<ValueId>> Builder::tryCreate(OpKind op, std::vector<ValueId> operands, AttrMap attrs,
+                                                std::string nameHint, Loc loc) {
+  std::vector<TensorType> types;
+  for (ValueId v : operands) types.push_back(g_.type(v));
+  auto inferred = inferTypes(op, types, attrs);
+  if (!inferred) {
+    Error e = inferred.takeError();
+    for (Diag& d : e.diags)
+      if (!d.loc.known()) d.loc = loc;
+    return e;
+  }
+  std::vector<std::string> names(inferred->size(), nameHint);
+  NodeId n = g_.addNode(op, std::move(operands), std::move(attrs), std::move(*inferred), std::move(names), loc);
+  return g_.node(n).results;
+}
+
+ValueId Builder::create(OpKind op, std::vector<ValueId> operands, AttrMap attrs, std::string nameHint) {
+  auto r = tryCreate(op, std::move(operands), std::move(attrs), std::move(nameHint));
+  if (!r) throw std::logic_error("Builder::create: " + r.error().message());
+  return r->front();
+}
+
+}  // namespace graphc

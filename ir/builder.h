@@ -1,0 +1,38 @@
+// Builder: makes graphs in code, inferring each node's result type as it goes.
+#pragma once
+
+#include "ir/graph.h"
+
+namespace graphc {
+
+class Builder {
+ public:
+  explicit Builder(Graph& g) : g_(g) {}
+
+  ValueId input(std::string name, TensorType type) { return g_.addInput(std::move(name), std::move(type)); }
+  ValueId param(std::string name, Tensor data) { return g_.addConstant(std::move(name), std::move(data), ValueKind::Param); }
+  ValueId constant(Tensor data, std::string name = "c") {
+    return g_.addConstant(g_.uniqueName(name), std::move(data), ValueKind::Const);
+  }
+  ValueId scalar(DType dtype, double v) { return constant(Tensor::scalar(dtype, v)); }
+
+  // Creates a node, infers its result types and returns its results; errors name the op.
+  Result<std::vector<ValueId>> tryCreate(OpKind op, std::vector<ValueId> operands, AttrMap attrs = {},
+                                         std::string nameHint = {}, Loc loc = {});
+  // Single-result form that throws std::logic_error on a type error (for code that built the
+  // operands itself and so cannot fail; frontends use tryCreate).
+  ValueId create(OpKind op, std::vector<ValueId> operands, AttrMap attrs = {}, std::string nameHint = {});
+
+  void output(std::string name, ValueId v) { g_.addOutput(std::move(name), v); }
+  Graph& graph() { return g_; }
+
+ private:
+  Graph& g_;
+};
+
+// Runs the op's shape inference on operand types, checking operand count, dtypes and
+// attribute kinds against the op table first.
+Result<std::vector<TensorType>> inferTypes(OpKind op, std::span<const TensorType> operands,
+                                           const AttrMap& attrs);
+
+}  // namespace graphc

@@ -1,0 +1,84 @@
+// Op kinds, traits and attribute specs, all generated from ops.def.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <optional>
+#include <vector>
+
+#include "ir/attr.h"
+#include "ir/diag.h"
+#include "ir/types.h"
+
+namespace graphc {
+
+enum class OpKind : uint16_t {
+#define OP(Id, name, minOps, maxOps, traits, attrs, infer) Id,
+#include "ir/ops.def"
+#undef OP
+};
+
+enum OpTrait : uint32_t {
+  kNone = 0,
+  kElementwise = 1u << 0,
+  kUnary = 1u << 1,
+  kBinary = 1u << 2,
+  kCommutative = 1u << 3,
+  kReduction = 1u << 4,
+  kMovement = 1u << 5,
+  kFloatOnly = 1u << 6,
+  kNonDifferentiable = 1u << 7,
+  kFused = 1u << 8,     // carries an activation (and maybe a residual) folded in by fusion
+  kStateful = 1u << 9,  // writes one of its operands in place (optimizer updates)
+};
+
+struct AttrSpec {
+  std::string name;
+  AttrKind kind;
+  std::optional<Attr> defaultValue;  // nullopt: required
+};
+
+class Node;
+struct OpCtx;
+using InferFn = Result<std::vector<TensorType>> (*)(const OpCtx&);
+
+struct OpInfo {
+  OpKind kind;
+  std::string_view name;
+  int minOperands;
+  int maxOperands;  // -1: variadic
+  uint32_t traits;
+  std::vector<AttrSpec> attrs;
+  InferFn infer;
+
+  bool has(uint32_t t) const { return (traits & t) == t; }
+  const AttrSpec* findAttr(std::string_view attr) const;
+};
+
+const OpInfo& opInfo(OpKind kind);
+std::optional<OpKind> opByName(std::string_view name);
+std::span<const OpInfo> allOps();
+inline std::string_view opName(OpKind kind) { return opInfo(kind).name; }
+
+// What shape inference sees: operand types and the attributes (with defaults filled in).
+struct OpCtx {
+  const OpInfo& info;
+  std::span<const TensorType> operands;
+  const AttrMap& attrs;
+
+  int64_t i(std::string_view name) const;
+  double f(std::string_view name) const;
+  const std::string& s(std::string_view name) const;
+  const std::vector<int64_t>& ints(std::string_view name) const;
+  const std::vector<double>& floats(std::string_view name) const;
+  const Attr& attr(std::string_view name) const;
+};
+
+// Activations a fused op (dense, conv2d) may carry.
+enum class Activation { None, Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Clip, Elu };
+std::optional<Activation> parseActivation(std::string_view name);
+std::string_view activationName(Activation a);
+
+}  // namespace graphc

@@ -1,0 +1,79 @@
+// Convolution and pooling (NCHW): shape inference.
+#include "ir/ops/infer.h"
+
+namespace graphc {
+
+Status checkActivation(const OpCtx& c);  // linalg.cpp
+
+static Status checkWindowAttrs(const OpCtx& c, bool hasDilations) {
+  if (c.ints("strides").size() != 2) return inferError("strides must have 2 entries");
+  if (c.ints("pads").size() != 4) return inferError("pads must have 4 entries [top, left, bottom, right]");
+  for (int64_t s : c.ints("strides"))
+    if (s < 1) return inferError("strides must be positive");
+  for (int64_t p : c.ints("pads"))
+    if (p < 0) return inferError("pads must not be negative");
+  if (hasDilations) {
+    if (c.ints("dilations").size() != 2) return inferError("dilations must have 2 entries");
+    for (int64_t d : c.ints("dilations"))
+      if (d < 1) return inferError("dilations must be positive");
+  }
+  return ok();
+}
+
+// Output extent of one spatial axis.
+static int64_t outExtent(int64_t in, int64_t k, int64_t stride, int64_t padBegin, int64_t padEnd, int64_t dilation, bool ceil) {
+  int64_t span = dilation * (k - 1) + 1;
+  int64_t num = in + padBegin + padEnd - span;
+  if (num < 0) return 0;
+  return (ceil ? (num + stride - 1) / stride : num / stride) + 1;
+}
+
+Types inferConv2d(const OpCtx& c) {
+  const TensorType &x = c.operands[0], &w = c.operands[1], &b = c.operands[2];
+  GRAPHC_TRY(checkActivation(c));
+  GRAPHC_TRY(checkWindowAttrs(c, true));
+  if (x.rank() != 4 || w.rank() != 4) return inferError("needs 4-D input (NCHW) and weights (OIHW), got {} and {}", x.str(), w.str());
+  int64_t group = c.i("group");
+  if (group < 1 || x.shape[1] % group || w.shape[0] % group)
+    return inferError("group {} does not divide the channels of {} and {}", group, x.str(), w.str());
+  if (w.shape[1] * group != x.shape[1])
+    return inferError("weights {} expect {} input channels, input {} has {}", w.str(), w.shape[1] * group, x.str(), x.shape[1]);
+  if (w.dtype != x.dtype || b.dtype != x.dtype) return inferError("input, weights and bias must share a dtype");
+  if (b.shape != Shape{w.shape[0]}) return inferError("bias must be [{}], got {}", w.shape[0], b.str());
+  const auto &s = c.ints("strides"), &p = c.ints("pads"), &d = c.ints("dilations");
+  int64_t oh = outExtent(x.shape[2], w.shape[2], s[0], p[0], p[2], d[0], false);
+  int64_t ow = outExtent(x.shape[3], w.shape[3], s[1], p[1], p[3], d[1], false);
+  if (oh < 1 || ow < 1) return inferError("kernel {}x{} does not fit the padded input {}", w.shape[2], w.shape[3], x.str());
+  Shape out{x.shape[0], w.shape[0], oh, ow};
+  if (c.operands.size() == 4 && (c.operands[3].shape != out || c.operands[3].dtype != x.dtype))
+    return inferError("residual must be {}, got {}", TensorType{x.dtype, out}.str(), c.operands[3].str());
+  return single({x.dtype, out});
+}
+
+Types inferPool2d(const OpCtx& c) {
+  const TensorType& x = c.operands[0];
+  bool isMax = c.info.kind == OpKind::MaxPool2d;
+  GRAPHC_TRY(checkWindowAttrs(c, isMax));
+  if (x.rank() != 4) return inferError("needs a 4-D input (NCHW), got {}", x.str());
+  const auto& k = c.ints("kernel");
+  if (k.size() != 2 || k[0] < 1 || k[1] < 1) return inferError("kernel must be two positive sizes");
+  const auto &s = c.ints("strides"), &p = c.ints("pads");
+  if (p[0] >= k[0] || p[2] >= k[0] || p[1] >= k[1] || p[3] >= k[1]) return inferError("pads must be smaller than the kernel");
+  int64_t dh = isMax ? c.ints("dilations")[0] : 1, dw = isMax ? c.ints("dilations")[1] : 1;
+  bool ceil = c.i("ceil_mode") != 0;
+  int64_t oh = outExtent(x.shape[2], k[0], s[0], p[0], p[2], dh, ceil);
+  int64_t ow = outExtent(x.shape[3], k[1], s[1], p[1], p[3], dw, ceil);
+  // With ceil_mode the last window must start inside the input or the left padding.
+  if (ceil && (oh - 1) * s[0] >= x.shape[2] + p[0]) --oh;
+  if (ceil && (ow - 1) * s[1] >= x.shape[3] + p[1]) --ow;
+  if (oh < 1 || ow < 1) return inferError("kernel {}x{} does not fit the padded input {}", k[0], k[1], x.str());
+  return single({x.dtype, {x.shape[0], x.shape[1], oh, ow}});
+}
+
+Types inferGlobalPool(const OpCtx& c) {
+  const TensorType& x = c.operands[0];
+  if (x.rank() != 4) return inferError("needs a 4-D input (NCHW), got {}", x.str());
+  return single({x.dtype, {x.shape[0], x.shape[1], 1, 1}});
+}
+
+}  // namespace graphc

@@ -1,0 +1,67 @@
+// Tensor: a typed, 64-byte aligned, shared buffer. Copies share storage; clone() copies data.
+#pragma once
+
+#include <cstring>
+#include <memory>
+#include <span>
+
+#include "ir/types.h"
+
+namespace graphc {
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(TensorType type);  // zero-filled
+  static Tensor scalar(DType dtype, double value);
+  template <class T>
+  static Tensor fromVector(DType dtype, Shape shape, const std::vector<T>& values);
+
+  const TensorType& type() const { return type_; }
+  DType dtype() const { return type_.dtype; }
+  const Shape& shape() const { return type_.shape; }
+  int64_t numel() const { return type_.numel(); }
+  size_t bytes() const { return type_.bytes(); }
+  bool empty() const { return !data_; }
+
+  void* raw() { return data_.get(); }
+  const void* raw() const { return data_.get(); }
+  template <class T> T* data() { return static_cast<T*>(raw()); }
+  template <class T> const T* data() const { return static_cast<const T*>(raw()); }
+  template <class T> std::span<T> span() { return {data<T>(), (size_t)numel()}; }
+  template <class T> std::span<const T> span() const { return {data<T>(), (size_t)numel()}; }
+
+  // Element i converted to/from double, whatever the dtype (slow; for tests, folding, printing).
+  double at(int64_t i) const;
+  void set(int64_t i, double v);
+
+  Tensor clone() const;
+  // Same bytes, new shape of equal element count.
+  Tensor reshaped(Shape shape) const;
+  bool bitEqual(const Tensor& other) const;
+
+ private:
+  TensorType type_;
+  std::shared_ptr<std::byte[]> data_;
+};
+
+template <class T>
+Tensor Tensor::fromVector(DType dtype, Shape shape, const std::vector<T>& values) {
+  Tensor t(TensorType{dtype, std::move(shape)});
+  for (size_t i = 0; i < values.size() && (int64_t)i < t.numel(); ++i) t.set((int64_t)i, (double)values[i]);
+  return t;
+}
+
+// Calls f with a null pointer of the C++ type of dtype: f((float*)nullptr) and so on.
+template <class F>
+decltype(auto) visitDType(DType dtype, F&& f) {
+  switch (dtype) {
+    case DType::f64: return f((double*)nullptr);
+    case DType::i32: return f((int32_t*)nullptr);
+    case DType::i64: return f((int64_t*)nullptr);
+    case DType::boolean: return f((bool*)nullptr);
+    default: return f((float*)nullptr);
+  }
+}
+
+}  // namespace graphc
