@@ -1,0 +1,52 @@
+// The runtime's lifecycle: a backend prepares an Executable once (kernels chosen, weights laid
+// out, arena sized); each thread then runs it through its own ExecutionContext.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace graphc {
+
+// Per-thread state: the arena and scratch buffers. Reused across runs; nothing is allocated
+// per run after the first.
+class ExecutionContext {
+ public:
+  virtual ~ExecutionContext() = default;
+};
+
+class Executable {
+ public:
+  virtual ~Executable() = default;
+
+  // Types of the bound inputs (g.inputs order) and outputs (g.outputs order).
+  virtual const Graph& graph() const = 0;
+  virtual std::unique_ptr<ExecutionContext> createContext() const = 0;
+  // Runs once. inputs are in graph().inputs order; outputs are preallocated tensors of the
+  // output types, in graph().outputs order. Safe to call from many threads, one context each.
+  virtual Status run(ExecutionContext& ctx, std::span<const Tensor> inputs, std::span<Tensor> outputs) const = 0;
+
+  // Allocates output tensors of the right types.
+  std::vector<Tensor> makeOutputs() const;
+  // Checks that inputs match the graph's input types; names the first mismatch.
+  Status checkInputs(std::span<const Tensor> inputs) const;
+};
+
+struct CompileOptions {
+  std::string backend = "dnnl";
+  int threads = 0;  // 0: the runtime's default
+};
+
+// A backend turns a finished (optimized, verified) graph into an Executable.
+struct BackendInfo {
+  std::string_view name;
+  std::string_view summary;
+  Result<std::unique_ptr<Executable>> (*prepare)(const Graph& g, const CompileOptions& options);
+};
+
+std::span<const BackendInfo> allBackends();
+const BackendInfo* findBackend(std::string_view name);
+
+}  // namespace graphc

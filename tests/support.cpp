@@ -1,0 +1,40 @@
+// Test helpers.
+#include "tests/support.h"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+namespace graphc::test {
+
+std::string dataPath(const std::string& relative) { return std::string(GRAPHC_TEST_DATA) + "/" + relative; }
+
+Tensor randomTensor(const TensorType& type, uint64_t seed, double lo, double hi) {
+  Tensor t(type);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> dist(lo, hi);
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    double v = dist(rng);
+    t.set(i, type.dtype == DType::boolean ? (v > (lo + hi) / 2) : isFloat(type.dtype) ? v : std::floor(v));
+  }
+  return t;
+}
+
+static double maxDiff(const Tensor& a, const Tensor& b, bool relative) {
+  if (a.type() != b.type()) return std::numeric_limits<double>::infinity();
+  double worst = 0;
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    double x = a.at(i), y = b.at(i);
+    if (std::isnan(x) && std::isnan(y)) continue;
+    if (x == y) continue;  // equal infinities
+    double d = std::fabs(x - y) / (relative ? std::max(1.0, std::fabs(y)) : 1.0);
+    if (std::isnan(d)) return std::numeric_limits<double>::infinity();
+    worst = std::max(worst, d);
+  }
+  return worst;
+}
+
+double maxRelDiff(const Tensor& a, const Tensor& b) { return maxDiff(a, b, true); }
+double maxAbsDiff(const Tensor& a, const Tensor& b) { return maxDiff(a, b, false); }
+
+}  // namespace graphc::test
