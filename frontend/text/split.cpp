@@ -30,8 +30,8 @@ void forEachLine(std::string_view text, int firstLine, F&& f) {
 
 }  // namespace
 
-std::vector<Chunk> splitInput(std::string_view text) {
-  std::vector<Chunk> chunks;
+std::vector<SourceChunk> splitInputFile(std::string_view text) {
+  std::vector<SourceChunk> chunks;
   size_t chunkStart = 0;
   int chunkLine = 1;
   forEachLine(text, 1, [&](int line, std::string_view s) {

@@ -9,13 +9,13 @@
 
 namespace graphc {
 
-struct Chunk {
+struct SourceChunk {
   std::string_view text;  // without the separator lines
   int firstLine;          // 1-based line of text's first line in the whole file
 };
 
 // Splits on lines that start with "// -----"; a file without separators is one chunk.
-std::vector<Chunk> splitInput(std::string_view text);
+std::vector<SourceChunk> splitInputFile(std::string_view text);
 
 // Checks the diagnostics produced for a chunk against its annotations:
 //   // expected-error {{substring}}        an error on this line

@@ -10,7 +10,7 @@ namespace {
 Error checkFile(const std::string& path) {
   std::string text = readText(path);
   Error mismatches;
-  for (const Chunk& c : splitInput(text)) {
+  for (const SourceChunk& c : splitInputFile(text)) {
     auto r = parseGraph(c.text, path, c.firstLine);
     Status s = verifyDiagnostics(c.text, path, c.firstLine, r.ok() ? Error() : r.error());
     if (!s.ok()) mismatches.diags.insert(mismatches.diags.end(), s.error().diags.begin(), s.error().diags.end());
@@ -18,9 +18,9 @@ Error checkFile(const std::string& path) {
   return mismatches;
 }
 
-TEST_CASE("splitInput cuts at '// -----' lines and keeps line numbers") {
+TEST_CASE("splitInputFile cuts at '// -----' lines and keeps line numbers") {
   std::string text = "a\nb\n// -----\nc\n// ----- trailing words\n\nd";
-  auto chunks = splitInput(text);
+  auto chunks = splitInputFile(text);
   REQUIRE(chunks.size() == 3);
   CHECK(chunks[0].text == "a\nb\n");
   CHECK(chunks[0].firstLine == 1);
@@ -28,8 +28,8 @@ TEST_CASE("splitInput cuts at '// -----' lines and keeps line numbers") {
   CHECK(chunks[1].firstLine == 4);
   CHECK(chunks[2].text == "\nd");
   CHECK(chunks[2].firstLine == 6);
-  CHECK(splitInput("x").size() == 1);
-  CHECK(splitInput("").size() == 1);
+  CHECK(splitInputFile("x").size() == 1);
+  CHECK(splitInputFile("").size() == 1);
 }
 
 TEST_CASE("expected_errors.graph: every chunk produces exactly its annotated errors") {
