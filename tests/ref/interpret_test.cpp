@@ -124,7 +124,7 @@ TEST_CASE("integer overflow wraps instead of trapping") {
   CHECK(neg->front().data<int32_t>()[0] == lo);
 }
 
-TEST_CASE("NaN propagates through relu, clip, min, max and reduce_max; casts are defined for all floats") {
+TEST_CASE("NaN propagates through relu, clip, min, max, reduce_max and max_pool2d; casts are defined for all floats") {
   float nan = std::numeric_limits<float>::quiet_NaN();
   Tensor x = Tensor::fromVector<float>(DType::f32, {3}, {nan, -1, 2});
   Tensor one = Tensor::fromVector<float>(DType::f32, {3}, {1, 1, 1});
@@ -133,6 +133,7 @@ TEST_CASE("NaN propagates through relu, clip, min, max and reduce_max; casts are
   CHECK(std::isnan(runOne(OpKind::Min, {x, one}).value()[0].at(0)));
   CHECK(std::isnan(runOne(OpKind::Max, {one, x}).value()[0].at(0)));
   CHECK(std::isnan(runOne(OpKind::ReduceMax, {x}).value()[0].at(0)));
+  CHECK(std::isnan(runOne(OpKind::MaxPool2d, {x.reshaped({1, 1, 1, 3})}, attrs({{"kernel", Ints{1, 2}}})).value()[0].at(0)));
 
   Tensor f = Tensor::fromVector<double>(DType::f32, {4}, {1e10, -1e10, nan, -2.7});
   auto cast = runOne(OpKind::Cast, {f}, attrs({{"to", std::string("i32")}}));
