@@ -1,0 +1,1 @@
+graphc_test_suite(test_memplan memplan graphc_memplan graphc_ir)
