@@ -220,10 +220,11 @@ MemoryPlan emptyPlan(const Problem& p) {
   return plan;
 }
 
-// Keeps `candidate` when its arena is smaller; on a tie the earlier (simpler) plan stays.
+// Keeps the new placement when its arena is smaller; on a tie the earlier one stays, so in-place
+// (tried first) wins ties and is dropped only when it makes the arena bigger.
 void keepBest(MemoryPlan& best, Candidate& bestOrder, const Problem& p, const Order& order, Fit fit, bool inPlace,
-              std::string_view name, std::vector<size_t>& scratch, size_t* work) {
-  size_t arena = place(p, order, fit, inPlace, scratch, work);
+              std::string_view name, std::vector<size_t>& scratch) {
+  size_t arena = place(p, order, fit, inPlace, scratch);
   if (arena >= best.arenaBytes) return;
   best.arenaBytes = arena;
   best.offsets = scratch;
@@ -254,20 +255,19 @@ size_t memoryLowerBound(std::span<const BufferRequest> requests, size_t alignmen
   return computeLowerBound(requests, size);
 }
 
-// Runs the strategies named in `only` (all when empty), each with and without in-place reuse,
-// then spends a bounded budget perturbing the best order; stops as soon as the bound is met.
+// Runs the strategies (only the one named `only`, when given), each with and without in-place
+// reuse, then the bounded searches from the best order; stops as soon as the bound is met.
 static MemoryPlan plan(std::span<const BufferRequest> rs, size_t alignment, std::string_view only) {
   Problem p(rs, std::max<size_t>(alignment, 1));
   MemoryPlan best = emptyPlan(p);
   Candidate bestOrder;
   std::vector<size_t> scratch;
-  size_t work = 0;
   for (const Strategy& s : kStrategies) {
     bool searchSeed = only == "perturbed-search" || only == "exact-search";
     if (!only.empty() && only != s.name && !searchSeed) continue;
     Order o = s.order(rs, p);
     for (bool inPlace : {true, false}) {
-      keepBest(best, bestOrder, p, o, s.fit, inPlace, s.name, scratch, &work);
+      keepBest(best, bestOrder, p, o, s.fit, inPlace, s.name, scratch);
       if (best.arenaBytes == p.lowerBound) break;
     }
     if (best.arenaBytes == p.lowerBound) break;

@@ -31,6 +31,12 @@ std::string xmlEscape(std::string_view s) {
   return out;
 }
 
+std::string reuseNote(std::span<const BufferRequest> rs, size_t i) {
+  int32_t a = rs[i].reuse;
+  if (a < 0 || size_t(a) >= rs.size()) return {};
+  return ", may reuse " + xmlEscape(rs[size_t(a)].name.empty() ? fmt::format("#{}", a) : rs[size_t(a)].name);
+}
+
 }  // namespace
 
 std::string memoryReport(const MemoryPlan& plan) {
@@ -76,7 +82,7 @@ std::string memoryPlanSvg(std::span<const BufferRequest> requests, const MemoryP
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"hsl({},60%,65%)\" "
         "stroke=\"#333\" stroke-width=\"0.5\"><title>{}: {} bytes, steps [{}, {}], offset {}{}</title></rect>\n",
         x0, yTop, std::max(x1 - x0, 0.5), std::max(yBot - yTop, 0.5), hue, xmlEscape(r.name.empty() ? fmt::format("#{}", i) : r.name),
-        r.bytes, r.start, r.end, plan.offsets[i], r.reuse >= 0 ? fmt::format(", in place of #{}", r.reuse) : "");
+        r.bytes, r.start, r.end, plan.offsets[i], reuseNote(requests, i));
   }
   // Axes, ticks and labels.
   s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"black\"/>\n", kLeft, kTop + plotH, kLeft + plotW);
