@@ -3,88 +3,15 @@
 #include "frontend/text/parser.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <fmt/format.h>
-#include <unordered_map>
 #include <unordered_set>
 
-#include "frontend/text/lexer.h"
 #include "frontend/text/literals.h"
+#include "frontend/text/parser_impl.h"
 #include "ir/builder.h"
-#include "ir/npy.h"
 #include "ir/verifier.h"
 
-namespace graphc {
-namespace {
-
-using namespace text;
-
-constexpr int kMaxErrors = 50;
-// Larger types are surely typos, and rejecting them keeps element counts far from overflow.
-constexpr int64_t kMaxElements = int64_t{1} << 48;
-
-struct Named {
-  std::string name;
-  Loc loc;
-};
-
-struct ParsedAttr {
-  std::string name;
-  Attr value;
-  bool emptyList = false;  // "[]" fits ints and floats alike
-  Loc nameLoc, valueLoc;
-};
-
-class Parser {
- public:
-  Parser(std::string_view text, const std::string& file, int firstLine)
-      : text_(text), file_(file), firstLine_(firstLine), lex_(text, firstLine) {
-    lineStarts_.push_back(0);
-    for (size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') lineStarts_.push_back(i + 1);
-  }
-
-  Result<Graph> run();
-
- private:
-  // Diagnostics.
-  Loc loc(const Token& t) const { return Loc{file_, t.line, t.col}; }
-  std::string sourceLine(int line) const;
-  void error(Loc at, std::string msg);
-  void errorAt(const Token& t, std::string msg) { error(loc(t), t.is(Tok::Error) ? t.str : std::move(msg)); }
-  static std::string describe(const Token& t);
-  bool expect(Tok kind, std::string_view what);
-  bool expectWord(std::string_view word);
-
-  // Grammar.
-  bool statement();
-  bool input();
-  bool constant();
-  bool node();
-  bool output();
-  std::optional<Named> valueName();
-  std::optional<std::string> plainName(std::string_view what);
-  std::optional<TensorType> type();
-  bool data(Value& v, const Token& at);
-  bool attribute(ParsedAttr& a);
-
-  // Symbols.
-  bool checkNew(const Named& n);
-  bool declare(const Named& n);
-  bool resolve(const Named& n, ValueId& out);  // false for undefined (reported) or poisoned names
-
-  std::string_view text_;
-  std::string file_;
-  int firstLine_;
-  Lexer lex_;
-  Graph g_;
-  Error errors_;
-  bool tooMany_ = false;
-  std::vector<size_t> lineStarts_;
-  std::unordered_map<std::string, int> defLine_;    // every name defined so far, and where
-  std::unordered_set<std::string> poisoned_;         // names whose definition failed
-  std::unordered_set<std::string> outputNames_;
-};
+namespace graphc::text {
 
 std::string Parser::sourceLine(int line) const {
   size_t i = (size_t)(line - firstLine_);
@@ -277,59 +204,6 @@ bool Parser::constant() {
   poisoned_.erase(name->name);
   ValueId id = g_.addConstant(name->name, std::move(v.data), kind, loc(kw));
   g_.value(id).file = std::move(v.file);
-  return true;
-}
-
-// DATA: "[e0, e1, ...]" in row-major order, or `file "x.npy"` relative to the IR file.
-bool Parser::data(Value& v, const Token& at) {
-  if (at.isWord("file")) {
-    lex_.next();
-    Token path = lex_.next();
-    if (!path.is(Tok::String)) {
-      errorAt(path, "expected a quoted path after 'file', got " + describe(path));
-      return false;
-    }
-    std::filesystem::path p(path.str);
-    if (p.is_relative() && !file_.empty()) p = std::filesystem::path(file_).parent_path() / p;
-    auto loaded = readNpy(p.string());
-    if (!loaded) {
-      error(loc(path), fmt::format("cannot load \"{}\": {}", path.str, loaded.error().message()));
-      return true;  // the statement itself is well formed
-    }
-    if (loaded->type() != v.type) {
-      error(loc(path), fmt::format("\"{}\" holds {}, but the declared type is {}", path.str,
-                                   loaded->type().str(), v.type.str()));
-      return true;
-    }
-    v.data = std::move(*loaded);
-    v.file = path.str;
-    return true;
-  }
-  if (!expect(Tok::LBracket, "'[' or 'file'")) return false;
-  std::vector<Token> elems;
-  while (!lex_.peek().is(Tok::RBracket)) {
-    if (!elems.empty() && !expect(Tok::Comma, "',' or ']' in the data")) return false;
-    Token e = lex_.next();
-    if (!e.is(Tok::Word)) {
-      errorAt(e, "expected a number in the data, got " + describe(e));
-      return false;
-    }
-    elems.push_back(std::move(e));
-  }
-  lex_.next();
-  if ((int64_t)elems.size() != v.type.numel()) {
-    error(loc(at), fmt::format("{} needs {} value(s), got {}", v.type.str(), v.type.numel(), elems.size()));
-    return true;
-  }
-  v.data = Tensor(v.type);
-  for (size_t i = 0; i < elems.size(); ++i) {
-    std::string why;
-    if (!storeElement(v.data, (int64_t)i, elems[i].raw, why)) {
-      error(loc(elems[i]), fmt::format("bad {} value: {}", dtypeName(v.type.dtype), why));
-      v.data = Tensor();
-      return true;
-    }
-  }
   return true;
 }
 
@@ -568,13 +442,15 @@ Result<Graph> Parser::run() {
   return std::move(g_);
 }
 
-}  // namespace
+}  // namespace graphc::text
+
+namespace graphc {
 
 Result<Graph> parseGraph(std::string_view text, const std::string& filename, int firstLine) {
   // The parser reports problems as values; this only guards against library exceptions such
   // as std::bad_alloc, so that nothing escapes across the frontend boundary.
   try {
-    Parser p(text, filename, firstLine);
+    text::Parser p(text, filename, firstLine);
     return p.run();
   } catch (const std::exception& e) {
     return Error(std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});
