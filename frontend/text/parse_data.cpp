@@ -61,4 +61,17 @@ bool Parser::data(Value& v, const Token& at) {
   return true;
 }
 
+// After a rejected type: skips "= DATA", so that data spread over lines causes no further errors.
+bool Parser::skipData() {
+  if (!lex_.peek().is(Tok::Equal)) return false;
+  lex_.next();
+  if (lex_.peek().isWord("file")) {
+    lex_.next();
+    return lex_.next().is(Tok::String);
+  }
+  if (!lex_.peek().is(Tok::LBracket)) return false;
+  while (!lex_.peek().is(Tok::RBracket) && !lex_.peek().is(Tok::Eof)) lex_.next();
+  return lex_.next().is(Tok::RBracket);
+}
+
 }  // namespace graphc::text

@@ -3,6 +3,7 @@
 #include "frontend/text/parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <unordered_set>
 
@@ -24,12 +25,17 @@ std::string Parser::sourceLine(int line) const {
 }
 
 void Parser::error(Loc at, std::string msg) {
+  if (quiet_) return;
   if (errors_.diags.size() >= kMaxErrors) {
     tooMany_ = true;
     return;
   }
   std::string src = sourceLine(at.line);
   errors_.diags.push_back({std::move(at), std::move(msg), std::move(src)});
+}
+
+void Parser::report(Error e) {
+  for (Diag& d : e.diags) error(std::move(d.loc), std::move(d.message));
 }
 
 std::string Parser::describe(const Token& t) {
@@ -94,7 +100,8 @@ std::optional<std::string> Parser::plainName(std::string_view what) {
   return std::nullopt;
 }
 
-std::optional<TensorType> Parser::type() {
+// DTYPE[D0,D1,...], where a dimension is a size or a symbol such as N.
+std::optional<SymType> Parser::type() {
   Token t = lex_.next();
   if (!t.is(Tok::Word)) {
     errorAt(t, "expected a type such as f32[2,3], got " + describe(t));
@@ -106,30 +113,39 @@ std::optional<TensorType> Parser::type() {
     return std::nullopt;
   }
   if (!expect(Tok::LBracket, "'[' after the dtype")) return std::nullopt;
-  TensorType result{*dtype, {}};
-  int64_t numel = 1;
+  SymType result{*dtype, {}, loc(t)};
+  int64_t numel = 1;  // of the literal dimensions; DimScope checks the bound type
   if (lex_.peek().is(Tok::RBracket)) {
     lex_.next();
     return result;
   }
   while (true) {
     Token d = lex_.next();
-    std::string why;
-    std::optional<int64_t> dim;
-    if (!d.is(Tok::Word) || !(dim = parseInt(d.raw, why))) {
-      errorAt(d, d.is(Tok::Word) ? "bad dimension: " + why : "expected a dimension, got " + describe(d));
-      return std::nullopt;
+    if (d.is(Tok::Word) && (std::isalpha((unsigned char)d.raw[0]) || d.raw[0] == '_')) {
+      if (!std::all_of(d.raw.begin(), d.raw.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '_'; })) {
+        errorAt(d, fmt::format("bad dimension {}: a symbol is a letter or '_' followed by letters, digits and '_'",
+                               describe(d)));
+        return std::nullopt;
+      }
+      result.dims.push_back({0, std::string(d.raw), loc(d)});
+    } else {
+      std::string why;
+      std::optional<int64_t> dim;
+      if (!d.is(Tok::Word) || !(dim = parseInt(d.raw, why))) {
+        errorAt(d, d.is(Tok::Word) ? "bad dimension: " + why : "expected a dimension, got " + describe(d));
+        return std::nullopt;
+      }
+      if (*dim < 0) {
+        errorAt(d, fmt::format("dimension {} is negative", *dim));
+        return std::nullopt;
+      }
+      if (*dim > kMaxElements || (*dim > 0 && numel > kMaxElements / *dim)) {
+        errorAt(d, "type has too many elements");
+        return std::nullopt;
+      }
+      numel *= *dim;
+      result.dims.push_back({*dim, {}, loc(d)});
     }
-    if (*dim < 0) {
-      errorAt(d, fmt::format("dimension {} is negative", *dim));
-      return std::nullopt;
-    }
-    if (*dim > kMaxElements || (*dim > 0 && numel > kMaxElements / *dim)) {
-      errorAt(d, "type has too many elements");
-      return std::nullopt;
-    }
-    numel *= *dim;
-    result.shape.push_back(*dim);
     Token sep = lex_.next();
     if (sep.is(Tok::RBracket)) return result;
     if (!sep.is(Tok::Comma)) {
@@ -176,14 +192,33 @@ bool Parser::input() {
   Token kw = lex_.next();
   auto name = valueName();
   if (!name) return false;
+  if (std::find(inputNames_.begin(), inputNames_.end(), name->name) == inputNames_.end())
+    inputNames_.push_back(name->name);
   bool isNew = declare(*name);
   if (!expect(Tok::Colon, "':'")) return false;
   auto ty = type();
   if (!ty) return false;
   if (!isNew) return true;
+  auto bound = dims_->bindInput(name->name, *ty);
+  if (!bound) return report(bound.takeError()), true;
   poisoned_.erase(name->name);
-  g_.addInput(name->name, *ty, loc(kw));
+  g_.addInput(name->name, std::move(*bound), loc(kw));
   return true;
+}
+
+// The input declarations alone, read ahead so that symbols bind whatever the statement order.
+std::vector<InputDecl> Parser::scanInputs() {
+  quiet_ = true;
+  std::vector<InputDecl> inputs;
+  while (!lex_.peek().is(Tok::Eof)) {
+    Token t = lex_.next();
+    if (!t.startsLine || !t.isWord("input") || !lex_.peek().is(Tok::ValueName)) continue;
+    Token name = lex_.next();
+    if (!lex_.peek().is(Tok::Colon)) continue;
+    lex_.next();
+    if (auto ty = type()) inputs.push_back({std::move(name.str), std::move(*ty)});
+  }
+  return inputs;
 }
 
 bool Parser::constant() {
@@ -195,9 +230,16 @@ bool Parser::constant() {
   if (!expect(Tok::Colon, "':'")) return false;
   auto ty = type();
   if (!ty) return false;
+  if (const Dim* d = ty->firstSymbol()) {
+    error(d->loc, fmt::format("{} '%{}' has the symbolic dimension '{}'; params and consts need concrete shapes",
+                              kw.raw, name->name, d->symbol));
+    return skipData();
+  }
+  auto concrete = dims_->resolve(*ty);
+  if (!concrete) return report(concrete.takeError()), skipData();
   if (!expect(Tok::Equal, "'=' and the data")) return false;
   Value v;
-  v.type = *ty;
+  v.type = std::move(*concrete);
   Token at = lex_.peek();
   if (!data(v, at)) return false;
   if (!isNew || v.data.empty()) return true;  // reported already
@@ -304,10 +346,8 @@ bool Parser::node() {
   }
   Token colon = lex_.peek();
   if (!expect(Tok::Colon, "':' and the result type")) return poisonAll(), false;
-  std::vector<TensorType> types;
-  std::vector<Loc> typeLocs;
+  std::vector<SymType> types;
   do {
-    typeLocs.push_back(loc(lex_.peek()));
     auto t = type();
     if (!t) return poisonAll(), false;
     types.push_back(std::move(*t));
@@ -329,7 +369,17 @@ bool Parser::node() {
   auto kind = opByName(op.raw);
   if (!kind) error(loc(op), fmt::format("unknown op {}", describe(op))), good = false;
   std::vector<ValueId> ids(operands.size());
-  for (size_t i = 0; i < operands.size(); ++i) good = resolve(operands[i], ids[i]) && good;
+  bool operandsOk = true;
+  for (size_t i = 0; i < operands.size(); ++i) operandsOk = resolve(operands[i], ids[i]) && operandsOk;
+  good = good && operandsOk;
+  // Types follow from the operands', so a failed operand has said what is wrong with them.
+  std::vector<TensorType> concrete;
+  for (const SymType& t : types) {
+    if (!operandsOk) break;
+    auto r = dims_->resolve(t);
+    if (r) concrete.push_back(std::move(*r));
+    else report(r.takeError()), good = false;
+  }
   AttrMap map;
   if (kind) {
     const OpInfo& info = opInfo(*kind);
@@ -371,15 +421,16 @@ bool Parser::node() {
     error(start, fmt::format("'{}' has {} result(s), but {} are named", op.raw, inferred->size(), results.size()));
     return poisonAll(), true;
   } else {
-    for (size_t i = 0; i < types.size(); ++i)
-      if (types[i] != (*inferred)[i])
-        error(typeLocs[i], fmt::format("result type {} does not match the inferred type {}", types[i].str(),
-                                       (*inferred)[i].str()));
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (concrete[i] == (*inferred)[i]) continue;
+      std::string written = types[i].firstSymbol() ? types[i].str() + " (" + concrete[i].str() + ")" : concrete[i].str();
+      error(types[i].loc, fmt::format("result type {} does not match the inferred type {}", written, (*inferred)[i].str()));
+    }
   }
   // Define the results with their declared types so later statements are checked against them.
   std::vector<std::string> names;
   for (const Named& r : results) names.push_back(r.name), defLine_[r.name] = r.loc.line;
-  g_.addNode(*kind, std::move(ids), std::move(map), std::move(types), std::move(names), start);
+  g_.addNode(*kind, std::move(ids), std::move(map), std::move(concrete), std::move(names), start);
   return true;
 }
 
@@ -405,6 +456,10 @@ Result<Graph> Parser::run() {
   auto name = plainName("a graph name");
   if (!name || !expect(Tok::LBrace, "'{' after the graph name")) return errors_;
   g_.name = *name;
+  {
+    Parser scan(text_, file_, firstLine_, options_);
+    dims_.emplace(options_, scan.scanInputs());
+  }
   while (!tooMany_) {
     const Token& t = lex_.peek();
     if (t.is(Tok::Eof)) {
@@ -427,6 +482,13 @@ Result<Graph> Parser::run() {
     if (!good)
       while (!lex_.peek().is(Tok::Eof) && !(lex_.peek().startsLine && lex_.peek().line > line)) lex_.next();
   }
+  for (const auto& [input, shape] : options_.inputShapes) {
+    if (std::find(inputNames_.begin(), inputNames_.end(), input) != inputNames_.end()) continue;
+    std::string names;
+    for (const std::string& n : inputNames_) names += (names.empty() ? "" : ", ") + n;
+    error(Loc{file_, 0, 0}, fmt::format("the model has no input '{}' ({})", input,
+                                        names.empty() ? "it has no inputs" : "its inputs: " + names));
+  }
   if (tooMany_) errors_.diags.push_back(Diag{Loc{file_, 0, 0}, "too many errors, giving up", ""});
   if (!errors_.diags.empty()) return errors_;
 
@@ -446,11 +508,12 @@ Result<Graph> Parser::run() {
 
 namespace graphc {
 
-Result<Graph> parseGraph(std::string_view text, const std::string& filename, int firstLine) {
+Result<Graph> parseGraph(std::string_view text, const std::string& filename, int firstLine,
+                         const ParseOptions& options) {
   // The parser reports problems as values; this only guards against library exceptions such
   // as std::bad_alloc, so that nothing escapes across the frontend boundary.
   try {
-    text::Parser p(text, filename, firstLine);
+    text::Parser p(text, filename, firstLine, options);
     return p.run();
   } catch (const std::exception& e) {
     return Error(std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});

@@ -9,14 +9,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "frontend/text/dims.h"
 #include "frontend/text/lexer.h"
 #include "ir/graph.h"
 
 namespace graphc::text {
 
 constexpr int kMaxErrors = 50;
-// Larger types are surely typos, and rejecting them keeps element counts far from overflow.
-constexpr int64_t kMaxElements = int64_t{1} << 48;
 
 struct Named {
   std::string name;
@@ -32,8 +31,8 @@ struct ParsedAttr {
 
 class Parser {
  public:
-  Parser(std::string_view text, const std::string& file, int firstLine)
-      : text_(text), file_(file), firstLine_(firstLine), lex_(text, firstLine) {
+  Parser(std::string_view text, const std::string& file, int firstLine, const ParseOptions& options)
+      : text_(text), file_(file), firstLine_(firstLine), options_(options), lex_(text, firstLine) {
     lineStarts_.push_back(0);
     for (size_t i = 0; i < text.size(); ++i)
       if (text[i] == '\n') lineStarts_.push_back(i + 1);
@@ -47,6 +46,7 @@ class Parser {
   std::string sourceLine(int line) const;
   void error(Loc at, std::string msg);
   void errorAt(const Token& t, std::string msg) { error(loc(t), t.is(Tok::Error) ? t.str : std::move(msg)); }
+  void report(Error e);  // every diagnostic of e (none when it was reported before)
   static std::string describe(const Token& t);
   bool expect(Tok kind, std::string_view what);
   bool expectWord(std::string_view word);
@@ -59,8 +59,10 @@ class Parser {
   bool output();
   std::optional<Named> valueName();
   std::optional<std::string> plainName(std::string_view what);
-  std::optional<TensorType> type();
+  std::optional<SymType> type();
   bool data(Value& v, const Token& at);
+  bool skipData();
+  std::vector<InputDecl> scanInputs();
   bool attribute(ParsedAttr& a);
 
   // Symbols.
@@ -71,6 +73,9 @@ class Parser {
   std::string_view text_;
   std::string file_;
   int firstLine_;
+  const ParseOptions& options_;
+  std::optional<DimScope> dims_;
+  bool quiet_ = false;  // a pre-scan reports nothing
   Lexer lex_;
   Graph g_;
   Error errors_;
@@ -79,6 +84,7 @@ class Parser {
   std::unordered_map<std::string, int> defLine_;    // every name defined so far, and where
   std::unordered_set<std::string> poisoned_;         // names whose definition failed
   std::unordered_set<std::string> outputNames_;
+  std::vector<std::string> inputNames_;              // every declared input, in file order
 };
 
 }  // namespace graphc::text
