@@ -38,7 +38,7 @@ const PassInfo* findPass(std::string_view name);  // nullptr when unknown
 #undef PASS
 
 struct PipelineOptions {
-  bool verifyEach = true;      // run the verifier before the first pass and after every pass
+  bool verifyEach = true;      // verify before the first pass and after every pass
   bool printAfterAll = false;  // print "// -----// IR after X //----- //" and the IR
   bool timePasses = false;     // print a table of wall time per pass at the end
   bool debugRewrites = false;  // log "rewrite: <pattern> fired on %name" lines
@@ -51,7 +51,8 @@ struct PipelineOptions {
 };
 
 // Runs the named passes in order. Unknown names fail before anything runs, listing the valid
-// ones. A verifier failure is reported as "after pass X: ...".
+// ones. After each pass (with verifyEach) the verifier runs and the inputs and output types
+// must be unchanged; a failure is reported as "after pass X: ...".
 Status runPipeline(Graph& g, const std::vector<std::string>& passNames, const PipelineOptions& options = {});
 
 // "a,b,,c" -> {"a", "b", "c"}: the form --passes= takes.

@@ -36,6 +36,26 @@ Error prefixed(Error e, std::string_view prefix) {
   return e;
 }
 
+// What callers bind and read: input names and types, output names and types. The verifier
+// checks a graph against itself, so a pass that changes this would otherwise go unnoticed.
+std::vector<std::pair<std::string, TensorType>> signature(const Graph& g) {
+  std::vector<std::pair<std::string, TensorType>> sig;
+  for (ValueId v : g.inputs) sig.emplace_back("input %" + g.value(v).name, g.type(v));
+  for (const Output& o : g.outputs) sig.emplace_back("output " + o.name, g.type(o.value));
+  return sig;
+}
+
+Status checkSignature(const Graph& g, const std::vector<std::pair<std::string, TensorType>>& before) {
+  auto after = signature(g);
+  if (after.size() != before.size())
+    return Error(fmt::format("the graph now has {} inputs and outputs, it had {}", after.size(), before.size()));
+  for (size_t i = 0; i < after.size(); ++i)
+    if (after[i] != before[i])
+      return Error(fmt::format("{} ({}) became {} ({})", before[i].first, before[i].second.str(), after[i].first,
+                               after[i].second.str()));
+  return ok();
+}
+
 void printTimings(std::ostream& os, const std::vector<std::pair<std::string, double>>& rows) {
   double total = 0;
   for (const auto& [name, ms] : rows) total += ms;
@@ -93,6 +113,7 @@ Status runPipeline(Graph& g, const std::vector<std::string>& passNames, const Pi
     verifyMs += msSince(t0);
     if (!s) return prefixed(s.takeError(), "pipeline input: ");
   }
+  const auto interface = signature(g);
   for (const PassInfo* p : passes) {
     PassContext ctx{options.debugRewrites, log, p->name};
     auto t0 = Clock::now();
@@ -102,6 +123,7 @@ Status runPipeline(Graph& g, const std::vector<std::string>& passNames, const Pi
     if (options.verifyEach) {
       auto t1 = Clock::now();
       Status v = verify(g);
+      if (v) v = checkSignature(g, interface);
       verifyMs += msSince(t1);
       if (!v) return prefixed(v.takeError(), fmt::format("after pass {}: ", p->name));
     }

@@ -11,17 +11,24 @@ Graph smallGraph() {
   Builder b(g);
   ValueId x = b.input("x", f32({2, 3}));
   b.create(OpKind::Exp, {x});  // unused
-  b.output("y", b.create(OpKind::Relu, {x}));
+  b.output("y", b.create(OpKind::Relu, {b.create(OpKind::Reshape, {x}, attrs({{"shape", Shape{3, 2}}}))}));
   return g;
 }
 
 // A deliberately broken pass: claims a result type that shape inference disagrees with.
 Status breakTypes(Graph& g, PassContext&) {
-  g.value(g.nodes.back().results[0]).type.shape = {3, 2};
+  g.value(g.nodes.back().results[0]).type.shape = {6};
   return ok();
 }
+// Valid IR, wrong program: the output becomes the input, of another shape.
+Status shortCircuit(Graph& g, PassContext&) {
+  g.outputs[0].value = g.inputs[0];
+  return g.finalize();
+}
 Status failing(Graph&, PassContext&) { return Error("nothing to do here"); }
-constexpr PassInfo kTestPasses[] = {{"break-types", "test only", breakTypes}, {"failing", "test only", failing}};
+constexpr PassInfo kTestPasses[] = {{"break-types", "test only", breakTypes},
+                                    {"short-circuit", "test only", shortCircuit},
+                                    {"failing", "test only", failing}};
 
 }  // namespace
 
@@ -48,7 +55,7 @@ TEST_CASE("an unknown pass fails before anything runs, listing the valid ones") 
   REQUIRE(!s.ok());
   CHECK(s.error().message().find("unknown pass 'nope'") != std::string::npos);
   CHECK(s.error().message().find("canonicalize, constant_fold, cse, dce") != std::string::npos);
-  CHECK(liveNodes(g) == 2);  // dce did not run
+  CHECK(liveNodes(g) == 3);  // dce did not run
 }
 
 TEST_CASE("the verifier after each pass names the pass that broke the graph") {
@@ -59,6 +66,11 @@ TEST_CASE("the verifier after each pass names the pass that broke the graph") {
   REQUIRE(!s.ok());
   CHECK(s.error().message().rfind("after pass break-types: ", 0) == 0);
   CHECK(s.error().message().find("does not match the inferred type") != std::string::npos);
+
+  Graph s2 = smallGraph();
+  s = runPipeline(s2, {"short-circuit"}, options);
+  REQUIRE(!s.ok());
+  CHECK(s.error().message() == "after pass short-circuit: output y (f32[3,2]) became output y (f32[2,3])");
 
   Graph h = smallGraph();
   options.verifyEach = false;
@@ -87,10 +99,10 @@ TEST_CASE("print-after-all prints a banner and the IR after each pass; needs a p
   options.printAfterAll = true;
   options.out = &out;
   CHECK(!runPipeline(g, {"dce"}, options).ok());  // no printer
-  CHECK(liveNodes(g) == 2);
+  CHECK(liveNodes(g) == 3);
   options.print = [](const Graph& g) { return std::to_string(g.nodes.size()) + " nodes"; };
   REQUIRE(runPipeline(g, {"cse", "dce"}, options).ok());
-  CHECK(out.str() == "// -----// IR after cse //----- //\n2 nodes\n// -----// IR after dce //----- //\n1 nodes\n");
+  CHECK(out.str() == "// -----// IR after cse //----- //\n3 nodes\n// -----// IR after dce //----- //\n2 nodes\n");
 }
 
 TEST_CASE("time-passes prints one row per pass and a total") {
