@@ -10,7 +10,7 @@ static ValueId transpose(Builder& b, ValueId x, std::vector<int64_t> p) {
   return b.create(OpKind::Transpose, {x}, attrs({{"perm", p}}));
 }
 
-TEST_CASE("reshape of reshape becomes one reshape; a reshape back to the input shape goes") {
+TEST_CASE("reshape of reshape becomes one reshape, a reshape back to the input shape goes") {
   Graph g;
   Builder b(g);
   ValueId x = b.input("x", f32({2, 3, 4}));
@@ -22,7 +22,7 @@ TEST_CASE("reshape of reshape becomes one reshape; a reshape back to the input s
   CHECK(after.outputs[1].value == after.inputs[0]);
 }
 
-TEST_CASE("transpose of transpose composes the permutations; inverse pairs vanish") {
+TEST_CASE("transpose of transpose composes the permutations, inverse pairs vanish") {
   Graph g;
   Builder b(g);
   ValueId x = b.input("x", f32({2, 3, 4}));
@@ -78,7 +78,7 @@ TEST_CASE("neutral-element rules do not fire when they would change the result")
   CHECK(liveNodes(after) == 6);
 }
 
-TEST_CASE("cast to the same dtype goes; a real cast stays") {
+TEST_CASE("cast to the same dtype goes, a real cast stays") {
   Graph g;
   Builder b(g);
   ValueId x = b.input("x", f32({3}));

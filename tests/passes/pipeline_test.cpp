@@ -92,7 +92,7 @@ TEST_CASE("a failing pass and an invalid input are reported as such") {
   CHECK(s.error().message().rfind("pipeline input: ", 0) == 0);
 }
 
-TEST_CASE("print-after-all prints a banner and the IR after each pass; needs a printer") {
+TEST_CASE("print-after-all prints a banner and the IR after each pass, needs a printer") {
   Graph g = smallGraph();
   std::ostringstream out;
   PipelineOptions options;
