@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 
+#include "ir/diag.h"
 #include "ir/tensor.h"
 
 namespace graphc {

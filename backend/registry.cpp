@@ -1,0 +1,19 @@
+// The backend registry: one line per backend.
+#include "backend/ref/executable.h"
+#include "runtime/executable.h"
+
+namespace graphc {
+
+static const BackendInfo kBackends[] = {
+    {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare},
+};
+
+std::span<const BackendInfo> allBackends() { return kBackends; }
+
+const BackendInfo* findBackend(std::string_view name) {
+  for (const BackendInfo& b : kBackends)
+    if (b.name == name) return &b;
+  return nullptr;
+}
+
+}  // namespace graphc

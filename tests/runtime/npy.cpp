@@ -1,0 +1,104 @@
+// NPY reader and writer: every supported dtype and format version, and every refusal.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "ir/npy.h"
+#include "tests/support.h"
+
+using namespace graphc;
+using graphc::test::dataPath;
+
+TEST_CASE("npy reads each supported dtype") {
+  struct Case { const char* file; DType dtype; double first, last; };
+  for (Case c : {Case{"f32_2x3.npy", DType::f32, -2.0, 5.5}, Case{"f64_2x3.npy", DType::f64, -2.0, 5.5},
+                 Case{"i32_2x3.npy", DType::i32, -2, 3}, Case{"i64_2x3.npy", DType::i64, -2, 3}}) {
+    CAPTURE(c.file);
+    auto t = readNpy(dataPath(std::string("npy/") + c.file));
+    REQUIRE(t.ok());
+    CHECK(t->dtype() == c.dtype);
+    CHECK(t->shape() == Shape{2, 3});
+    CHECK(t->at(0) == c.first);
+    CHECK(t->at(5) == c.last);
+  }
+  auto b = readNpy(dataPath("npy/bool_4.npy"));
+  REQUIRE(b.ok());
+  CHECK(b->dtype() == DType::boolean);
+  CHECK(b->at(0) == 1);
+  CHECK(b->at(1) == 0);
+}
+
+TEST_CASE("npy reads format versions 1.0, 2.0 and 3.0, scalars and empty arrays") {
+  for (const char* f : {"v1_f32.npy", "v2_f32.npy", "v3_f32.npy"}) {
+    CAPTURE(f);
+    auto t = readNpy(dataPath(std::string("npy/") + f));
+    REQUIRE(t.ok());
+    CHECK(t->shape() == Shape{3});
+    CHECK(t->at(1) == -2.0);
+  }
+  auto s = readNpy(dataPath("npy/f32_scalar.npy"));
+  REQUIRE(s.ok());
+  CHECK(s->shape().empty());
+  CHECK(s->at(0) == 3.25);
+  auto e = readNpy(dataPath("npy/f32_empty.npy"));
+  REQUIRE(e.ok());
+  CHECK(e->shape() == Shape{0, 3});
+}
+
+TEST_CASE("npy refuses what graphc cannot hold, saying what it found") {
+  struct Case { const char* file; const char* message; };
+  for (Case c : {Case{"big_endian.npy", "'>f4' (big-endian data is not supported)"},
+                 Case{"fortran.npy", "Fortran-ordered"},
+                 Case{"f16.npy", "unsupported .npy dtype '<f2'"},
+                 Case{"u8.npy", "unsupported .npy dtype '|u1'"},
+                 Case{"truncated.npy", "data is truncated"},
+                 Case{"not_npy.npy", "not an .npy file"},
+                 Case{"does_not_exist.npy", "cannot open file"}}) {
+    CAPTURE(c.file);
+    auto t = readNpy(dataPath(std::string("npy/") + c.file));
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.error().message().find(c.message) != std::string::npos);
+    CHECK(t.error().message().find(c.file) != std::string::npos);
+  }
+}
+
+TEST_CASE("npy survives arbitrary corruption of a valid file") {
+  auto bytes = readFile(dataPath("npy/f32_2x3.npy"));
+  REQUIRE(bytes.ok());
+  uint64_t state = 12345;
+  for (int iter = 0; iter < 5000; ++iter) {
+    std::string b = *bytes;
+    for (int k = 0; k < 1 + iter % 4; ++k) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      b[(state >> 33) % b.size()] = char(state >> 17);
+    }
+    if (iter % 7 == 0) b.resize((state >> 40) % b.size());
+    auto t = parseNpy(std::span<const char>(b.data(), b.size()), "fuzz");
+    if (t.ok()) CHECK(t->bytes() + 10 <= b.size());
+  }
+}
+
+TEST_CASE("npy writes what it reads, bit for bit, and numpy's header layout") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / "graphc_npy_test";
+  fs::create_directories(dir);
+  for (DType dt : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean}) {
+    for (Shape s : {Shape{}, Shape{5}, Shape{2, 3, 4}}) {
+      Tensor t = test::randomTensor({dt, s}, 7, -10, 10);
+      std::string p = (dir / "t.npy").string();
+      REQUIRE(writeNpy(p, t).ok());
+      auto back = readNpy(p);
+      REQUIRE(back.ok());
+      CHECK(back->bitEqual(t));
+      CHECK(encodeNpy(t).size() % 64 == t.bytes() % 64);  // data starts on a 64-byte boundary
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("npy output is written atomically and never into a missing folder") {
+  Tensor t = Tensor::scalar(DType::f32, 1.0);
+  auto s = writeNpy("/nonexistent-dir/x.npy", t);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message().find("/nonexistent-dir/x.npy") != std::string::npos);
+}

@@ -1,0 +1,1 @@
+graphc_test_suite(test_runtime runtime graphc_runtime graphc_ir)

@@ -1,0 +1,84 @@
+// Model loading and small CLI helpers.
+#include "tools/model.h"
+
+#include <fmt/format.h>
+#include <iostream>
+
+#include "frontend/onnx/onnx_import.h"
+#include "frontend/text/parser.h"
+#include "ir/npy.h"
+
+namespace graphc::tool {
+
+Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return Error(fmt::format("--shape '{}': expected NAME=D0xD1x... (e.g. x=1x784)", text));
+  Shape shape;
+  std::string dims = text.substr(eq + 1);
+  size_t pos = 0;
+  while (pos <= dims.size()) {
+    size_t x = dims.find('x', pos);
+    std::string d = dims.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
+    if (d.empty() || d.size() > 12 || d.find_first_not_of("0123456789") != std::string::npos)
+      return Error(fmt::format("--shape '{}': '{}' is not a dimension (expected NAME=D0xD1x...)", text, d));
+    shape.push_back(std::stoll(d));
+    if (x == std::string::npos) break;
+    pos = x + 1;
+  }
+  return std::pair{text.substr(0, eq), shape};
+}
+
+Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& text, const char* what) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    return Error(fmt::format("{} '{}': expected NAME=FILE", what, text));
+  return std::pair{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+static bool looksLikeOnnx(const std::string& path) {
+  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
+}
+
+static Status checkDeclaredShapes(const Graph& g, const ShapeMap& shapes, const std::string& path) {
+  for (const auto& [name, shape] : shapes) {
+    ValueId v = g.findValue(name);
+    if (v == UINT32_MAX || g.value(v).kind != ValueKind::Input) {
+      std::string names;
+      for (ValueId in : g.inputs) names += (names.empty() ? "" : ", ") + g.value(in).name;
+      return Error(fmt::format("{}: the model has no input '{}' (its inputs: {})", path, name, names));
+    }
+    if (g.type(v).shape != shape)
+      return Error(fmt::format("{}: input '{}' is declared as {} but was given shape [{}]", path, name,
+                               g.type(v).str(), shapeStr(shape)));
+  }
+  return ok();
+}
+
+Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes) {
+  if (looksLikeOnnx(path)) {
+    OnnxImportOptions options;
+    options.inputShapes = shapes;
+    return importOnnx(path, options);
+  }
+  GRAPHC_ASSIGN(std::string text, readFile(path));
+  GRAPHC_ASSIGN(Graph g, parseGraph(text, path));
+  GRAPHC_TRY(checkDeclaredShapes(g, shapes, path));
+  return g;
+}
+
+std::string sanitizeFileName(const std::string& name) {
+  std::string out = name;
+  for (char& c : out)
+    if (!(std::isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-')) c = '_';
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
+int fail(const Error& e) {
+  std::cerr << e.render();
+  std::cerr.flush();
+  return 1;
+}
+
+}  // namespace graphc::tool

@@ -1,0 +1,28 @@
+// Loading models for the CLI: textual IR or ONNX, with symbolic dimensions bound.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace graphc::tool {
+
+using ShapeMap = std::map<std::string, Shape>;
+
+// "x=1x784" -> {"x", {1, 784}}.
+Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text);
+// "x=path.npy" -> {"x", "path.npy"}.
+Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& text, const char* what);
+
+// Reads MODEL (ONNX when it ends in .onnx or starts like a protobuf, textual IR otherwise) with
+// input shapes bound from `shapes`; for textual IR the shapes must match the declared ones.
+Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes);
+
+// Replaces every character outside [A-Za-z0-9._-] by '_' (the contract's output file names).
+std::string sanitizeFileName(const std::string& name);
+
+// Prints the error to stderr and returns the process exit code for it.
+int fail(const Error& e);
+
+}  // namespace graphc::tool

@@ -1,0 +1,47 @@
+// The shared compile path of the CLI.
+#include "tools/pipeline.h"
+
+#include <fmt/format.h>
+#include <iostream>
+
+#include "frontend/text/printer.h"
+#include "passes/pass.h"
+
+namespace graphc::tool {
+
+void PipelineFlags::addTo(CLI::App& cmd) {
+  cmd.add_flag("--time-passes", timePasses, "Print the wall time of each pass (and of backend preparation)");
+  cmd.add_flag("--print-after-all", printAfterAll, "Print the IR after every pass");
+  cmd.add_flag("--debug-rewrites", debugRewrites, "Log every rewrite pattern that fires");
+}
+
+std::string defaultBackend() { return findBackend("dnnl") ? "dnnl" : "ref"; }
+
+void addBackendOptions(CLI::App& cmd, std::string& backend, int& threads) {
+  std::vector<std::string> names;
+  for (const BackendInfo& b : allBackends()) names.emplace_back(b.name);
+  backend = defaultBackend();
+  cmd.add_option("--backend", backend, "Backend to compile for")->check(CLI::IsMember(names))->capture_default_str();
+  cmd.add_option("--threads", threads, "Number of threads (0: all cores)")->check(CLI::Range(0, 1024));
+}
+
+Status optimize(Graph& g, const PipelineFlags& flags) {
+  PipelineOptions options;
+  options.timePasses = flags.timePasses;
+  options.printAfterAll = flags.printAfterAll;
+  options.debugRewrites = flags.debugRewrites;
+  options.out = &std::cerr;
+  options.print = [](const Graph& graph) { return printGraph(graph); };
+  return runPipeline(g, defaultPipeline(), options);
+}
+
+Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::string& backend, int threads) {
+  const BackendInfo* b = findBackend(backend);
+  if (!b) return Error(fmt::format("unknown backend '{}'", backend));
+  CompileOptions options;
+  options.backend = backend;
+  options.threads = threads;
+  return b->prepare(g, options);
+}
+
+}  // namespace graphc::tool

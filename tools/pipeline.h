@@ -1,0 +1,28 @@
+// The compile path every command shares: default pass pipeline, then a backend.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "runtime/executable.h"
+
+namespace graphc::tool {
+
+struct PipelineFlags {
+  bool timePasses = false;
+  bool printAfterAll = false;
+  bool debugRewrites = false;
+  void addTo(CLI::App& cmd);
+};
+
+// The backend used when --backend is not given: dnnl when it is built in, else ref.
+std::string defaultBackend();
+// Adds --backend (checked against the registry) and --threads.
+void addBackendOptions(CLI::App& cmd, std::string& backend, int& threads);
+
+// Runs the default pipeline on g (messages about passes go to stderr).
+Status optimize(Graph& g, const PipelineFlags& flags);
+Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::string& backend, int threads);
+
+}  // namespace graphc::tool
