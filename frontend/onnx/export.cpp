@@ -1,46 +1,15 @@
 // Writing back: the original ModelProto with its initializers replaced by trained parameters.
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "frontend/onnx/model.h"
 #include "frontend/onnx/onnx_import.h"
+#include "ir/npy.h"
 
 namespace graphc {
-namespace {
-
-// A temporary file next to `path`, then a rename: readers never see a partial file.
-Status writeAtomic(const std::string& path, const std::string& bytes) {
-  std::string tmpl = path + ".tmp.XXXXXX";
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) return Error(fmt::format("{}: cannot create a temporary file next to it", path));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) break;
-    done += (size_t)n;
-  }
-  bool good = done == bytes.size() && ::fsync(fd) == 0;
-  good = ::close(fd) == 0 && good;
-  if (!good || std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    std::remove(tmpl.c_str());
-    return Error(fmt::format("{}: cannot write the file", path));
-  }
-  return ok();
-}
-
-}  // namespace
 
 Status exportOnnxWithParams(const std::string& originalPath, const Graph& trained, const std::string& outPath) {
-  std::ifstream in(originalPath, std::ios::binary);
-  if (!in) return Error(fmt::format("{}: cannot open the file", originalPath));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string bytes = std::move(ss).str();
+  GRAPHC_ASSIGN(std::string bytes, readFile(originalPath));
   if (bytes.empty()) return Error(fmt::format("{}: empty file, not an ONNX model", originalPath));
   onnx::ModelProto proto;
   if (bytes.size() > (size_t)INT32_MAX || !proto.ParseFromArray(bytes.data(), (int)bytes.size()))
@@ -73,7 +42,7 @@ Status exportOnnxWithParams(const std::string& originalPath, const Graph& traine
   }
   std::string out;
   if (!proto.SerializeToString(&out)) return Error(fmt::format("{}: cannot serialize the model", outPath));
-  return writeAtomic(outPath, out);
+  return writeFileAtomic(outPath, out);
 }
 
 }  // namespace graphc

@@ -2,11 +2,9 @@
 // importer per node from the op table. Unsupported things are collected and reported together.
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "frontend/onnx/importer.h"
 #include "frontend/onnx/onnx_import.h"
+#include "ir/npy.h"
 #include "ir/verifier.h"
 
 namespace graphc::onnxfe {
@@ -250,12 +248,7 @@ Result<Graph> importOnnxBytes(std::string_view bytes, const std::string& name, c
 }
 
 Result<Graph> importOnnx(const std::string& path, const OnnxImportOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(fmt::format("{}: cannot open the file", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Error(fmt::format("{}: cannot read the file", path));
-  std::string bytes = std::move(ss).str();
+  GRAPHC_ASSIGN(std::string bytes, readFile(path));
   return importOnnxBytes(bytes, path, options);
 }
 
