@@ -3,7 +3,11 @@
 #include <doctest/doctest.h>
 #include <onnx/onnx_pb.h>
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <random>
 
 #include "frontend/onnx/onnx_import.h"
@@ -275,7 +279,7 @@ TEST_CASE("exportOnnxWithParams writes trained values back, undoing transposes")
       names.push_back(g->value(v).name);
     }
   REQUIRE(names.size() == 4);
-  std::string out = std::string(std::tmpnam(nullptr)) + ".onnx";
+  std::string out = (std::filesystem::temp_directory_path() / fmt::format("graphc_onnx_export_{}.onnx", (long)getpid())).string();
   REQUIRE(exportOnnxWithParams(src, *g, out));
   auto back = importOnnx(out, {{{"x", {4, 10}}}});
   REQUIRE(back);

@@ -2,6 +2,8 @@
 // reference interpreter its outputs match NumPy's.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "frontend/onnx/onnx_import.h"

@@ -29,9 +29,9 @@ def case(name, nodes, inputs, outputs, inits=None, opset=13):
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(OUT, name + ".onnx"))
     for k, (_, a) in enumerate(inputs):
-        np.save(os.path.join(OUT, f"{name}.in{k}.npy"), a)
+        np.save(os.path.join(OUT, f"{name}.in{k}.npy"), np.ascontiguousarray(a))
     for k, (_, a) in enumerate(outputs):
-        np.save(os.path.join(OUT, f"{name}.out{k}.npy"), a.astype(a.dtype))
+        np.save(os.path.join(OUT, f"{name}.out{k}.npy"), np.ascontiguousarray(a))
 
 
 def node(op, ins, outs, **attrs):
