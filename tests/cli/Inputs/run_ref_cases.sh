@@ -2,6 +2,7 @@
 # run_ref_cases.sh GRAPHC NPYCMP DATA_DIR OUT_DIR: runs every numpy-generated op case through
 # `graphc run --backend ref` and compares its output with numpy's; prints one line per failure.
 graphc="$1" npycmp="$2" data="$3" out="$4"
+mkdir -p "$out"
 count=0 failed=0
 for graph in "$data"/*.graph; do
   case=$(basename "$graph" .graph)
