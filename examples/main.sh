@@ -17,6 +17,6 @@ echo "== seed example: inference with the untrained model"
 build/examples/seed_accuracy "$work/seed/probs.npy" "$work/data/y_test.npy"
 
 echo "== ONNX: the W1 MLP (784-512-512-10) at batch 64"
-"$graphc" run tests/data/onnx/mlp.onnx --input x=examples/data/mlp_x_b64.npy --output-dir "$work/mlp"
-build/tests/npycmp "$work/mlp/y.npy" examples/data/mlp_y_b64_pytorch.npy --rtol 1e-4 --atol 1e-6 &&
+"$graphc" run tests/data/onnx/mlp.onnx --input x=tests/data/onnx/mlp_b64_in.npy --output-dir "$work/mlp"
+build/tests/npycmp "$work/mlp/y.npy" tests/data/onnx/mlp_b64_out.npy --rtol 1e-4 --atol 1e-6 &&
   echo "matches PyTorch's output to 1e-4: $work/mlp/y.npy"
