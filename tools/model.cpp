@@ -51,6 +51,12 @@ Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes) {
   return parseGraph(text, path, ParseOptions{.inputShapes = shapes});
 }
 
+Result<std::vector<std::string>> modelInputNames(const std::string& path) {
+  if (looksLikeOnnx(path)) return onnxInputNames(path);
+  GRAPHC_ASSIGN(std::string text, readFile(path));
+  return declaredInputNames(text);
+}
+
 std::string sanitizeFileName(const std::string& name) {
   std::string out = name;
   for (char& c : out)

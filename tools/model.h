@@ -20,6 +20,9 @@ Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& te
 // IR symbols such as N in f32[N,10]) and must agree with the declared fixed dimensions.
 Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes);
 
+// The model's input names in order (for binding an input known only by position).
+Result<std::vector<std::string>> modelInputNames(const std::string& path);
+
 // Replaces every character outside [A-Za-z0-9._-] by '_' (the contract's output file names).
 std::string sanitizeFileName(const std::string& name);
 

@@ -520,4 +520,15 @@ Result<Graph> parseGraph(std::string_view text, const std::string& filename, int
   }
 }
 
+std::vector<std::string> declaredInputNames(std::string_view text) {
+  try {
+    text::Parser scan(text, "", 1, {});
+    std::vector<std::string> names;
+    for (const text::InputDecl& d : scan.scanInputs()) names.push_back(d.name);
+    return names;
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 }  // namespace graphc

@@ -25,6 +25,10 @@ struct ParseOptions {
 // only graphs that pass verify().
 Result<Graph> parseGraph(std::string_view text, const std::string& filename, int firstLine = 1,
                          const ParseOptions& options = {});
+// The names of the inputs a file declares, in order, read ahead without binding any symbol (so
+// that a caller can bind an input it knows only by position, like graphc train's data).
+std::vector<std::string> declaredInputNames(std::string_view text);
+
 inline Result<Graph> parseGraph(std::string_view text, const std::string& filename, const ParseOptions& options) {
   return parseGraph(text, filename, 1, options);
 }

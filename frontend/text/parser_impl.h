@@ -31,6 +31,8 @@ struct ParsedAttr {
 
 class Parser {
  public:
+  // The input declarations alone, read ahead (no symbol is bound, nothing is reported).
+  std::vector<InputDecl> scanInputs();
   Parser(std::string_view text, const std::string& file, int firstLine, const ParseOptions& options)
       : text_(text), file_(file), firstLine_(firstLine), options_(options), lex_(text, firstLine) {
     lineStarts_.push_back(0);
@@ -62,7 +64,6 @@ class Parser {
   std::optional<SymType> type();
   bool data(Value& v, const Token& at);
   bool skipData();
-  std::vector<InputDecl> scanInputs();
   bool attribute(ParsedAttr& a);
 
   // Symbols.
