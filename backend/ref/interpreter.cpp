@@ -39,8 +39,29 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::MaxPool2d: return evalMaxPool2d;
     case OpKind::AvgPool2d: return evalAvgPool2d;
     case OpKind::GlobalAvgPool: return evalGlobalAvgPool;
+    case OpKind::ReluGrad: return evalReluGrad;
+    case OpKind::Conv2dGradInput: return evalConv2dGradInput;
+    case OpKind::Conv2dGradWeight: return evalConv2dGradWeight;
+    case OpKind::MaxPool2dGrad: return evalMaxPool2dGrad;
+    case OpKind::AvgPool2dGrad: return evalAvgPool2dGrad;
+    case OpKind::GatherGrad: return evalGatherGrad;
+    case OpKind::SliceGrad: return evalSliceGrad;
+    case OpKind::OneHot: return evalOneHot;
+    case OpKind::SgdUpdate: return evalSgdUpdate;
+    case OpKind::DenseGrad: case OpKind::LayerNormGrad: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
+      return nullptr;  // several results: multiKernelFor
   }
   return nullptr;
+}
+
+static MultiKernelFn multiKernelFor(OpKind op) {
+  switch (op) {
+    case OpKind::DenseGrad: return evalDenseGrad;
+    case OpKind::LayerNormGrad: return evalLayerNormGrad;
+    case OpKind::MomentumUpdate: return evalMomentumUpdate;
+    case OpKind::AdamUpdate: return evalAdamUpdate;
+    default: return nullptr;
+  }
 }
 
 Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> operands,
@@ -63,6 +84,7 @@ Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> o
                                  resultTypes[i].str(), inferred[i].str()));
   }
   OpCtx ctx{info, types, node.attrs};
+  if (MultiKernelFn multi = multiKernelFor(node.op)) return multi(ctx, operands, inferred);
   KernelFn kernel = kernelFor(node.op);
   if (!kernel) return Error(fmt::format("{}: the reference interpreter has no kernel", info.name));
   GRAPHC_ASSIGN(Tensor result, kernel(ctx, operands, inferred.front()));
