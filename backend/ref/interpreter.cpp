@@ -91,7 +91,7 @@ Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> o
   return std::vector<Tensor>{std::move(result)};
 }
 
-Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs) {
+static Result<std::vector<Tensor>> run(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>* state) {
   if (inputs.size() != g.inputs.size())
     return Error(fmt::format("graph '{}' takes {} input(s), got {}", g.name, g.inputs.size(), inputs.size()));
   std::vector<Tensor> env(g.values.size());
@@ -107,6 +107,11 @@ Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> in
     if (v.data.empty() || v.data.type() != v.type)
       return Error(fmt::format("constant %{} has no data of its type {}", v.name, v.type.str()), v.loc);
     env[c] = v.data;
+    if (state && c < state->size() && !(*state)[c].empty()) {
+      if ((*state)[c].type() != v.type)
+        return Error(fmt::format("state of %{} is {}, expected {}", v.name, (*state)[c].type().str(), v.type.str()));
+      env[c] = (*state)[c];
+    }
   }
   for (const Node& n : g.nodes) {
     if (n.dead) continue;
@@ -128,7 +133,24 @@ Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> in
       return Error(fmt::format("output '{}' is never computed", o.name));
     outputs.push_back(env[o.value]);
   }
+  if (state) {
+    // Every node has run, so overwriting the state now cannot feed a node a new value.
+    state->resize(g.values.size());
+    for (const Update& u : g.updates) {
+      Tensor& target = (*state)[u.target];
+      if (target.empty()) target = g.value(u.target).data.clone();
+      const Tensor& v = env[u.value];
+      if (v.empty() || v.type() != target.type()) return Error(fmt::format("update of %{} was not computed", g.value(u.target).name));
+      std::memcpy(target.raw(), v.raw(), v.bytes());
+    }
+  }
   return outputs;
+}
+
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs) { return run(g, inputs, nullptr); }
+
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state) {
+  return run(g, inputs, &state);
 }
 
 }  // namespace graphc::ref
