@@ -130,7 +130,7 @@ ValueId GradCtx::expand(ValueId v, const Shape& s) {
 }
 
 ValueId GradCtx::sumTo(ValueId g, const Shape& target) {
-  const Shape& gs = shape(g);
+  Shape gs = shape(g);
   if (gs == target) return g;
   size_t lead = gs.size() - target.size();
   std::vector<int64_t> axes;

@@ -21,7 +21,8 @@ class GradCtx {
   ValueId y(size_t i = 0) const { return node.results[i]; }
   size_t numOperands() const { return node.operands.size(); }
   const TensorType& type(ValueId v) const { return b.graph().type(v); }
-  const Shape& shape(ValueId v) const { return type(v).shape; }
+  // By value: building nodes may move the graph's value storage under a reference.
+  Shape shape(ValueId v) const { return type(v).shape; }
   // The upstream gradient of result i; zeros when none reached it.
   ValueId dy(size_t i = 0);
   // Whether operand i needs a gradient (it depends on what we differentiate with respect to).
