@@ -33,8 +33,9 @@ std::string graphToDot(const Graph& g) {
   for (ValueId v : g.constants) {
     const Value& val = g.value(v);
     out += fmt::format("  v{} [shape=note, style=filled, fillcolor=\"{}\", label=\"{} {}\\n{}\"];\n", v,
-                       val.kind == ValueKind::Param ? "#fff2cc" : "#eeeeee",
-                       val.kind == ValueKind::Param ? "param" : "const", escape(val.name), val.type.str());
+                       val.kind == ValueKind::Param ? "#fff2cc" : val.kind == ValueKind::State ? "#e6ccff" : "#eeeeee",
+                       val.kind == ValueKind::Param ? "param" : val.kind == ValueKind::State ? "state" : "const",
+                       escape(val.name), val.type.str());
   }
   for (NodeId id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];

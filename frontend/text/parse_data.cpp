@@ -8,8 +8,13 @@
 
 namespace graphc::text {
 
-// DATA: "[e0, e1, ...]" in row-major order, or `file "x.npy"` relative to the IR file.
+// DATA: "[e0, e1, ...]" in row-major order, `zeros`, or `file "x.npy"` relative to the IR file.
 bool Parser::data(Value& v, const Token& at) {
+  if (at.isWord("zeros")) {
+    lex_.next();
+    v.data = Tensor(v.type);
+    return true;
+  }
   if (at.isWord("file")) {
     lex_.next();
     Token path = lex_.next();
@@ -65,6 +70,7 @@ bool Parser::data(Value& v, const Token& at) {
 bool Parser::skipData() {
   if (!lex_.peek().is(Tok::Equal)) return false;
   lex_.next();
+  if (lex_.peek().isWord("zeros")) return lex_.next(), true;
   if (lex_.peek().isWord("file")) {
     lex_.next();
     return lex_.next().is(Tok::String);

@@ -173,10 +173,11 @@ bool Parser::resolve(const Named& n, ValueId& out) {
 bool Parser::statement() {
   const Token& t = lex_.peek();
   if (t.isWord("input")) return input();
-  if (t.isWord("param") || t.isWord("const")) return constant();
+  if (t.isWord("param") || t.isWord("const") || t.isWord("state")) return constant();
   if (t.isWord("output")) return output();
+  if (t.isWord("update")) return update();
   if (t.is(Tok::ValueName)) return node();
-  errorAt(t, "expected 'input', 'param', 'const', 'output', a node or '}', got " + describe(t));
+  errorAt(t, "expected 'input', 'param', 'const', 'state', 'output', 'update', a node or '}', got " + describe(t));
   return false;
 }
 
@@ -223,7 +224,7 @@ std::vector<InputDecl> Parser::scanInputs() {
 
 bool Parser::constant() {
   Token kw = lex_.next();
-  ValueKind kind = kw.raw == "param" ? ValueKind::Param : ValueKind::Const;
+  ValueKind kind = kw.raw == "param" ? ValueKind::Param : kw.raw == "state" ? ValueKind::State : ValueKind::Const;
   auto name = valueName();
   if (!name) return false;
   bool isNew = declare(*name);
@@ -447,6 +448,32 @@ bool Parser::output() {
     return true;
   }
   if (resolve(*v, id)) g_.addOutput(*name, id);
+  return true;
+}
+
+// update %target = %value: after each run, the param or state %target holds %value.
+bool Parser::update() {
+  lex_.next();
+  auto target = valueName();
+  if (!target || !expect(Tok::Equal, "'='")) return false;
+  auto v = valueName();
+  if (!v) return false;
+  ValueId t = 0, id = 0;
+  bool good = resolve(*target, t);
+  good = resolve(*v, id) && good;
+  if (!good) return true;
+  for (const Update& u : g_.updates)
+    if (u.target == t) {
+      error(target->loc, fmt::format("'%{}' is updated twice", target->name));
+      return true;
+    }
+  ValueKind k = g_.value(t).kind;
+  if (k != ValueKind::Param && k != ValueKind::State)
+    error(target->loc, fmt::format("update target '%{}' must be a param or state", target->name));
+  else if (g_.type(t) != g_.type(id))
+    error(v->loc, fmt::format("'%{}' is {}, but '%{}' is {}", v->name, g_.type(id).str(), target->name, g_.type(t).str()));
+  else
+    g_.addUpdate(t, id);
   return true;
 }
 

@@ -59,6 +59,7 @@ class Parser {
   bool constant();
   bool node();
   bool output();
+  bool update();
   std::optional<Named> valueName();
   std::optional<std::string> plainName(std::string_view what);
   std::optional<SymType> type();
