@@ -42,10 +42,7 @@ int bench(BenchOptions& o) {
     shapes[b->first] = b->second;
   }
   auto t0 = clock::now();
-  auto graph = loadModel(o.model, shapes);
-  if (!graph) return fail(graph.error());
-  if (auto s = optimize(*graph, o.flags); !s) return fail(s.error());
-  auto exe = prepareBackend(*graph, o.backend, o.threads);
+  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags);
   if (!exe) return fail(exe.error());
   double compileMs = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 

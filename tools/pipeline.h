@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -24,5 +25,9 @@ void addBackendOptions(CLI::App& cmd, std::string& backend, int& threads);
 // Runs the default pipeline on g (messages about passes go to stderr).
 Status optimize(Graph& g, const PipelineFlags& flags);
 Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::string& backend, int threads);
+
+// Load, optimize and prepare, timed; with --time-passes the phases are printed to stderr.
+Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
+                                                 const std::string& backend, int threads, const PipelineFlags& flags);
 
 }  // namespace graphc::tool
