@@ -107,3 +107,28 @@ TEST_CASE("dnnl: the registry lists the backend") {
 }
 
 }  // namespace graphc::test
+
+namespace graphc::test {
+
+// Intermediates that die at an elementwise op may share its result's arena slot; a chain of
+// them (oneDNN eltwise, binary, layer norm, and our kernels) checks that in-place runs agree.
+TEST_CASE("dnnl: elementwise chains over intermediates (in-place candidates)") {
+  Graph g;
+  Builder b(g);
+  ValueId x = b.input("x", {DType::f32, {3, 17}}), y = b.input("y", {DType::f32, {17}});
+  ValueId h = b.create(OpKind::Exp, {b.create(OpKind::Mul, {x, x})});
+  h = b.create(OpKind::Neg, {h});
+  h = b.create(OpKind::Add, {h, y});
+  h = b.create(OpKind::Erf, {h});                      // ours
+  h = b.create(OpKind::Sub, {y, h});                   // ours: src0 broadcasts
+  h = b.create(OpKind::Tanh, {b.create(OpKind::Add, {h, h})});
+  h = b.create(OpKind::LayerNorm, {h, b.param("s", randomF32({17}, 1)), b.param("t", randomF32({17}, 2))});
+  h = b.create(OpKind::Pow, {b.create(OpKind::Abs, {h}), b.scalar(DType::f32, 1.5)});
+  ValueId i = b.create(OpKind::Cast, {b.create(OpKind::Mul, {h, b.scalar(DType::f32, 10)})}, attrs({{"to", std::string("i32")}}));
+  i = b.create(OpKind::Neg, {b.create(OpKind::Add, {i, i})});  // integer kernels in place
+  b.output("h", h);
+  b.output("i", i);
+  checkClose(g, 1e-5);
+}
+
+}  // namespace graphc::test
