@@ -23,7 +23,23 @@ Tensor Tensor::scalar(DType dtype, double value) {
   return t;
 }
 
+// bf16 is the upper half of an f32; conversions round to nearest even.
+static float bf16ToFloat(uint16_t b) {
+  uint32_t bits = uint32_t(b) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+static uint16_t floatToBf16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if ((bits & 0x7fffffff) > 0x7f800000) return uint16_t((bits >> 16) | 0x40);  // keep NaN a NaN
+  return uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+}
+
 double Tensor::at(int64_t i) const {
+  if (dtype() == DType::bf16) return bf16ToFloat(data<uint16_t>()[i]);
   return visitDType(dtype(), [&](auto* tag) -> double {
     using T = std::remove_pointer_t<decltype(tag)>;
     return (double)data<T>()[i];
@@ -31,6 +47,10 @@ double Tensor::at(int64_t i) const {
 }
 
 void Tensor::set(int64_t i, double v) {
+  if (dtype() == DType::bf16) {
+    data<uint16_t>()[i] = floatToBf16((float)v);
+    return;
+  }
   visitDType(dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     data<T>()[i] = (T)v;

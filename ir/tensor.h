@@ -52,7 +52,8 @@ Tensor Tensor::fromVector(DType dtype, Shape shape, const std::vector<T>& values
   return t;
 }
 
-// Calls f with a null pointer of the C++ type of dtype: f((float*)nullptr) and so on.
+// Calls f with a null pointer of the C++ type of dtype: f((float*)nullptr) and so on. bf16 has
+// no C++ arithmetic type; callers handle it before visiting (Tensor::at/set do).
 template <class F>
 decltype(auto) visitDType(DType dtype, F&& f) {
   switch (dtype) {

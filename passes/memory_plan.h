@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/graph.h"
@@ -29,12 +30,23 @@ struct MemoryPlan {
   size_t lowerBound = 0;    // the peak over time of the live bytes (aligned sizes)
   size_t noReuseBytes = 0;  // the sum of all aligned sizes
   std::string strategy;     // which strategy produced this plan
+  size_t inPlace = 0;       // how many permitted in-place reuses the plan honours
   double efficiency() const { return arenaBytes ? double(lowerBound) / double(arenaBytes) : 1.0; }
 };
 
 // Runs several strategies (greedy-by-size best-fit and others), keeps the smallest arena, and
 // stops early when a plan reaches the lower bound.
 MemoryPlan planMemory(std::span<const BufferRequest> requests, size_t alignment = 64);
+
+// One strategy on its own (a name from memoryPlanStrategies()), to compare them in tests and
+// when debugging a poor plan. "perturbed-search" starts from greedy-by-size.
+std::span<const std::string_view> memoryPlanStrategies();
+Result<MemoryPlan> planMemoryWith(std::string_view strategy, std::span<const BufferRequest> requests,
+                                  size_t alignment = 64);
+
+// The peak over steps of the live aligned bytes, an in-place pair counting once: no valid plan
+// has a smaller arena.
+size_t memoryLowerBound(std::span<const BufferRequest> requests, size_t alignment = 64);
 
 // Checks the plan: offsets aligned, in the arena, and no two buffers that are live at the same
 // time overlap (except a permitted in-place reuse).

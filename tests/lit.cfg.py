@@ -5,12 +5,13 @@ import lit.formats
 config.name = "graphc"
 config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".graph", ".test"]
-config.excludes = ["data", "Inputs"]
+config.excludes = ["data", "Inputs", "tools"]
 config.test_source_root = os.path.dirname(__file__)
 
 graphc = lit_config.params.get("graphc", "graphc")
 data = lit_config.params.get("data", os.path.join(os.path.dirname(__file__), "data"))
 config.substitutions.append(("%graphc", graphc))
+config.substitutions.append(("%npycmp", lit_config.params.get("npycmp", "npycmp")))
 config.substitutions.append(("%data", data))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.environment["PATH"] = "/usr/lib/llvm-16/bin:" + os.environ.get("PATH", "")

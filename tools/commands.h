@@ -12,5 +12,6 @@ using Runner = std::function<int()>;
 Runner addOptCommand(CLI::App& app);
 Runner addRunCommand(CLI::App& app);
 Runner addCompileCommand(CLI::App& app);
+Runner addBenchCommand(CLI::App& app);
 
 }  // namespace graphc::tool

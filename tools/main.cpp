@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
       {"opt", addOptCommand(app)},
       {"run", addRunCommand(app)},
       {"compile", addCompileCommand(app)},
+      {"bench", addBenchCommand(app)},
   };
   try {
     app.parse(argc, argv);

@@ -1,0 +1,70 @@
+// Internal to the ref backend: the kernel signature, one entry point per op family, helpers.
+#pragma once
+
+#include <cmath>
+#include <span>
+#include <type_traits>
+
+#include "ir/op.h"
+#include "ir/tensor.h"
+
+namespace graphc::ref {
+
+// Every kernel gets the op context (attributes with defaults filled in, operand types already
+// checked by shape inference), the operand tensors and the result type it must produce.
+using KernelFn = Result<Tensor> (*)(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+
+Result<Tensor> evalUnary(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalBinary(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalCompare(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalWhere(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalCast(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalReduce(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalSoftmax(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalLayerNorm(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalBatchNorm(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalReshape(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalTranspose(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalConcat(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalSlice(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalGather(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalExpand(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalMatMul(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalDense(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalConv2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalMaxPool2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalAvgPool2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalGlobalAvgPool(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+
+// For every element of `out` (row-major), the flat index of the element of a tensor of shape
+// `in` that NumPy broadcasting reads there. `in` must broadcast to `out`.
+std::vector<int64_t> broadcastIndex(const Shape& in, const Shape& out);
+
+// Sums and dot products of f32 run in double so that the reference is more accurate than any
+// backend it judges; every other dtype accumulates in itself (ints in int64, see reduce.cpp).
+template <class T>
+using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+
+// The activation a fused op (dense, conv2d) applies; alpha/beta as documented in ops.def.
+struct Epilogue {
+  Activation act = Activation::None;
+  double alpha = 0, beta = 0;
+  static Epilogue of(const OpCtx& c);
+  double operator()(double x) const;
+};
+
+// Scalar definitions shared by the unary ops and the fused activations, so both agree exactly.
+// NaN propagates through relu/clip/min/max as it does in NumPy.
+template <class T> T relu(T x) { return x < T(0) ? T(0) : x; }
+template <class T> T leakyRelu(T x, T alpha) { return x < T(0) ? alpha * x : x; }
+template <class T> T elu(T x, T alpha) { return x < T(0) ? alpha * std::expm1(x) : x; }
+template <class T> T sigmoid(T x) { return T(1) / (T(1) + std::exp(-x)); }
+// Exact (erf) gelu, not the tanh approximation.
+template <class T> T gelu(T x) { return T(0.5) * x * (T(1) + std::erf(x * T(0.70710678118654752440))); }
+template <class T> T clip(T x, T lo, T hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+inline Error kernelError(const OpCtx& c, const std::string& what) {
+  return Error(std::string(c.info.name) + ": " + what);
+}
+
+}  // namespace graphc::ref

@@ -1,0 +1,122 @@
+// Data movement: reshape, transpose, concat, slice, gather and expand. These only copy
+// elements, so they work bytewise on every dtype.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "backend/ref/kernels.h"
+
+namespace graphc::ref {
+
+// Copies element src[index[i]] to dst[i] for every output element.
+static Tensor gatherElements(const Tensor& x, const TensorType& out, const std::vector<int64_t>& index) {
+  Tensor y(out);
+  size_t es = dtypeSize(out.dtype);
+  auto* dst = static_cast<char*>(y.raw());
+  auto* src = static_cast<const char*>(x.raw());
+  for (size_t i = 0; i < index.size(); ++i) std::memcpy(dst + i * es, src + index[i] * es, es);
+  return y;
+}
+
+// The source index of every output element when output axis d walks input axis `axisOf[d]`
+// from `start[d]` in steps of `step[d]` (a general strided view of x).
+static std::vector<int64_t> stridedIndex(const Shape& inShape, const Shape& outShape, const std::vector<int64_t>& axisOf,
+                                         const std::vector<int64_t>& start, const std::vector<int64_t>& step) {
+  Shape inStrides = stridesOf(inShape);
+  size_t rank = outShape.size();
+  std::vector<int64_t> stride(rank), pos(rank, 0), index((size_t)numElements(outShape));
+  int64_t offset = 0;
+  for (size_t d = 0; d < rank; ++d) {
+    stride[d] = step[d] * inStrides[axisOf[d]];
+    offset += start[d] * inStrides[axisOf[d]];
+  }
+  for (size_t i = 0; i < index.size(); ++i) {
+    index[i] = offset;
+    for (size_t d = rank; d-- > 0;) {
+      offset += stride[d];
+      if (++pos[d] < outShape[d]) break;
+      offset -= stride[d] * pos[d];
+      pos[d] = 0;
+    }
+  }
+  return index;
+}
+
+Result<Tensor> evalReshape(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  // A copy, not a view: interpreter results never share storage with their operands.
+  return in[0].clone().reshaped(out.shape);
+}
+
+Result<Tensor> evalTranspose(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  const auto& perm = c.ints("perm");
+  std::vector<int64_t> start(perm.size(), 0), step(perm.size(), 1);
+  return gatherElements(in[0], out, stridedIndex(in[0].shape(), out.shape, perm, start, step));
+}
+
+Result<Tensor> evalConcat(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  int64_t axis = *normalizeAxis(c.i("axis"), out.rank());
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= out.shape[d];
+  size_t es = dtypeSize(out.dtype);
+  size_t outRow = (size_t)(outer ? out.numel() / outer : 0) * es;  // bytes per outer index
+  Tensor y(out);
+  auto* dst = static_cast<char*>(y.raw());
+  size_t at = 0;
+  for (const Tensor& t : in) {
+    size_t row = (size_t)(outer ? t.numel() / outer : 0) * es;
+    auto* src = static_cast<const char*>(t.raw());
+    for (int64_t o = 0; o < outer; ++o) std::memcpy(dst + o * outRow + at, src + o * row, row);
+    at += row;
+  }
+  return y;
+}
+
+Result<Tensor> evalSlice(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  const Shape& s = in[0].shape();
+  size_t rank = s.size();
+  std::vector<int64_t> axisOf(rank), start(rank, 0), step(rank, 1);
+  for (size_t d = 0; d < rank; ++d) axisOf[d] = (int64_t)d;
+  const auto& starts = c.ints("starts");
+  std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i) axes.push_back((int64_t)i);
+  if (steps.empty()) steps.assign(starts.size(), 1);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    // The same clamping as inferSlice: [0, dim] going forward, [-1, dim-1] going backward.
+    int64_t a = *normalizeAxis(axes[i], (int64_t)rank), dim = s[a], v = starts[i];
+    if (v < 0) v += dim;
+    start[a] = steps[i] > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
+    step[a] = steps[i];
+  }
+  if (out.numel() == 0) return Tensor(out);  // a clamped start may lie outside x
+  return gatherElements(in[0], out, stridedIndex(s, out.shape, axisOf, start, step));
+}
+
+Result<Tensor> evalGather(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  const Tensor &x = in[0], &idx = in[1];
+  int64_t axis = *normalizeAxis(c.i("axis"), x.type().rank());
+  int64_t outer = 1, dim = x.shape()[axis], inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= x.shape()[d];
+  for (int64_t d = axis + 1; d < x.type().rank(); ++d) inner *= x.shape()[d];
+  // Indices are checked before anything is copied; negative ones count from the end.
+  std::vector<int64_t> picks((size_t)idx.numel());
+  for (int64_t j = 0; j < idx.numel(); ++j) {
+    int64_t k = idx.dtype() == DType::i32 ? idx.data<int32_t>()[j] : idx.data<int64_t>()[j];
+    if (k < -dim || k >= dim)
+      return kernelError(c, fmt::format("index {} is out of range for axis {} of size {}", k, axis, dim));
+    picks[j] = k < 0 ? k + dim : k;
+  }
+  size_t es = dtypeSize(out.dtype), block = (size_t)inner * es;
+  Tensor y(out);
+  auto* dst = static_cast<char*>(y.raw());
+  auto* src = static_cast<const char*>(x.raw());
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t j = 0; j < picks.size(); ++j)
+      std::memcpy(dst + (o * (int64_t)picks.size() + (int64_t)j) * block, src + (o * dim + picks[j]) * block, block);
+  return y;
+}
+
+Result<Tensor> evalExpand(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  return gatherElements(in[0], out, broadcastIndex(in[0].shape(), out.shape));
+}
+
+}  // namespace graphc::ref

@@ -1,0 +1,100 @@
+// ImportCtx: operand lookup, ONNX attributes with defaults, and op creation with constant folding.
+#include <fmt/format.h>
+
+#include "frontend/onnx/importer.h"
+
+namespace graphc::onnxfe {
+
+ImportCtx::ImportCtx(Graph& g, const OnnxModel& m) : g_(g), b_(g), model_(m) {
+  for (const OnnxNode& n : m.nodes)
+    for (const std::string& i : n.inputs) used_.insert(i);
+  for (const std::string& o : m.outputs) used_.insert(o);
+}
+
+ValueId ImportCtx::lookup(const std::string& name) const {
+  auto it = names_.find(name);
+  return it == names_.end() ? UINT32_MAX : it->second;
+}
+
+size_t ImportCtx::numInputs() const { return node_->inputs.size(); }
+bool ImportCtx::hasInput(size_t i) const { return i < node_->inputs.size() && !node_->inputs[i].empty(); }
+ValueId ImportCtx::in(size_t i) const { return lookup(node_->inputs[i]); }
+bool ImportCtx::outputUsed(size_t i) const {
+  return i < node_->outputs.size() && !node_->outputs[i].empty() && used_.count(node_->outputs[i]);
+}
+
+const Tensor* ImportCtx::constIn(size_t i, bool allowParam) const {
+  if (!hasInput(i)) return nullptr;
+  const Value& v = g_.value(in(i));
+  if (v.kind == ValueKind::Const || (allowParam && v.kind == ValueKind::Param)) return &v.data;
+  return nullptr;
+}
+
+Result<std::vector<int64_t>> ImportCtx::intsIn(size_t i, std::string_view what) const {
+  const Tensor* t = constIn(i, true);
+  if (!t) return unsupported(fmt::format("{} (input '{}') is not a constant", what, node_->inputs[i]));
+  if (!isInteger(t->dtype())) return malformed(fmt::format("{} must be integers, got {}", what, t->type().str()));
+  std::vector<int64_t> v;
+  for (int64_t k = 0; k < t->numel(); ++k) v.push_back((int64_t)t->at(k));
+  return v;
+}
+
+static const char* kindName(OnnxAttr::Kind k) {
+  switch (k) {
+    case OnnxAttr::Kind::Int: return "an int";
+    case OnnxAttr::Kind::Float: return "a float";
+    case OnnxAttr::Kind::Str: return "a string";
+    case OnnxAttr::Kind::Ints: return "a list of ints";
+    case OnnxAttr::Kind::Floats: return "a list of floats";
+    case OnnxAttr::Kind::Tensor: return "a tensor";
+    default: return "something else";
+  }
+}
+
+#define ATTR_GETTER(Fn, T, KIND, FIELD)                                                               \
+  Result<T> ImportCtx::Fn(const std::string& name, T def) const {                                  \
+    auto it = node_->attrs.find(name);                                                              \
+    if (it == node_->attrs.end()) return def;                                                       \
+    if (it->second.kind != OnnxAttr::Kind::KIND)                                                    \
+      return malformed(fmt::format("attribute '{}' must be {}, got {}", name, kindName(OnnxAttr::Kind::KIND), \
+                                   kindName(it->second.kind)));                                     \
+    return T(it->second.FIELD);                                                                     \
+  }
+ATTR_GETTER(attrInt, int64_t, Int, i)
+ATTR_GETTER(attrStr, std::string, Str, s)
+ATTR_GETTER(attrInts, std::vector<int64_t>, Ints, ints)
+#undef ATTR_GETTER
+
+Result<double> ImportCtx::attrFloat(const std::string& name, double def) const {
+  auto it = node_->attrs.find(name);
+  if (it == node_->attrs.end()) return def;
+  if (it->second.kind == OnnxAttr::Kind::Int) return (double)it->second.i;
+  if (it->second.kind != OnnxAttr::Kind::Float)
+    return malformed(fmt::format("attribute '{}' must be a float, got {}", name, kindName(it->second.kind)));
+  return it->second.f;
+}
+
+ValueId ImportCtx::constant(Tensor t, std::string hint) {
+  return g_.addConstant(g_.uniqueName(hint), std::move(t), ValueKind::Const);
+}
+
+Result<ValueId> ImportCtx::emit(OpKind op, std::vector<ValueId> operands, AttrMap attrs, std::string hint) {
+  if (hint.empty()) hint = outName();
+  bool allConst = !operands.empty();
+  for (ValueId v : operands) allConst = allConst && g_.value(v).kind == ValueKind::Const;
+  if (allConst) {
+    std::vector<TensorType> types;
+    std::vector<Tensor> data;
+    for (ValueId v : operands) types.push_back(g_.type(v)), data.push_back(g_.value(v).data);
+    GRAPHC_ASSIGN(auto resultTypes, inferTypes(op, types, attrs));
+    GRAPHC_ASSIGN(auto folded, foldOp(op, data, attrs, resultTypes.at(0)));
+    if (folded) return constant(std::move(*folded), hint);
+  }
+  GRAPHC_ASSIGN(auto results, b_.tryCreate(op, std::move(operands), std::move(attrs), hint));
+  return results.at(0);
+}
+
+Error ImportCtx::unsupported(std::string what) const { return Error(std::string(kUnsupported) + what); }
+Error ImportCtx::malformed(std::string what) const { return Error(std::move(what)); }
+
+}  // namespace graphc::onnxfe

@@ -1,0 +1,255 @@
+// The graph walk: static checks, binding of symbolic dimensions, topological order, then one
+// importer per node from the op table. Unsupported things are collected and reported together.
+#include <fmt/format.h>
+
+#include "frontend/onnx/importer.h"
+#include "frontend/onnx/onnx_import.h"
+#include "ir/npy.h"
+#include "ir/verifier.h"
+
+namespace graphc::onnxfe {
+namespace {
+
+Error unsupportedModel(const std::string& file, const std::vector<std::string>& issues) {
+  std::string msg = fmt::format("{}: unsupported ONNX model ({} problem{}):", file, issues.size(), issues.size() == 1 ? "" : "s");
+  for (const std::string& i : issues) msg += "\n  " + i;
+  return Error(msg);
+}
+
+// Resolves every input's shape from the model and the caller's bindings.
+Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, const OnnxImportOptions& opt, std::vector<std::string>& issues) {
+  for (const auto& [name, shape] : opt.inputShapes) {
+    bool found = false;
+    for (const OnnxInput& in : m.inputs) found = found || in.name == name;
+    if (!found) return Error(fmt::format("{}: a shape is given for '{}', which is not an input of the model", m.file, name));
+  }
+  std::map<std::string, int64_t> symbols;  // dim_param -> size, from the given shapes
+  std::vector<std::string> problems;
+  for (const OnnxInput& in : m.inputs) {
+    auto given = opt.inputShapes.find(in.name);
+    if (given == opt.inputShapes.end()) continue;
+    const Shape& s = given->second;
+    if (in.hasShape && s.size() != in.dims.size()) {
+      problems.push_back(fmt::format("input '{}' has rank {} but the given shape {} has rank {}", in.name, in.dims.size(),
+                                     shapeStr(s), s.size()));
+      continue;
+    }
+    for (size_t d = 0; d < s.size() && in.hasShape; ++d) {
+      const OnnxDim& dim = in.dims[d];
+      if (dim.value >= 0 && dim.value != s[d])
+        problems.push_back(fmt::format("input '{}' has size {} on axis {} but the given shape {} says {}", in.name, dim.value, d,
+                                       shapeStr(s), s[d]));
+      if (dim.value < 0 && !dim.param.empty()) {
+        auto [it, inserted] = symbols.emplace(dim.param, s[d]);
+        if (!inserted && it->second != s[d])
+          problems.push_back(fmt::format("dimension '{}' is bound to both {} and {}", dim.param, it->second, s[d]));
+      }
+    }
+  }
+  std::vector<TensorType> types;
+  for (const OnnxInput& in : m.inputs) {
+    TensorType t;
+    auto dtype = dtypeFromOnnx(in.elemType);
+    if (!dtype) issues.push_back(fmt::format("input '{}' has element type {}", in.name, onnxTypeName(in.elemType)));
+    t.dtype = dtype.value_or(DType::f32);
+    auto given = opt.inputShapes.find(in.name);
+    if (given != opt.inputShapes.end()) {
+      t.shape = given->second;
+    } else if (!in.hasShape) {
+      problems.push_back(fmt::format("input '{}' has no static shape; give one (--shape {}=D0xD1...)", in.name, in.name));
+    } else {
+      for (size_t d = 0; d < in.dims.size(); ++d) {
+        const OnnxDim& dim = in.dims[d];
+        if (dim.value >= 0) {
+          t.shape.push_back(dim.value);
+        } else if (auto it = symbols.find(dim.param); it != symbols.end()) {
+          t.shape.push_back(it->second);
+        } else {
+          std::string what = dim.param.empty() ? "an unknown dimension" : fmt::format("symbolic dimension '{}'", dim.param);
+          problems.push_back(fmt::format("input '{}' has {} on axis {}; bind it with --shape {}=D0xD1...", in.name, what, d, in.name));
+          t.shape.push_back(1);
+        }
+      }
+    }
+    types.push_back(std::move(t));
+  }
+  if (!problems.empty()) {
+    std::string msg = fmt::format("{}: cannot bind the input shapes:", m.file);
+    for (const std::string& p : problems) msg += "\n  " + p;
+    return Error(msg);
+  }
+  return types;
+}
+
+// Node order with every node after the producers of its inputs (ONNX asks writers for this, but
+// not all follow it); a missing value or a cycle is an error.
+Result<std::vector<size_t>> topoOrder(const OnnxModel& m, const std::set<std::string>& available) {
+  std::map<std::string, size_t> producer;
+  for (const OnnxNode& n : m.nodes)
+    for (const std::string& o : n.outputs) {
+      if (o.empty()) continue;
+      if (available.count(o) || !producer.emplace(o, n.index).second)
+        return Error(fmt::format("{}: {}: value '{}' is defined more than once", m.file, describe(n), o));
+    }
+  std::vector<std::vector<size_t>> users(m.nodes.size());
+  std::vector<size_t> pending(m.nodes.size(), 0);
+  for (const OnnxNode& n : m.nodes)
+    for (const std::string& i : n.inputs) {
+      if (i.empty() || available.count(i)) continue;
+      auto it = producer.find(i);
+      if (it == producer.end())
+        return Error(fmt::format("{}: {}: input '{}' is not produced by any node, input or initializer", m.file, describe(n), i));
+      users[it->second].push_back(n.index);
+      ++pending[n.index];
+    }
+  for (const std::string& o : m.outputs)
+    if (!available.count(o) && !producer.count(o))
+      return Error(fmt::format("{}: graph output '{}' is not produced by any node, input or initializer", m.file, o));
+  std::vector<size_t> order, ready;
+  for (size_t k = m.nodes.size(); k-- > 0;)
+    if (pending[k] == 0) ready.push_back(k);
+  while (!ready.empty()) {  // a stack of ready nodes, lowest index on top: keeps the file's order
+    size_t k = ready.back();
+    ready.pop_back();
+    order.push_back(k);
+    std::vector<size_t> next;
+    for (size_t u : users[k])
+      if (--pending[u] == 0) next.push_back(u);
+    std::sort(next.rbegin(), next.rend());
+    ready.insert(ready.end(), next.begin(), next.end());
+    std::sort(ready.rbegin(), ready.rend());
+  }
+  if (order.size() != m.nodes.size()) {
+    for (const OnnxNode& n : m.nodes)
+      if (pending[n.index]) return Error(fmt::format("{}: the graph has a cycle through {}", m.file, describe(n)));
+  }
+  return order;
+}
+
+Status checkInputCount(const OnnxNode& n, const OpEntry& e) {
+  int count = (int)n.inputs.size();
+  while (count > 0 && n.inputs[count - 1].empty()) --count;  // trailing optional inputs left out
+  if (count < e.minInputs || (e.maxInputs >= 0 && count > e.maxInputs)) {
+    std::string expected = e.maxInputs < 0 ? fmt::format("at least {}", e.minInputs)
+                           : e.minInputs == e.maxInputs ? std::to_string(e.minInputs)
+                                                        : fmt::format("{} to {}", e.minInputs, e.maxInputs);
+    return Error(fmt::format("takes {} input(s), got {}", expected, count));
+  }
+  for (int i = 0; i < e.minInputs; ++i)
+    if (n.inputs[i].empty()) return Error(fmt::format("required input #{} is missing", i));
+  return ok();
+}
+
+}  // namespace
+
+const OpTable& importerTable() {
+  static const auto table = [] {
+    OpTable t;
+    registerElementwise(t);
+    registerMovement(t);
+    registerNN(t);
+    return t;
+  }();
+  return table;
+}
+
+Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
+  std::vector<std::string> issues = m.issues;
+  const auto& table = importerTable();
+  std::set<size_t> badNodes;
+  for (const OnnxNode& n : m.nodes) {
+    if (!n.domain.empty()) {
+      issues.push_back(fmt::format("{}: ops of domain '{}' are not supported", describe(n), n.domain));
+      badNodes.insert(n.index);
+    } else if (!table.count(n.opType)) {
+      issues.push_back(fmt::format("{}: op type '{}' is not supported", describe(n), n.opType));
+      badNodes.insert(n.index);
+    } else {
+      for (const std::string& p : checkStaticAttrs(n)) {
+        issues.push_back(fmt::format("{}: {}", describe(n), p));
+        badNodes.insert(n.index);
+      }
+    }
+  }
+  auto inputTypes = bindInputs(m, opt, issues);
+  if (!inputTypes) {
+    if (!issues.empty()) return unsupportedModel(m.file, issues);
+    return inputTypes.takeError();
+  }
+
+  Graph g;
+  g.name = "main";
+  ImportCtx ctx(g, m);
+  std::set<std::string> transposed = transposedWeights(m);
+  ctx.setTransposed(transposed);
+  std::set<std::string> available = m.skipped, poisoned = m.skipped;
+  for (size_t i = 0; i < m.inputs.size(); ++i) {
+    ctx.define(m.inputs[i].name, g.addInput(m.inputs[i].name, (*inputTypes)[i]));
+    available.insert(m.inputs[i].name);
+  }
+  for (const auto& [name, data] : m.initializers) {
+    Tensor t = data;
+    if (transposed.count(name)) {  // stored as W^T so that dense() reads it as [K, N]
+      Tensor tt(TensorType{t.dtype(), {t.shape()[1], t.shape()[0]}});
+      for (int64_t r = 0; r < t.shape()[0]; ++r)
+        for (int64_t c = 0; c < t.shape()[1]; ++c) tt.set(c * t.shape()[0] + r, t.at(r * t.shape()[1] + c));
+      t = tt;
+    }
+    ValueKind kind = isFloat(t.dtype()) ? ValueKind::Param : ValueKind::Const;
+    ctx.define(name, g.addConstant(name, std::move(t), kind));
+    available.insert(name);
+  }
+  GRAPHC_ASSIGN(std::vector<size_t> order, topoOrder(m, available));
+
+  for (size_t k : order) {
+    const OnnxNode& n = m.nodes[k];
+    bool skip = badNodes.count(k) > 0;
+    for (const std::string& i : n.inputs) skip = skip || poisoned.count(i);
+    if (skip) {
+      poisoned.insert(n.outputs.begin(), n.outputs.end());
+      continue;
+    }
+    ctx.setNode(&n);
+    const OpEntry& entry = table.at(n.opType);
+    Status s = checkInputCount(n, entry);
+    if (s) s = entry.fn(ctx);
+    if (!s) {
+      const std::string& msg = s.error().message();
+      if (msg.rfind(kUnsupported, 0) != 0) {
+        issues.push_back(fmt::format("{}: {}", describe(n), msg));
+        if (issues.size() == 1) return Error(fmt::format("{}: {}", m.file, issues[0]));
+        return unsupportedModel(m.file, issues);
+      }
+      issues.push_back(fmt::format("{}: {}", describe(n), msg.substr(kUnsupported.size())));
+      poisoned.insert(n.outputs.begin(), n.outputs.end());
+      continue;
+    }
+    for (size_t o = 0; o < n.outputs.size(); ++o)
+      if (ctx.outputUsed(o) && ctx.lookup(n.outputs[o]) == UINT32_MAX) {
+        issues.push_back(fmt::format("{}: output #{} ('{}') is not supported", describe(n), o, n.outputs[o]));
+        poisoned.insert(n.outputs[o]);
+      }
+  }
+  if (!issues.empty()) return unsupportedModel(m.file, issues);
+
+  for (const std::string& o : m.outputs) g.addOutput(o, ctx.lookup(o));
+  GRAPHC_TRY(g.finalize());
+  if (Status s = verify(g); !s) return Error(fmt::format("{}: imported graph is invalid: {}", m.file, s.error().message()));
+  return g;
+}
+
+}  // namespace graphc::onnxfe
+
+namespace graphc {
+
+Result<Graph> importOnnxBytes(std::string_view bytes, const std::string& name, const OnnxImportOptions& options) {
+  GRAPHC_ASSIGN(onnxfe::OnnxModel model, onnxfe::readModel(bytes, name));
+  return onnxfe::importModel(model, options);
+}
+
+Result<Graph> importOnnx(const std::string& path, const OnnxImportOptions& options) {
+  GRAPHC_ASSIGN(std::string bytes, readFile(path));
+  return importOnnxBytes(bytes, path, options);
+}
+
+}  // namespace graphc

@@ -1,0 +1,97 @@
+// The import context shared by the op importers, and the op table {ONNX op type -> importer}.
+#pragma once
+
+#include <functional>
+#include <unordered_map>
+
+#include "frontend/onnx/model.h"
+#include "frontend/onnx/onnx_import.h"
+#include "ir/builder.h"
+
+namespace graphc::onnxfe {
+
+// Marks an error as "this model uses something graphc does not support" (as opposed to a
+// malformed model): the walk records it, skips the node and goes on, to report them all.
+inline constexpr std::string_view kUnsupported = "unsupported: ";
+
+class ImportCtx {
+ public:
+  ImportCtx(Graph& g, const OnnxModel& m);
+
+  Graph& graph() { return g_; }
+  const OnnxModel& model() const { return model_; }
+  const OnnxNode& node() const { return *node_; }
+  void setNode(const OnnxNode* n) { node_ = n; }
+  bool isTransposedWeight(const std::string& name) const { return transposed_.count(name) > 0; }
+  void setTransposed(std::set<std::string> t) { transposed_ = std::move(t); }
+
+  // ONNX value names -> graph values.
+  ValueId lookup(const std::string& name) const;
+  void define(const std::string& name, ValueId v) { names_[name] = v; }
+
+  // Inputs of the current node. Optional inputs may be absent (missing or "").
+  size_t numInputs() const;
+  bool hasInput(size_t i) const;
+  ValueId in(size_t i) const;
+  const TensorType& type(size_t i) const { return g_.type(in(i)); }
+  // The data of input i when it is a known constant (Const; Params too when allowParam).
+  const Tensor* constIn(size_t i, bool allowParam = false) const;
+  // Constant integer input as a list, or an "unsupported" error when it is not constant.
+  Result<std::vector<int64_t>> intsIn(size_t i, std::string_view what) const;
+  bool outputUsed(size_t i) const;
+
+  // Attributes with ONNX defaults; a kind mismatch is a malformed-model error.
+  bool hasAttr(const std::string& name) const { return node_->attrs.count(name) > 0; }
+  Result<int64_t> attrInt(const std::string& name, int64_t def) const;
+  Result<double> attrFloat(const std::string& name, double def) const;
+  Result<std::string> attrStr(const std::string& name, std::string def) const;
+  Result<std::vector<int64_t>> attrInts(const std::string& name, std::vector<int64_t> def) const;
+
+  // Creates an IR op, folding it into a constant when every operand is a Const.
+  Result<ValueId> emit(OpKind op, std::vector<ValueId> operands, AttrMap attrs = {}, std::string hint = {});
+  ValueId constant(Tensor t, std::string hint = "c");
+  // Binds output i of the current node.
+  void setOut(size_t i, ValueId v) { if (i < node_->outputs.size() && !node_->outputs[i].empty()) define(node_->outputs[i], v); }
+  std::string outName(size_t i = 0) const { return i < node_->outputs.size() ? node_->outputs[i] : std::string(); }
+
+  Error unsupported(std::string what) const;  // "unsupported: <what>"
+  Error malformed(std::string what) const;
+
+ private:
+  Graph& g_;
+  Builder b_;
+  const OnnxModel& model_;
+  const OnnxNode* node_ = nullptr;
+  std::unordered_map<std::string, ValueId> names_;
+  std::set<std::string> transposed_;
+  std::set<std::string> used_;  // names some node or graph output reads
+};
+
+using Importer = Status (*)(ImportCtx&);
+// One row of the op table: the importer and how many inputs the op takes. The walk checks that
+// inputs [0, minInputs) are present before calling the importer; later ones are optional.
+struct OpEntry {
+  Importer fn = nullptr;
+  int minInputs = 1;
+  int maxInputs = 1;  // -1: variadic
+};
+using OpTable = std::unordered_map<std::string, OpEntry>;
+// Each family registers its importers here; the table is built from them on first use.
+void registerElementwise(OpTable& t);
+void registerMovement(OpTable& t);
+void registerNN(OpTable& t);
+const OpTable& importerTable();
+
+// The walk over a read model (import.cpp).
+Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& options);
+
+// Constant evaluation of an IR op on known operands (folding of shape sub-graphs).
+// nullopt when the op is not foldable here; then a real node is emitted.
+Result<std::optional<Tensor>> foldOp(OpKind op, std::span<const Tensor> operands, const AttrMap& attrs,
+                                     const TensorType& resultType);
+
+// Static checks of one node's attributes that need no operand types (auto_pad values, ...),
+// each problem as one message. Run on every node before the walk.
+std::vector<std::string> checkStaticAttrs(const OnnxNode& n);
+
+}  // namespace graphc::onnxfe

@@ -1,0 +1,30 @@
+// The ONNX frontend: ModelProto (opsets 13-17) -> graphc Graph, and trained weights back to ONNX.
+// This header is free of protobuf and ONNX headers on purpose (they cost ~7 s per file).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "ir/graph.h"
+
+namespace graphc {
+
+struct OnnxImportOptions {
+  // Binds the whole shape of an input, e.g. {"x", {8, 784}} (`--shape x=8x784`). Symbolic
+  // dimensions (dim_param) of the model are resolved from these; an input whose shape is fully
+  // static needs no entry, but an entry must agree with it.
+  std::map<std::string, Shape> inputShapes;
+};
+
+// Reads an ONNX model. Every unsupported op or attribute value is reported in one error.
+Result<Graph> importOnnx(const std::string& path, const OnnxImportOptions& options = {});
+// Same, from the bytes of a model; `name` is used in messages (usually the path).
+Result<Graph> importOnnxBytes(std::string_view bytes, const std::string& name, const OnnxImportOptions& options = {});
+
+// Writes the model at originalPath to outPath with each initializer that is a parameter of
+// `trained` (matched by name) replaced by the parameter's current data; everything else is kept.
+// Import-time layout changes (Gemm weights stored transposed) are undone. Atomic.
+Status exportOnnxWithParams(const std::string& originalPath, const Graph& trained, const std::string& outPath);
+
+}  // namespace graphc

@@ -1,0 +1,137 @@
+// Importers of elementwise ONNX ops: arithmetic, comparisons, activations, Clip, Cast, Identity.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "frontend/onnx/importer.h"
+
+namespace graphc::onnxfe {
+namespace {
+
+template <OpKind K>
+Status binaryOp(ImportCtx& c) {
+  ValueId a = c.in(0), b = c.in(1);
+  if (K == OpKind::Pow && c.type(1).dtype != c.type(0).dtype) {  // ONNX allows e.g. an int exponent
+    GRAPHC_ASSIGN(b, c.emit(OpKind::Cast, {b}, [&] { AttrMap m; m.set("to", std::string(dtypeName(c.type(0).dtype))); return m; }(),
+                            c.outName() + ".exp"));
+  }
+  GRAPHC_ASSIGN(ValueId r, c.emit(K, {a, b}));
+  c.setOut(0, r);
+  return ok();
+}
+
+template <OpKind K>
+Status unaryOp(ImportCtx& c) {
+  AttrMap attrs;
+  if (K == OpKind::LeakyRelu) {
+    GRAPHC_ASSIGN(double alpha, c.attrFloat("alpha", 0.01));
+    attrs.set("alpha", alpha);
+  } else if (K == OpKind::Elu) {
+    GRAPHC_ASSIGN(double alpha, c.attrFloat("alpha", 1.0));
+    attrs.set("alpha", alpha);
+  }
+  GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+// Min and Max are variadic in ONNX: a chain of binary ops.
+template <OpKind K>
+Status variadicOp(ImportCtx& c) {
+  ValueId acc = c.in(0);
+  for (size_t i = 1; i < c.numInputs(); ++i) {
+    if (!c.hasInput(i)) return c.malformed(fmt::format("input #{} is empty", i));
+    std::string hint = i + 1 == c.numInputs() ? c.outName() : c.outName() + ".part";
+    GRAPHC_ASSIGN(acc, c.emit(K, {acc, c.in(i)}, {}, hint));
+  }
+  c.setOut(0, acc);
+  return ok();
+}
+
+Status whereOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Where, {c.in(0), c.in(1), c.in(2)}));
+  c.setOut(0, r);
+  return ok();
+}
+
+// Clip: min and max are optional constant inputs since opset 11.
+Status clipOp(ImportCtx& c) {
+  double bounds[2] = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+  for (size_t i = 1; i < 3; ++i) {
+    if (!c.hasInput(i)) continue;
+    const Tensor* t = c.constIn(i, true);
+    if (!t) return c.unsupported(fmt::format("Clip {} (input '{}') is not a constant", i == 1 ? "min" : "max", c.node().inputs[i]));
+    if (t->numel() != 1) return c.malformed(fmt::format("Clip {} must be a scalar, got {}", i == 1 ? "min" : "max", t->type().str()));
+    bounds[i - 1] = t->at(0);
+  }
+  AttrMap attrs;
+  attrs.set("min", bounds[0]);
+  attrs.set("max", bounds[1]);
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Clip, {c.in(0)}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status castOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t to, c.attrInt("to", -1));
+  auto dtype = dtypeFromOnnx((int32_t)to);
+  if (!dtype) return c.unsupported(fmt::format("Cast to {}", onnxTypeName((int32_t)to)));
+  if (*dtype == c.type(0).dtype) {
+    c.setOut(0, c.in(0));
+    return ok();
+  }
+  AttrMap attrs;
+  attrs.set("to", std::string(dtypeName(*dtype)));
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Cast, {c.in(0)}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status identityOp(ImportCtx& c) {
+  c.setOut(0, c.in(0));
+  return ok();
+}
+
+// Dropout at inference is the identity; a used mask or training_mode=1 is not supported.
+Status dropoutOp(ImportCtx& c) {
+  if (c.outputUsed(1)) return c.unsupported("Dropout's mask output");
+  if (const Tensor* t = c.constIn(2); t && t->numel() == 1 && t->at(0) != 0)
+    return c.unsupported("Dropout with training_mode=1");
+  if (c.hasInput(2) && !c.constIn(2)) return c.unsupported("Dropout with a non-constant training_mode");
+  return identityOp(c);
+}
+
+}  // namespace
+
+void registerElementwise(OpTable& t) {
+  t["Add"] = {binaryOp<OpKind::Add>, 2, 2};
+  t["Sub"] = {binaryOp<OpKind::Sub>, 2, 2};
+  t["Mul"] = {binaryOp<OpKind::Mul>, 2, 2};
+  t["Div"] = {binaryOp<OpKind::Div>, 2, 2};
+  t["Pow"] = {binaryOp<OpKind::Pow>, 2, 2};
+  t["Equal"] = {binaryOp<OpKind::Equal>, 2, 2};
+  t["Less"] = {binaryOp<OpKind::Less>, 2, 2};
+  t["Greater"] = {binaryOp<OpKind::Greater>, 2, 2};
+  t["Min"] = {variadicOp<OpKind::Min>, 1, -1};
+  t["Max"] = {variadicOp<OpKind::Max>, 1, -1};
+  t["Where"] = {whereOp, 3, 3};
+  t["Sqrt"] = {unaryOp<OpKind::Sqrt>, 1, 1};
+  t["Reciprocal"] = {unaryOp<OpKind::Reciprocal>, 1, 1};
+  t["Exp"] = {unaryOp<OpKind::Exp>, 1, 1};
+  t["Log"] = {unaryOp<OpKind::Log>, 1, 1};
+  t["Neg"] = {unaryOp<OpKind::Neg>, 1, 1};
+  t["Abs"] = {unaryOp<OpKind::Abs>, 1, 1};
+  t["Erf"] = {unaryOp<OpKind::Erf>, 1, 1};
+  t["Relu"] = {unaryOp<OpKind::Relu>, 1, 1};
+  t["LeakyRelu"] = {unaryOp<OpKind::LeakyRelu>, 1, 1};
+  t["Elu"] = {unaryOp<OpKind::Elu>, 1, 1};
+  t["Sigmoid"] = {unaryOp<OpKind::Sigmoid>, 1, 1};
+  t["Tanh"] = {unaryOp<OpKind::Tanh>, 1, 1};
+  t["Clip"] = {clipOp, 1, 3};
+  t["Cast"] = {castOp, 1, 1};
+  t["Identity"] = {identityOp, 1, 1};
+  t["Dropout"] = {dropoutOp, 1, 3};
+}
+
+}  // namespace graphc::onnxfe

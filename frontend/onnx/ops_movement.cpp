@@ -1,0 +1,294 @@
+// Importers of data-movement and shape ONNX ops. Shape inputs (Reshape's shape, Slice's starts,
+// Unsqueeze's axes, ...) must be constants at import: shapes are static in graphc.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "frontend/onnx/importer.h"
+
+namespace graphc::onnxfe {
+namespace {
+
+Tensor int64Tensor(const std::vector<int64_t>& v) { return Tensor::fromVector(DType::i64, {(int64_t)v.size()}, v); }
+
+Status reshapeTo(ImportCtx& c, ValueId x, Shape shape, size_t out = 0, std::string hint = {}) {
+  AttrMap attrs;
+  attrs.set("shape", std::move(shape));
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Reshape, {x}, std::move(attrs), hint.empty() ? c.outName(out) : hint));
+  c.setOut(out, r);
+  return ok();
+}
+
+// ONNX Reshape: 0 copies the input's dimension (unless allowzero), -1 is inferred.
+Status reshapeOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(std::vector<int64_t> shape, c.intsIn(1, "Reshape's shape"));
+  GRAPHC_ASSIGN(int64_t allowZero, c.attrInt("allowzero", 0));
+  const Shape& xs = c.type(0).shape;
+  int64_t known = 1, inferAt = -1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 0 && !allowZero) {
+      if (d >= xs.size()) return c.malformed(fmt::format("shape [{}] copies axis {} of {}, which it lacks", shapeStr(shape), d, c.type(0).str()));
+      shape[d] = xs[d];
+    }
+    if (shape[d] == -1) {
+      if (inferAt >= 0) return c.malformed(fmt::format("shape [{}] has more than one -1", shapeStr(shape)));
+      inferAt = (int64_t)d;
+    } else if (shape[d] < 0) {
+      return c.malformed(fmt::format("shape [{}] has a negative dimension", shapeStr(shape)));
+    } else {
+      known *= shape[d];
+    }
+  }
+  if (inferAt >= 0) {
+    if (known == 0 || c.type(0).numel() % known)
+      return c.malformed(fmt::format("cannot reshape {} to [{}]", c.type(0).str(), shapeStr(shape)));
+    shape[inferAt] = c.type(0).numel() / known;
+  }
+  return reshapeTo(c, c.in(0), shape);
+}
+
+Status flattenOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t axis, c.attrInt("axis", 1));
+  const Shape& xs = c.type(0).shape;
+  int64_t r = (int64_t)xs.size();
+  if (axis < 0) axis += r;
+  if (axis < 0 || axis > r) return c.malformed(fmt::format("axis {} is out of range for {}", axis, c.type(0).str()));
+  int64_t outer = std::accumulate(xs.begin(), xs.begin() + axis, int64_t(1), std::multiplies<>());
+  int64_t inner = std::accumulate(xs.begin() + axis, xs.end(), int64_t(1), std::multiplies<>());
+  return reshapeTo(c, c.in(0), {outer, inner});
+}
+
+Status squeezeOp(ImportCtx& c) {
+  const Shape& xs = c.type(0).shape;
+  std::vector<bool> drop(xs.size(), false);
+  if (c.hasInput(1)) {
+    GRAPHC_ASSIGN(std::vector<int64_t> axes, c.intsIn(1, "Squeeze's axes"));
+    for (int64_t a : axes) {
+      auto n = normalizeAxis(a, (int64_t)xs.size());
+      if (!n || xs[*n] != 1) return c.malformed(fmt::format("cannot squeeze axis {} of {}", a, c.type(0).str()));
+      drop[*n] = true;
+    }
+  } else {
+    for (size_t d = 0; d < xs.size(); ++d) drop[d] = xs[d] == 1;
+  }
+  Shape out;
+  for (size_t d = 0; d < xs.size(); ++d)
+    if (!drop[d]) out.push_back(xs[d]);
+  return reshapeTo(c, c.in(0), out);
+}
+
+Status unsqueezeOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(std::vector<int64_t> axes, c.intsIn(1, "Unsqueeze's axes"));
+  const Shape& xs = c.type(0).shape;
+  int64_t rank = (int64_t)(xs.size() + axes.size());
+  std::vector<bool> added(rank, false);
+  for (int64_t a : axes) {
+    auto n = normalizeAxis(a, rank);
+    if (!n || added[*n]) return c.malformed(fmt::format("axis {} is out of range or repeated for an output of rank {}", a, rank));
+    added[*n] = true;
+  }
+  Shape out;
+  size_t k = 0;
+  for (int64_t d = 0; d < rank; ++d) out.push_back(added[d] ? 1 : xs[k++]);
+  return reshapeTo(c, c.in(0), out);
+}
+
+Status transposeOp(ImportCtx& c) {
+  std::vector<int64_t> reversed(c.type(0).rank());
+  std::iota(reversed.rbegin(), reversed.rend(), 0);
+  GRAPHC_ASSIGN(std::vector<int64_t> perm, c.attrInts("perm", reversed));
+  AttrMap attrs;
+  attrs.set("perm", perm);
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Transpose, {c.in(0)}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status concatOp(ImportCtx& c) {
+  if (!c.hasAttr("axis")) return c.malformed("attribute 'axis' is required");
+  GRAPHC_ASSIGN(int64_t axis, c.attrInt("axis", 0));
+  std::vector<ValueId> ops;
+  for (size_t i = 0; i < c.numInputs(); ++i) {
+    if (!c.hasInput(i)) return c.malformed(fmt::format("input #{} is empty", i));
+    ops.push_back(c.in(i));
+  }
+  AttrMap attrs;
+  attrs.set("axis", axis);
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Concat, std::move(ops), std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status sliceAxis(ImportCtx& c, size_t out, int64_t axis, int64_t start, int64_t end, int64_t step = 1) {
+  AttrMap attrs;
+  attrs.set("starts", std::vector<int64_t>{start});
+  attrs.set("ends", std::vector<int64_t>{end});
+  attrs.set("axes", std::vector<int64_t>{axis});
+  if (step != 1) attrs.set("steps", std::vector<int64_t>{step});
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Slice, {c.in(0)}, std::move(attrs), c.outName(out)));
+  c.setOut(out, r);
+  return ok();
+}
+
+// Split: one slice per output; sizes from the `split` input or equal parts.
+Status splitOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", 0));
+  auto axis = normalizeAxis(axisAttr, c.type(0).rank());
+  if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, c.type(0).str()));
+  int64_t dim = c.type(0).shape[*axis], n = (int64_t)c.node().outputs.size();
+  if (n == 0) return c.malformed("has no outputs");
+  std::vector<int64_t> sizes;
+  if (c.hasInput(1)) {
+    GRAPHC_ASSIGN(sizes, c.intsIn(1, "Split's split"));
+  } else if (c.hasAttr("split")) {  // opset < 13 writers sometimes keep the attribute
+    GRAPHC_ASSIGN(sizes, c.attrInts("split", {}));
+  } else {
+    int64_t part = (dim + n - 1) / n;
+    for (int64_t k = 0; k < n; ++k) sizes.push_back(std::clamp<int64_t>(dim - k * part, 0, part));
+  }
+  int64_t total = 0;
+  for (int64_t s : sizes) total += s < 0 ? dim + 1 : s;
+  if ((int64_t)sizes.size() != n || total != dim)
+    return c.malformed(fmt::format("split sizes [{}] do not cut axis {} of {} into {} outputs", shapeStr(sizes), *axis, c.type(0).str(), n));
+  int64_t start = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    GRAPHC_TRY(sliceAxis(c, (size_t)k, *axis, start, start + sizes[k]));
+    start += sizes[k];
+  }
+  return ok();
+}
+
+Status sliceOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(std::vector<int64_t> starts, c.intsIn(1, "Slice's starts"));
+  GRAPHC_ASSIGN(std::vector<int64_t> ends, c.intsIn(2, "Slice's ends"));
+  std::vector<int64_t> axes, steps;
+  if (c.hasInput(3)) {
+    GRAPHC_ASSIGN(axes, c.intsIn(3, "Slice's axes"));
+  }
+  if (c.hasInput(4)) {
+    GRAPHC_ASSIGN(steps, c.intsIn(4, "Slice's steps"));
+  }
+  AttrMap attrs;
+  attrs.set("starts", starts);
+  attrs.set("ends", ends);
+  if (!axes.empty()) attrs.set("axes", axes);
+  if (!steps.empty()) attrs.set("steps", steps);
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Slice, {c.in(0)}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status gatherOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", 0));
+  auto axis = normalizeAxis(axisAttr, c.type(0).rank());
+  if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, c.type(0).str()));
+  ValueId idx = c.in(1);
+  if (const Tensor* t = c.constIn(1); t && isInteger(t->dtype())) {  // resolve negative indices now
+    int64_t dim = c.type(0).shape[*axis];
+    Tensor fixed = t->clone();
+    bool changed = false;
+    for (int64_t i = 0; i < fixed.numel(); ++i) {
+      int64_t v = (int64_t)fixed.at(i);
+      if (v < -dim || v >= dim) return c.malformed(fmt::format("index {} is out of range for axis {} of {}", v, *axis, c.type(0).str()));
+      if (v < 0) fixed.set(i, (double)(v + dim)), changed = true;
+    }
+    if (changed) idx = c.constant(fixed, c.node().inputs[1]);
+  }
+  AttrMap attrs;
+  attrs.set("axis", *axis);
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Gather, {c.in(0), idx}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status expandOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(std::vector<int64_t> shape, c.intsIn(1, "Expand's shape"));
+  AttrMap attrs;
+  attrs.set("shape", shape);
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Expand, {c.in(0)}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
+// Shape is always a constant: every shape is known at import.
+Status shapeOp(ImportCtx& c) {
+  const Shape& xs = c.type(0).shape;
+  int64_t r = (int64_t)xs.size();
+  GRAPHC_ASSIGN(int64_t start, c.attrInt("start", 0));
+  GRAPHC_ASSIGN(int64_t end, c.attrInt("end", r));
+  if (start < 0) start += r;
+  if (end < 0) end += r;
+  start = std::clamp<int64_t>(start, 0, r), end = std::clamp<int64_t>(end, start, r);
+  c.setOut(0, c.constant(int64Tensor(std::vector<int64_t>(xs.begin() + start, xs.begin() + end)), c.outName()));
+  return ok();
+}
+
+Status constantOp(ImportCtx& c) {
+  const auto& attrs = c.node().attrs;
+  if (attrs.size() != 1) return c.malformed("needs exactly one value attribute");
+  const auto& [name, a] = *attrs.begin();
+  Tensor t;
+  if (name == "value" && a.kind == OnnxAttr::Kind::Tensor) t = a.t;
+  else if (name == "value_float" && a.kind == OnnxAttr::Kind::Float) t = Tensor::scalar(DType::f32, a.f);
+  else if (name == "value_int" && a.kind == OnnxAttr::Kind::Int) t = Tensor::scalar(DType::i64, (double)a.i);
+  else if (name == "value_floats" && a.kind == OnnxAttr::Kind::Floats) t = Tensor::fromVector(DType::f32, {(int64_t)a.floats.size()}, a.floats);
+  else if (name == "value_ints" && a.kind == OnnxAttr::Kind::Ints) t = int64Tensor(a.ints);
+  else return c.unsupported(fmt::format("Constant with attribute '{}'{}", name, a.kind == OnnxAttr::Kind::Other ? " (" + a.s + ")" : ""));
+  c.setOut(0, c.constant(t, c.outName()));
+  return ok();
+}
+
+Status constantOfShapeOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(std::vector<int64_t> shape, c.intsIn(0, "ConstantOfShape's shape"));
+  Tensor value = Tensor::scalar(DType::f32, 0.0);
+  if (auto it = c.node().attrs.find("value"); it != c.node().attrs.end()) {
+    if (it->second.kind != OnnxAttr::Kind::Tensor || it->second.t.numel() != 1)
+      return c.malformed("attribute 'value' must be a one-element tensor");
+    value = it->second.t;
+  }
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && n > (int64_t(1) << 31) / d)) return c.malformed(fmt::format("bad shape [{}]", shapeStr(shape)));
+    n *= d;
+  }
+  Tensor t(TensorType{value.dtype(), shape});
+  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, value.at(0));
+  c.setOut(0, c.constant(t, c.outName()));
+  return ok();
+}
+
+Status rangeOp(ImportCtx& c) {
+  const Tensor *s = c.constIn(0, true), *l = c.constIn(1, true), *d = c.constIn(2, true);
+  if (!s || !l || !d) return c.unsupported("Range with non-constant inputs");
+  if (s->numel() != 1 || l->numel() != 1 || d->numel() != 1) return c.malformed("inputs must be scalars");
+  double start = s->at(0), limit = l->at(0), delta = d->at(0);
+  if (delta == 0) return c.malformed("delta is 0");
+  double count = std::max(std::ceil((limit - start) / delta), 0.0);
+  if (count > double(int64_t(1) << 31)) return c.malformed("the range is too long");
+  Tensor t(TensorType{s->dtype(), {(int64_t)count}});
+  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, start + (double)i * delta);
+  c.setOut(0, c.constant(t, c.outName()));
+  return ok();
+}
+
+}  // namespace
+
+void registerMovement(OpTable& t) {
+  t["Reshape"] = {reshapeOp, 2, 2};
+  t["Flatten"] = {flattenOp, 1, 1};
+  t["Squeeze"] = {squeezeOp, 1, 2};
+  t["Unsqueeze"] = {unsqueezeOp, 2, 2};
+  t["Transpose"] = {transposeOp, 1, 1};
+  t["Concat"] = {concatOp, 1, -1};
+  t["Split"] = {splitOp, 1, 2};
+  t["Slice"] = {sliceOp, 3, 5};
+  t["Gather"] = {gatherOp, 2, 2};
+  t["Expand"] = {expandOp, 2, 2};
+  t["Shape"] = {shapeOp, 1, 1};
+  t["Constant"] = {constantOp, 0, 0};
+  t["ConstantOfShape"] = {constantOfShapeOp, 1, 1};
+  t["Range"] = {rangeOp, 3, 3};
+}
+
+}  // namespace graphc::onnxfe

@@ -1,0 +1,233 @@
+// Importers of the neural-network ONNX ops: Gemm, MatMul, Conv, pooling, normalizations,
+// softmax and reductions.
+#include <fmt/format.h>
+
+#include "frontend/onnx/importer.h"
+
+namespace graphc::onnxfe {
+namespace {
+
+ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.constant(Tensor::scalar(dtype, v), c.outName() + ".k"); }
+ValueId zeros(ImportCtx& c, DType dtype, Shape shape, const std::string& hint) {
+  return c.constant(Tensor(TensorType{dtype, std::move(shape)}), hint);
+}
+
+template <class... Kv>
+AttrMap attrs(Kv&&... kv) {
+  AttrMap m;
+  (m.set(std::string(kv.first), kv.second), ...);
+  return m;
+}
+
+// Gemm: Y = alpha * A' B' + beta * C. It becomes dense(A', B', C) when alpha = 1 and C is a
+// bias [N] (or absent) with beta = 1; otherwise matmul, mul and add. A constant B with transB=1
+// is stored transposed at import (see transposedWeights), so no transpose op is needed for it.
+Status gemmOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t transA, c.attrInt("transA", 0));
+  GRAPHC_ASSIGN(int64_t transB, c.attrInt("transB", 0));
+  GRAPHC_ASSIGN(double alpha, c.attrFloat("alpha", 1.0));
+  GRAPHC_ASSIGN(double beta, c.attrFloat("beta", 1.0));
+  if (c.type(0).rank() != 2 || c.type(1).rank() != 2)
+    return c.malformed(fmt::format("A and B must be 2-D, got {} and {}", c.type(0).str(), c.type(1).str()));
+  DType dt = c.type(0).dtype;
+  std::string out = c.outName();
+  ValueId a = c.in(0), b = c.in(1);
+  if (transA) {
+    GRAPHC_ASSIGN(a, c.emit(OpKind::Transpose, {a}, attrs(std::pair{"perm", std::vector<int64_t>{1, 0}}), out + ".a"));
+  }
+  if (transB && !c.isTransposedWeight(c.node().inputs[1])) {
+    GRAPHC_ASSIGN(b, c.emit(OpKind::Transpose, {b}, attrs(std::pair{"perm", std::vector<int64_t>{1, 0}}), out + ".b"));
+  }
+  int64_t n = c.graph().type(b).shape[1];
+  bool hasC = c.hasInput(2) && beta != 0;
+  bool cIsBias = hasC && beta == 1 && c.type(2).shape == Shape{n};
+  if (alpha == 1 && (!hasC || cIsBias)) {
+    ValueId bias = hasC ? c.in(2) : zeros(c, dt, {n}, out + ".bias");
+    GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Dense, {a, b, bias}));
+    c.setOut(0, r);
+    return ok();
+  }
+  GRAPHC_ASSIGN(ValueId y, c.emit(OpKind::MatMul, {a, b}, {}, hasC || alpha != 1 ? out + ".ab" : out));
+  if (alpha != 1) {
+    GRAPHC_ASSIGN(y, c.emit(OpKind::Mul, {y, scalarLike(c, dt, alpha)}, {}, hasC ? out + ".ab" : out));
+  }
+  if (hasC) {
+    ValueId cc = c.in(2);
+    if (beta != 1) {
+      GRAPHC_ASSIGN(cc, c.emit(OpKind::Mul, {cc, scalarLike(c, dt, beta)}, {}, out + ".c"));
+    }
+    GRAPHC_ASSIGN(y, c.emit(OpKind::Add, {y, cc}));
+  }
+  c.setOut(0, y);
+  return ok();
+}
+
+Status matmulOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::MatMul, {c.in(0), c.in(1)}));
+  c.setOut(0, r);
+  return ok();
+}
+
+// Spatial attributes shared by Conv and the pools, resolved to graphc's 2-D form.
+struct Window {
+  std::vector<int64_t> kernel, strides, pads, dilations;
+};
+
+Result<Window> window(ImportCtx& c, std::vector<int64_t> kernel, bool hasDilations) {
+  Window w;
+  if (c.type(0).rank() != 4) return c.unsupported(fmt::format("{} on a {}-D input (only 2-D NCHW is supported)", c.node().opType, c.type(0).rank()));
+  GRAPHC_ASSIGN(w.kernel, c.attrInts("kernel_shape", kernel));
+  GRAPHC_ASSIGN(w.strides, c.attrInts("strides", {1, 1}));
+  GRAPHC_ASSIGN(w.pads, c.attrInts("pads", {0, 0, 0, 0}));
+  GRAPHC_ASSIGN(w.dilations, c.attrInts("dilations", {1, 1}));
+  GRAPHC_ASSIGN(std::string autoPad, c.attrStr("auto_pad", "NOTSET"));
+  if (w.kernel.size() != 2 || w.strides.size() != 2 || w.pads.size() != 4 || w.dilations.size() != 2)
+    return c.malformed("kernel_shape, strides and dilations need 2 entries and pads 4");
+  for (int64_t v : w.kernel)
+    if (v < 1) return c.malformed("kernel_shape must be positive");
+  for (int64_t v : w.strides)
+    if (v < 1) return c.malformed("strides must be positive");
+  if (!hasDilations && w.dilations != std::vector<int64_t>{1, 1}) return c.unsupported("dilations on AveragePool");
+  if (autoPad == "VALID") w.pads = {0, 0, 0, 0};
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int d = 0; d < 2; ++d) {
+      int64_t in = c.type(0).shape[2 + d], s = w.strides[d];
+      int64_t outSize = (in + s - 1) / s;
+      int64_t total = std::max<int64_t>((outSize - 1) * s + (w.kernel[d] - 1) * w.dilations[d] + 1 - in, 0);
+      int64_t small = total / 2, big = total - small;
+      w.pads[d] = autoPad == "SAME_UPPER" ? small : big;
+      w.pads[d + 2] = autoPad == "SAME_UPPER" ? big : small;
+    }
+  }
+  return w;
+}
+
+Status convOp(ImportCtx& c) {
+  const TensorType& wt = c.type(1);
+  if (wt.rank() != 4) return c.unsupported(fmt::format("Conv with {} weights (only 2-D is supported)", wt.str()));
+  GRAPHC_ASSIGN(Window w, window(c, {wt.shape[2], wt.shape[3]}, true));
+  if (w.kernel != std::vector<int64_t>{wt.shape[2], wt.shape[3]})
+    return c.malformed(fmt::format("kernel_shape [{}] disagrees with the weights {}", shapeStr(w.kernel), wt.str()));
+  GRAPHC_ASSIGN(int64_t group, c.attrInt("group", 1));
+  ValueId bias = c.hasInput(2) ? c.in(2) : zeros(c, wt.dtype, {wt.shape[0]}, c.outName() + ".bias");
+  AttrMap a = attrs(std::pair{"strides", w.strides}, std::pair{"pads", w.pads}, std::pair{"dilations", w.dilations},
+                    std::pair{"group", group});
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Conv2d, {c.in(0), c.in(1), bias}, std::move(a)));
+  c.setOut(0, r);
+  return ok();
+}
+
+template <OpKind K>
+Status poolOp(ImportCtx& c) {
+  if (!c.hasAttr("kernel_shape")) return c.malformed("attribute 'kernel_shape' is required");
+  if (c.outputUsed(1)) return c.unsupported("MaxPool's Indices output");
+  GRAPHC_ASSIGN(Window w, window(c, {}, K == OpKind::MaxPool2d));
+  GRAPHC_ASSIGN(int64_t ceilMode, c.attrInt("ceil_mode", 0));
+  AttrMap a = attrs(std::pair{"kernel", w.kernel}, std::pair{"strides", w.strides}, std::pair{"pads", w.pads},
+                    std::pair{"ceil_mode", ceilMode});
+  if (K == OpKind::MaxPool2d) a.set("dilations", w.dilations);
+  if (K == OpKind::AvgPool2d) {
+    GRAPHC_ASSIGN(int64_t countPad, c.attrInt("count_include_pad", 0));
+    a.set("count_include_pad", countPad);
+  }
+  GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, std::move(a)));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status globalAvgPoolOp(ImportCtx& c) {
+  if (c.type(0).rank() != 4) return c.unsupported(fmt::format("GlobalAveragePool on {} (only NCHW)", c.type(0).str()));
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::GlobalAvgPool, {c.in(0)}));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status batchNormOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(double eps, c.attrFloat("epsilon", 1e-5));
+  if (c.outputUsed(1) || c.outputUsed(2)) return c.unsupported("BatchNormalization's running mean/var outputs (training mode)");
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::BatchNorm, {c.in(0), c.in(1), c.in(2), c.in(3), c.in(4)}, attrs(std::pair{"epsilon", eps})));
+  c.setOut(0, r);
+  return ok();
+}
+
+Status layerNormOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", -1));
+  GRAPHC_ASSIGN(double eps, c.attrFloat("epsilon", 1e-5));
+  if (c.outputUsed(1) || c.outputUsed(2)) return c.unsupported("LayerNormalization's Mean/InvStdDev outputs");
+  const TensorType& x = c.type(0);
+  auto axis = normalizeAxis(axisAttr, x.rank());
+  if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, x.str()));
+  Shape normShape(x.shape.begin() + *axis, x.shape.end());
+  ValueId scale = c.in(1);
+  ValueId bias = c.hasInput(2) ? c.in(2) : zeros(c, x.dtype, normShape, c.outName() + ".bias");
+  for (ValueId* v : {&scale, &bias}) {  // ONNX lets scale and bias broadcast; graphc wants them whole
+    if (c.graph().type(*v).shape != normShape) {
+      GRAPHC_ASSIGN(*v, c.emit(OpKind::Expand, {*v}, attrs(std::pair{"shape", normShape}), c.outName() + ".p"));
+    }
+  }
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::LayerNorm, {c.in(0), scale, bias}, attrs(std::pair{"axis", *axis}, std::pair{"epsilon", eps})));
+  c.setOut(0, r);
+  return ok();
+}
+
+template <OpKind K>
+Status softmaxOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t axis, c.attrInt("axis", -1));
+  GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, attrs(std::pair{"axis", axis})));
+  c.setOut(0, r);
+  return ok();
+}
+
+// Reductions: axes are an attribute (ReduceMean/Max up to opset 17) or an input (ReduceSum 13+).
+template <OpKind K>
+Status reduceOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t keepdims, c.attrInt("keepdims", 1));
+  GRAPHC_ASSIGN(int64_t noopEmpty, c.attrInt("noop_with_empty_axes", 0));
+  GRAPHC_ASSIGN(std::vector<int64_t> axes, c.attrInts("axes", {}));
+  if (c.hasInput(1)) {
+    GRAPHC_ASSIGN(axes, c.intsIn(1, "the reduction axes"));
+  }
+  if (axes.empty() && noopEmpty) {
+    c.setOut(0, c.in(0));
+    return ok();
+  }
+  GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, attrs(std::pair{"axes", axes}, std::pair{"keepdims", keepdims})));
+  c.setOut(0, r);
+  return ok();
+}
+
+}  // namespace
+
+std::set<std::string> transposedWeights(const OnnxModel& m) {
+  std::map<std::string, int> uses;
+  for (const OnnxNode& n : m.nodes)
+    for (const std::string& i : n.inputs) ++uses[i];
+  for (const std::string& o : m.outputs) ++uses[o];
+  std::set<std::string> out;
+  for (const OnnxNode& n : m.nodes) {
+    if (n.opType != "Gemm" || !n.domain.empty() || n.inputs.size() < 2 || uses[n.inputs[1]] != 1) continue;
+    auto t = n.attrs.find("transB");
+    if (t == n.attrs.end() || t->second.kind != OnnxAttr::Kind::Int || t->second.i != 1) continue;
+    for (const auto& [name, data] : m.initializers)
+      if (name == n.inputs[1] && data.dtype() == DType::f32 && data.type().rank() == 2) out.insert(name);
+  }
+  return out;
+}
+
+void registerNN(OpTable& t) {
+  t["Gemm"] = {gemmOp, 2, 3};
+  t["MatMul"] = {matmulOp, 2, 2};
+  t["Conv"] = {convOp, 2, 3};
+  t["MaxPool"] = {poolOp<OpKind::MaxPool2d>, 1, 1};
+  t["AveragePool"] = {poolOp<OpKind::AvgPool2d>, 1, 1};
+  t["GlobalAveragePool"] = {globalAvgPoolOp, 1, 1};
+  t["BatchNormalization"] = {batchNormOp, 5, 5};
+  t["LayerNormalization"] = {layerNormOp, 2, 3};
+  t["Softmax"] = {softmaxOp<OpKind::Softmax>, 1, 1};
+  t["LogSoftmax"] = {softmaxOp<OpKind::LogSoftmax>, 1, 1};
+  t["ReduceMean"] = {reduceOp<OpKind::ReduceMean>, 1, 2};
+  t["ReduceSum"] = {reduceOp<OpKind::ReduceSum>, 1, 2};
+  t["ReduceMax"] = {reduceOp<OpKind::ReduceMax>, 1, 2};
+}
+
+}  // namespace graphc::onnxfe

@@ -1,0 +1,584 @@
+// Parser for the textual IR: recursive descent over one graph, recovering at line starts so
+// that one run reports every broken statement.
+#include "frontend/text/parser.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "frontend/text/lexer.h"
+#include "frontend/text/literals.h"
+#include "ir/builder.h"
+#include "ir/npy.h"
+#include "ir/verifier.h"
+
+namespace graphc {
+namespace {
+
+using namespace text;
+
+constexpr int kMaxErrors = 50;
+// Larger types are surely typos, and rejecting them keeps element counts far from overflow.
+constexpr int64_t kMaxElements = int64_t{1} << 48;
+
+struct Named {
+  std::string name;
+  Loc loc;
+};
+
+struct ParsedAttr {
+  std::string name;
+  Attr value;
+  bool emptyList = false;  // "[]" fits ints and floats alike
+  Loc nameLoc, valueLoc;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view text, const std::string& file, int firstLine)
+      : text_(text), file_(file), firstLine_(firstLine), lex_(text, firstLine) {
+    lineStarts_.push_back(0);
+    for (size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') lineStarts_.push_back(i + 1);
+  }
+
+  Result<Graph> run();
+
+ private:
+  // Diagnostics.
+  Loc loc(const Token& t) const { return Loc{file_, t.line, t.col}; }
+  std::string sourceLine(int line) const;
+  void error(Loc at, std::string msg);
+  void errorAt(const Token& t, std::string msg) { error(loc(t), t.is(Tok::Error) ? t.str : std::move(msg)); }
+  static std::string describe(const Token& t);
+  bool expect(Tok kind, std::string_view what);
+  bool expectWord(std::string_view word);
+
+  // Grammar.
+  bool statement();
+  bool input();
+  bool constant();
+  bool node();
+  bool output();
+  std::optional<Named> valueName();
+  std::optional<std::string> plainName(std::string_view what);
+  std::optional<TensorType> type();
+  bool data(Value& v, const Token& at);
+  bool attribute(ParsedAttr& a);
+
+  // Symbols.
+  bool checkNew(const Named& n);
+  bool declare(const Named& n);
+  bool resolve(const Named& n, ValueId& out);  // false for undefined (reported) or poisoned names
+
+  std::string_view text_;
+  std::string file_;
+  int firstLine_;
+  Lexer lex_;
+  Graph g_;
+  Error errors_;
+  bool tooMany_ = false;
+  std::vector<size_t> lineStarts_;
+  std::unordered_map<std::string, int> defLine_;    // every name defined so far, and where
+  std::unordered_set<std::string> poisoned_;         // names whose definition failed
+  std::unordered_set<std::string> outputNames_;
+};
+
+std::string Parser::sourceLine(int line) const {
+  size_t i = (size_t)(line - firstLine_);
+  if (line < firstLine_ || i >= lineStarts_.size()) return {};
+  size_t start = lineStarts_[i];
+  size_t end = text_.find('\n', start);
+  std::string_view s = text_.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  return std::string(s);
+}
+
+void Parser::error(Loc at, std::string msg) {
+  if (errors_.diags.size() >= kMaxErrors) {
+    tooMany_ = true;
+    return;
+  }
+  std::string src = sourceLine(at.line);
+  errors_.diags.push_back({std::move(at), std::move(msg), std::move(src)});
+}
+
+std::string Parser::describe(const Token& t) {
+  switch (t.kind) {
+    case Tok::Eof: return "end of input";
+    case Tok::String: return "a string";
+    case Tok::Error: return t.str;
+    default: {
+      std::string_view raw = t.raw.substr(0, 40);
+      return "'" + std::string(raw) + (t.raw.size() > 40 ? "...'" : "'");
+    }
+  }
+}
+
+bool Parser::expect(Tok kind, std::string_view what) {
+  const Token& t = lex_.peek();
+  if (t.kind == kind) {
+    lex_.next();
+    return true;
+  }
+  errorAt(t, fmt::format("expected {}, got {}", what, describe(t)));
+  return false;
+}
+
+bool Parser::expectWord(std::string_view word) {
+  const Token& t = lex_.peek();
+  if (t.isWord(word)) {
+    lex_.next();
+    return true;
+  }
+  errorAt(t, fmt::format("expected '{}', got {}", word, describe(t)));
+  return false;
+}
+
+std::optional<Named> Parser::valueName() {
+  const Token& t = lex_.peek();
+  if (!t.is(Tok::ValueName)) {
+    errorAt(t, "expected a value name (%name), got " + describe(t));
+    return std::nullopt;
+  }
+  Token n = lex_.next();
+  if (n.str.empty()) {
+    errorAt(n, "value names must not be empty");
+    return std::nullopt;
+  }
+  return Named{std::move(n.str), loc(n)};
+}
+
+// Graph and output names: a bare identifier or a quoted string.
+std::optional<std::string> Parser::plainName(std::string_view what) {
+  Token t = lex_.next();
+  if (t.is(Tok::String)) return t.str;
+  if (t.is(Tok::Word)) {
+    for (char c : t.raw)
+      if (!isNameChar(c)) {
+        errorAt(t, fmt::format("{} {} needs quotes", what, describe(t)));
+        return std::nullopt;
+      }
+    return std::string(t.raw);
+  }
+  errorAt(t, fmt::format("expected {}, got {}", what, describe(t)));
+  return std::nullopt;
+}
+
+std::optional<TensorType> Parser::type() {
+  Token t = lex_.next();
+  if (!t.is(Tok::Word)) {
+    errorAt(t, "expected a type such as f32[2,3], got " + describe(t));
+    return std::nullopt;
+  }
+  auto dtype = parseDType(t.raw);
+  if (!dtype) {
+    errorAt(t, fmt::format("unknown dtype {} (expected f32, f64, i32, i64, bool or bf16)", describe(t)));
+    return std::nullopt;
+  }
+  if (!expect(Tok::LBracket, "'[' after the dtype")) return std::nullopt;
+  TensorType result{*dtype, {}};
+  int64_t numel = 1;
+  if (lex_.peek().is(Tok::RBracket)) {
+    lex_.next();
+    return result;
+  }
+  while (true) {
+    Token d = lex_.next();
+    std::string why;
+    std::optional<int64_t> dim;
+    if (!d.is(Tok::Word) || !(dim = parseInt(d.raw, why))) {
+      errorAt(d, d.is(Tok::Word) ? "bad dimension: " + why : "expected a dimension, got " + describe(d));
+      return std::nullopt;
+    }
+    if (*dim < 0) {
+      errorAt(d, fmt::format("dimension {} is negative", *dim));
+      return std::nullopt;
+    }
+    if (*dim > kMaxElements || (*dim > 0 && numel > kMaxElements / *dim)) {
+      errorAt(d, "type has too many elements");
+      return std::nullopt;
+    }
+    numel *= *dim;
+    result.shape.push_back(*dim);
+    Token sep = lex_.next();
+    if (sep.is(Tok::RBracket)) return result;
+    if (!sep.is(Tok::Comma)) {
+      errorAt(sep, "expected ',' or ']' in the shape, got " + describe(sep));
+      return std::nullopt;
+    }
+  }
+}
+
+bool Parser::checkNew(const Named& n) {
+  auto it = defLine_.find(n.name);
+  if (it == defLine_.end()) return true;
+  error(n.loc, fmt::format("redefinition of '%{}' (first defined on line {})", n.name, it->second));
+  return false;
+}
+
+bool Parser::resolve(const Named& n, ValueId& out) {
+  if (poisoned_.count(n.name)) return false;  // its definition already reported an error
+  out = g_.findValue(n.name);
+  if (out != UINT32_MAX) return true;
+  error(n.loc, fmt::format("use of undefined value '%{}'", n.name));
+  return false;
+}
+
+bool Parser::statement() {
+  const Token& t = lex_.peek();
+  if (t.isWord("input")) return input();
+  if (t.isWord("param") || t.isWord("const")) return constant();
+  if (t.isWord("output")) return output();
+  if (t.is(Tok::ValueName)) return node();
+  errorAt(t, "expected 'input', 'param', 'const', 'output', a node or '}', got " + describe(t));
+  return false;
+}
+
+// Until a definition succeeds, uses of its name are not worth a second error.
+bool Parser::declare(const Named& n) {
+  if (!checkNew(n)) return false;
+  defLine_[n.name] = n.loc.line;
+  poisoned_.insert(n.name);
+  return true;
+}
+
+bool Parser::input() {
+  Token kw = lex_.next();
+  auto name = valueName();
+  if (!name) return false;
+  bool isNew = declare(*name);
+  if (!expect(Tok::Colon, "':'")) return false;
+  auto ty = type();
+  if (!ty) return false;
+  if (!isNew) return true;
+  poisoned_.erase(name->name);
+  g_.addInput(name->name, *ty, loc(kw));
+  return true;
+}
+
+bool Parser::constant() {
+  Token kw = lex_.next();
+  ValueKind kind = kw.raw == "param" ? ValueKind::Param : ValueKind::Const;
+  auto name = valueName();
+  if (!name) return false;
+  bool isNew = declare(*name);
+  if (!expect(Tok::Colon, "':'")) return false;
+  auto ty = type();
+  if (!ty) return false;
+  if (!expect(Tok::Equal, "'=' and the data")) return false;
+  Value v;
+  v.type = *ty;
+  Token at = lex_.peek();
+  if (!data(v, at)) return false;
+  if (!isNew || v.data.empty()) return true;  // reported already
+  poisoned_.erase(name->name);
+  ValueId id = g_.addConstant(name->name, std::move(v.data), kind, loc(kw));
+  g_.value(id).file = std::move(v.file);
+  return true;
+}
+
+// DATA: "[e0, e1, ...]" in row-major order, or `file "x.npy"` relative to the IR file.
+bool Parser::data(Value& v, const Token& at) {
+  if (at.isWord("file")) {
+    lex_.next();
+    Token path = lex_.next();
+    if (!path.is(Tok::String)) {
+      errorAt(path, "expected a quoted path after 'file', got " + describe(path));
+      return false;
+    }
+    std::filesystem::path p(path.str);
+    if (p.is_relative() && !file_.empty()) p = std::filesystem::path(file_).parent_path() / p;
+    auto loaded = readNpy(p.string());
+    if (!loaded) {
+      error(loc(path), fmt::format("cannot load \"{}\": {}", path.str, loaded.error().message()));
+      return true;  // the statement itself is well formed
+    }
+    if (loaded->type() != v.type) {
+      error(loc(path), fmt::format("\"{}\" holds {}, but the declared type is {}", path.str,
+                                   loaded->type().str(), v.type.str()));
+      return true;
+    }
+    v.data = std::move(*loaded);
+    v.file = path.str;
+    return true;
+  }
+  if (!expect(Tok::LBracket, "'[' or 'file'")) return false;
+  std::vector<Token> elems;
+  while (!lex_.peek().is(Tok::RBracket)) {
+    if (!elems.empty() && !expect(Tok::Comma, "',' or ']' in the data")) return false;
+    Token e = lex_.next();
+    if (!e.is(Tok::Word)) {
+      errorAt(e, "expected a number in the data, got " + describe(e));
+      return false;
+    }
+    elems.push_back(std::move(e));
+  }
+  lex_.next();
+  if ((int64_t)elems.size() != v.type.numel()) {
+    error(loc(at), fmt::format("{} needs {} value(s), got {}", v.type.str(), v.type.numel(), elems.size()));
+    return true;
+  }
+  v.data = Tensor(v.type);
+  for (size_t i = 0; i < elems.size(); ++i) {
+    std::string why;
+    if (!storeElement(v.data, (int64_t)i, elems[i].raw, why)) {
+      error(loc(elems[i]), fmt::format("bad {} value: {}", dtypeName(v.type.dtype), why));
+      v.data = Tensor();
+      return true;
+    }
+  }
+  return true;
+}
+
+bool Parser::attribute(ParsedAttr& a) {
+  Token name = lex_.next();
+  if (name.is(Tok::Word) || name.is(Tok::String)) {
+    a.name = name.is(Tok::Word) ? std::string(name.raw) : name.str;
+  } else {
+    errorAt(name, "expected an attribute name, got " + describe(name));
+    return false;
+  }
+  a.nameLoc = loc(name);
+  if (!expect(Tok::Equal, "'=' after the attribute name")) return false;
+  Token v = lex_.next();
+  a.valueLoc = loc(v);
+  std::string why;
+  if (v.is(Tok::String)) {
+    a.value = v.str;
+    return true;
+  }
+  if (v.is(Tok::Word)) {
+    if (looksInteger(v.raw)) {
+      auto i = parseInt(v.raw, why);
+      if (i) a.value = *i;
+    } else if (auto d = parseDouble(v.raw, why)) {
+      a.value = *d;
+    }
+    if (!why.empty()) errorAt(v, why);
+    return why.empty();
+  }
+  if (!v.is(Tok::LBracket)) {
+    errorAt(v, "expected an attribute value (number, string or list), got " + describe(v));
+    return false;
+  }
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  bool isFloat = false;
+  while (!lex_.peek().is(Tok::RBracket)) {
+    if (ints.size() + floats.size() > 0 && !expect(Tok::Comma, "',' or ']' in the list")) return false;
+    Token e = lex_.next();
+    if (!e.is(Tok::Word)) {
+      errorAt(e, "expected a number in the list, got " + describe(e));
+      return false;
+    }
+    if (looksInteger(e.raw) && !isFloat) {
+      auto i = parseInt(e.raw, why);
+      if (!i) return errorAt(e, why), false;
+      ints.push_back(*i);
+      continue;
+    }
+    auto d = parseDouble(e.raw, why);
+    if (!d) return errorAt(e, why), false;
+    if (!isFloat) floats.assign(ints.begin(), ints.end()), ints.clear(), isFloat = true;
+    floats.push_back(*d);
+  }
+  lex_.next();
+  a.emptyList = ints.empty() && floats.empty();
+  if (isFloat) a.value = std::move(floats);
+  else a.value = std::move(ints);
+  return true;
+}
+
+// %r0, %r1 = OP(%a, %b) {attr = value, ...} : TYPE, TYPE
+bool Parser::node() {
+  Loc start = loc(lex_.peek());
+  std::vector<Named> results;
+  auto poisonAll = [&] {
+    for (const Named& r : results)
+      if (!defLine_.count(r.name)) defLine_[r.name] = r.loc.line, poisoned_.insert(r.name);
+  };
+  do {
+    auto r = valueName();
+    if (!r) return poisonAll(), false;
+    results.push_back(std::move(*r));
+  } while (lex_.peek().is(Tok::Comma) && (lex_.next(), true));
+  if (!expect(Tok::Equal, "'=' after the result names")) return poisonAll(), false;
+  Token op = lex_.next();
+  if (!op.is(Tok::Word)) return errorAt(op, "expected an op name, got " + describe(op)), poisonAll(), false;
+  if (!expect(Tok::LParen, "'(' after the op name")) return poisonAll(), false;
+  std::vector<Named> operands;
+  while (!lex_.peek().is(Tok::RParen)) {
+    if (!operands.empty() && !expect(Tok::Comma, "',' or ')' after an operand")) return poisonAll(), false;
+    auto o = valueName();
+    if (!o) return poisonAll(), false;
+    operands.push_back(std::move(*o));
+  }
+  lex_.next();
+  std::vector<ParsedAttr> attrs;
+  if (lex_.peek().is(Tok::LBrace)) {
+    lex_.next();
+    while (!lex_.peek().is(Tok::RBrace)) {
+      if (!attrs.empty() && !expect(Tok::Comma, "',' or '}' after an attribute")) return poisonAll(), false;
+      ParsedAttr a;
+      if (!attribute(a)) return poisonAll(), false;
+      attrs.push_back(std::move(a));
+    }
+    lex_.next();
+  }
+  Token colon = lex_.peek();
+  if (!expect(Tok::Colon, "':' and the result type")) return poisonAll(), false;
+  std::vector<TensorType> types;
+  std::vector<Loc> typeLocs;
+  do {
+    typeLocs.push_back(loc(lex_.peek()));
+    auto t = type();
+    if (!t) return poisonAll(), false;
+    types.push_back(std::move(*t));
+  } while (lex_.peek().is(Tok::Comma) && (lex_.next(), true));
+
+  // The statement is well formed; now check what it means, reporting every problem.
+  bool good = true;
+  std::unordered_set<std::string> seen;
+  for (const Named& r : results) {
+    if (!seen.insert(r.name).second)
+      error(r.loc, fmt::format("'%{}' is named twice", r.name)), good = false;
+    else if (!checkNew(r))
+      good = false;
+  }
+  if (types.size() != results.size()) {
+    error(loc(colon), fmt::format("{} result name(s) but {} result type(s)", results.size(), types.size()));
+    good = false;
+  }
+  auto kind = opByName(op.raw);
+  if (!kind) error(loc(op), fmt::format("unknown op {}", describe(op))), good = false;
+  std::vector<ValueId> ids(operands.size());
+  for (size_t i = 0; i < operands.size(); ++i) good = resolve(operands[i], ids[i]) && good;
+  AttrMap map;
+  if (kind) {
+    const OpInfo& info = opInfo(*kind);
+    for (ParsedAttr& a : attrs) {
+      const AttrSpec* spec = info.findAttr(a.name);
+      if (!spec) {
+        error(a.nameLoc, fmt::format("'{}' has no attribute '{}'", info.name, a.name)), good = false;
+        continue;
+      }
+      if (map.find(a.name)) {
+        error(a.nameLoc, fmt::format("attribute '{}' is given twice", a.name)), good = false;
+        continue;
+      }
+      if (a.emptyList && spec->kind == AttrKind::Floats) a.value = std::vector<double>{};
+      if (attrKind(a.value) != spec->kind) {
+        error(a.valueLoc, fmt::format("attribute '{}' of '{}' must be {}, got {}", a.name, info.name,
+                                      attrKindName(spec->kind), attrKindName(attrKind(a.value))));
+        good = false;
+        continue;
+      }
+      map.set(a.name, std::move(a.value));
+    }
+    // An unknown attribute is likely a misspelled required one: say so only once.
+    bool unknownAttr = std::any_of(attrs.begin(), attrs.end(), [&](const ParsedAttr& a) { return !info.findAttr(a.name); });
+    for (const AttrSpec& spec : info.attrs)
+      if (!unknownAttr && !spec.defaultValue && !map.find(spec.name))
+        error(loc(op), fmt::format("'{}' requires attribute '{}'", info.name, spec.name)), good = false;
+  }
+  if (!good) return poisonAll(), true;
+
+  std::vector<TensorType> operandTypes;
+  for (ValueId id : ids) operandTypes.push_back(g_.type(id));
+  auto inferred = inferTypes(*kind, operandTypes, map);
+  if (!inferred) {
+    std::string msg = inferred.error().message();
+    std::string prefix = fmt::format("'{}'", op.raw);
+    error(loc(op), msg.starts_with(prefix) ? msg : prefix + ": " + msg);
+  } else if (inferred->size() != results.size()) {
+    error(start, fmt::format("'{}' has {} result(s), but {} are named", op.raw, inferred->size(), results.size()));
+    return poisonAll(), true;
+  } else {
+    for (size_t i = 0; i < types.size(); ++i)
+      if (types[i] != (*inferred)[i])
+        error(typeLocs[i], fmt::format("result type {} does not match the inferred type {}", types[i].str(),
+                                       (*inferred)[i].str()));
+  }
+  // Define the results with their declared types so later statements are checked against them.
+  std::vector<std::string> names;
+  for (const Named& r : results) names.push_back(r.name), defLine_[r.name] = r.loc.line;
+  g_.addNode(*kind, std::move(ids), std::move(map), std::move(types), std::move(names), start);
+  return true;
+}
+
+bool Parser::output() {
+  lex_.next();
+  Token at = lex_.peek();
+  auto name = plainName("an output name");
+  if (!name || !expect(Tok::Equal, "'='")) return false;
+  auto v = valueName();
+  if (!v) return false;
+  ValueId id = 0;
+  if (!outputNames_.insert(*name).second) {
+    error(loc(at), fmt::format("output '{}' is declared twice", *name));
+    return true;
+  }
+  if (resolve(*v, id)) g_.addOutput(*name, id);
+  return true;
+}
+
+Result<Graph> Parser::run() {
+  Loc header = loc(lex_.peek());
+  if (!expectWord("graph")) return errors_;
+  auto name = plainName("a graph name");
+  if (!name || !expect(Tok::LBrace, "'{' after the graph name")) return errors_;
+  g_.name = *name;
+  while (!tooMany_) {
+    const Token& t = lex_.peek();
+    if (t.is(Tok::Eof)) {
+      errorAt(t, fmt::format("expected '}}' at the end of graph '{}'", g_.name));
+      break;
+    }
+    if (t.is(Tok::RBrace)) {
+      lex_.next();
+      if (!lex_.peek().is(Tok::Eof)) errorAt(lex_.peek(), "unexpected " + describe(lex_.peek()) + " after the graph");
+      break;
+    }
+    int line = t.line;
+    bool good = statement();
+    const Token& after = lex_.peek();
+    if (good && !after.startsLine && !after.is(Tok::RBrace) && !after.is(Tok::Eof)) {
+      errorAt(after, "expected the end of the statement, got " + describe(after));
+      good = false;
+    }
+    // Recover at the next line that starts a token: statements never share a line.
+    if (!good)
+      while (!lex_.peek().is(Tok::Eof) && !(lex_.peek().startsLine && lex_.peek().line > line)) lex_.next();
+  }
+  if (tooMany_) errors_.diags.push_back(Diag{Loc{file_, 0, 0}, "too many errors, giving up", ""});
+  if (!errors_.diags.empty()) return errors_;
+
+  auto verified = verify(g_);
+  if (!verified) {
+    Error e = verified.takeError();
+    for (Diag& d : e.diags) {
+      if (!d.loc.known()) d.loc = header;
+      d.sourceLine = sourceLine(d.loc.line);
+    }
+    return e;
+  }
+  return std::move(g_);
+}
+
+}  // namespace
+
+Result<Graph> parseGraph(std::string_view text, const std::string& filename, int firstLine) {
+  // The parser reports problems as values; this only guards against library exceptions such
+  // as std::bad_alloc, so that nothing escapes across the frontend boundary.
+  try {
+    Parser p(text, filename, firstLine);
+    return p.run();
+  } catch (const std::exception& e) {
+    return Error(std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});
+  }
+}
+
+}  // namespace graphc

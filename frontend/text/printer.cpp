@@ -1,0 +1,118 @@
+// Printer for the textual IR: canonical, so print(parse(text)) == text for printed text.
+#include "frontend/text/printer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "frontend/text/lexer.h"
+
+namespace graphc {
+namespace {
+
+using text::formatName;
+using text::quoteString;
+
+std::string nonFinite(double v) { return std::isnan(v) ? "nan" : v < 0 ? "-inf" : "inf"; }
+
+// Shortest text that reads back as the same double, always visibly a float so that
+// re-parsing keeps the attribute's kind.
+std::string floatAttr(double v) {
+  if (!std::isfinite(v)) return nonFinite(v);
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string dataElement(const Tensor& t, int64_t i) {
+  char buf[64];
+  switch (t.dtype()) {
+    case DType::f32: {
+      float f = t.data<float>()[i];
+      if (!std::isfinite(f)) return nonFinite(f);
+      std::snprintf(buf, sizeof buf, "%.9g", (double)f);
+      return buf;
+    }
+    case DType::f64: {
+      double d = t.data<double>()[i];
+      if (!std::isfinite(d)) return nonFinite(d);
+      std::snprintf(buf, sizeof buf, "%.17g", d);
+      return buf;
+    }
+    case DType::bf16: {
+      // bf16 is the high half of an f32, so every bf16 prints exactly as an f32.
+      uint32_t bits = (uint32_t)static_cast<const uint16_t*>(t.raw())[i] << 16;
+      float f;
+      std::memcpy(&f, &bits, 4);
+      if (!std::isfinite(f)) return nonFinite(f);
+      std::snprintf(buf, sizeof buf, "%.9g", (double)f);
+      return buf;
+    }
+    case DType::i32: return std::to_string(t.data<int32_t>()[i]);
+    case DType::i64: return std::to_string(t.data<int64_t>()[i]);
+    case DType::boolean: return t.data<bool>()[i] ? "1" : "0";
+  }
+  return "?";
+}
+
+template <class T, class F>
+std::string list(const std::vector<T>& xs, F&& f) {
+  std::string out = "[";
+  for (size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + f(xs[i]);
+  return out + "]";
+}
+
+std::string valueRef(const Graph& g, ValueId v) { return "%" + formatName(g.value(v).name); }
+
+}  // namespace
+
+std::string printAttr(const Attr& a) {
+  switch (attrKind(a)) {
+    case AttrKind::Int: return std::to_string(std::get<int64_t>(a));
+    case AttrKind::Float: return floatAttr(std::get<double>(a));
+    case AttrKind::Str: return quoteString(std::get<std::string>(a));
+    case AttrKind::Ints: return list(std::get<std::vector<int64_t>>(a), [](int64_t x) { return std::to_string(x); });
+    case AttrKind::Floats: return list(std::get<std::vector<double>>(a), floatAttr);
+  }
+  return "?";
+}
+
+std::string printData(const Value& v) {
+  if (!v.file.empty()) return "file " + quoteString(v.file);
+  std::string out = "[";
+  for (int64_t i = 0; i < v.data.numel(); ++i) out += (i ? ", " : "") + dataElement(v.data, i);
+  return out + "]";
+}
+
+std::string printGraph(const Graph& g) {
+  std::string out = "graph " + formatName(g.name) + " {\n";
+  for (ValueId v : g.inputs) out += "  input " + valueRef(g, v) + " : " + g.type(v).str() + "\n";
+  for (ValueId v : g.constants) {
+    const Value& val = g.value(v);
+    out += val.kind == ValueKind::Param ? "  param " : "  const ";
+    out += valueRef(g, v) + " : " + val.type.str() + " = " + printData(val) + "\n";
+  }
+  for (const Node& n : g.nodes) {
+    if (n.dead) continue;
+    std::string results, types, operands, attrs;
+    for (ValueId r : n.results) {
+      results += (results.empty() ? "" : ", ") + valueRef(g, r);
+      types += (types.empty() ? "" : ", ") + g.type(r).str();
+    }
+    for (ValueId o : n.operands) operands += (operands.empty() ? "" : ", ") + valueRef(g, o);
+    for (const auto& [name, value] : n.attrs) {
+      const AttrSpec* spec = n.info().findAttr(name);
+      if (spec && spec->defaultValue && *spec->defaultValue == value) continue;
+      attrs += (attrs.empty() ? " {" : ", ") + formatName(name) + " = " + printAttr(value);
+    }
+    if (!attrs.empty()) attrs += "}";
+    out += "  " + results + " = " + std::string(n.info().name) + "(" + operands + ")" + attrs + " : " + types + "\n";
+  }
+  for (const Output& o : g.outputs) out += "  output " + formatName(o.name) + " = " + valueRef(g, o.value) + "\n";
+  return out + "}\n";
+}
+
+}  // namespace graphc

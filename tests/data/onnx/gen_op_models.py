@@ -1,0 +1,243 @@
+#!/usr/bin/python3
+# Generates the per-op ONNX test models in ops/: for each case NAME, NAME.onnx, the inputs
+# NAME.in<k>.npy and the expected outputs NAME.out<k>.npy, computed here with NumPy (not with
+# an ONNX runtime), so the importer is checked against an independent definition.
+# Run with Debian's python (numpy + onnx): /usr/bin/python3 gen_op_models.py
+import math
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops")
+rng = np.random.default_rng(1234)
+NP2ONNX = {np.float32: TensorProto.FLOAT, np.int64: TensorProto.INT64, np.bool_: TensorProto.BOOL}
+erf = np.vectorize(math.erf)
+
+
+def rand(*shape, lo=-1.0, hi=1.0):
+    return rng.uniform(lo, hi, size=shape).astype(np.float32)
+
+
+def case(name, nodes, inputs, outputs, inits=None, opset=13):
+    """inputs: list of (name, array); outputs: list of (name, expected array); inits: name -> array."""
+    vi = lambda n, a: helper.make_tensor_value_info(n, NP2ONNX[a.dtype.type], list(a.shape))
+    graph = helper.make_graph(nodes, name, [vi(n, a) for n, a in inputs], [vi(n, a) for n, a in outputs],
+                              [numpy_helper.from_array(a, n) for n, a in (inits or {}).items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(OUT, name + ".onnx"))
+    for k, (_, a) in enumerate(inputs):
+        np.save(os.path.join(OUT, f"{name}.in{k}.npy"), np.ascontiguousarray(a))
+    for k, (_, a) in enumerate(outputs):
+        np.save(os.path.join(OUT, f"{name}.out{k}.npy"), np.ascontiguousarray(a))
+
+
+def node(op, ins, outs, **attrs):
+    return helper.make_node(op, ins, outs, name=op.lower() + "_0", **attrs)
+
+
+def const(name, arr):
+    return helper.make_node("Constant", [], [name], value=numpy_helper.from_array(np.asarray(arr), name))
+
+
+# Gemm: every transA/transB/alpha/beta combination, C absent, [N] or [M, N]; B a weight or an input.
+for ta in (0, 1):
+    for tb in (0, 1):
+        for alpha, beta in ((1.0, 1.0), (0.5, 2.0)):
+            for cmode in ("none", "vec", "mat"):
+                a, b = rand(3, 4), rand(4, 5)
+                A, B = (a.T.copy() if ta else a), (b.T.copy() if tb else b)
+                c = {"none": None, "vec": rand(5), "mat": rand(3, 5)}[cmode]
+                y = alpha * a @ b + (beta * c if c is not None else 0)
+                ins = ["A", "B"] + (["C"] if c is not None else [])
+                inits = {"B": B} | ({"C": c} if c is not None else {})
+                case(f"gemm_ta{ta}_tb{tb}_a{alpha}_b{beta}_{cmode}",
+                     [node("Gemm", ins, ["Y"], transA=ta, transB=tb, alpha=alpha, beta=beta)],
+                     [("A", A)], [("Y", y.astype(np.float32))], inits)
+a, b = rand(3, 4), rand(5, 4)
+case("gemm_b_input", [node("Gemm", ["A", "B"], ["Y"], transB=1)], [("A", a), ("B", b)], [("Y", a @ b.T)])
+
+# Elementwise, unary.
+x = rand(2, 3, 4)
+xp = rand(2, 3, 4, lo=0.1, hi=2.0)
+unary = {
+    "Sqrt": (xp, np.sqrt), "Reciprocal": (xp, lambda v: 1 / v), "Exp": (x, np.exp), "Log": (xp, np.log),
+    "Neg": (x, np.negative), "Abs": (x, np.abs), "Erf": (x, erf), "Relu": (x, lambda v: np.maximum(v, 0)),
+    "Sigmoid": (x, lambda v: 1 / (1 + np.exp(-v))), "Tanh": (x, np.tanh),
+}
+for op, (inp, f) in unary.items():
+    case(f"unary_{op.lower()}", [node(op, ["X"], ["Y"])], [("X", inp)], [("Y", f(inp).astype(np.float32))])
+case("leaky_relu_default", [node("LeakyRelu", ["X"], ["Y"])], [("X", x)], [("Y", np.where(x > 0, x, 0.01 * x))])
+case("leaky_relu_alpha", [node("LeakyRelu", ["X"], ["Y"], alpha=0.2)], [("X", x)], [("Y", np.where(x > 0, x, 0.2 * x))])
+case("elu_default", [node("Elu", ["X"], ["Y"])], [("X", x)], [("Y", np.where(x > 0, x, np.exp(x) - 1).astype(np.float32))])
+case("elu_alpha", [node("Elu", ["X"], ["Y"], alpha=0.5)], [("X", x)],
+     [("Y", np.where(x > 0, x, 0.5 * (np.exp(x) - 1)).astype(np.float32))])
+case("clip_min_max", [const("lo", np.float32(-0.3)), const("hi", np.float32(0.4)), node("Clip", ["X", "lo", "hi"], ["Y"])],
+     [("X", x)], [("Y", np.clip(x, -0.3, 0.4))])
+case("clip_max_only", [const("hi", np.float32(0.4)), node("Clip", ["X", "", "hi"], ["Y"])], [("X", x)], [("Y", np.minimum(x, 0.4))])
+case("clip_none", [node("Clip", ["X"], ["Y"])], [("X", x)], [("Y", x)])
+
+# Elementwise, binary with broadcasting; variadic Min/Max; Where with comparisons.
+p, q = rand(2, 3, 4), rand(3, 1)
+for op, f in {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide}.items():
+    case(f"binary_{op.lower()}", [node(op, ["P", "Q"], ["Y"])], [("P", p), ("Q", q)], [("Y", f(p, q).astype(np.float32))])
+case("pow_scalar", [const("two", np.float32(2.0)), node("Pow", ["P", "two"], ["Y"])], [("P", p)], [("Y", p ** 2)])
+case("pow_tensor", [node("Pow", ["P", "Q"], ["Y"])], [("P", xp[:, :, :1]), ("Q", q)],
+     [("Y", (xp[:, :, :1] ** q).astype(np.float32))])
+r = rand(4)
+case("min3", [node("Min", ["P", "Q", "R"], ["Y"])], [("P", p), ("Q", q), ("R", r)], [("Y", np.minimum(np.minimum(p, q), r))])
+case("max3", [node("Max", ["P", "Q", "R"], ["Y"])], [("P", p), ("Q", q), ("R", r)], [("Y", np.maximum(np.maximum(p, q), r))])
+for op, f in {"Less": np.less, "Greater": np.greater}.items():
+    case(f"where_{op.lower()}", [node(op, ["P", "Q"], ["M"]), node("Where", ["M", "P", "Q"], ["Y"])],
+         [("P", p), ("Q", q)], [("Y", np.where(f(p, q), p, q).astype(np.float32))])
+pe = np.round(p * 2).astype(np.float32)
+case("where_equal", [const("z", np.float32(0.0)), node("Equal", ["P", "z"], ["M"]), node("Where", ["M", "z", "P"], ["Y"])],
+     [("P", pe)], [("Y", np.where(pe == 0, 0, pe).astype(np.float32))])
+
+
+# Softmax family and reductions.
+def softmax(v, axis):
+    e = np.exp(v - v.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+case("softmax_axis1", [node("Softmax", ["X"], ["Y"], axis=1)], [("X", x)], [("Y", softmax(x, 1))])
+case("softmax_default", [node("Softmax", ["X"], ["Y"])], [("X", x)], [("Y", softmax(x, -1))])
+case("log_softmax", [node("LogSoftmax", ["X"], ["Y"], axis=-1)], [("X", x)], [("Y", np.log(softmax(x, -1)))])
+case("reduce_mean", [node("ReduceMean", ["X"], ["Y"], axes=[1], keepdims=0)], [("X", x)], [("Y", x.mean(axis=1))])
+case("reduce_mean_all", [node("ReduceMean", ["X"], ["Y"])], [("X", x)], [("Y", x.mean(keepdims=True))])
+case("reduce_sum_axes_input", [const("ax", np.array([0, 2], np.int64)), node("ReduceSum", ["X", "ax"], ["Y"])],
+     [("X", x)], [("Y", x.sum(axis=(0, 2), keepdims=True))])
+case("reduce_sum_noop", [node("ReduceSum", ["X"], ["Y"], noop_with_empty_axes=1)], [("X", x)], [("Y", x)])
+case("reduce_max", [node("ReduceMax", ["X"], ["Y"], axes=[-1], keepdims=1)], [("X", x)], [("Y", x.max(axis=-1, keepdims=True))])
+
+# Movement.
+case("reshape_zero_minus1", [const("s", np.array([0, -1], np.int64)), node("Reshape", ["X", "s"], ["Y"])],
+     [("X", x)], [("Y", x.reshape(2, 12))])
+case("flatten_axis2", [node("Flatten", ["X"], ["Y"], axis=2)], [("X", x)], [("Y", x.reshape(6, 4))])
+case("flatten_axis0", [node("Flatten", ["X"], ["Y"], axis=0)], [("X", x)], [("Y", x.reshape(1, 24))])
+case("transpose_perm", [node("Transpose", ["X"], ["Y"], perm=[1, 2, 0])], [("X", x)], [("Y", x.transpose(1, 2, 0))])
+case("transpose_default", [node("Transpose", ["X"], ["Y"])], [("X", x)], [("Y", x.transpose())])
+case("concat", [node("Concat", ["X", "Z"], ["Y"], axis=1)], [("X", x), ("Z", x[:, :2])],
+     [("Y", np.concatenate([x, x[:, :2]], axis=1))])
+case("split_equal", [node("Split", ["X"], ["A", "B"], axis=2)], [("X", x)], [("A", x[:, :, :2]), ("B", x[:, :, 2:])])
+case("split_sizes", [const("s", np.array([1, 2], np.int64)), node("Split", ["X", "s"], ["A", "B"], axis=1)],
+     [("X", x)], [("A", x[:, :1]), ("B", x[:, 1:])])
+case("slice_steps", [const("st", np.array([-1, 0], np.int64)), const("en", np.array([-10**18, 3], np.int64)),
+                     const("ax", np.array([2, 1], np.int64)), const("sp", np.array([-2, 2], np.int64)),
+                     node("Slice", ["X", "st", "en", "ax", "sp"], ["Y"])], [("X", x)], [("Y", x[:, 0:3:2, ::-2])])
+case("slice_plain", [const("st", np.array([1], np.int64)), const("en", np.array([100], np.int64)),
+                     node("Slice", ["X", "st", "en"], ["Y"])], [("X", x)], [("Y", x[1:])])
+case("squeeze_axes", [const("ax", np.array([1], np.int64)), node("Squeeze", ["X", "ax"], ["Y"])],
+     [("X", x[:, :1])], [("Y", x[:, 0])])
+case("squeeze_all", [node("Squeeze", ["X"], ["Y"])], [("X", x[:1, :, :1])], [("Y", x[0, :, 0])])
+case("unsqueeze", [const("ax", np.array([0, -1], np.int64)), node("Unsqueeze", ["X", "ax"], ["Y"])],
+     [("X", x)], [("Y", x[None, ..., None])])
+case("gather_neg_const", [const("i", np.array([[-1, 0]], np.int64)), node("Gather", ["X", "i"], ["Y"], axis=1)],
+     [("X", x)], [("Y", x[:, [[2, 0]]])])
+case("gather_runtime", [node("Gather", ["X", "I"], ["Y"], axis=0)], [("X", x), ("I", np.array([1, 0, 1], np.int64))],
+     [("Y", x[[1, 0, 1]])])
+case("expand", [const("s", np.array([2, 3, 4], np.int64)), node("Expand", ["X", "s"], ["Y"])],
+     [("X", q)], [("Y", np.broadcast_to(q, (2, 3, 4)).copy())])
+# The sub-graph exporters emit for x.view(x.size(0), -1): Shape -> Gather -> Unsqueeze -> Concat -> Reshape.
+case("shape_chain", [node("Shape", ["X"], ["s"]), const("i0", np.array(0, np.int64)),
+                     helper.make_node("Gather", ["s", "i0"], ["n"], axis=0), const("ax", np.array([0], np.int64)),
+                     helper.make_node("Unsqueeze", ["n", "ax"], ["n1"]), const("m1", np.array([-1], np.int64)),
+                     helper.make_node("Concat", ["n1", "m1"], ["shape"], axis=0), helper.make_node("Reshape", ["X", "shape"], ["Y"])],
+     [("X", x)], [("Y", x.reshape(2, -1))])
+case("shape_start_end", [node("Shape", ["X"], ["s"], start=1), helper.make_node("ConstantOfShape", ["s"], ["z"],
+                         value=numpy_helper.from_array(np.array([0.5], np.float32))), helper.make_node("Add", ["z", "X"], ["Y"])],
+     [("X", x)], [("Y", x + 0.5)], opset=15)
+case("range_cast", [const("a", np.array(0, np.int64)), const("b", np.array(4, np.int64)), const("d", np.array(1, np.int64)),
+                    node("Range", ["a", "b", "d"], ["r"]), helper.make_node("Cast", ["r"], ["rf"], to=TensorProto.FLOAT),
+                    helper.make_node("Add", ["X", "rf"], ["Y"])], [("X", x)], [("Y", x + np.arange(4, dtype=np.float32))])
+case("cast_runtime", [node("Cast", ["X"], ["Y"], to=TensorProto.INT64)], [("X", x * 3)], [("Y", (x * 3).astype(np.int64))])
+case("identity_dropout", [node("Identity", ["X"], ["t"]), helper.make_node("Dropout", ["t"], ["Y"])], [("X", x)], [("Y", x)])
+w45 = rand(4, 5)
+case("matmul_weight", [node("MatMul", ["X", "W"], ["Y"])], [("X", x)], [("Y", x @ w45)], {"W": w45})
+
+
+# Convolution and pooling (NCHW), with NumPy reference loops.
+def conv_ref(xx, ww, bb, stride, pads, dil=(1, 1), group=1):
+    n, ci, h, w_ = xx.shape
+    co, cig, kh, kw = ww.shape
+    xp_ = np.pad(xx, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    oh = (h + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) // stride[0] + 1
+    ow = (w_ + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) // stride[1] + 1
+    out = np.zeros((n, co, oh, ow), np.float64)
+    cog = co // group
+    for o in range(co):
+        g = o // cog
+        for i in range(oh):
+            for j in range(ow):
+                patch = xp_[:, g * cig:(g + 1) * cig, i * stride[0]:i * stride[0] + dil[0] * (kh - 1) + 1:dil[0],
+                            j * stride[1]:j * stride[1] + dil[1] * (kw - 1) + 1:dil[1]]
+                out[:, o, i, j] = (patch * ww[o]).sum(axis=(1, 2, 3)) + (bb[o] if bb is not None else 0)
+    return out.astype(np.float32)
+
+
+xi = rand(2, 4, 7, 6)
+wc, bc = rand(6, 4, 3, 3), rand(6)
+case("conv_pads", [node("Conv", ["X", "W", "B"], ["Y"], pads=[1, 0, 2, 1], strides=[2, 1])], [("X", xi)],
+     [("Y", conv_ref(xi, wc, bc, (2, 1), (1, 0, 2, 1)))], {"W": wc, "B": bc})
+case("conv_nobias_dil", [node("Conv", ["X", "W"], ["Y"], dilations=[2, 1])], [("X", xi)],
+     [("Y", conv_ref(xi, wc, None, (1, 1), (0, 0, 0, 0), (2, 1)))], {"W": wc})
+wg = rand(6, 2, 3, 3)
+case("conv_group", [node("Conv", ["X", "W", "B"], ["Y"], group=2, pads=[1, 1, 1, 1])], [("X", xi)],
+     [("Y", conv_ref(xi, wg, bc, (1, 1), (1, 1, 1, 1), group=2))], {"W": wg, "B": bc})
+for mode in ("SAME_UPPER", "SAME_LOWER", "VALID"):
+    s = (2, 2)
+    if mode == "VALID":
+        pads = (0, 0, 0, 0)
+    else:
+        tot = [max((-(-xi.shape[2 + d] // s[d]) - 1) * s[d] + 3 - xi.shape[2 + d], 0) for d in range(2)]
+        lo = [t // 2 if mode == "SAME_UPPER" else t - t // 2 for t in tot]
+        pads = (lo[0], lo[1], tot[0] - lo[0], tot[1] - lo[1])
+    case(f"conv_{mode.lower()}", [node("Conv", ["X", "W", "B"], ["Y"], auto_pad=mode, strides=list(s))], [("X", xi)],
+         [("Y", conv_ref(xi, wc, bc, s, pads))], {"W": wc, "B": bc})
+
+
+def pool_ref(xx, k, stride, pads, kind, count_pad=False):
+    n, c, h, w_ = xx.shape
+    fill = -np.inf if kind == "max" else 0.0
+    xp_ = np.pad(xx, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])), constant_values=fill)
+    ones = np.pad(np.ones((h, w_)), ((pads[0], pads[2]), (pads[1], pads[3])))
+    oh = (h + pads[0] + pads[2] - k[0]) // stride[0] + 1
+    ow = (w_ + pads[1] + pads[3] - k[1]) // stride[1] + 1
+    out = np.zeros((n, c, oh, ow), np.float64)
+    for i in range(oh):
+        for j in range(ow):
+            win = xp_[:, :, i * stride[0]:i * stride[0] + k[0], j * stride[1]:j * stride[1] + k[1]]
+            if kind == "max":
+                out[:, :, i, j] = win.max(axis=(2, 3))
+            else:
+                cnt = k[0] * k[1] if count_pad else ones[i * stride[0]:i * stride[0] + k[0], j * stride[1]:j * stride[1] + k[1]].sum()
+                out[:, :, i, j] = win.sum(axis=(2, 3)) / cnt
+    return out.astype(np.float32)
+
+
+case("maxpool", [node("MaxPool", ["X"], ["Y"], kernel_shape=[2, 2], strides=[2, 2])], [("X", xi)],
+     [("Y", pool_ref(xi, (2, 2), (2, 2), (0, 0, 0, 0), "max"))])
+case("maxpool_pads", [node("MaxPool", ["X"], ["Y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])], [("X", xi)],
+     [("Y", pool_ref(xi, (3, 3), (1, 1), (1, 1, 1, 1), "max"))])
+case("avgpool_pads", [node("AveragePool", ["X"], ["Y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])], [("X", xi)],
+     [("Y", pool_ref(xi, (3, 3), (2, 2), (1, 1, 1, 1), "avg"))])
+case("avgpool_count_pad", [node("AveragePool", ["X"], ["Y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1)],
+     [("X", xi)], [("Y", pool_ref(xi, (3, 3), (1, 1), (1, 1, 1, 1), "avg", True))])
+case("global_avgpool", [node("GlobalAveragePool", ["X"], ["Y"])], [("X", xi)], [("Y", xi.mean(axis=(2, 3), keepdims=True))])
+
+sc, bi, mu, var = rand(4), rand(4), rand(4), rand(4, lo=0.5, hi=1.5)
+bn = (xi - mu[:, None, None]) / np.sqrt(var[:, None, None] + 1e-3) * sc[:, None, None] + bi[:, None, None]
+case("batchnorm", [node("BatchNormalization", ["X", "s", "b", "m", "v"], ["Y"], epsilon=1e-3)], [("X", xi)],
+     [("Y", bn.astype(np.float32))], {"s": sc, "b": bi, "m": mu, "v": var})
+g2, b2 = rand(3, 4), rand(3, 4)
+mean = x.mean(axis=(1, 2), keepdims=True)
+ln = (x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=(1, 2), keepdims=True) + 1e-5) * g2 + b2
+case("layernorm_axis1", [node("LayerNormalization", ["X", "g", "b"], ["Y"], axis=1)], [("X", x)],
+     [("Y", ln.astype(np.float32))], {"g": g2, "b": b2}, opset=17)
+mean = x.mean(axis=-1, keepdims=True)
+ln = (x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * g2[0]
+case("layernorm_nobias", [node("LayerNormalization", ["X", "g"], ["Y"])], [("X", x)], [("Y", ln.astype(np.float32))],
+     {"g": g2[0].copy()}, opset=17)

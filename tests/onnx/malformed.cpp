@@ -1,0 +1,297 @@
+// Malformed and unsupported models built in code with the protobuf classes: each must give a
+// clean error whose message says what and where. Also the trained-weights writer.
+#include <doctest/doctest.h>
+#include <onnx/onnx_pb.h>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "frontend/onnx/onnx_import.h"
+#include "tests/support.h"
+
+using namespace graphc;
+
+namespace {
+
+struct ModelBuilder {
+  onnx::ModelProto m;
+  explicit ModelBuilder(int64_t opset = 13) {
+    m.set_ir_version(8);
+    auto* op = m.add_opset_import();
+    op->set_domain("");
+    op->set_version(opset);
+  }
+  onnx::GraphProto& g() { return *m.mutable_graph(); }
+  ModelBuilder& input(const std::string& name, std::vector<int64_t> dims, std::vector<std::string> params = {}) {
+    auto* vi = g().add_input();
+    vi->set_name(name);
+    auto* tt = vi->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    auto* shape = tt->mutable_shape();
+    for (size_t i = 0; i < dims.size(); ++i) {
+      auto* d = shape->add_dim();
+      if (i < params.size() && !params[i].empty()) d->set_dim_param(params[i]);
+      else d->set_dim_value(dims[i]);
+    }
+    return *this;
+  }
+  onnx::NodeProto& node(const std::string& op, std::vector<std::string> ins, std::vector<std::string> outs,
+                        const std::string& name = "", const std::string& domain = "") {
+    auto* n = g().add_node();
+    n->set_op_type(op);
+    n->set_name(name);
+    n->set_domain(domain);
+    for (auto& i : ins) n->add_input(i);
+    for (auto& o : outs) n->add_output(o);
+    return *n;
+  }
+  ModelBuilder& output(const std::string& name) {
+    g().add_output()->set_name(name);
+    return *this;
+  }
+  ModelBuilder& init(const std::string& name, std::vector<int64_t> dims, std::vector<float> data) {
+    auto* t = g().add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : dims) t->add_dims(d);
+    for (float f : data) t->add_float_data(f);
+    return *this;
+  }
+  std::string bytes() const { return m.SerializeAsString(); }
+  Result<Graph> import(OnnxImportOptions o = {}) const { return importOnnxBytes(bytes(), "m.onnx", o); }
+};
+
+void setAttr(onnx::NodeProto& n, const std::string& name, int64_t v) {
+  auto* a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(v);
+}
+void setAttr(onnx::NodeProto& n, const std::string& name, const std::string& v) {
+  auto* a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::STRING);
+  a->set_s(v);
+}
+
+std::string errorOf(const Result<Graph>& r) {
+  REQUIRE(!r);
+  return r.error().message();
+}
+
+bool has(const std::string& msg, const std::string& part) {
+  if (msg.find(part) == std::string::npos) {
+    MESSAGE("message: " << msg << "\nlacks: " << part);
+    return false;
+  }
+  return true;
+}
+
+ModelBuilder reluModel() {
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  b.node("Relu", {"x"}, {"y"}, "r");
+  b.output("y");
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("a small valid model imports") {
+  auto g = reluModel().import();
+  REQUIRE(g);
+  CHECK(g->nodes.size() == 1);
+  CHECK(g->outputs[0].name == "y");
+}
+
+TEST_CASE("empty, truncated and random files") {
+  CHECK(has(errorOf(importOnnxBytes("", "e.onnx", {})), "e.onnx: empty file, not an ONNX model"));
+  std::string good = reluModel().bytes();
+  for (size_t cut : {good.size() / 2, good.size() - 1, size_t(3)}) {
+    auto r = importOnnxBytes(good.substr(0, cut), "t.onnx", {});
+    REQUIRE(!r);
+    CHECK(r.error().message().rfind("t.onnx: ", 0) == 0);
+  }
+  std::mt19937 rng(7);
+  for (int i = 0; i < 200; ++i) {
+    std::string junk(1 + rng() % 300, '\0');
+    for (char& c : junk) c = (char)(rng() & 0xff);
+    auto r = importOnnxBytes(junk, "junk.onnx", {});
+    CHECK(!r);
+  }
+  CHECK(has(errorOf(importOnnx("/nonexistent/model.onnx")), "cannot open"));
+}
+
+TEST_CASE("structural errors name the node and the value") {
+  SUBCASE("missing value") {
+    ModelBuilder b;
+    b.input("x", {2, 3});
+    b.node("Add", {"x", "nope"}, {"y"}, "add1");
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "node 'add1' (Add): input 'nope' is not produced by any node, input or initializer"));
+  }
+  SUBCASE("cycle") {
+    ModelBuilder b;
+    b.input("x", {2, 3});
+    b.node("Add", {"x", "b"}, {"a"}, "n1");
+    b.node("Relu", {"a"}, {"b"}, "n2");
+    b.output("b");
+    CHECK(has(errorOf(b.import()), "the graph has a cycle through node 'n1' (Add)"));
+  }
+  SUBCASE("shapes that do not fit") {
+    ModelBuilder b;
+    b.input("x", {2, 3}).input("z", {4, 5});
+    b.node("Add", {"x", "z"}, {"y"}, "bad_add");
+    b.output("y");
+    std::string msg = errorOf(b.import());
+    CHECK(has(msg, "node 'bad_add' (Add)"));
+    CHECK(has(msg, "do not broadcast"));
+  }
+  SUBCASE("missing required input") {
+    ModelBuilder b;
+    b.input("x", {2, 3});
+    b.node("Add", {"x"}, {"y"}, "a");
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "node 'a' (Add): takes 2 input(s), got 1"));
+  }
+  SUBCASE("value defined twice") {
+    ModelBuilder b;
+    b.input("x", {2, 3});
+    b.node("Relu", {"x"}, {"y"}, "a");
+    b.node("Relu", {"x"}, {"y"}, "b");
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "value 'y' is defined more than once"));
+  }
+  SUBCASE("no graph / wrong opset") {
+    ModelBuilder b;
+    CHECK(has(errorOf(b.import()), "it has no graph"));
+    ModelBuilder old(9);
+    old.input("x", {1}).output("x");
+    CHECK(has(errorOf(old.import()), "opset 9 of the default domain is not supported"));
+  }
+  SUBCASE("initializer data that does not fit its shape") {
+    ModelBuilder b;
+    b.input("x", {2, 3}).init("w", {2, 3}, {1, 2, 3});
+    b.node("Add", {"x", "w"}, {"y"});
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "initializer 'w' holds 3 values for shape [2x3]"));
+  }
+}
+
+TEST_CASE("every unsupported op and attribute value is listed in one error") {
+  ModelBuilder b;
+  b.input("x", {1, 2, 8, 8});
+  b.node("MyOp", {"x"}, {"a"}, "custom", "com.example");
+  b.node("NonMaxSuppression", {"a"}, {"b"}, "nms");
+  auto& pool = b.node("MaxPool", {"x"}, {"c"}, "pool");
+  setAttr(pool, "auto_pad", std::string("FANCY"));
+  setAttr(pool, "storage_order", 1);
+  b.node("Relu", {"b"}, {"d"}, "after");  // downstream of an unsupported op: not reported again
+  b.output("d").output("c");
+  std::string msg = errorOf(b.import());
+  CHECK(has(msg, "m.onnx: unsupported ONNX model (4 problems):"));
+  CHECK(has(msg, "node 'custom' (MyOp, domain 'com.example'): ops of domain 'com.example' are not supported"));
+  CHECK(has(msg, "node 'nms' (NonMaxSuppression): op type 'NonMaxSuppression' is not supported"));
+  CHECK(has(msg, "node 'pool' (MaxPool): auto_pad='FANCY' is not supported"));
+  CHECK(has(msg, "node 'pool' (MaxPool): storage_order=1 is not supported"));
+  CHECK(msg.find("after") == std::string::npos);
+}
+
+TEST_CASE("unsupported things found during the walk are collected too") {
+  ModelBuilder b;
+  b.input("x", {2, 6}).input("s", {2});
+  b.node("Reshape", {"x", "s"}, {"r"}, "dyn_reshape");  // a runtime shape: not static
+  auto& cast = b.node("Cast", {"x"}, {"h"}, "to_half");
+  setAttr(cast, "to", (int64_t)onnx::TensorProto::FLOAT16);
+  b.node("Relu", {"x"}, {"ok"});
+  b.output("r").output("h").output("ok");
+  std::string msg = errorOf(b.import());
+  CHECK(has(msg, "(2 problems)"));
+  CHECK(has(msg, "node 'dyn_reshape' (Reshape): Reshape's shape (input 's') is not a constant"));
+  CHECK(has(msg, "node 'to_half' (Cast): to=FLOAT16 is not supported"));
+}
+
+TEST_CASE("symbolic dimensions bind from the shapes of given inputs") {
+  ModelBuilder b;
+  b.input("x", {0, 3}, {"N"}).input("z", {0, 3}, {"N"});
+  b.node("Add", {"x", "z"}, {"y"});
+  b.output("y");
+  auto g = b.import({{{"x", {5, 3}}}});  // z's N comes from x
+  REQUIRE(g);
+  CHECK(g->type(g->outputs[0].value).shape == Shape{5, 3});
+  auto clash = b.import({{{"x", {5, 3}}, {"z", {6, 3}}}});
+  CHECK(has(errorOf(clash), "dimension 'N' is bound to both 5 and 6"));
+}
+
+TEST_CASE("initializers listed as graph inputs are parameters, not inputs") {
+  ModelBuilder b;
+  b.input("x", {2, 3}).input("w", {2, 3}).init("w", {2, 3}, {1, 2, 3, 4, 5, 6});
+  b.node("Mul", {"x", "w"}, {"y"});
+  b.output("y");
+  auto g = b.import();
+  REQUIRE(g);
+  CHECK(g->inputs.size() == 1);
+  ValueId w = g->findValue("w");
+  REQUIRE(w != UINT32_MAX);
+  CHECK(g->value(w).kind == ValueKind::Param);
+}
+
+TEST_CASE("Gemm variants map to dense or to matmul/mul/add") {
+  auto gemm = [](int64_t transB, bool withC, float alpha) {
+    ModelBuilder b;
+    b.input("a", {3, 4}).init("B", transB ? std::vector<int64_t>{5, 4} : std::vector<int64_t>{4, 5}, std::vector<float>(20, 1.f));
+    if (withC) b.init("C", {5}, std::vector<float>(5, 0.5f));
+    auto& n = b.node("Gemm", withC ? std::vector<std::string>{"a", "B", "C"} : std::vector<std::string>{"a", "B"}, {"y"});
+    setAttr(n, "transB", transB);
+    auto* a = n.add_attribute();
+    a->set_name("alpha");
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(alpha);
+    b.output("y");
+    auto g = b.import();
+    if (!g) FAIL(g.error().message());
+    return std::move(*g);
+  };
+  Graph d = gemm(1, true, 1.f);
+  REQUIRE(d.nodes.size() == 1);
+  CHECK(d.nodes[0].op == OpKind::Dense);
+  CHECK(d.type(d.findValue("B")).shape == Shape{4, 5});
+  Graph nob = gemm(0, false, 1.f);
+  CHECK(nob.nodes.back().op == OpKind::Dense);
+  Graph scaled = gemm(1, true, 0.5f);
+  CHECK(scaled.nodes.back().op == OpKind::Add);
+  CHECK(scaled.type(scaled.outputs[0].value).shape == Shape{3, 5});
+}
+
+TEST_CASE("exportOnnxWithParams writes trained values back, undoing transposes") {
+  std::string src = test::dataPath("onnx/seed.onnx");
+  auto g = importOnnx(src, {{{"x", {4, 10}}}});
+  REQUIRE(g);
+  std::vector<std::string> names;
+  for (ValueId v : g->constants)
+    if (g->value(v).kind == ValueKind::Param) {
+      Tensor& t = g->value(v).data;
+      for (int64_t i = 0; i < t.numel(); ++i) t.set(i, t.at(i) + 0.25 * (double)(i % 7));
+      names.push_back(g->value(v).name);
+    }
+  REQUIRE(names.size() == 4);
+  std::string out = (std::filesystem::temp_directory_path() / fmt::format("graphc_onnx_export_{}.onnx", (long)getpid())).string();
+  REQUIRE(exportOnnxWithParams(src, *g, out));
+  auto back = importOnnx(out, {{{"x", {4, 10}}}});
+  REQUIRE(back);
+  for (const std::string& n : names) {
+    ValueId a = g->findValue(n), b2 = back->findValue(n);
+    REQUIRE(b2 != UINT32_MAX);
+    CHECK(back->value(b2).data.bitEqual(g->value(a).data));
+  }
+  std::remove(out.c_str());
+  Graph wrong = g->clone();
+  ValueId w = wrong.findValue(names[0]);
+  wrong.value(w).data = Tensor(TensorType{DType::f32, {3}});
+  wrong.value(w).type = wrong.value(w).data.type();
+  CHECK(!exportOnnxWithParams(src, wrong, out));
+}

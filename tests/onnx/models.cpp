@@ -1,0 +1,115 @@
+// The four reference models: import with N bound, check the structure, and (with the reference
+// interpreter) compare with PyTorch's outputs stored next to them.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "frontend/onnx/onnx_import.h"
+#include "tests/support.h"
+#ifdef GRAPHC_HAVE_REF
+#include "backend/ref/interpreter.h"
+#endif
+
+using namespace graphc;
+
+namespace {
+
+Graph load(const std::string& model, Shape shape) {
+  auto g = importOnnx(test::dataPath("onnx/" + model + ".onnx"), {{{"x", shape}}});
+  if (!g) FAIL(g.error().message());
+  return std::move(*g);
+}
+
+int count(const Graph& g, OpKind op) {
+  int n = 0;
+  for (const Node& node : g.nodes) n += node.op == op;
+  return n;
+}
+
+// Raw little-endian f32, no header (the peers' format).
+Tensor readF32(const std::string& file, Shape shape) {
+  Tensor t(TensorType{DType::f32, shape});
+  std::ifstream in(test::dataPath("onnx/" + file), std::ios::binary);
+  in.read(static_cast<char*>(t.raw()), (std::streamsize)t.bytes());
+  REQUIRE(in.gcount() == (std::streamsize)t.bytes());
+  return t;
+}
+
+[[maybe_unused]] double runCase(const std::string& model, int batch, Shape inShape, Shape outShape) {
+#ifdef GRAPHC_HAVE_REF
+  Graph g = load(model, inShape);
+  Tensor x = readF32(fmt::format("{}_b{}_in.f32", model, batch), inShape);
+  Tensor expected = readF32(fmt::format("{}_b{}_out.f32", model, batch), outShape);
+  auto out = ref::interpret(g, std::span<const Tensor>(&x, 1));
+  if (!out) FAIL(out.error().message());
+  double err = test::maxRelDiff(out->at(0), expected);
+  MESSAGE(model << " batch " << batch << ": max rel error " << err);
+  return err;
+#else
+  return 0;
+#endif
+}
+
+}  // namespace
+
+TEST_CASE("mlp: Gemm with transB becomes dense with a transposed parameter") {
+  Graph g = load("mlp", {64, 784});
+  REQUIRE(g.inputs.size() == 1);
+  CHECK(g.type(g.inputs[0]) == TensorType{DType::f32, {64, 784}});
+  REQUIRE(g.outputs.size() == 1);
+  CHECK(g.outputs[0].name == "y");
+  CHECK(g.type(g.outputs[0].value) == TensorType{DType::f32, {64, 10}});
+  CHECK(count(g, OpKind::Dense) == 3);
+  CHECK(count(g, OpKind::Softmax) == 1);
+  CHECK(count(g, OpKind::Transpose) == 0);
+  int params = 0;
+  for (ValueId v : g.constants) params += g.value(v).kind == ValueKind::Param;
+  CHECK(params == 6);
+  ValueId w = g.findValue("body.0.weight");
+  REQUIRE(w != UINT32_MAX);
+  CHECK(g.value(w).kind == ValueKind::Param);
+  CHECK(g.type(w).shape == Shape{784, 512});  // stored [K, N]; the ONNX file holds [512, 784]
+}
+
+TEST_CASE("lenet: conv, pool and flatten import statically") {
+  Graph g = load("lenet", {1, 1, 28, 28});
+  CHECK(count(g, OpKind::Conv2d) == 2);
+  CHECK(count(g, OpKind::MaxPool2d) == 2);
+  CHECK(count(g, OpKind::Dense) == 3);
+  CHECK(g.type(g.outputs[0].value).shape == Shape{1, 10});
+}
+
+TEST_CASE("transformer: the shape sub-graphs fold away") {
+  Graph g = load("transformer", {2, 128, 256});
+  CHECK(g.type(g.outputs[0].value).shape == Shape{2, 128, 256});
+  CHECK(count(g, OpKind::Gather) == 0);  // Shape -> Gather chains became constants
+  CHECK(count(g, OpKind::Reshape) == 4);
+  CHECK(count(g, OpKind::MatMul) == 6);
+  for (const Node& n : g.nodes)
+    if (n.op == OpKind::Reshape) CHECK(std::get<std::vector<int64_t>>(*n.attrs.find("shape"))[0] == 2);
+}
+
+TEST_CASE("a symbolic batch without a binding is a clear error") {
+  auto g = importOnnx(test::dataPath("onnx/mlp.onnx"));
+  REQUIRE(!g);
+  CHECK(g.error().message().find("input 'x' has symbolic dimension 'N' on axis 0") != std::string::npos);
+  auto wrong = importOnnx(test::dataPath("onnx/mlp.onnx"), {{{"x", {4, 100}}}});
+  REQUIRE(!wrong);
+  CHECK(wrong.error().message().find("input 'x' has size 784 on axis 1") != std::string::npos);
+  auto unknown = importOnnx(test::dataPath("onnx/mlp.onnx"), {{{"z", {4, 784}}}});
+  REQUIRE(!unknown);
+  CHECK(unknown.error().message().find("'z', which is not an input") != std::string::npos);
+}
+
+#ifdef GRAPHC_HAVE_REF
+TEST_CASE("reference models match PyTorch") {
+  CHECK(runCase("mlp", 1, {1, 784}, {1, 10}) < 1e-4);
+  CHECK(runCase("mlp", 64, {64, 784}, {64, 10}) < 1e-4);
+  CHECK(runCase("seed", 32, {32, 10}, {32, 5}) < 1e-4);
+  CHECK(runCase("lenet", 1, {1, 1, 28, 28}, {1, 10}) < 1e-4);
+  CHECK(runCase("lenet", 64, {64, 1, 28, 28}, {64, 10}) < 1e-4);
+  CHECK(runCase("transformer", 1, {1, 128, 256}, {1, 128, 256}) < 1e-4);
+}
+#endif
