@@ -154,6 +154,12 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
     }
   }
   GRAPHC_TRY(L.finish());
+  if (const char* v = std::getenv("GRAPHC_DNNL_VERBOSE"); v && *v && *v != '0') {
+    const Program& p = exe->program;
+    for (size_t i = 0; i < p.steps.size(); ++i)
+      fmt::print(stderr, "dnnl step {:3}: {}{}\n", i, p.steps[i].kernel ? "[own] " : "", p.steps[i].what);
+    fmt::print(stderr, "dnnl: {} steps, scratchpad {} bytes\n{}\n", p.steps.size(), p.scratchBytes, p.planReport);
+  }
   return std::unique_ptr<Executable>(std::move(exe));
 }
 

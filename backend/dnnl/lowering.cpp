@@ -117,10 +117,24 @@ Status Lowering::addReorder(int src, int dst, std::string what) {
   return ok();
 }
 
+// True when md lays the elements out exactly like the row-major `plain` (say nhwc with
+// h = w = 1): no blocking, no padding, same offset, equal strides on every axis longer than 1.
+static bool samePhysical(const dn::memory::desc& md, const dn::memory::desc& plain) {
+  const dnnl_memory_desc_t &a = md.data, &b = plain.data;
+  if (a.format_kind != dnnl_blocked || b.format_kind != dnnl_blocked || a.ndims != b.ndims || a.data_type != b.data_type ||
+      a.offset0 != b.offset0 || a.format_desc.blocking.inner_nblks != 0 || a.extra.flags != 0)
+    return false;
+  for (int d = 0; d < a.ndims; ++d)
+    if (a.dims[d] != b.dims[d] || a.padded_dims[d] != a.dims[d] ||
+        (a.dims[d] > 1 && a.format_desc.blocking.strides[d] != b.format_desc.blocking.strides[d]))
+      return false;
+  return true;
+}
+
 int Lowering::defineResult(ValueId v, const dn::memory::desc& md) {
   const TensorType& t = type(v);
   dn::memory::desc plain = plainDesc(t.shape, t.dtype);
-  bool blocked = md.data.ndims && md != plain;
+  bool blocked = md.data.ndims && md != plain && !samePhysical(md, plain);
   int out = outIndex_[v];
   int b;
   if (!blocked && out >= 0 && !outClaimed_[out]) {
@@ -246,6 +260,7 @@ Status Lowering::finish() {
   if (plan.offsets.size() != requests.size()) return Error("dnnl: the memory planner returned no plan");
   for (size_t r = 0; r < requests.size(); ++r) bufs[bufferOf[r]].offset = plan.offsets[r];
   program_.arenaBytes = plan.arenaBytes;
+  program_.planReport = memoryReport(plan);
   return ok();
 }
 

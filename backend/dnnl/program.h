@@ -60,6 +60,7 @@ struct Program {
   std::vector<Tensor> constStore;  // reordered weights and other prepared constants
   std::vector<int> inputBuffer, outputBuffer;
   size_t arenaBytes = 0, scratchBytes = 0;
+  std::string planReport;  // memoryReport() of the arena plan
 };
 
 }  // namespace graphc::dnnl
