@@ -130,8 +130,13 @@ Status lowerNode(Lowering& L, const Node& n) {
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));
   auto exe = std::make_unique<DnnlExecutable>(g.clone(), options.threads);
-  // Primitives pick their blocking for the thread count they will run with.
-  if (options.threads > 0) omp_set_num_threads(options.threads);
+  // Primitives pick their blocking for the thread count they will run with; the caller's own
+  // setting is restored on the way out.
+  struct ThreadsScope {
+    int saved = omp_get_max_threads();
+    explicit ThreadsScope(int n) { if (n > 0) omp_set_num_threads(n); }
+    ~ThreadsScope() { omp_set_num_threads(saved); }
+  } threadsScope(options.threads);
   auto engine = dnnlTry("dnnl", [] { return dn::engine(dn::engine::kind::cpu, 0); });
   if (!engine) return engine.takeError();
   exe->program.engine = *engine;

@@ -176,10 +176,13 @@ int Lowering::inLayout(ValueId v, const dn::memory::desc& want) {
   const ValueState& s = state_[v];
   if (s.md == want) return memref(s.buffer, want);
   if (s.plain >= 0 && want == plainDesc(type(v).shape, type(v).dtype)) return memref(s.plain, want);
+  for (const auto& [value, m] : reordered_)  // two consumers wanting one layout share a reorder
+    if (value == v && program_.memrefs[m].md == want) return m;
   int b = newBuffer(Storage::Arena, std::max(want.get_size(), type(v).bytes()), graph.value(v).name + ".reordered");
   int dst = memref(b, want);
   Status st = addReorder(memref(s.buffer, s.md), dst, "reorder " + graph.value(v).name);
   if (!st) throw std::logic_error(st.error().message());
+  reordered_.push_back({v, dst});
   return dst;
 }
 

@@ -81,6 +81,7 @@ class Lowering {
   std::vector<bool> outClaimed_;   // output buffer already written by its value
   struct InPlace { int step, in, out; };
   std::vector<InPlace> inPlace_;
+  std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
   int scratch_ = -1;
 };
 
