@@ -55,10 +55,10 @@ TEST_CASE("dnnl: conv2d with weights bound at run time, and f64") {
   checkClose(convGraph(kConvs[1], "relu", true, true, DType::f64), 1e-12);
 }
 
-static Graph poolGraph(OpKind op, Shape x, AttrMap a) {
+static Graph poolGraph(OpKind op, Shape x, AttrMap a, DType t = DType::f32) {
   Graph g;
   Builder b(g);
-  ValueId in = b.input("x", {DType::f32, x});
+  ValueId in = b.input("x", {t, x});
   b.output("y", b.create(op, {in}, std::move(a)));
   return g;
 }
@@ -79,6 +79,14 @@ TEST_CASE("dnnl: pooling with padding, ceil mode and dilation") {
     checkClose(poolGraph(OpKind::MaxPool2d, x, attrs({{"kernel", V{2, 2}}, {"dilations", V{2, 2}}, {"pads", V{1, 1, 1, 1}}})));
     checkClose(poolGraph(OpKind::GlobalAvgPool, x, {}));
   }
+}
+
+TEST_CASE("dnnl: f64 pools fall back to the interpreter") {
+  using V = std::vector<int64_t>;
+  AttrMap a = attrs({{"kernel", V{3, 3}}, {"strides", V{2, 2}}, {"pads", V{1, 1, 1, 1}}, {"ceil_mode", int64_t{1}}});
+  checkClose(poolGraph(OpKind::MaxPool2d, {1, 3, 9, 9}, a, DType::f64), 1e-12);
+  checkClose(poolGraph(OpKind::AvgPool2d, {1, 3, 9, 9}, a, DType::f64), 1e-12);
+  checkClose(poolGraph(OpKind::GlobalAvgPool, {2, 3, 5, 4}, {}, DType::f64), 1e-12);
 }
 
 TEST_CASE("dnnl: conv -> relu -> pool -> batch_norm stays blocked, then dense") {

@@ -41,6 +41,8 @@ TEST_CASE("dnnl: batch_norm in inference mode, ranks 2 to 5") {
                      {randomF32({c}, 1), randomF32({c}, 2), randomF32({c}, 3), randomF32({c}, 4, 0.1, 2)}),
                1e-5);
   }
+  auto f64 = [](uint64_t seed, double lo = -1) { return randomTensor({DType::f64, {3}}, seed, lo, 2); };
+  checkClose(oneOp(OpKind::BatchNorm, {DType::f64, {2, 3, 4}}, {}, {f64(1), f64(2), f64(3), f64(4, 0.1)}), 1e-12);
 }
 
 TEST_CASE("dnnl: reductions over axis sets, with and without keepdims") {
