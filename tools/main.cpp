@@ -1,6 +1,6 @@
 // graphc: the command-line driver. Every error ends in a message on stderr and exit status 1.
+#include <algorithm>
 #include <iostream>
-#include <map>
 
 #include "tools/commands.h"
 
@@ -15,6 +15,13 @@ int main(int argc, char** argv) {
       {"compile", addCompileCommand(app)},
       {"bench", addBenchCommand(app)},
   };
+  // CLI11 would only say "a subcommand is required"; name the unknown command instead.
+  if (argc > 1 && argv[1][0] != '-' && !std::any_of(commands.begin(), commands.end(), [&](const auto& c) { return c.first == argv[1]; })) {
+    std::string names;
+    for (const auto& c : commands) names += (names.empty() ? "" : ", ") + c.first;
+    std::cerr << "error: unknown command '" << argv[1] << "' (commands: " << names << "; see graphc --help)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
