@@ -109,11 +109,9 @@ bool tryBinary(Lowering& L, const Node& n) {
 Status ownBinary(Lowering& L, const Node& n) {
   ValueId a = n.operands[0], b = n.operands[1], y = n.results[0];
   const TensorType &ta = L.type(a), &ty = L.type(y);
-  int ia = L.plainBuffer(a), ib = L.plainBuffer(b);
-  auto k = binaryKernel(n.op, ta.dtype, ta.shape, L.type(b).shape, ty.shape, ia, ib, -1);
-  if (!k) return Error(fmt::format("no kernel for {}", ta.str()));
-  int io = L.defineResult(y);
-  k = binaryKernel(n.op, ta.dtype, ta.shape, L.type(b).shape, ty.shape, ia, ib, io);
+  int ia = L.plainBuffer(a), ib = L.plainBuffer(b), io = L.defineResult(y);
+  auto k = binaryKernel(n.op, ta.dtype, ta.shape, L.type(b).shape, ty.shape, ia, ib, io);
+  if (!k) return Error(fmt::format("no kernel for {}", ta.str()));  // prepare fails as a whole
   L.addKernel(std::move(k), {ia, ib}, {io}, L.describe(n));
   if (ta.shape == ty.shape && ta.dtype == ty.dtype) L.allowInPlace(ia, io);
   return ok();
@@ -149,9 +147,10 @@ Status lowerElementwise(Lowering& L, const Node& n) {
     int in = L.plainBuffer(n.operands[0]);
     double alpha = n.op == OpKind::Clip ? c.f("min") : n.op == OpKind::LeakyRelu || n.op == OpKind::Elu ? c.f("alpha") : 0;
     double beta = n.op == OpKind::Clip ? c.f("max") : 0;
-    if (!unaryKernel(n.op, dt, alpha, beta, 0, 0, 0)) return Error(fmt::format("no kernel for {}", types[0].str()));
     int io = L.defineResult(y);
-    L.addKernel(unaryKernel(n.op, dt, alpha, beta, ty.numel(), in, io), {in}, {io}, L.describe(n));
+    auto k = unaryKernel(n.op, dt, alpha, beta, ty.numel(), in, io);
+    if (!k) return Error(fmt::format("no kernel for {}", types[0].str()));
+    L.addKernel(std::move(k), {in}, {io}, L.describe(n));
     L.allowInPlace(in, io);
     return ok();
   }

@@ -75,11 +75,11 @@ dn::primitive_attr Lowering::attr() const {
   return a;
 }
 
-void Lowering::touch(int buffer, bool write) {
+void Lowering::touch(int buffer, bool) {
   Buffer& b = program_.buffers[buffer];
   int32_t step = (int32_t)program_.steps.size() - 1;
-  if (write && b.start < 0) b.start = step;
-  if (b.start < 0) b.start = step;  // read before any write: cannot happen for arena buffers
+  // Arena buffers are always written first; for the others the range does not matter.
+  if (b.start < 0) b.start = step;
   b.end = std::max(b.end, step);
 }
 

@@ -73,7 +73,7 @@ class Lowering {
     int plain = -1;  // plain copy of a blocked value
   };
   int newBuffer(Storage s, size_t bytes, std::string name, int binding = -1, const void* data = nullptr);
-  void touch(int buffer, bool write);
+  void touch(int buffer, bool write);  // extends the buffer's live range to the last step
 
   Program& program_;
   std::vector<ValueState> state_;
