@@ -111,7 +111,7 @@ Status lowerLinalg(Lowering& L, const Node& n) {
   MatMulPlan p;
   p.a = n.operands[0], p.b = n.operands[1];
   if (n.op == OpKind::Dense) {
-    int64_t k = types[1].shape[0], nn = types[1].shape[1], m = types[0].numel() / k;
+    int64_t k = types[1].shape[0], nn = types[1].shape[1], m = L.type(n.results[0]).numel() / nn;  // nn > 0: empty results never get here
     p.src = {m, k}, p.wei = {k, nn}, p.dst = {m, nn};
     p.bias = n.operands[2];
     if (n.operands.size() == 4) p.residual = n.operands[3];

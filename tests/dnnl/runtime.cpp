@@ -132,3 +132,38 @@ TEST_CASE("dnnl: elementwise chains over intermediates (in-place candidates)") {
 }
 
 }  // namespace graphc::test
+
+namespace graphc::test {
+
+// Degenerate shapes: a zero-length contraction or reduction still writes every output element
+// (outputs are pre-filled with garbage to prove it); reduce_max of nothing is refused up front.
+TEST_CASE("dnnl: empty contractions and reductions") {
+  Graph g;
+  Builder b(g);
+  ValueId x = b.input("x", {DType::f32, {3, 0}});
+  b.output("sum", b.create(OpKind::ReduceSum, {x}, attrs({{"axes", std::vector<int64_t>{1}}})));
+  b.output("mm", b.create(OpKind::MatMul, {x, b.input("w", {DType::f32, {0, 4}})}));
+  b.output("dense", b.create(OpKind::Dense, {x, b.param("wd", Tensor(TensorType{DType::f32, {0, 4}})), b.param("bd", randomF32({4}, 3))},
+                             attrs({{"activation", std::string("sigmoid")}})));
+  auto exe = dnnl::prepare(g, {});
+  REQUIRE(exe.ok());
+  auto ctx = (*exe)->createContext();
+  std::vector<Tensor> in{randomF32({3, 0}, 1), randomF32({0, 4}, 2)};
+  auto out = (*exe)->makeOutputs();
+  for (Tensor& t : out)
+    for (int64_t i = 0; i < t.numel(); ++i) t.set(i, 7);
+  REQUIRE((*exe)->run(*ctx, in, out).ok());
+  auto ref = ref::interpret(g, in);
+  REQUIRE(ref.ok());
+  for (size_t i = 0; i < out.size(); ++i) CHECK(maxRelDiff(out[i], (*ref)[i]) < 1e-6);
+
+  Graph h;
+  Builder hb(h);
+  ValueId y = hb.input("y", {DType::f32, {3, 0}});
+  hb.output("max", hb.create(OpKind::ReduceMax, {y}, attrs({{"axes", std::vector<int64_t>{1}}})));
+  auto bad = dnnl::prepare(h, {});
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().message().find("empty set") != std::string::npos);
+}
+
+}  // namespace graphc::test
