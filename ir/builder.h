@@ -15,6 +15,11 @@ class Builder {
     return g_.addConstant(g_.uniqueName(name), std::move(data), ValueKind::Const);
   }
   ValueId scalar(DType dtype, double v) { return constant(Tensor::scalar(dtype, v)); }
+  // Persistent, mutable, untrained storage starting at `initial` (see ValueKind::State).
+  ValueId state(std::string name, Tensor initial) {
+    return g_.addConstant(g_.uniqueName(name), std::move(initial), ValueKind::State);
+  }
+  void update(ValueId target, ValueId value) { g_.addUpdate(target, value); }
 
   // Creates a node, infers its result types and returns its results; errors name the op.
   Result<std::vector<ValueId>> tryCreate(OpKind op, std::vector<ValueId> operands, AttrMap attrs = {},

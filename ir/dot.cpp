@@ -18,8 +18,17 @@ static std::string escape(std::string_view s) {
 static std::string fusedParts(const Node& n) {
   if (!n.info().has(kFused)) return {};
   std::string parts = n.op == OpKind::Dense ? "matmul + bias" : "conv + bias";
-  if (const Attr* a = n.attrs.find("activation"); a && std::get<std::string>(*a) != "none")
-    parts += " + " + std::get<std::string>(*a);
+  if (const Attr* a = n.attrs.find("activation"); a && std::get<std::string>(*a) != "none") {
+    const std::string& act = std::get<std::string>(*a);
+    auto f = [&](const char* name) {
+      const Attr* v = n.attrs.find(name);
+      return v ? std::get<double>(*v) : 0.0;
+    };
+    parts += " + " + act;
+    // The parameter is part of what was fused: leaky_relu(0.2) and relu are different epilogues.
+    if (act == "leaky_relu" || act == "elu") parts += fmt::format("({})", f("alpha"));
+    if (act == "clip") parts += fmt::format("[{}, {}]", f("alpha"), f("beta"));
+  }
   if (n.operands.size() == 4) parts += " + residual";
   return parts;
 }
@@ -33,8 +42,9 @@ std::string graphToDot(const Graph& g) {
   for (ValueId v : g.constants) {
     const Value& val = g.value(v);
     out += fmt::format("  v{} [shape=note, style=filled, fillcolor=\"{}\", label=\"{} {}\\n{}\"];\n", v,
-                       val.kind == ValueKind::Param ? "#fff2cc" : "#eeeeee",
-                       val.kind == ValueKind::Param ? "param" : "const", escape(val.name), val.type.str());
+                       val.kind == ValueKind::Param ? "#fff2cc" : val.kind == ValueKind::State ? "#e6ccff" : "#eeeeee",
+                       val.kind == ValueKind::Param ? "param" : val.kind == ValueKind::State ? "state" : "const",
+                       escape(val.name), val.type.str());
   }
   for (NodeId id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];

@@ -16,6 +16,13 @@ double nodeFlops(const Graph& g, const Node& n) {
       const Shape& w = g.type(n.operands[1]).shape;  // OIHW: I is per group
       return 2.0 * (double)(w[1] * w[2] * w[3]) * (double)g.type(n.results[0]).numel();
     }
+    case OpKind::DenseGrad:  // dx and dw: two GEMMs of the forward's size
+      return 4.0 * (double)g.type(n.operands[2]).shape[0] * (double)g.type(n.operands[0]).numel();
+    case OpKind::Conv2dGradInput:
+    case OpKind::Conv2dGradWeight: {
+      const Shape& w = n.op == OpKind::Conv2dGradInput ? g.type(n.operands[1]).shape : g.type(n.results[0]).shape;
+      return 2.0 * (double)(w[1] * w[2] * w[3]) * (double)g.type(n.operands[0]).numel();
+    }
     default:
       return 0;
   }

@@ -64,6 +64,8 @@ void Graph::replaceAllUses(ValueId from, ValueId to) {
         if (v == from) v = to;
   for (Output& o : outputs)
     if (o.value == from) o.value = to;
+  for (Update& u : updates)
+    if (u.value == from) u.value = to;
 }
 
 std::vector<std::vector<NodeId>> Graph::users() const {
@@ -80,6 +82,7 @@ std::vector<uint32_t> Graph::useCounts() const {
     if (!n.dead)
       for (ValueId v : n.operands) ++c[v];
   for (const Output& o : outputs) ++c[o.value];
+  for (const Update& u : updates) ++c[u.target], ++c[u.value];
   return c;
 }
 
@@ -129,6 +132,7 @@ Status Graph::finalize() {
     for (ValueId v : nodes[n].results) keep[v] = true;
   }
   for (const Output& o : outputs) keep[o.value] = true;
+  for (const Update& u : updates) keep[u.target] = keep[u.value] = true;
 
   std::vector<ValueId> remap(values.size(), UINT32_MAX);
   std::vector<Value> newValues;
@@ -153,6 +157,7 @@ Status Graph::finalize() {
   remapList(inputs);
   remapList(constants);
   for (Output& o : outputs) o.value = remap[o.value];
+  for (Update& u : updates) u.target = remap[u.target], u.value = remap[u.value];
   values = std::move(newValues);
   nodes = std::move(newNodes);
   rebuildNames();

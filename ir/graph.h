@@ -1,5 +1,6 @@
-// The graph IR: named inputs, parameters and constants, SSA nodes in topological order, and
-// named outputs. Values are referred to by index; passes mark nodes dead and call finalize().
+// The graph IR: named inputs, parameters, constants and state, SSA nodes in topological order,
+// named outputs and the updates a training step makes to its parameters and state. Values are
+// referred to by index; passes mark nodes dead and call finalize().
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,8 @@ enum class ValueKind : uint8_t {
   Param,   // a float weight: constant for inference, trainable for training
   Const,   // a constant that is never trained
   Result,  // produced by a node
+  State,   // persistent and mutable but never trained (optimizer moments, step counts); it has
+           // initial data like a constant, but passes must not fold it
 };
 
 struct Value {
@@ -36,6 +39,7 @@ struct Value {
   Loc loc;
 
   bool isConstant() const { return kind == ValueKind::Param || kind == ValueKind::Const; }
+  bool hasData() const { return isConstant() || kind == ValueKind::State; }
 };
 
 struct Node {
@@ -54,14 +58,22 @@ struct Output {
   ValueId value;
 };
 
+// After each run, `target` (a Param or State) holds what `value` held: a training step's new
+// weights and optimizer state. Backends alias value into target's storage where they can.
+struct Update {
+  ValueId target;
+  ValueId value;
+};
+
 class Graph {
  public:
   std::string name = "main";
   std::vector<Value> values;
   std::vector<Node> nodes;            // topological order once finalized
   std::vector<ValueId> inputs;        // in declaration order
-  std::vector<ValueId> constants;     // params and consts, in declaration order
+  std::vector<ValueId> constants;     // params, consts and state, in declaration order
   std::vector<Output> outputs;
+  std::vector<Update> updates;        // at most one per target
 
   Value& value(ValueId v) { return values[v]; }
   const Value& value(ValueId v) const { return values[v]; }
@@ -82,12 +94,14 @@ class Graph {
                  std::vector<TensorType> resultTypes, std::vector<std::string> resultNames = {},
                  Loc loc = {});
   void addOutput(std::string name, ValueId v) { outputs.push_back({std::move(name), v}); }
+  void addUpdate(ValueId target, ValueId v) { updates.push_back({target, v}); }
 
-  // Every use of `from` (operands and outputs) now uses `to`.
+  // Every use of `from` (operands, outputs and update values, not update targets) now uses `to`.
   void replaceAllUses(ValueId from, ValueId to);
   // users()[v] lists the live nodes using v (a node appears once per use).
   std::vector<std::vector<NodeId>> users() const;
-  std::vector<uint32_t> useCounts() const;  // includes graph outputs
+  // Includes graph outputs and both sides of updates, so that DCE keeps them alive.
+  std::vector<uint32_t> useCounts() const;
 
   // Drops dead nodes and values nothing refers to, renumbers, and sorts nodes topologically
   // (stable: the existing order is kept where it is valid). Fails on a cycle.

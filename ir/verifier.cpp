@@ -68,6 +68,20 @@ Status verify(const Graph& g) {
   for (const Output& o : g.outputs)
     if (o.value >= g.values.size() || !defined[o.value])
       fail({}, fmt::format("output '{}' refers to an undefined value", o.name));
+  std::vector<bool> updated(g.values.size(), false);
+  for (const Update& u : g.updates) {
+    if (u.target >= g.values.size() || u.value >= g.values.size() || !defined[u.value]) {
+      fail({}, "an update refers to an undefined value");
+      continue;
+    }
+    const Value &t = g.value(u.target), &v = g.value(u.value);
+    if (t.kind != ValueKind::Param && t.kind != ValueKind::State)
+      fail(t.loc, fmt::format("update target '%{}' must be a param or state", t.name));
+    else if (t.type != v.type)
+      fail(t.loc, fmt::format("update of '%{}' ({}) with '%{}' of type {}", t.name, t.type.str(), v.name, v.type.str()));
+    if (updated[u.target]) fail(t.loc, fmt::format("'%{}' is updated more than once", t.name));
+    updated[u.target] = true;
+  }
   if (g.outputs.empty()) fail({}, fmt::format("graph '{}' has no outputs", g.name));
   if (!errors.diags.empty()) return errors;
   return ok();

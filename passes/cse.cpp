@@ -79,6 +79,7 @@ Status runCSE(Graph& g, PassContext& ctx) {
       *ctx.log << fmt::format("cse: %{} reuses %{}\n", g.value(n.results[0]).name, g.value(first.results[0]).name);
   }
   for (Output& o : g.outputs) o.value = canon[o.value];
+  for (Update& u : g.updates) u.value = canon[u.value];
   return g.finalize();
 }
 

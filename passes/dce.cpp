@@ -1,6 +1,6 @@
 // Dead-code elimination: remove nodes whose results nothing uses, transitively.
 //
-// Liveness flows backwards from the graph outputs (and from stateful nodes, which matter for
+// Liveness flows backwards from the graph outputs and update values (and from stateful nodes, which matter for
 // what they write, not for what they return). Unused constants then disappear in finalize();
 // unused inputs stay, because they are part of the graph's calling convention.
 #include "passes/graph_utils.h"
@@ -12,6 +12,7 @@ size_t markDeadNodes(Graph& g) {
   std::vector<bool> liveNode(g.nodes.size(), false);
   std::vector<ValueId> work;
   for (const Output& o : g.outputs) work.push_back(o.value);
+  for (const Update& u : g.updates) work.push_back(u.value);  // a training step's new weights
   for (NodeId n = 0; n < g.nodes.size(); ++n)
     if (!g.nodes[n].dead && g.nodes[n].info().has(kStateful)) {
       liveNode[n] = true;

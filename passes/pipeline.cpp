@@ -18,7 +18,22 @@ std::vector<std::string> defaultPipeline() {
       "cse",
       // Drop what the rewrites above orphaned. Last of the cleanup, so fusion sees a minimal graph.
       "dce",
-      // Fusion and memory planning go below, on the cleaned-up graph.
+      // Raise exporters' decomposed forms back to the ops they spell out. Before fuse_dense:
+      // a raised gelu is an activation fuse_dense can absorb, and raising first leaves the
+      // dense bias add with a single use (the decomposed gelu reads it twice), and a raised
+      // layer_norm's input with a single use, so it can become a dense residual.
+      "fuse_layer_norm",
+      "fuse_gelu",
+      "raise_log_softmax",
+      // matmul + bias + activation + residual -> dense; imported Gemms gain their activation.
+      "fuse_dense",
+      // conv2d + per-channel bias + activation + residual -> conv2d.
+      "fuse_conv",
+      // Fusion adds zero biases and unit scales; equal ones merge.
+      "cse",
+      // Nothing should be left over, but a cheap final sweep keeps that a guarantee.
+      "dce",
+      // Memory planning goes below, on the fused graph.
   };
 }
 

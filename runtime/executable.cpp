@@ -23,4 +23,12 @@ Status Executable::checkInputs(std::span<const Tensor> inputs) const {
   return ok();
 }
 
+Result<Tensor> Executable::readState(const ExecutionContext&, ValueId v) const {
+  const Graph& g = graph();
+  if (v >= g.values.size() || (g.value(v).kind != ValueKind::Param && g.value(v).kind != ValueKind::State))
+    return Error("readState: not a param or state of the graph");
+  if (!g.updates.empty()) return Error("this backend does not keep training state");
+  return g.value(v).data.clone();
+}
+
 }  // namespace graphc

@@ -28,6 +28,14 @@ class Executable {
   // output types, in graph().outputs order. Safe to call from many threads, one context each.
   virtual Status run(ExecutionContext& ctx, std::span<const Tensor> inputs, std::span<Tensor> outputs) const = 0;
 
+  // Training state. A graph with updates (graph().updates: a training step) rewrites its params
+  // and state after every run; each context keeps its own copy, starting from the graph's
+  // initial data, so run stays const and contexts do not see each other's steps. readState
+  // returns a copy of param or state v's current value in ctx (the trained weights, to save).
+  // The default serves graphs without updates from the initial data; backends that run
+  // training steps override it.
+  virtual Result<Tensor> readState(const ExecutionContext& ctx, ValueId v) const;
+
   // Allocates output tensors of the right types.
   std::vector<Tensor> makeOutputs() const;
   // Checks that inputs match the graph's input types; names the first mismatch.

@@ -7,6 +7,8 @@ config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".graph", ".test"]
 config.excludes = ["data", "Inputs", "tools"]
 config.test_source_root = os.path.dirname(__file__)
+# Keep lit's Output/ folders in the build tree, never in the sources.
+config.test_exec_root = lit_config.params.get("exec_root", os.path.join(os.path.dirname(__file__), "..", "build", "lit"))
 
 graphc = lit_config.params.get("graphc", "graphc")
 data = lit_config.params.get("data", os.path.join(os.path.dirname(__file__), "data"))

@@ -40,21 +40,6 @@ static bool looksLikeOnnx(const std::string& path) {
   return path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
 }
 
-static Status checkDeclaredShapes(const Graph& g, const ShapeMap& shapes, const std::string& path) {
-  for (const auto& [name, shape] : shapes) {
-    ValueId v = g.findValue(name);
-    if (v == UINT32_MAX || g.value(v).kind != ValueKind::Input) {
-      std::string names;
-      for (ValueId in : g.inputs) names += (names.empty() ? "" : ", ") + g.value(in).name;
-      return Error(fmt::format("{}: the model has no input '{}' (its inputs: {})", path, name, names));
-    }
-    if (g.type(v).shape != shape)
-      return Error(fmt::format("{}: input '{}' is declared as {} but was given shape [{}]", path, name,
-                               g.type(v).str(), shapeStr(shape)));
-  }
-  return ok();
-}
-
 Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes) {
   if (looksLikeOnnx(path)) {
     OnnxImportOptions options;
@@ -62,9 +47,14 @@ Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes) {
     return importOnnx(path, options);
   }
   GRAPHC_ASSIGN(std::string text, readFile(path));
-  GRAPHC_ASSIGN(Graph g, parseGraph(text, path));
-  GRAPHC_TRY(checkDeclaredShapes(g, shapes, path));
-  return g;
+  // The parser binds the symbols of the input types and checks the shapes against them.
+  return parseGraph(text, path, ParseOptions{.inputShapes = shapes});
+}
+
+Result<std::vector<std::string>> modelInputNames(const std::string& path) {
+  if (looksLikeOnnx(path)) return onnxInputNames(path);
+  GRAPHC_ASSIGN(std::string text, readFile(path));
+  return declaredInputNames(text);
 }
 
 std::string sanitizeFileName(const std::string& name) {

@@ -6,19 +6,6 @@
 
 namespace graphc::ref {
 
-namespace {
-// The attributes every window op shares, with dilations 1 when the op has none.
-struct Window {
-  int64_t sh, sw, pt, pl, pb, pr, dh = 1, dw = 1;
-  static Window of(const OpCtx& c, bool hasDilations) {
-    const auto &s = c.ints("strides"), &p = c.ints("pads");
-    Window w{s[0], s[1], p[0], p[1], p[2], p[3]};
-    if (hasDilations) w.dh = c.ints("dilations")[0], w.dw = c.ints("dilations")[1];
-    return w;
-  }
-};
-}  // namespace
-
 // out[n,o,oh,ow] = act(b[o] + sum_{c,kh,kw} x[n, g*C/G + c, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw]
 //                                         * w[o, c, kh, kw]) [+ residual], zero padding.
 template <class T>

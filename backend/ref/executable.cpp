@@ -6,14 +6,34 @@
 namespace graphc::ref {
 namespace {
 
+// The params and state the graph updates, by ValueId: this context's copy of the weights.
+struct RefContext final : ExecutionContext {
+  std::vector<Tensor> state;
+};
+
 class RefExecutable final : public Executable {
  public:
   explicit RefExecutable(Graph g) : graph_(std::move(g)) {}
   const Graph& graph() const override { return graph_; }
-  std::unique_ptr<ExecutionContext> createContext() const override { return std::make_unique<ExecutionContext>(); }
-  Status run(ExecutionContext&, std::span<const Tensor> inputs, std::span<Tensor> outputs) const override {
+  std::unique_ptr<ExecutionContext> createContext() const override {
+    auto ctx = std::make_unique<RefContext>();
+    ctx->state.resize(graph_.values.size());
+    for (const Update& u : graph_.updates) ctx->state[u.target] = graph_.value(u.target).data.clone();
+    return ctx;
+  }
+  Result<Tensor> readState(const ExecutionContext& ctx, ValueId v) const override {
+    const auto* ref = dynamic_cast<const RefContext*>(&ctx);
+    if (!ref) return Error("readState: the context was not made by this executable");
+    if (v < ref->state.size() && !ref->state[v].empty()) return ref->state[v].clone();
+    if (v < graph_.values.size() && (graph_.value(v).kind == ValueKind::Param || graph_.value(v).kind == ValueKind::State))
+      return graph_.value(v).data.clone();  // never updated: still the initial data
+    return Error("readState: not a param or state of the graph");
+  }
+  Status run(ExecutionContext& ctx, std::span<const Tensor> inputs, std::span<Tensor> outputs) const override {
     GRAPHC_TRY(checkInputs(inputs));
-    GRAPHC_ASSIGN(std::vector<Tensor> results, interpret(graph_, inputs));
+    auto* ref = dynamic_cast<RefContext*>(&ctx);
+    if (!ref) return Error("run: the context was not made by this executable");
+    GRAPHC_ASSIGN(std::vector<Tensor> results, interpret(graph_, inputs, ref->state));
     for (size_t i = 0; i < results.size() && i < outputs.size(); ++i) {
       if (outputs[i].empty() || outputs[i].type() != results[i].type()) outputs[i] = Tensor(results[i].type());
       std::memcpy(outputs[i].raw(), results[i].raw(), results[i].bytes());

@@ -39,8 +39,29 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::MaxPool2d: return evalMaxPool2d;
     case OpKind::AvgPool2d: return evalAvgPool2d;
     case OpKind::GlobalAvgPool: return evalGlobalAvgPool;
+    case OpKind::ReluGrad: return evalReluGrad;
+    case OpKind::Conv2dGradInput: return evalConv2dGradInput;
+    case OpKind::Conv2dGradWeight: return evalConv2dGradWeight;
+    case OpKind::MaxPool2dGrad: return evalMaxPool2dGrad;
+    case OpKind::AvgPool2dGrad: return evalAvgPool2dGrad;
+    case OpKind::GatherGrad: return evalGatherGrad;
+    case OpKind::SliceGrad: return evalSliceGrad;
+    case OpKind::OneHot: return evalOneHot;
+    case OpKind::SgdUpdate: return evalSgdUpdate;
+    case OpKind::DenseGrad: case OpKind::LayerNormGrad: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
+      return nullptr;  // several results: multiKernelFor
   }
   return nullptr;
+}
+
+static MultiKernelFn multiKernelFor(OpKind op) {
+  switch (op) {
+    case OpKind::DenseGrad: return evalDenseGrad;
+    case OpKind::LayerNormGrad: return evalLayerNormGrad;
+    case OpKind::MomentumUpdate: return evalMomentumUpdate;
+    case OpKind::AdamUpdate: return evalAdamUpdate;
+    default: return nullptr;
+  }
 }
 
 Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> operands,
@@ -63,13 +84,14 @@ Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> o
                                  resultTypes[i].str(), inferred[i].str()));
   }
   OpCtx ctx{info, types, node.attrs};
+  if (MultiKernelFn multi = multiKernelFor(node.op)) return multi(ctx, operands, inferred);
   KernelFn kernel = kernelFor(node.op);
   if (!kernel) return Error(fmt::format("{}: the reference interpreter has no kernel", info.name));
   GRAPHC_ASSIGN(Tensor result, kernel(ctx, operands, inferred.front()));
   return std::vector<Tensor>{std::move(result)};
 }
 
-Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs) {
+static Result<std::vector<Tensor>> run(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>* state) {
   if (inputs.size() != g.inputs.size())
     return Error(fmt::format("graph '{}' takes {} input(s), got {}", g.name, g.inputs.size(), inputs.size()));
   std::vector<Tensor> env(g.values.size());
@@ -85,6 +107,11 @@ Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> in
     if (v.data.empty() || v.data.type() != v.type)
       return Error(fmt::format("constant %{} has no data of its type {}", v.name, v.type.str()), v.loc);
     env[c] = v.data;
+    if (state && c < state->size() && !(*state)[c].empty()) {
+      if ((*state)[c].type() != v.type)
+        return Error(fmt::format("state of %{} is {}, expected {}", v.name, (*state)[c].type().str(), v.type.str()));
+      env[c] = (*state)[c];
+    }
   }
   for (const Node& n : g.nodes) {
     if (n.dead) continue;
@@ -106,7 +133,24 @@ Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> in
       return Error(fmt::format("output '{}' is never computed", o.name));
     outputs.push_back(env[o.value]);
   }
+  if (state) {
+    // Every node has run, so overwriting the state now cannot feed a node a new value.
+    state->resize(g.values.size());
+    for (const Update& u : g.updates) {
+      Tensor& target = (*state)[u.target];
+      if (target.empty()) target = g.value(u.target).data.clone();
+      const Tensor& v = env[u.value];
+      if (v.empty() || v.type() != target.type()) return Error(fmt::format("update of %{} was not computed", g.value(u.target).name));
+      std::memcpy(target.raw(), v.raw(), v.bytes());
+    }
+  }
   return outputs;
+}
+
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs) { return run(g, inputs, nullptr); }
+
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state) {
+  return run(g, inputs, &state);
 }
 
 }  // namespace graphc::ref

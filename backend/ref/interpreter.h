@@ -25,7 +25,13 @@ namespace graphc::ref {
 Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> operands,
                                      std::span<const TensorType> resultTypes);
 
-// Runs the graph on inputs given in g.inputs order; returns tensors in g.outputs order.
+// Runs the graph on inputs given in g.inputs order; returns tensors in g.outputs order. Params
+// and state start from their initial data, and the graph's updates are dropped.
 Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs);
+
+// The same with persistent state (a training step): state is indexed by ValueId; a non-empty
+// entry replaces that param's or state's initial data. After the run each update's value is
+// copied into its target's entry, in place (allocated from the initial data if empty).
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state);
 
 }  // namespace graphc::ref

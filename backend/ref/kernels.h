@@ -36,6 +36,25 @@ Result<Tensor> evalMaxPool2d(const OpCtx& c, std::span<const Tensor> in, const T
 Result<Tensor> evalAvgPool2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalGlobalAvgPool(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 
+// Backward ops (grad.cpp, movement.cpp) and optimizer updates (optim.cpp).
+Result<Tensor> evalReluGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalConv2dGradInput(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalConv2dGradWeight(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalMaxPool2dGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalAvgPool2dGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalGatherGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalSliceGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalOneHot(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalSgdUpdate(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+
+// Ops with several results.
+using MultiKernelFn = Result<std::vector<Tensor>> (*)(const OpCtx& c, std::span<const Tensor> in,
+                                                      std::span<const TensorType> out);
+Result<std::vector<Tensor>> evalDenseGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
+Result<std::vector<Tensor>> evalLayerNormGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
+Result<std::vector<Tensor>> evalMomentumUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
+Result<std::vector<Tensor>> evalAdamUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
+
 // For every element of `out` (row-major), the flat index of the element of a tensor of shape
 // `in` that NumPy broadcasting reads there. `in` must broadcast to `out`.
 std::vector<int64_t> broadcastIndex(const Shape& in, const Shape& out);
@@ -51,6 +70,20 @@ struct Epilogue {
   double alpha = 0, beta = 0;
   static Epilogue of(const OpCtx& c);
   double operator()(double x) const;
+  // The derivative at the pre-activation z, from the output y = act(z); NaN for gelu, whose
+  // derivative needs z itself.
+  double derivativeFromOutput(double y) const;
+};
+
+// The window attributes every conv and pool op shares, with dilations 1 when the op has none.
+struct Window {
+  int64_t sh, sw, pt, pl, pb, pr, dh = 1, dw = 1;
+  static Window of(const OpCtx& c, bool hasDilations) {
+    const auto &s = c.ints("strides"), &p = c.ints("pads");
+    Window w{s[0], s[1], p[0], p[1], p[2], p[3]};
+    if (hasDilations) w.dh = c.ints("dilations")[0], w.dw = c.ints("dilations")[1];
+    return w;
+  }
 };
 
 // Scalar definitions shared by the unary ops and the fused activations, so both agree exactly.

@@ -21,6 +21,20 @@ double Epilogue::operator()(double x) const {
   return x;
 }
 
+double Epilogue::derivativeFromOutput(double y) const {
+  switch (act) {
+    case Activation::None: return 1;
+    case Activation::Relu: return y > 0 ? 1 : 0;
+    case Activation::LeakyRelu: return y > 0 ? 1 : alpha;
+    case Activation::Sigmoid: return y * (1 - y);
+    case Activation::Tanh: return 1 - y * y;
+    case Activation::Clip: return y > alpha && y < beta ? 1 : 0;
+    case Activation::Elu: return y > 0 ? 1 : y + alpha;
+    case Activation::Gelu: return NAN;
+  }
+  return NAN;
+}
+
 // c[M,N] = a[M,K] . b[K,N], row-major, accumulating in Acc<T>. The k-then-n loop order keeps
 // the inner loop contiguous in b and c.
 template <class T>
@@ -85,6 +99,50 @@ static Tensor denseTyped(const OpCtx& c, std::span<const Tensor> in, const Tenso
 Result<Tensor> evalDense(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
   if (in[0].dtype() == DType::f64) return denseTyped<double>(c, in, out);
   return denseTyped<float>(c, in, out);
+}
+
+}  // namespace graphc::ref
+
+namespace graphc::ref {
+
+// dense_grad(dy, x, w, y) -> (dx, dw, db): dz = dy * act'(z) (from y) is formed row by row and
+// fed straight to both GEMMs, dx = dz.w^T and dw = x^T.dz; db sums dz over the rows.
+template <class T>
+static std::vector<Tensor> denseGradTyped(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out) {
+  const Tensor &dy = in[0], &x = in[1], &w = in[2], &y = in[3];
+  int64_t k = w.shape()[0], n = w.shape()[1], m = n ? dy.numel() / n : 0;
+  Epilogue epi = Epilogue::of(c);
+  const T *dys = dy.data<T>(), *xs = x.data<T>(), *ws = w.data<T>(), *ys = y.data<T>();
+  std::vector<Acc<T>> dz((size_t)n), dw((size_t)(k * n), 0), db((size_t)n, 0);
+  Tensor dxT(out[0]), dwT(out[1]), dbT(out[2]);
+  T* dx = dxT.data<T>();
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      dz[j] = (Acc<T>)dys[i * n + j];
+      if (epi.act != Activation::None) dz[j] *= (Acc<T>)epi.derivativeFromOutput((double)ys[i * n + j]);
+      db[j] += dz[j];
+    }
+    for (int64_t p = 0; p < k; ++p) {
+      Acc<T> sum = 0, xv = xs[i * k + p];
+      const T* wrow = ws + p * n;
+      Acc<T>* dwrow = dw.data() + p * n;
+      for (int64_t j = 0; j < n; ++j) {
+        sum += dz[j] * (Acc<T>)wrow[j];
+        dwrow[j] += xv * dz[j];
+      }
+      dx[i * k + p] = (T)sum;
+    }
+  }
+  for (int64_t i = 0; i < k * n; ++i) dwT.data<T>()[i] = (T)dw[i];
+  for (int64_t j = 0; j < n; ++j) dbT.data<T>()[j] = (T)db[j];
+  return {dxT, dwT, dbT};
+}
+
+Result<std::vector<Tensor>> evalDenseGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out) {
+  if (*parseActivation(c.s("activation")) == Activation::Gelu)
+    return kernelError(c, "a gelu derivative needs the pre-activation; autodiff folds it into dy first");
+  if (in[0].dtype() == DType::f64) return denseGradTyped<double>(c, in, out);
+  return denseGradTyped<float>(c, in, out);
 }
 
 }  // namespace graphc::ref

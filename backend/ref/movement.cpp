@@ -120,3 +120,63 @@ Result<Tensor> evalExpand(const OpCtx& c, std::span<const Tensor> in, const Tens
 }
 
 }  // namespace graphc::ref
+
+namespace graphc::ref {
+
+// slice_grad: zeros of input_shape with dy written where the slice read (slices never repeat
+// an element, so writing is enough).
+Result<Tensor> evalSliceGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  const Shape& s = out.shape;
+  size_t rank = s.size();
+  std::vector<int64_t> axisOf(rank), start(rank, 0), step(rank, 1);
+  for (size_t d = 0; d < rank; ++d) axisOf[d] = (int64_t)d;
+  const auto& starts = c.ints("starts");
+  std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i) axes.push_back((int64_t)i);
+  if (steps.empty()) steps.assign(starts.size(), 1);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    int64_t a = *normalizeAxis(axes[i], (int64_t)rank), dim = s[a], v = starts[i];
+    if (v < 0) v += dim;
+    start[a] = steps[i] > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
+    step[a] = steps[i];
+  }
+  Tensor dx(out);
+  if (in[0].numel() == 0) return dx;
+  auto index = stridedIndex(s, in[0].shape(), axisOf, start, step);
+  size_t es = dtypeSize(out.dtype);
+  auto* dst = static_cast<char*>(dx.raw());
+  auto* src = static_cast<const char*>(in[0].raw());
+  for (size_t i = 0; i < index.size(); ++i) std::memcpy(dst + index[i] * es, src + i * es, es);
+  return dx;
+}
+
+// gather_grad: dx[.., idx[j], ..] += dy[.., j, ..], repeated indices adding up.
+Result<Tensor> evalGatherGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
+  const Tensor &dy = in[0], &idx = in[1];
+  int64_t axis = *normalizeAxis(c.i("axis"), out.rank());
+  int64_t outer = 1, dim = out.shape[axis], inner = 1, picks = idx.numel();
+  for (int64_t d = 0; d < axis; ++d) outer *= out.shape[d];
+  for (int64_t d = axis + 1; d < out.rank(); ++d) inner *= out.shape[d];
+  std::vector<int64_t> at((size_t)picks);
+  for (int64_t j = 0; j < picks; ++j) {
+    int64_t k = idx.dtype() == DType::i32 ? idx.data<int32_t>()[j] : idx.data<int64_t>()[j];
+    if (k < -dim || k >= dim)
+      return kernelError(c, fmt::format("index {} is out of range for axis {} of size {}", k, axis, dim));
+    at[j] = k < 0 ? k + dim : k;
+  }
+  return visitDType(out.dtype, [&](auto* tag) -> Result<Tensor> {
+    using T = std::conditional_t<std::is_same_v<std::remove_pointer_t<decltype(tag)>, bool>, float,
+                                 std::remove_pointer_t<decltype(tag)>>;  // bool is refused by inference
+    Tensor dx(out);
+    std::vector<Acc<T>> acc((size_t)out.numel(), 0);
+    const T* src = dy.data<T>();
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < picks; ++j)
+        for (int64_t i = 0; i < inner; ++i) acc[(o * dim + at[j]) * inner + i] += (Acc<T>)src[(o * picks + j) * inner + i];
+    for (size_t i = 0; i < acc.size(); ++i) dx.data<T>()[i] = (T)acc[i];
+    return dx;
+  });
+}
+
+}  // namespace graphc::ref

@@ -1,6 +1,7 @@
 // ImportCtx: operand lookup, ONNX attributes with defaults, and op creation with constant folding.
 #include <fmt/format.h>
 
+#include "backend/ref/interpreter.h"
 #include "frontend/onnx/importer.h"
 
 namespace graphc::onnxfe {
@@ -82,13 +83,13 @@ Result<ValueId> ImportCtx::emit(OpKind op, std::vector<ValueId> operands, AttrMa
   if (hint.empty()) hint = outName();
   bool allConst = !operands.empty();
   for (ValueId v : operands) allConst = allConst && g_.value(v).kind == ValueKind::Const;
+  // Shape sub-graphs fold away here, on the interpreter's kernels, so that shapes are static.
   if (allConst) {
-    std::vector<TensorType> types;
     std::vector<Tensor> data;
-    for (ValueId v : operands) types.push_back(g_.type(v)), data.push_back(g_.value(v).data);
-    GRAPHC_ASSIGN(auto resultTypes, inferTypes(op, types, attrs));
-    GRAPHC_ASSIGN(auto folded, foldOp(op, data, attrs, resultTypes.at(0)));
-    if (folded) return constant(std::move(*folded), hint);
+    for (ValueId v : operands) data.push_back(g_.value(v).data);
+    Node node{op, operands, {}, attrs, {}, false};
+    GRAPHC_ASSIGN(auto folded, ref::evalNode(node, data, {}));
+    return constant(std::move(folded.at(0)), hint);
   }
   GRAPHC_ASSIGN(auto results, b_.tryCreate(op, std::move(operands), std::move(attrs), hint));
   return results.at(0);

@@ -247,6 +247,14 @@ Result<Graph> importOnnxBytes(std::string_view bytes, const std::string& name, c
   return onnxfe::importModel(model, options);
 }
 
+Result<std::vector<std::string>> onnxInputNames(const std::string& path) {
+  GRAPHC_ASSIGN(std::string bytes, readFile(path));
+  GRAPHC_ASSIGN(onnxfe::OnnxModel model, onnxfe::readModel(bytes, path));
+  std::vector<std::string> names;
+  for (const onnxfe::OnnxInput& in : model.inputs) names.push_back(in.name);
+  return names;
+}
+
 Result<Graph> importOnnx(const std::string& path, const OnnxImportOptions& options) {
   GRAPHC_ASSIGN(std::string bytes, readFile(path));
   return importOnnxBytes(bytes, path, options);

@@ -85,11 +85,6 @@ const OpTable& importerTable();
 // The walk over a read model (import.cpp).
 Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& options);
 
-// Constant evaluation of an IR op on known operands (folding of shape sub-graphs).
-// nullopt when the op is not foldable here; then a real node is emitted.
-Result<std::optional<Tensor>> foldOp(OpKind op, std::span<const Tensor> operands, const AttrMap& attrs,
-                                     const TensorType& resultType);
-
 // Static checks of one node's attributes that need no operand types (auto_pad values, ...),
 // each problem as one message. Run on every node before the walk.
 std::vector<std::string> checkStaticAttrs(const OnnxNode& n);

@@ -22,6 +22,9 @@ Result<Graph> importOnnx(const std::string& path, const OnnxImportOptions& optio
 // Same, from the bytes of a model; `name` is used in messages (usually the path).
 Result<Graph> importOnnxBytes(std::string_view bytes, const std::string& name, const OnnxImportOptions& options = {});
 
+// The names of the model's graph inputs that are not initializers, in order.
+Result<std::vector<std::string>> onnxInputNames(const std::string& path);
+
 // Writes the model at originalPath to outPath with each initializer that is a parameter of
 // `trained` (matched by name) replaced by the parameter's current data; everything else is kept.
 // Import-time layout changes (Gemm weights stored transposed) are undone. Atomic.

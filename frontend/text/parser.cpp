@@ -3,88 +3,16 @@
 #include "frontend/text/parser.h"
 
 #include <algorithm>
-#include <filesystem>
+#include <cctype>
 #include <fmt/format.h>
-#include <unordered_map>
 #include <unordered_set>
 
-#include "frontend/text/lexer.h"
 #include "frontend/text/literals.h"
+#include "frontend/text/parser_impl.h"
 #include "ir/builder.h"
-#include "ir/npy.h"
 #include "ir/verifier.h"
 
-namespace graphc {
-namespace {
-
-using namespace text;
-
-constexpr int kMaxErrors = 50;
-// Larger types are surely typos, and rejecting them keeps element counts far from overflow.
-constexpr int64_t kMaxElements = int64_t{1} << 48;
-
-struct Named {
-  std::string name;
-  Loc loc;
-};
-
-struct ParsedAttr {
-  std::string name;
-  Attr value;
-  bool emptyList = false;  // "[]" fits ints and floats alike
-  Loc nameLoc, valueLoc;
-};
-
-class Parser {
- public:
-  Parser(std::string_view text, const std::string& file, int firstLine)
-      : text_(text), file_(file), firstLine_(firstLine), lex_(text, firstLine) {
-    lineStarts_.push_back(0);
-    for (size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') lineStarts_.push_back(i + 1);
-  }
-
-  Result<Graph> run();
-
- private:
-  // Diagnostics.
-  Loc loc(const Token& t) const { return Loc{file_, t.line, t.col}; }
-  std::string sourceLine(int line) const;
-  void error(Loc at, std::string msg);
-  void errorAt(const Token& t, std::string msg) { error(loc(t), t.is(Tok::Error) ? t.str : std::move(msg)); }
-  static std::string describe(const Token& t);
-  bool expect(Tok kind, std::string_view what);
-  bool expectWord(std::string_view word);
-
-  // Grammar.
-  bool statement();
-  bool input();
-  bool constant();
-  bool node();
-  bool output();
-  std::optional<Named> valueName();
-  std::optional<std::string> plainName(std::string_view what);
-  std::optional<TensorType> type();
-  bool data(Value& v, const Token& at);
-  bool attribute(ParsedAttr& a);
-
-  // Symbols.
-  bool checkNew(const Named& n);
-  bool declare(const Named& n);
-  bool resolve(const Named& n, ValueId& out);  // false for undefined (reported) or poisoned names
-
-  std::string_view text_;
-  std::string file_;
-  int firstLine_;
-  Lexer lex_;
-  Graph g_;
-  Error errors_;
-  bool tooMany_ = false;
-  std::vector<size_t> lineStarts_;
-  std::unordered_map<std::string, int> defLine_;    // every name defined so far, and where
-  std::unordered_set<std::string> poisoned_;         // names whose definition failed
-  std::unordered_set<std::string> outputNames_;
-};
+namespace graphc::text {
 
 std::string Parser::sourceLine(int line) const {
   size_t i = (size_t)(line - firstLine_);
@@ -97,12 +25,17 @@ std::string Parser::sourceLine(int line) const {
 }
 
 void Parser::error(Loc at, std::string msg) {
+  if (quiet_) return;
   if (errors_.diags.size() >= kMaxErrors) {
     tooMany_ = true;
     return;
   }
   std::string src = sourceLine(at.line);
   errors_.diags.push_back({std::move(at), std::move(msg), std::move(src)});
+}
+
+void Parser::report(Error e) {
+  for (Diag& d : e.diags) error(std::move(d.loc), std::move(d.message));
 }
 
 std::string Parser::describe(const Token& t) {
@@ -167,7 +100,8 @@ std::optional<std::string> Parser::plainName(std::string_view what) {
   return std::nullopt;
 }
 
-std::optional<TensorType> Parser::type() {
+// DTYPE[D0,D1,...], where a dimension is a size or a symbol such as N.
+std::optional<SymType> Parser::type() {
   Token t = lex_.next();
   if (!t.is(Tok::Word)) {
     errorAt(t, "expected a type such as f32[2,3], got " + describe(t));
@@ -179,30 +113,39 @@ std::optional<TensorType> Parser::type() {
     return std::nullopt;
   }
   if (!expect(Tok::LBracket, "'[' after the dtype")) return std::nullopt;
-  TensorType result{*dtype, {}};
-  int64_t numel = 1;
+  SymType result{*dtype, {}, loc(t)};
+  int64_t numel = 1;  // of the literal dimensions; DimScope checks the bound type
   if (lex_.peek().is(Tok::RBracket)) {
     lex_.next();
     return result;
   }
   while (true) {
     Token d = lex_.next();
-    std::string why;
-    std::optional<int64_t> dim;
-    if (!d.is(Tok::Word) || !(dim = parseInt(d.raw, why))) {
-      errorAt(d, d.is(Tok::Word) ? "bad dimension: " + why : "expected a dimension, got " + describe(d));
-      return std::nullopt;
+    if (d.is(Tok::Word) && (std::isalpha((unsigned char)d.raw[0]) || d.raw[0] == '_')) {
+      if (!std::all_of(d.raw.begin(), d.raw.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '_'; })) {
+        errorAt(d, fmt::format("bad dimension {}: a symbol is a letter or '_' followed by letters, digits and '_'",
+                               describe(d)));
+        return std::nullopt;
+      }
+      result.dims.push_back({0, std::string(d.raw), loc(d)});
+    } else {
+      std::string why;
+      std::optional<int64_t> dim;
+      if (!d.is(Tok::Word) || !(dim = parseInt(d.raw, why))) {
+        errorAt(d, d.is(Tok::Word) ? "bad dimension: " + why : "expected a dimension, got " + describe(d));
+        return std::nullopt;
+      }
+      if (*dim < 0) {
+        errorAt(d, fmt::format("dimension {} is negative", *dim));
+        return std::nullopt;
+      }
+      if (*dim > kMaxElements || (*dim > 0 && numel > kMaxElements / *dim)) {
+        errorAt(d, "type has too many elements");
+        return std::nullopt;
+      }
+      numel *= *dim;
+      result.dims.push_back({*dim, {}, loc(d)});
     }
-    if (*dim < 0) {
-      errorAt(d, fmt::format("dimension {} is negative", *dim));
-      return std::nullopt;
-    }
-    if (*dim > kMaxElements || (*dim > 0 && numel > kMaxElements / *dim)) {
-      errorAt(d, "type has too many elements");
-      return std::nullopt;
-    }
-    numel *= *dim;
-    result.shape.push_back(*dim);
     Token sep = lex_.next();
     if (sep.is(Tok::RBracket)) return result;
     if (!sep.is(Tok::Comma)) {
@@ -230,10 +173,11 @@ bool Parser::resolve(const Named& n, ValueId& out) {
 bool Parser::statement() {
   const Token& t = lex_.peek();
   if (t.isWord("input")) return input();
-  if (t.isWord("param") || t.isWord("const")) return constant();
+  if (t.isWord("param") || t.isWord("const") || t.isWord("state")) return constant();
   if (t.isWord("output")) return output();
+  if (t.isWord("update")) return update();
   if (t.is(Tok::ValueName)) return node();
-  errorAt(t, "expected 'input', 'param', 'const', 'output', a node or '}', got " + describe(t));
+  errorAt(t, "expected 'input', 'param', 'const', 'state', 'output', 'update', a node or '}', got " + describe(t));
   return false;
 }
 
@@ -249,87 +193,60 @@ bool Parser::input() {
   Token kw = lex_.next();
   auto name = valueName();
   if (!name) return false;
+  if (std::find(inputNames_.begin(), inputNames_.end(), name->name) == inputNames_.end())
+    inputNames_.push_back(name->name);
   bool isNew = declare(*name);
   if (!expect(Tok::Colon, "':'")) return false;
   auto ty = type();
   if (!ty) return false;
   if (!isNew) return true;
+  auto bound = dims_->bindInput(name->name, *ty);
+  if (!bound) return report(bound.takeError()), true;
   poisoned_.erase(name->name);
-  g_.addInput(name->name, *ty, loc(kw));
+  g_.addInput(name->name, std::move(*bound), loc(kw));
   return true;
+}
+
+// The input declarations alone, read ahead so that symbols bind whatever the statement order.
+std::vector<InputDecl> Parser::scanInputs() {
+  quiet_ = true;
+  std::vector<InputDecl> inputs;
+  while (!lex_.peek().is(Tok::Eof)) {
+    Token t = lex_.next();
+    if (!t.startsLine || !t.isWord("input") || !lex_.peek().is(Tok::ValueName)) continue;
+    Token name = lex_.next();
+    if (!lex_.peek().is(Tok::Colon)) continue;
+    lex_.next();
+    if (auto ty = type()) inputs.push_back({std::move(name.str), std::move(*ty)});
+  }
+  return inputs;
 }
 
 bool Parser::constant() {
   Token kw = lex_.next();
-  ValueKind kind = kw.raw == "param" ? ValueKind::Param : ValueKind::Const;
+  ValueKind kind = kw.raw == "param" ? ValueKind::Param : kw.raw == "state" ? ValueKind::State : ValueKind::Const;
   auto name = valueName();
   if (!name) return false;
   bool isNew = declare(*name);
   if (!expect(Tok::Colon, "':'")) return false;
   auto ty = type();
   if (!ty) return false;
+  if (const Dim* d = ty->firstSymbol()) {
+    error(d->loc, fmt::format("{} '%{}' has the symbolic dimension '{}'; params and consts need concrete shapes",
+                              kw.raw, name->name, d->symbol));
+    return skipData();
+  }
+  auto concrete = dims_->resolve(*ty);
+  if (!concrete) return report(concrete.takeError()), skipData();
   if (!expect(Tok::Equal, "'=' and the data")) return false;
   Value v;
-  v.type = *ty;
+  v.type = std::move(*concrete);
   Token at = lex_.peek();
   if (!data(v, at)) return false;
   if (!isNew || v.data.empty()) return true;  // reported already
   poisoned_.erase(name->name);
   ValueId id = g_.addConstant(name->name, std::move(v.data), kind, loc(kw));
   g_.value(id).file = std::move(v.file);
-  return true;
-}
-
-// DATA: "[e0, e1, ...]" in row-major order, or `file "x.npy"` relative to the IR file.
-bool Parser::data(Value& v, const Token& at) {
-  if (at.isWord("file")) {
-    lex_.next();
-    Token path = lex_.next();
-    if (!path.is(Tok::String)) {
-      errorAt(path, "expected a quoted path after 'file', got " + describe(path));
-      return false;
-    }
-    std::filesystem::path p(path.str);
-    if (p.is_relative() && !file_.empty()) p = std::filesystem::path(file_).parent_path() / p;
-    auto loaded = readNpy(p.string());
-    if (!loaded) {
-      error(loc(path), fmt::format("cannot load \"{}\": {}", path.str, loaded.error().message()));
-      return true;  // the statement itself is well formed
-    }
-    if (loaded->type() != v.type) {
-      error(loc(path), fmt::format("\"{}\" holds {}, but the declared type is {}", path.str,
-                                   loaded->type().str(), v.type.str()));
-      return true;
-    }
-    v.data = std::move(*loaded);
-    v.file = path.str;
-    return true;
-  }
-  if (!expect(Tok::LBracket, "'[' or 'file'")) return false;
-  std::vector<Token> elems;
-  while (!lex_.peek().is(Tok::RBracket)) {
-    if (!elems.empty() && !expect(Tok::Comma, "',' or ']' in the data")) return false;
-    Token e = lex_.next();
-    if (!e.is(Tok::Word)) {
-      errorAt(e, "expected a number in the data, got " + describe(e));
-      return false;
-    }
-    elems.push_back(std::move(e));
-  }
-  lex_.next();
-  if ((int64_t)elems.size() != v.type.numel()) {
-    error(loc(at), fmt::format("{} needs {} value(s), got {}", v.type.str(), v.type.numel(), elems.size()));
-    return true;
-  }
-  v.data = Tensor(v.type);
-  for (size_t i = 0; i < elems.size(); ++i) {
-    std::string why;
-    if (!storeElement(v.data, (int64_t)i, elems[i].raw, why)) {
-      error(loc(elems[i]), fmt::format("bad {} value: {}", dtypeName(v.type.dtype), why));
-      v.data = Tensor();
-      return true;
-    }
-  }
   return true;
 }
 
@@ -430,10 +347,8 @@ bool Parser::node() {
   }
   Token colon = lex_.peek();
   if (!expect(Tok::Colon, "':' and the result type")) return poisonAll(), false;
-  std::vector<TensorType> types;
-  std::vector<Loc> typeLocs;
+  std::vector<SymType> types;
   do {
-    typeLocs.push_back(loc(lex_.peek()));
     auto t = type();
     if (!t) return poisonAll(), false;
     types.push_back(std::move(*t));
@@ -455,7 +370,17 @@ bool Parser::node() {
   auto kind = opByName(op.raw);
   if (!kind) error(loc(op), fmt::format("unknown op {}", describe(op))), good = false;
   std::vector<ValueId> ids(operands.size());
-  for (size_t i = 0; i < operands.size(); ++i) good = resolve(operands[i], ids[i]) && good;
+  bool operandsOk = true;
+  for (size_t i = 0; i < operands.size(); ++i) operandsOk = resolve(operands[i], ids[i]) && operandsOk;
+  good = good && operandsOk;
+  // Types follow from the operands', so a failed operand has said what is wrong with them.
+  std::vector<TensorType> concrete;
+  for (const SymType& t : types) {
+    if (!operandsOk) break;
+    auto r = dims_->resolve(t);
+    if (r) concrete.push_back(std::move(*r));
+    else report(r.takeError()), good = false;
+  }
   AttrMap map;
   if (kind) {
     const OpInfo& info = opInfo(*kind);
@@ -497,15 +422,16 @@ bool Parser::node() {
     error(start, fmt::format("'{}' has {} result(s), but {} are named", op.raw, inferred->size(), results.size()));
     return poisonAll(), true;
   } else {
-    for (size_t i = 0; i < types.size(); ++i)
-      if (types[i] != (*inferred)[i])
-        error(typeLocs[i], fmt::format("result type {} does not match the inferred type {}", types[i].str(),
-                                       (*inferred)[i].str()));
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (concrete[i] == (*inferred)[i]) continue;
+      std::string written = types[i].firstSymbol() ? types[i].str() + " (" + concrete[i].str() + ")" : concrete[i].str();
+      error(types[i].loc, fmt::format("result type {} does not match the inferred type {}", written, (*inferred)[i].str()));
+    }
   }
   // Define the results with their declared types so later statements are checked against them.
   std::vector<std::string> names;
   for (const Named& r : results) names.push_back(r.name), defLine_[r.name] = r.loc.line;
-  g_.addNode(*kind, std::move(ids), std::move(map), std::move(types), std::move(names), start);
+  g_.addNode(*kind, std::move(ids), std::move(map), std::move(concrete), std::move(names), start);
   return true;
 }
 
@@ -525,12 +451,42 @@ bool Parser::output() {
   return true;
 }
 
+// update %target = %value: after each run, the param or state %target holds %value.
+bool Parser::update() {
+  lex_.next();
+  auto target = valueName();
+  if (!target || !expect(Tok::Equal, "'='")) return false;
+  auto v = valueName();
+  if (!v) return false;
+  ValueId t = 0, id = 0;
+  bool good = resolve(*target, t);
+  good = resolve(*v, id) && good;
+  if (!good) return true;
+  for (const Update& u : g_.updates)
+    if (u.target == t) {
+      error(target->loc, fmt::format("'%{}' is updated twice", target->name));
+      return true;
+    }
+  ValueKind k = g_.value(t).kind;
+  if (k != ValueKind::Param && k != ValueKind::State)
+    error(target->loc, fmt::format("update target '%{}' must be a param or state", target->name));
+  else if (g_.type(t) != g_.type(id))
+    error(v->loc, fmt::format("'%{}' is {}, but '%{}' is {}", v->name, g_.type(id).str(), target->name, g_.type(t).str()));
+  else
+    g_.addUpdate(t, id);
+  return true;
+}
+
 Result<Graph> Parser::run() {
   Loc header = loc(lex_.peek());
   if (!expectWord("graph")) return errors_;
   auto name = plainName("a graph name");
   if (!name || !expect(Tok::LBrace, "'{' after the graph name")) return errors_;
   g_.name = *name;
+  {
+    Parser scan(text_, file_, firstLine_, options_);
+    dims_.emplace(options_, scan.scanInputs());
+  }
   while (!tooMany_) {
     const Token& t = lex_.peek();
     if (t.is(Tok::Eof)) {
@@ -553,6 +509,13 @@ Result<Graph> Parser::run() {
     if (!good)
       while (!lex_.peek().is(Tok::Eof) && !(lex_.peek().startsLine && lex_.peek().line > line)) lex_.next();
   }
+  for (const auto& [input, shape] : options_.inputShapes) {
+    if (std::find(inputNames_.begin(), inputNames_.end(), input) != inputNames_.end()) continue;
+    std::string names;
+    for (const std::string& n : inputNames_) names += (names.empty() ? "" : ", ") + n;
+    error(Loc{file_, 0, 0}, fmt::format("the model has no input '{}' ({})", input,
+                                        names.empty() ? "it has no inputs" : "its inputs: " + names));
+  }
   if (tooMany_) errors_.diags.push_back(Diag{Loc{file_, 0, 0}, "too many errors, giving up", ""});
   if (!errors_.diags.empty()) return errors_;
 
@@ -568,16 +531,30 @@ Result<Graph> Parser::run() {
   return std::move(g_);
 }
 
-}  // namespace
+}  // namespace graphc::text
 
-Result<Graph> parseGraph(std::string_view text, const std::string& filename, int firstLine) {
+namespace graphc {
+
+Result<Graph> parseGraph(std::string_view text, const std::string& filename, int firstLine,
+                         const ParseOptions& options) {
   // The parser reports problems as values; this only guards against library exceptions such
   // as std::bad_alloc, so that nothing escapes across the frontend boundary.
   try {
-    Parser p(text, filename, firstLine);
+    text::Parser p(text, filename, firstLine, options);
     return p.run();
   } catch (const std::exception& e) {
     return Error(std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});
+  }
+}
+
+std::vector<std::string> declaredInputNames(std::string_view text) {
+  try {
+    text::Parser scan(text, "", 1, {});
+    std::vector<std::string> names;
+    for (const text::InputDecl& d : scan.scanInputs()) names.push_back(d.name);
+    return names;
+  } catch (const std::exception&) {
+    return {};
   }
 }
 

@@ -80,8 +80,17 @@ std::string printAttr(const Attr& a) {
   return "?";
 }
 
+// All-zero bytes (so not -0.0) print as `zeros` beyond one element: optimizer state is large.
+bool allZeroBytes(const Tensor& t) {
+  const auto* p = static_cast<const unsigned char*>(t.raw());
+  for (size_t i = 0; i < t.bytes(); ++i)
+    if (p[i]) return false;
+  return true;
+}
+
 std::string printData(const Value& v) {
   if (!v.file.empty()) return "file " + quoteString(v.file);
+  if (v.data.numel() > 1 && allZeroBytes(v.data)) return "zeros";
   std::string out = "[";
   for (int64_t i = 0; i < v.data.numel(); ++i) out += (i ? ", " : "") + dataElement(v.data, i);
   return out + "]";
@@ -92,7 +101,7 @@ std::string printGraph(const Graph& g) {
   for (ValueId v : g.inputs) out += "  input " + valueRef(g, v) + " : " + g.type(v).str() + "\n";
   for (ValueId v : g.constants) {
     const Value& val = g.value(v);
-    out += val.kind == ValueKind::Param ? "  param " : "  const ";
+    out += val.kind == ValueKind::Param ? "  param " : val.kind == ValueKind::State ? "  state " : "  const ";
     out += valueRef(g, v) + " : " + val.type.str() + " = " + printData(val) + "\n";
   }
   for (const Node& n : g.nodes) {
@@ -112,6 +121,7 @@ std::string printGraph(const Graph& g) {
     out += "  " + results + " = " + std::string(n.info().name) + "(" + operands + ")" + attrs + " : " + types + "\n";
   }
   for (const Output& o : g.outputs) out += "  output " + formatName(o.name) + " = " + valueRef(g, o.value) + "\n";
+  for (const Update& u : g.updates) out += "  update " + valueRef(g, u.target) + " = " + valueRef(g, u.value) + "\n";
   return out + "}\n";
 }
 

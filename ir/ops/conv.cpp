@@ -77,3 +77,107 @@ Types inferGlobalPool(const OpCtx& c) {
 }
 
 }  // namespace graphc
+
+namespace graphc {
+
+// The backward window ops check that the forward op on the shapes they name gives dy's shape.
+static Status checkForward(OpKind forward, const OpCtx& c, std::vector<TensorType> operands, const TensorType& dy) {
+  OpCtx fwd{opInfo(forward), operands, c.attrs};
+  GRAPHC_ASSIGN(std::vector<TensorType> out, opInfo(forward).infer(fwd));
+  if (out[0] != dy) return inferError("dy must be {} (the forward result), got {}", out[0].str(), dy.str());
+  return ok();
+}
+
+static Result<TensorType> shapeAttr(const OpCtx& c, std::string_view name, DType dtype) {
+  const auto& s = c.ints(name);
+  if (s.size() != 4) return inferError("{} must have 4 entries, got [{}]", name, shapeStr(s));
+  for (int64_t d : s)
+    if (d < 1) return inferError("{} [{}] must be positive", name, shapeStr(s));
+  return TensorType{dtype, s};
+}
+
+Types inferConv2dGradInput(const OpCtx& c) {
+  const TensorType &dy = c.operands[0], &w = c.operands[1];
+  GRAPHC_ASSIGN(TensorType x, shapeAttr(c, "input_shape", dy.dtype));
+  if (w.rank() != 4) return inferError("weights must be 4-D (OIHW), got {}", w.str());
+  GRAPHC_TRY(checkForward(OpKind::Conv2d, c, {x, w, {w.dtype, {w.shape[0]}}}, dy));
+  return single(x);
+}
+
+Types inferConv2dGradWeight(const OpCtx& c) {
+  const TensorType &dy = c.operands[0], &x = c.operands[1];
+  GRAPHC_ASSIGN(TensorType w, shapeAttr(c, "weight_shape", dy.dtype));
+  GRAPHC_TRY(checkForward(OpKind::Conv2d, c, {x, w, {w.dtype, {w.shape[0]}}}, dy));
+  return single(w);
+}
+
+Types inferMaxPool2dGrad(const OpCtx& c) {
+  GRAPHC_TRY(checkForward(OpKind::MaxPool2d, c, {c.operands[1]}, c.operands[0]));
+  return single(c.operands[1]);
+}
+
+Types inferAvgPool2dGrad(const OpCtx& c) {
+  GRAPHC_ASSIGN(TensorType x, shapeAttr(c, "input_shape", c.operands[0].dtype));
+  GRAPHC_TRY(checkForward(OpKind::AvgPool2d, c, {x}, c.operands[0]));
+  return single(x);
+}
+
+}  // namespace graphc
+
+// Gradient rules of convolution and pooling.
+#include "ir/grad.h"
+
+namespace graphc {
+
+static AttrMap windowAttrs(GradCtx& c, std::initializer_list<const char*> names) {
+  AttrMap a;
+  for (const char* n : names) a.set(n, c.attr(n));
+  return a;
+}
+
+// conv2d(x, w, b[, r]) = act(conv(x, w) + b) [+ r]: dz = dy * act'(z), then one backward op
+// per operand and a reduction for the bias.
+void gradConv2d(GradCtx& c) {
+  auto act = *parseActivation(c.s("activation"));
+  bool hasResidual = c.numOperands() == 4;
+  ValueId dz = c.dy();
+  if (hasResidual && c.wants(3)) c.addGrad(3, dz);
+  if (act == Activation::Relu && !hasResidual) {
+    dz = c.op(OpKind::ReluGrad, {dz, c.y()});
+  } else if (act != Activation::None) {
+    AttrMap plain = windowAttrs(c, {"strides", "pads", "dilations", "group"});
+    ValueId z = c.op(OpKind::Conv2d, {c.x(0), c.x(1), c.x(2)}, plain);
+    dz = activationGrad(c, act, c.f("alpha"), c.f("beta"), dz, z);
+  }
+  if (c.wants(0)) {
+    AttrMap a = windowAttrs(c, {"strides", "pads", "dilations", "group"});
+    a.set("input_shape", c.shape(c.x(0)));
+    c.addGrad(0, c.op(OpKind::Conv2dGradInput, {dz, c.x(1)}, a));
+  }
+  if (c.wants(1)) {
+    AttrMap a = windowAttrs(c, {"strides", "pads", "dilations", "group"});
+    a.set("weight_shape", c.shape(c.x(1)));
+    c.addGrad(1, c.op(OpKind::Conv2dGradWeight, {dz, c.x(0)}, a));
+  }
+  if (c.wants(2))
+    c.addGrad(2, c.op(OpKind::ReduceSum, {dz}, attrsOf({{"axes", std::vector<int64_t>{0, 2, 3}}, {"keepdims", int64_t{0}}})));
+}
+
+void gradMaxPool2d(GradCtx& c) {
+  AttrMap a = windowAttrs(c, {"kernel", "strides", "pads", "dilations", "ceil_mode"});
+  c.addGrad(0, c.op(OpKind::MaxPool2dGrad, {c.dy(), c.x(0)}, a));
+}
+
+void gradAvgPool2d(GradCtx& c) {
+  AttrMap a = windowAttrs(c, {"kernel", "strides", "pads", "ceil_mode", "count_include_pad"});
+  a.set("input_shape", c.shape(c.x(0)));
+  c.addGrad(0, c.op(OpKind::AvgPool2dGrad, {c.dy()}, a));
+}
+
+void gradGlobalAvgPool(GradCtx& c) {
+  const Shape& s = c.shape(c.x(0));
+  ValueId dy = c.dy();
+  c.addGrad(0, c.expand(c.div(dy, c.scalar((double)(s[2] * s[3]), dy)), s));
+}
+
+}  // namespace graphc

@@ -47,3 +47,112 @@ Types inferCast(const OpCtx& c) {
 }
 
 }  // namespace graphc
+
+namespace graphc {
+
+Types inferReluGrad(const OpCtx& c) {
+  const TensorType &dy = c.operands[0], &y = c.operands[1];
+  if (dy != y) return inferError("dy {} and y {} must have the same type", dy.str(), y.str());
+  return single(dy);
+}
+
+}  // namespace graphc
+
+// Gradient rules. Unary ops take dy times the derivative, from the result where that is cheaper;
+// binary ops sum their operand's gradient over the axes it was broadcast along.
+#include <cmath>
+
+#include "ir/grad.h"
+
+namespace graphc {
+
+void gradNeg(GradCtx& c) { c.addGrad(0, c.neg(c.dy())); }
+
+void gradAbs(GradCtx& c) {
+  ValueId x = c.x(0), zero = c.scalar(0, x);
+  ValueId sign = c.where(c.op(OpKind::Greater, {x, zero}), c.scalar(1, x),
+                         c.where(c.op(OpKind::Less, {x, zero}), c.scalar(-1, x), zero));
+  c.addGrad(0, c.mul(c.dy(), sign));
+}
+
+void gradSqrt(GradCtx& c) { c.addGrad(0, c.div(c.dy(), c.mul(c.y(), c.scalar(2, c.y())))); }
+void gradExp(GradCtx& c) { c.addGrad(0, c.mul(c.dy(), c.y())); }
+void gradLog(GradCtx& c) { c.addGrad(0, c.div(c.dy(), c.x(0))); }
+
+void gradErf(GradCtx& c) {
+  ValueId x = c.x(0);
+  ValueId e = c.op(OpKind::Exp, {c.neg(c.mul(x, x))});
+  c.addGrad(0, c.mul(c.dy(), c.mul(c.scalar(M_2_SQRTPI, x), e)));
+}
+
+void gradReciprocal(GradCtx& c) { c.addGrad(0, c.neg(c.mul(c.dy(), c.mul(c.y(), c.y())))); }
+void gradRelu(GradCtx& c) { c.addGrad(0, c.op(OpKind::ReluGrad, {c.dy(), c.y()})); }
+void gradLeakyRelu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::LeakyRelu, c.f("alpha"), 0, c.dy(), c.x(0))); }
+void gradElu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Elu, c.f("alpha"), 0, c.dy(), c.x(0))); }
+void gradGelu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Gelu, 0, 0, c.dy(), c.x(0))); }
+void gradClip(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Clip, c.f("min"), c.f("max"), c.dy(), c.x(0))); }
+
+void gradSigmoid(GradCtx& c) {
+  ValueId y = c.y();
+  c.addGrad(0, c.mul(c.dy(), c.mul(y, c.sub(c.scalar(1, y), y))));
+}
+
+void gradTanh(GradCtx& c) {
+  ValueId y = c.y();
+  c.addGrad(0, c.mul(c.dy(), c.sub(c.scalar(1, y), c.mul(y, y))));
+}
+
+void gradAdd(GradCtx& c) {
+  if (c.wants(0)) c.addGradSumTo(0, c.dy());
+  if (c.wants(1)) c.addGradSumTo(1, c.dy());
+}
+
+void gradSub(GradCtx& c) {
+  if (c.wants(0)) c.addGradSumTo(0, c.dy());
+  if (c.wants(1)) c.addGradSumTo(1, c.neg(c.dy()));
+}
+
+void gradMul(GradCtx& c) {
+  if (c.wants(0)) c.addGradSumTo(0, c.mul(c.dy(), c.x(1)));
+  if (c.wants(1)) c.addGradSumTo(1, c.mul(c.dy(), c.x(0)));
+}
+
+void gradDiv(GradCtx& c) {
+  if (c.wants(0)) c.addGradSumTo(0, c.div(c.dy(), c.x(1)));
+  if (c.wants(1)) c.addGradSumTo(1, c.neg(c.div(c.mul(c.dy(), c.y()), c.x(1))));  // -dy * a / b^2
+}
+
+void gradPow(GradCtx& c) {
+  ValueId a = c.x(0), e = c.x(1);
+  if (c.wants(0)) {
+    ValueId em1 = c.sub(e, c.scalar(1, e));
+    c.addGradSumTo(0, c.mul(c.dy(), c.mul(e, c.op(OpKind::Pow, {a, em1}))));
+  }
+  if (c.wants(1)) c.addGradSumTo(1, c.mul(c.dy(), c.mul(c.y(), c.op(OpKind::Log, {a}))));
+}
+
+// min/max: the gradient goes to the chosen operand, split in half at ties (as PyTorch does).
+static void gradMinMax(GradCtx& c, OpKind wins) {
+  ValueId a = c.x(0), b = c.x(1), dy = c.dy();
+  ValueId half = c.mul(dy, c.scalar(0.5, dy)), zero = c.scalar(0, dy);
+  ValueId tie = c.op(OpKind::Equal, {a, b});
+  ValueId aWins = c.op(wins, {a, b}), bWins = c.op(wins, {b, a});
+  if (c.wants(0)) c.addGradSumTo(0, c.where(aWins, dy, c.where(tie, half, zero)));
+  if (c.wants(1)) c.addGradSumTo(1, c.where(bWins, dy, c.where(tie, half, zero)));
+}
+
+void gradMin(GradCtx& c) { gradMinMax(c, OpKind::Less); }
+void gradMax(GradCtx& c) { gradMinMax(c, OpKind::Greater); }
+
+void gradWhere(GradCtx& c) {
+  ValueId cond = c.x(0), dy = c.dy(), zero = c.scalar(0, dy);
+  if (c.wants(1)) c.addGradSumTo(1, c.where(cond, dy, zero));
+  if (c.wants(2)) c.addGradSumTo(2, c.where(cond, zero, dy));
+}
+
+// relu_grad(dy, y) is linear in dy with y's mask; y is piecewise constant.
+void gradReluGrad(GradCtx& c) {
+  if (c.wants(0)) c.addGrad(0, c.op(OpKind::ReluGrad, {c.dy(), c.x(1)}));
+}
+
+}  // namespace graphc

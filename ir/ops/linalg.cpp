@@ -44,3 +44,79 @@ Types inferDense(const OpCtx& c) {
 }
 
 }  // namespace graphc
+
+namespace graphc {
+
+// dense_grad(dy, x, w, y) -> (dx, dw, db) for y = act(x.w + b).
+Types inferDenseGrad(const OpCtx& c) {
+  const TensorType &dy = c.operands[0], &x = c.operands[1], &w = c.operands[2], &y = c.operands[3];
+  GRAPHC_TRY(checkActivation(c));
+  if (x.rank() < 1 || w.rank() != 2 || x.shape.back() != w.shape[0])
+    return inferError("x {} and w {} do not make a dense op", x.str(), w.str());
+  Shape out = x.shape;
+  out.back() = w.shape[1];
+  if (dy.shape != out || y.shape != out) return inferError("dy {} and y {} must be [{}]", dy.str(), y.str(), shapeStr(out));
+  if (dy.dtype != x.dtype || w.dtype != x.dtype || y.dtype != x.dtype) return inferError("dy, x, w and y must share a dtype");
+  return std::vector<TensorType>{x, w, {x.dtype, {w.shape[1]}}};
+}
+
+}  // namespace graphc
+
+// Gradient rules of matmul and dense.
+#include "ir/grad.h"
+
+namespace graphc {
+
+// NumPy matmul: promote 1-D operands, then dA = dY.B^T and dB = A^T.dY over the broadcast batch,
+// summed back to each operand's batch shape.
+void gradMatMul(GradCtx& c) {
+  ValueId a = c.x(0), b = c.x(1);
+  Shape sa = c.shape(a), sb = c.shape(b);
+  if (sa.size() == 1) sa.insert(sa.begin(), 1);
+  if (sb.size() == 1) sb.push_back(1);
+  Shape out = *broadcastShapes(Shape(sa.begin(), sa.end() - 2), Shape(sb.begin(), sb.end() - 2));
+  out.push_back(sa[sa.size() - 2]);
+  out.push_back(sb.back());
+  ValueId dy = c.reshape(c.dy(), out);
+  auto swapLast = [&](ValueId v) {
+    std::vector<int64_t> perm;
+    int64_t r = c.type(v).rank();
+    for (int64_t d = 0; d < r; ++d) perm.push_back(d);
+    std::swap(perm[r - 1], perm[r - 2]);
+    return c.op(OpKind::Transpose, {v}, attrsOf({{"perm", perm}}));
+  };
+  if (c.wants(0)) {
+    ValueId da = c.op(OpKind::MatMul, {dy, swapLast(c.reshape(b, sb))});
+    c.addGrad(0, c.reshape(c.sumTo(da, sa), c.shape(a)));
+  }
+  if (c.wants(1)) {
+    ValueId db = c.op(OpKind::MatMul, {swapLast(c.reshape(a, sa)), dy});
+    c.addGrad(1, c.reshape(c.sumTo(db, sb), c.shape(b)));
+  }
+}
+
+// dense(x, w, b[, r]) = act(x.w + b) [+ r]. Activations whose derivative follows from the output
+// go to one dense_grad; gelu recomputes the pre-activation and folds its derivative first.
+void gradDense(GradCtx& c) {
+  auto act = *parseActivation(c.s("activation"));
+  bool hasResidual = c.numOperands() == 4;
+  ValueId dy = c.dy();
+  if (hasResidual && c.wants(3)) c.addGrad(3, dy);
+  if (!c.wants(0) && !c.wants(1) && !c.wants(2)) return;
+  AttrMap attrs = attrsOf({{"activation", c.s("activation")}, {"alpha", c.f("alpha")}, {"beta", c.f("beta")}});
+  std::vector<ValueId> xwb{c.x(0), c.x(1), c.x(2)};
+  ValueId y = c.y();
+  if (act == Activation::Gelu) {
+    ValueId z = c.op(OpKind::Dense, xwb);
+    dy = activationGrad(c, act, 0, 0, dy, z);
+    attrs = {};
+    y = z;
+  } else if (hasResidual) {
+    y = c.op(OpKind::Dense, xwb, attrs);  // the activation's output without the residual
+  }
+  std::vector<ValueId> g = c.ops(OpKind::DenseGrad, {dy, c.x(0), c.x(1), y}, attrs);
+  for (size_t i = 0; i < 3; ++i)
+    if (c.wants(i)) c.addGrad(i, g[i]);
+}
+
+}  // namespace graphc

@@ -94,3 +94,100 @@ Types inferExpand(const OpCtx& c) {
 }
 
 }  // namespace graphc
+
+namespace graphc {
+
+// gather_grad(dy, indices){axis, dim}: the data operand's type, recovered from dy.
+Types inferGatherGrad(const OpCtx& c) {
+  const TensorType &dy = c.operands[0], &idx = c.operands[1];
+  if (!isInteger(idx.dtype)) return inferError("indices must be i32 or i64, got {}", idx.str());
+  if (dy.dtype == DType::boolean) return inferError("'gather_grad' does not take bool");
+  int64_t rank = dy.rank() - idx.rank() + 1;
+  auto axis = normalizeAxis(c.i("axis"), rank);
+  if (rank < 1 || !axis) return inferError("axis {} does not fit dy {} gathered by {}", c.i("axis"), dy.str(), idx.str());
+  if (c.i("dim") < 1) return inferError("dim must be positive, got {}", c.i("dim"));
+  for (int64_t d = 0; d < idx.rank(); ++d)
+    if (dy.shape[*axis + d] != idx.shape[d]) return inferError("dy {} does not hold indices {} at axis {}", dy.str(), idx.str(), *axis);
+  Shape out(dy.shape.begin(), dy.shape.begin() + *axis);
+  out.push_back(c.i("dim"));
+  out.insert(out.end(), dy.shape.begin() + *axis + idx.rank(), dy.shape.end());
+  return single({dy.dtype, out});
+}
+
+Types inferSliceGrad(const OpCtx& c) {
+  TensorType x{c.operands[0].dtype, c.ints("input_shape")};
+  for (int64_t d : x.shape)
+    if (d < 0) return inferError("input_shape [{}] has a negative dimension", shapeStr(x.shape));
+  std::vector<TensorType> fwd{x};
+  OpCtx f{opInfo(OpKind::Slice), fwd, c.attrs};
+  GRAPHC_ASSIGN(std::vector<TensorType> out, inferSlice(f));
+  if (out[0] != c.operands[0]) return inferError("dy must be {} (the slice of {}), got {}", out[0].str(), x.str(), c.operands[0].str());
+  return single(x);
+}
+
+Types inferOneHot(const OpCtx& c) {
+  const TensorType& labels = c.operands[0];
+  if (!isInteger(labels.dtype)) return inferError("labels must be i32 or i64, got {}", labels.str());
+  if (c.i("depth") < 1) return inferError("depth must be positive, got {}", c.i("depth"));
+  auto dtype = parseDType(c.s("dtype"));
+  if (!dtype || *dtype == DType::bf16) return inferError("cannot make one-hot of dtype '{}'", c.s("dtype"));
+  Shape out = labels.shape;
+  out.push_back(c.i("depth"));
+  return single({*dtype, out});
+}
+
+}  // namespace graphc
+
+// Gradient rules of the movement ops: each moves dy back to where its elements came from.
+#include "ir/grad.h"
+
+namespace graphc {
+
+void gradReshape(GradCtx& c) { c.addGrad(0, c.reshape(c.dy(), c.shape(c.x(0)))); }
+
+void gradTranspose(GradCtx& c) {
+  const auto& perm = c.ints("perm");
+  std::vector<int64_t> inverse(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = (int64_t)i;
+  c.addGrad(0, c.op(OpKind::Transpose, {c.dy()}, attrsOf({{"perm", inverse}})));
+}
+
+void gradConcat(GradCtx& c) {
+  int64_t axis = *normalizeAxis(c.i("axis"), c.type(c.y()).rank());
+  int64_t at = 0;
+  for (size_t i = 0; i < c.numOperands(); ++i) {
+    int64_t extent = c.shape(c.x(i))[axis];
+    if (c.wants(i)) {
+      AttrMap a = attrsOf({{"starts", std::vector<int64_t>{at}}, {"ends", std::vector<int64_t>{at + extent}},
+                           {"axes", std::vector<int64_t>{axis}}});
+      c.addGrad(i, c.op(OpKind::Slice, {c.dy()}, a));
+    }
+    at += extent;
+  }
+}
+
+static AttrMap sliceAttrs(GradCtx& c) {
+  return attrsOf({{"starts", c.ints("starts")}, {"ends", c.ints("ends")}, {"axes", c.ints("axes")}, {"steps", c.ints("steps")}});
+}
+
+void gradSlice(GradCtx& c) {
+  AttrMap a = sliceAttrs(c);
+  a.set("input_shape", c.shape(c.x(0)));
+  c.addGrad(0, c.op(OpKind::SliceGrad, {c.dy()}, a));
+}
+
+void gradSliceGrad(GradCtx& c) { c.addGrad(0, c.op(OpKind::Slice, {c.dy()}, sliceAttrs(c))); }
+
+void gradGather(GradCtx& c) {
+  int64_t axis = *normalizeAxis(c.i("axis"), c.type(c.x(0)).rank());
+  AttrMap a = attrsOf({{"axis", axis}, {"dim", c.shape(c.x(0))[axis]}});
+  if (c.wants(0)) c.addGrad(0, c.op(OpKind::GatherGrad, {c.dy(), c.x(1)}, a));
+}
+
+void gradGatherGrad(GradCtx& c) {
+  if (c.wants(0)) c.addGrad(0, c.op(OpKind::Gather, {c.dy(), c.x(1)}, attrsOf({{"axis", c.i("axis")}})));
+}
+
+void gradExpand(GradCtx& c) { c.addGradSumTo(0, c.dy()); }
+
+}  // namespace graphc

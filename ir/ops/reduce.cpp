@@ -59,3 +59,114 @@ Types inferBatchNorm(const OpCtx& c) {
 }
 
 }  // namespace graphc
+
+namespace graphc {
+
+// layer_norm_grad(dy, x, scale) -> (dx, dscale, dbias).
+Types inferLayerNormGrad(const OpCtx& c) {
+  const TensorType &dy = c.operands[0], &x = c.operands[1], &scale = c.operands[2];
+  if (dy != x) return inferError("dy {} and x {} must have the same type", dy.str(), x.str());
+  std::vector<TensorType> fwd{x, scale, scale};
+  OpCtx f{opInfo(OpKind::LayerNorm), fwd, c.attrs};
+  GRAPHC_TRY(inferLayerNorm(f));
+  return std::vector<TensorType>{x, scale, scale};
+}
+
+}  // namespace graphc
+
+// Gradient rules of the reductions and normalizations.
+#include "ir/grad.h"
+
+namespace graphc {
+
+// The reduced axes of a reduction node, normalized, and its result's shape with keepdims.
+static std::vector<int64_t> reducedAxes(GradCtx& c) {
+  int64_t rank = c.type(c.x(0)).rank();
+  std::vector<int64_t> axes;
+  for (int64_t a : c.ints("axes")) axes.push_back(*normalizeAxis(a, rank));
+  if (axes.empty())
+    for (int64_t d = 0; d < rank; ++d) axes.push_back(d);
+  return axes;
+}
+
+static Shape keptShape(GradCtx& c) {
+  Shape s = c.shape(c.x(0));
+  for (int64_t a : reducedAxes(c)) s[a] = 1;
+  return s;
+}
+
+// dy (or the result) brought back to the input's rank and shape.
+static ValueId spread(GradCtx& c, ValueId v) { return c.expand(c.reshape(v, keptShape(c)), c.shape(c.x(0))); }
+
+void gradReduceSum(GradCtx& c) { c.addGrad(0, spread(c, c.dy())); }
+
+void gradReduceMean(GradCtx& c) {
+  int64_t count = 1;
+  for (int64_t a : reducedAxes(c)) count *= c.shape(c.x(0))[a];
+  ValueId dy = c.dy();
+  c.addGrad(0, spread(c, c.div(dy, c.scalar((double)count, dy))));
+}
+
+// To every maximal element, shared evenly between ties (as PyTorch's amax does).
+void gradReduceMax(GradCtx& c) {
+  ValueId x = c.x(0);
+  ValueId mask = c.op(OpKind::Cast, {c.op(OpKind::Equal, {x, spread(c, c.y())})},
+                      attrsOf({{"to", std::string(dtypeName(c.type(x).dtype))}}));
+  ValueId count = c.op(OpKind::ReduceSum, {mask}, attrsOf({{"axes", reducedAxes(c)}, {"keepdims", int64_t{1}}}));
+  ValueId share = c.div(c.reshape(c.dy(), keptShape(c)), count);
+  c.addGrad(0, c.mul(mask, share));
+}
+
+void gradSoftmax(GradCtx& c) {
+  // dx = y * (dy - sum(dy * y))
+  ValueId y = c.y(), dy = c.dy();
+  AttrMap axis = attrsOf({{"axes", std::vector<int64_t>{c.i("axis")}}, {"keepdims", int64_t{1}}});
+  ValueId dot = c.op(OpKind::ReduceSum, {c.mul(dy, y)}, axis);
+  c.addGrad(0, c.mul(y, c.sub(dy, dot)));
+}
+
+void gradLogSoftmax(GradCtx& c) {
+  // dx = dy - exp(y) * sum(dy)
+  ValueId y = c.y(), dy = c.dy();
+  AttrMap axis = attrsOf({{"axes", std::vector<int64_t>{c.i("axis")}}, {"keepdims", int64_t{1}}});
+  ValueId sum = c.op(OpKind::ReduceSum, {dy}, axis);
+  c.addGrad(0, c.sub(dy, c.mul(c.op(OpKind::Exp, {y}), sum)));
+}
+
+void gradLayerNorm(GradCtx& c) {
+  AttrMap attrs = attrsOf({{"axis", c.i("axis")}, {"epsilon", c.f("epsilon")}});
+  std::vector<ValueId> g = c.ops(OpKind::LayerNormGrad, {c.dy(), c.x(0), c.x(1)}, attrs);
+  for (size_t i = 0; i < 3; ++i)
+    if (c.wants(i)) c.addGrad(i, g[i]);
+}
+
+// Inference-mode batch norm y = (x - mean) * scale / sqrt(var + eps) + bias, per channel (axis 1).
+void gradBatchNorm(GradCtx& c) {
+  ValueId x = c.x(0), dy = c.dy();
+  const Shape& xs = c.shape(x);
+  Shape chan(xs.size(), 1);
+  chan[1] = xs[1];
+  auto perChannel = [&](ValueId v) { return c.reshape(v, chan); };
+  std::vector<int64_t> others;
+  for (int64_t d = 0; d < (int64_t)xs.size(); ++d)
+    if (d != 1) others.push_back(d);
+  auto sumOthers = [&](ValueId v) {
+    return c.op(OpKind::ReduceSum, {v}, attrsOf({{"axes", others}, {"keepdims", int64_t{0}}}));
+  };
+  ValueId scale = c.x(1), mean = c.x(3), var = c.x(4);
+  ValueId inv = c.op(OpKind::Reciprocal, {c.op(OpKind::Sqrt, {c.add(var, c.scalar(c.f("epsilon"), var))})});
+  ValueId centered = c.sub(x, perChannel(mean));
+  ValueId sumDy = c.wants(2) || c.wants(3) ? sumOthers(dy) : UINT32_MAX;
+  if (c.wants(0)) c.addGrad(0, c.mul(dy, perChannel(c.mul(scale, inv))));
+  if (c.wants(1)) c.addGrad(1, c.mul(sumOthers(c.mul(dy, centered)), inv));
+  if (c.wants(2)) c.addGrad(2, sumDy);
+  if (c.wants(3)) c.addGrad(3, c.neg(c.mul(sumDy, c.mul(scale, inv))));
+  if (c.wants(4)) {
+    // d/dvar (var + eps)^-1/2 = -1/2 (var + eps)^-3/2 = -1/2 inv^3
+    ValueId inv3 = c.mul(inv, c.mul(inv, inv));
+    ValueId t = c.mul(sumOthers(c.mul(dy, centered)), c.mul(scale, inv3));
+    c.addGrad(4, c.mul(t, c.scalar(-0.5, t)));
+  }
+}
+
+}  // namespace graphc

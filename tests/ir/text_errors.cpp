@@ -24,7 +24,7 @@ TEST_CASE("syntax errors name the line and column") {
   CHECK(parseErrors(graphOf("  %y relu(%x) : f32[2,3]\n  output y = %x\n")) ==
         "3:6: expected '=' after the result names, got 'relu'\n");
   CHECK(parseErrors(graphOf("  foo %y\n  output y = %x\n")) ==
-        "3:3: expected 'input', 'param', 'const', 'output', a node or '}', got 'foo'\n");
+        "3:3: expected 'input', 'param', 'const', 'state', 'output', 'update', a node or '}', got 'foo'\n");
   CHECK(parseErrors(graphOf("  input %z : f32[2] output y = %x\n")) ==
         "3:21: expected the end of the statement, got 'output'\n");
 }

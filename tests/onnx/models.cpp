@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "frontend/onnx/onnx_import.h"
+#include "ir/npy.h"
 #include "tests/support.h"
 #ifdef GRAPHC_HAVE_REF
 #include "backend/ref/interpreter.h"
@@ -28,20 +29,19 @@ int count(const Graph& g, OpKind op) {
   return n;
 }
 
-// Raw little-endian f32, no header (the peers' format).
-Tensor readF32(const std::string& file, Shape shape) {
-  Tensor t(TensorType{DType::f32, shape});
-  std::ifstream in(test::dataPath("onnx/" + file), std::ios::binary);
-  in.read(static_cast<char*>(t.raw()), (std::streamsize)t.bytes());
-  REQUIRE(in.gcount() == (std::streamsize)t.bytes());
-  return t;
+// The peers' reference cases, converted to .npy by tests/data/onnx/import_peer_data.py.
+Tensor readCase(const std::string& file, const Shape& shape) {
+  auto t = readNpy(test::dataPath("onnx/" + file));
+  if (!t) FAIL(t.error().message());
+  REQUIRE(t->shape() == shape);
+  return *t;
 }
 
 [[maybe_unused]] double runCase(const std::string& model, int batch, Shape inShape, Shape outShape) {
 #ifdef GRAPHC_HAVE_REF
   Graph g = load(model, inShape);
-  Tensor x = readF32(fmt::format("{}_b{}_in.f32", model, batch), inShape);
-  Tensor expected = readF32(fmt::format("{}_b{}_out.f32", model, batch), outShape);
+  Tensor x = readCase(fmt::format("{}_b{}_in.npy", model, batch), inShape);
+  Tensor expected = readCase(fmt::format("{}_b{}_out.npy", model, batch), outShape);
   auto out = ref::interpret(g, std::span<const Tensor>(&x, 1));
   if (!out) FAIL(out.error().message());
   double err = test::maxRelDiff(out->at(0), expected);

@@ -1,0 +1,92 @@
+// Gradient rules of the elementwise ops against finite differences (f64), broadcasting included.
+#include <doctest/doctest.h>
+
+#include "ir/grad.h"
+#include "tests/support.h"
+#include "tests/train/gradcheck.h"
+
+namespace graphc::test {
+
+void expectGrad(const std::vector<Tensor>& params, const BuildFn& f, double tol) {
+  GradCheck r = checkGradients(params, f);
+  INFO(r.where);
+  REQUIRE(r.error == "");
+  CHECK(r.worst < tol);
+}
+
+namespace {
+
+constexpr double kTol = 1e-6;
+
+void unary(OpKind op, Tensor x, AttrMap attrs = {}) {
+  INFO("op ", opName(op));
+  expectGrad({x}, [&](Builder& b, const std::vector<ValueId>& p) { return b.create(op, {p[0]}, attrs); }, kTol);
+}
+
+TEST_CASE("unary ops") {
+  Shape s{3, 4};
+  unary(OpKind::Neg, randomF64(s, 1));
+  unary(OpKind::Abs, randomF64(s, 2, -1, 1, {0}));
+  unary(OpKind::Sqrt, randomF64(s, 3, 0.5, 2));
+  unary(OpKind::Exp, randomF64(s, 4));
+  unary(OpKind::Log, randomF64(s, 5, 0.5, 2));
+  unary(OpKind::Erf, randomF64(s, 6));
+  unary(OpKind::Reciprocal, randomF64(s, 7, 0.5, 2));
+  unary(OpKind::Relu, randomF64(s, 8, -1, 1, {0}));
+  unary(OpKind::LeakyRelu, randomF64(s, 9, -1, 1, {0}), attrsOf({{"alpha", 0.2}}));
+  unary(OpKind::Elu, randomF64(s, 10, -1, 1, {0}), attrsOf({{"alpha", 0.7}}));
+  unary(OpKind::Sigmoid, randomF64(s, 11, -3, 3));
+  unary(OpKind::Tanh, randomF64(s, 12, -2, 2));
+  unary(OpKind::Gelu, randomF64(s, 13, -3, 3));
+  unary(OpKind::Clip, randomF64(s, 14, -1, 1, {-0.5, 0.5}), attrsOf({{"min", -0.5}, {"max", 0.5}}));
+  unary(OpKind::Clip, randomF64(s, 15, -1, 1, {0.25}), attrsOf({{"max", 0.25}}));  // min = -inf
+}
+
+// Each binary op with equal shapes and with the broadcasts that must be summed back.
+TEST_CASE("binary ops with broadcasting") {
+  const std::vector<std::pair<Shape, Shape>> shapes = {
+      {{2, 3}, {2, 3}}, {{2, 3}, {3}}, {{2, 1}, {1, 3}}, {{2, 3}, {}}, {{4, 1, 3}, {2, 1}}, {{1}, {2, 3}}};
+  for (OpKind op : {OpKind::Add, OpKind::Sub, OpKind::Mul, OpKind::Div, OpKind::Pow, OpKind::Min, OpKind::Max}) {
+    uint64_t seed = 100;
+    for (const auto& [sa, sb] : shapes) {
+      INFO("op ", opName(op), " shapes [", shapeStr(sa), "] and [", shapeStr(sb), "]");
+      bool positive = op == OpKind::Pow || op == OpKind::Div;
+      Tensor a = op == OpKind::Pow ? randomF64(sa, ++seed, 0.5, 2) : randomF64(sa, ++seed);
+      Tensor b = positive ? randomF64(sb, ++seed, 0.5, 2) : randomF64(sb, ++seed);
+      expectGrad({a, b}, [&](Builder& bl, const std::vector<ValueId>& p) { return bl.create(op, {p[0], p[1]}); }, kTol);
+    }
+  }
+}
+
+TEST_CASE("min and max split the gradient at ties") {
+  Tensor a = randomF64({2, 3}, 1), b = a.clone();
+  b.set(0, a.at(0) + 0.5);
+  for (OpKind op : {OpKind::Min, OpKind::Max}) {
+    // With a == b the two one-sided slopes differ; the split rule gives their mean, which is
+    // what central differences of f(a, a) measure for the sum of both gradients.
+    expectGrad({a}, [&](Builder& bl, const std::vector<ValueId>& p) { return bl.create(op, {p[0], p[0]}); }, kTol);
+  }
+}
+
+TEST_CASE("where routes the gradient by the condition, broadcasting both branches") {
+  Tensor cond = randomTensor({DType::boolean, {2, 3}}, 5);
+  expectGrad({randomF64({2, 3}, 1), randomF64({3}, 2)},
+             [&](Builder& b, const std::vector<ValueId>& p) {
+               return b.create(OpKind::Where, {b.constant(cond, "cond"), p[0], p[1]});
+             },
+             kTol);
+}
+
+TEST_CASE("a value with several uses accumulates its gradients") {
+  expectGrad({randomF64({3, 4}, 1), randomF64({4}, 2)},
+             [&](Builder& b, const std::vector<ValueId>& p) {
+               ValueId sq = b.create(OpKind::Mul, {p[0], p[0]});
+               ValueId e = b.create(OpKind::Exp, {p[0]});
+               ValueId t = b.create(OpKind::Add, {sq, b.create(OpKind::Mul, {e, p[1]})});
+               return b.create(OpKind::Sub, {t, b.create(OpKind::Tanh, {p[1]})});
+             },
+             kTol);
+}
+
+}  // namespace
+}  // namespace graphc::test
