@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fmt/format.h>
 
 #include "backend/dnnl/lowering.h"
@@ -27,7 +28,7 @@ Bytes alignedBytes(size_t n) {
 
 class DnnlContext final : public ExecutionContext {
  public:
-  Bytes arena, scratch;
+  Bytes arena, scratch, state;
   dn::stream stream;
   std::vector<void*> ptrs;                          // per buffer
   std::vector<dn::memory> mems;                     // per memref
@@ -48,6 +49,7 @@ class DnnlExecutable final : public Executable {
     auto ctx = std::make_unique<DnnlContext>();
     ctx->arena = alignedBytes(program.arenaBytes);
     ctx->scratch = alignedBytes(program.scratchBytes);
+    ctx->state = alignedBytes(program.stateBytes);
     ctx->stream = dn::stream(program.engine);
     ctx->ptrs.resize(program.buffers.size(), nullptr);
     for (size_t b = 0; b < program.buffers.size(); ++b) {
@@ -55,6 +57,10 @@ class DnnlExecutable final : public Executable {
       if (buf.storage == Storage::Arena) ctx->ptrs[b] = static_cast<char*>(ctx->arena.get()) + buf.offset;
       if (buf.storage == Storage::Const) ctx->ptrs[b] = const_cast<void*>(buf.data);
       if (buf.storage == Storage::Scratch) ctx->ptrs[b] = ctx->scratch.get();
+      if (buf.storage == Storage::State) {
+        ctx->ptrs[b] = static_cast<char*>(ctx->state.get()) + buf.offset;
+        if (buf.bytes) std::memcpy(ctx->ptrs[b], buf.data, buf.bytes);  // the initial weights and state
+      }
     }
     for (size_t m = 0; m < program.memrefs.size(); ++m) {
       const MemRef& r = program.memrefs[m];
@@ -68,6 +74,20 @@ class DnnlExecutable final : public Executable {
       ctx->args.push_back(std::move(a));
     }
     return ctx;
+  }
+
+  Result<Tensor> readState(const ExecutionContext& base, ValueId v) const override {
+    const auto* ctx = dynamic_cast<const DnnlContext*>(&base);
+    if (!ctx) return Error("readState: the context was not made by this executable");
+    for (auto [target, b] : program.stateOf)
+      if (target == v) {
+        Tensor t(graph_.type(v));
+        if (t.bytes()) std::memcpy(t.raw(), ctx->ptrs[b], t.bytes());
+        return t;
+      }
+    if (v < graph_.values.size() && (graph_.value(v).kind == ValueKind::Param || graph_.value(v).kind == ValueKind::State))
+      return graph_.value(v).data.clone();  // never updated: still the initial data
+    return Error("readState: not a param or state of the graph");
   }
 
   Status run(ExecutionContext& base, std::span<const Tensor> inputs, std::span<Tensor> outputs) const override {
@@ -121,6 +141,11 @@ Status lowerNode(Lowering& L, const Node& n) {
       return lowerLinalg(L, n);
     case OpKind::Conv2d: case OpKind::MaxPool2d: case OpKind::AvgPool2d: case OpKind::GlobalAvgPool:
       return lowerConv(L, n);
+    case OpKind::ReluGrad: case OpKind::DenseGrad: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
+    case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad: case OpKind::LayerNormGrad: case OpKind::GatherGrad:
+    case OpKind::SliceGrad: case OpKind::OneHot: case OpKind::SgdUpdate: case OpKind::MomentumUpdate:
+    case OpKind::AdamUpdate:
+      return lowerTraining(L, n);
   }
   return Error(fmt::format("dnnl: no lowering for '{}'", opName(n.op)));
 }

@@ -17,36 +17,34 @@ namespace {
 
 class Fallback final : public Kernel {
  public:
-  Fallback(const Node& n, std::vector<TensorType> in, TensorType out, std::vector<int> ins, int dst)
-      : node_(n), in_(std::move(in)), out_(std::move(out)), ins_(std::move(ins)), dst_(dst) {}
+  Fallback(const Node& n, std::vector<TensorType> in, std::vector<TensorType> out, std::vector<int> ins, std::vector<int> outs)
+      : node_(n), in_(std::move(in)), out_(std::move(out)), ins_(std::move(ins)), outs_(std::move(outs)) {}
   Status run(void* const* buf) const override {
     std::vector<Tensor> operands;
     for (size_t i = 0; i < in_.size(); ++i) {
       operands.emplace_back(in_[i]);
       if (in_[i].bytes()) std::memcpy(operands.back().raw(), buf[ins_[i]], in_[i].bytes());
     }
-    GRAPHC_ASSIGN(std::vector<Tensor> results, ref::evalNode(node_, operands, std::span<const TensorType>(&out_, 1)));
-    if (out_.bytes()) std::memcpy(buf[dst_], results[0].raw(), out_.bytes());
+    GRAPHC_ASSIGN(std::vector<Tensor> results, ref::evalNode(node_, operands, out_));
+    for (size_t i = 0; i < out_.size(); ++i)
+      if (out_[i].bytes()) std::memcpy(buf[outs_[i]], results[i].raw(), out_[i].bytes());
     return ok();
   }
 
  private:
   Node node_;
-  std::vector<TensorType> in_;
-  TensorType out_;
-  std::vector<int> ins_;
-  int dst_;
+  std::vector<TensorType> in_, out_;
+  std::vector<int> ins_, outs_;
 };
 
 }  // namespace
 
 Status lowerFallback(Lowering& L, const Node& n) {
-  std::vector<TensorType> types;
-  std::vector<int> ins;
+  std::vector<TensorType> types, results;
+  std::vector<int> ins, outs;
   for (ValueId v : n.operands) types.push_back(L.type(v)), ins.push_back(L.plainBuffer(v));
-  if (n.results.size() != 1) return Error("dnnl: the fallback handles single-result ops only");
-  int dst = L.defineResult(n.results[0]);
-  L.addKernel(std::make_unique<Fallback>(n, std::move(types), L.type(n.results[0]), ins, dst), ins, {dst},
+  for (ValueId r : n.results) results.push_back(L.type(r)), outs.push_back(L.defineResult(r));
+  L.addKernel(std::make_unique<Fallback>(n, std::move(types), std::move(results), ins, outs), ins, outs,
               L.describe(n) + " (reference fallback)");
   return ok();
 }

@@ -30,3 +30,18 @@ std::unique_ptr<Kernel> gatherKernel(size_t elemSize, DType indexType, int64_t o
                                      int64_t count, int data, int index, int out);
 
 }  // namespace graphc::dnnl
+
+namespace graphc::dnnl {
+
+// Training: f32 optimizer updates (operands and results in ops.def order; adam reads its step
+// count at run time), one_hot (any output dtype), gather_grad (f32), slice_grad (bytewise; dy
+// written through strides/offset in elements of the output).
+std::unique_ptr<Kernel> optimizerKernel(OpKind op, const OpCtx& c, DType stepType, int64_t n, std::vector<int> ins,
+                                        std::vector<int> outs);
+std::unique_ptr<Kernel> oneHotKernel(DType labels, DType out, int64_t count, int64_t depth, int in, int o);
+std::unique_ptr<Kernel> gatherGradKernel(DType indexType, int64_t outer, int64_t dim, int64_t inner, int64_t count, int dy,
+                                         int idx, int out);
+std::unique_ptr<Kernel> sliceGradKernel(size_t es, size_t outBytes, const Shape& dyShape, const std::vector<int64_t>& strides,
+                                        int64_t offset, int dy, int out);
+
+}  // namespace graphc::dnnl

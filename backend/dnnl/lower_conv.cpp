@@ -4,18 +4,17 @@
 #include "backend/dnnl/lowering.h"
 
 namespace graphc::dnnl {
-namespace {
 
-using dt = dn::memory::data_type;
-using tag = dn::memory::format_tag;
-
-// oneDNN derives the output size from the padding, so with ceil_mode (or a floor that drops
-// input) the right/bottom padding is set to what gives the IR's output size.
 int64_t padEnd(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_t pe, int64_t out) {
   int64_t span = d * (k - 1) + 1;
   if ((in + pb + pe - span) / s + 1 == out) return pe;
   return (out - 1) * s + span - in - pb;
 }
+
+namespace {
+
+using dt = dn::memory::data_type;
+using tag = dn::memory::format_tag;
 
 Status conv(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId x = n.operands[0], w = n.operands[1], b = n.operands[2], y = n.results[0];

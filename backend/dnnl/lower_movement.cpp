@@ -32,6 +32,27 @@ Status stridedCopy(Lowering& L, const Node& n, const std::vector<int64_t>& strid
 
 }  // namespace
 
+SliceView sliceView(const Shape& x, const OpCtx& c) {
+  SliceView v;
+  Shape inStrides = stridesOf(x);
+  v.strides = inStrides;
+  const auto& starts = c.ints("starts");
+  std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i) axes.push_back((int64_t)i);
+  if (steps.empty()) steps.assign(starts.size(), 1);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    // The clamping of inferSlice: [0, dim] going forward, [-1, dim-1] going backward.
+    int64_t a = *normalizeAxis(axes[i], (int64_t)x.size()), dim = x[a], s = starts[i];
+    if (s < 0) s += dim;
+    s = steps[i] > 0 ? std::clamp<int64_t>(s, 0, dim) : std::clamp<int64_t>(s, -1, dim - 1);
+    v.offset += s * inStrides[a];
+    v.strides[a] = inStrides[a] * steps[i];
+    v.positive &= steps[i] > 0;
+  }
+  return v;
+}
+
 Status lowerMovement(Lowering& L, const Node& n) {
   std::vector<TensorType> types;
   for (ValueId v : n.operands) types.push_back(L.type(v));
@@ -50,24 +71,8 @@ Status lowerMovement(Lowering& L, const Node& n) {
       return stridedCopy(L, n, strides, 0, true);
     }
     case OpKind::Slice: {
-      std::vector<int64_t> strides = inStrides;
-      int64_t offset = 0;
-      bool positive = true;
-      const auto& starts = c.ints("starts");
-      std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
-      if (axes.empty())
-        for (size_t i = 0; i < starts.size(); ++i) axes.push_back((int64_t)i);
-      if (steps.empty()) steps.assign(starts.size(), 1);
-      for (size_t i = 0; i < starts.size(); ++i) {
-        // The clamping of inferSlice: [0, dim] going forward, [-1, dim-1] going backward.
-        int64_t a = *normalizeAxis(axes[i], tx.rank()), dim = tx.shape[a], v = starts[i];
-        if (v < 0) v += dim;
-        v = steps[i] > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
-        offset += v * inStrides[a];
-        strides[a] = inStrides[a] * steps[i];
-        positive &= steps[i] > 0;
-      }
-      return stridedCopy(L, n, strides, offset, positive);
+      SliceView view = sliceView(tx.shape, c);
+      return stridedCopy(L, n, view.strides, view.offset, view.positive);
     }
     case OpKind::Expand:
       return stridedCopy(L, n, broadcastStrides(tx.shape, ty.shape), 0, false);

@@ -37,7 +37,8 @@ static size_t bytesOf(const TensorType& t, const dn::memory::desc& md) {
 
 Lowering::Lowering(const Graph& g, Program& p)
     : graph(g), engine(p.engine), program_(p), state_(g.values.size()), outIndex_(g.values.size(), -1),
-      outClaimed_(g.outputs.size(), false) {
+      outClaimed_(g.outputs.size(), false), updated_(g.values.size(), false) {
+  for (const Update& u : g.updates) updated_[u.target] = true;
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     ValueId v = g.inputs[i];
     int b = newBuffer(Storage::Input, type(v).bytes(), g.value(v).name, (int)i);
@@ -45,7 +46,13 @@ Lowering::Lowering(const Graph& g, Program& p)
     state_[v] = {b, plainDesc(type(v).shape, type(v).dtype), false, -1};
   }
   for (ValueId v : g.constants) {
-    int b = newBuffer(Storage::Const, type(v).bytes(), g.value(v).name, -1, g.value(v).data.raw());
+    Storage s = updated_[v] ? Storage::State : Storage::Const;
+    int b = newBuffer(s, type(v).bytes(), g.value(v).name, -1, g.value(v).data.raw());
+    if (s == Storage::State) {
+      program_.buffers[b].offset = program_.stateBytes;
+      program_.stateBytes += (type(v).bytes() + 63) / 64 * 64;
+      program_.stateOf.push_back({v, b});
+    }
     state_[v] = {b, plainDesc(type(v).shape, type(v).dtype), false, -1};
   }
   for (size_t i = 0; i < g.outputs.size(); ++i) {
@@ -214,6 +221,18 @@ Result<int> Lowering::prepackConstant(ValueId v, const dn::memory::desc& want) {
 
 std::string Lowering::describe(const Node& n) const { return describeNode(graph, n); }
 
+namespace {
+struct Copy final : Kernel {
+  int src, dst;
+  size_t bytes;
+  Copy(int s, int d, size_t b) : src(s), dst(d), bytes(b) {}
+  Status run(void* const* bufs) const override {
+    if (bytes) std::memcpy(bufs[dst], bufs[src], bytes);
+    return ok();
+  }
+};
+}  // namespace
+
 Status Lowering::finish() {
   // Every output must end up in its caller-provided tensor.
   for (size_t i = 0; i < graph.outputs.size(); ++i) {
@@ -226,17 +245,16 @@ Status Lowering::finish() {
                             "output " + graph.outputs[i].name));
       continue;
     }
-    struct Copy final : Kernel {
-      int src, dst;
-      size_t bytes;
-      Copy(int s, int d, size_t b) : src(s), dst(d), bytes(b) {}
-      Status run(void* const* bufs) const override {
-        if (bytes) std::memcpy(bufs[dst], bufs[src], bytes);
-        return ok();
-      }
-    };
     int src = state_[v].buffer;
     addKernel(std::make_unique<Copy>(src, dst, t.bytes()), {src}, {dst}, "copy to output " + graph.outputs[i].name);
+  }
+
+  // A training step's updates, after everything else has read the old values.
+  for (const Update& u : graph.updates) {
+    int src = plainBuffer(u.value), dst = state_[u.target].buffer;
+    if (src == dst) continue;
+    addKernel(std::make_unique<Copy>(src, dst, type(u.target).bytes()), {src}, {dst},
+              "update " + graph.value(u.target).name);
   }
 
   // In-place permissions: the operand must die exactly where the result is born.

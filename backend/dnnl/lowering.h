@@ -27,7 +27,9 @@ class Lowering {
   dn::engine engine;
 
   const TensorType& type(ValueId v) const { return graph.type(v); }
-  bool isConstant(ValueId v) const { return graph.value(v).isConstant(); }
+  // Data known at prepare: a param or const that no update rewrites (so it may be packed or
+  // folded into a primitive's attributes).
+  bool isConstant(ValueId v) const { return graph.value(v).isConstant() && !updated_[v]; }
   const Tensor& constData(ValueId v) const { return graph.value(v).data; }
 
   // The value as it is stored now (maybe blocked).
@@ -51,6 +53,9 @@ class Lowering {
 
   int memref(int buffer, const dn::memory::desc& md);
   dn::primitive_attr attr() const;  // scratchpad mode user
+
+  // A scratch buffer in the arena for a step's temporary (not a graph value).
+  int tempBuffer(size_t bytes, std::string name) { return newBuffer(Storage::Arena, bytes, std::move(name)); }
 
   // Appends a primitive; DNNL_ARG_DST* args count as writes, the rest as reads.
   void addPrimitive(const dn::primitive_desc_base& pd, std::vector<std::pair<int, int>> args, std::string what);
@@ -83,6 +88,7 @@ class Lowering {
   std::vector<InPlace> inPlace_;
   std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
   int scratch_ = -1;
+  std::vector<bool> updated_;  // update targets
 };
 
 // Per op family; each appends the steps of one node. Errors name the node.
@@ -93,6 +99,21 @@ Status lowerLinalg(Lowering& L, const Node& n);
 Status lowerConv(Lowering& L, const Node& n);
 // The fused activation of dense/conv2d as an eltwise post-op (nothing for "none").
 void appendActivation(dn::post_ops& ops, const OpCtx& c);
+// Training ops: gradients (oneDNN backward primitives where it has them) and optimizer updates.
+Status lowerTraining(Lowering& L, const Node& n);
+
+// oneDNN derives a window op's output size from the padding, so with ceil_mode (or a floor that
+// drops input) the end padding becomes what gives the IR's output size.
+int64_t padEnd(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_t pe, int64_t out);
+// The strided view a slice reads from x: element strides (step times x's strides), the offset of
+// its first element, and whether every step is positive.
+struct SliceView {
+  std::vector<int64_t> strides;
+  int64_t offset = 0;
+  bool positive = true;
+};
+SliceView sliceView(const Shape& x, const OpCtx& c);
+
 // Runs the node through the reference interpreter (non-f32 dtypes only).
 Status lowerFallback(Lowering& L, const Node& n);
 
