@@ -7,8 +7,10 @@
 namespace graphc {
 namespace {
 
+// The softmax may have other users (a model's probabilities output, say): they keep it, and the
+// log still gets the stable form, which matters most when training on that output.
 bool logOfSoftmax(Graph& g, NodeId n, PassContext&) {
-  const Node* s = fusableProducer(g, g.node(n).operands[0], OpKind::Softmax);
+  const Node* s = producerOf(g, g.node(n).operands[0], OpKind::Softmax);
   if (!s) return false;
   ValueId x = s->operands[0];
   AttrMap attrs = s->attrs;

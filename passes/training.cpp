@@ -8,7 +8,7 @@
 #include "ir/grad.h"
 #include "ir/verifier.h"
 #include "passes/autodiff.h"
-#include "passes/log_softmax_rewrite.h"
+#include "passes/pass.h"
 
 namespace graphc {
 
@@ -91,7 +91,10 @@ Result<Graph> buildTrainingStep(const Graph& model, const TrainingOptions& optio
   g.outputs = std::move(outputs);
 
   // Rewrite and compact before differentiating, so that the gradient sees the stable form.
-  if (options.loss == LossKind::CrossEntropy) rewriteLogSoftmax(g);
+  if (options.loss == LossKind::CrossEntropy) {
+    PassContext ctx;
+    GRAPHC_TRY(runRaiseLogSoftmax(g, ctx));
+  }
   GRAPHC_TRY(g.finalize());
   loss = g.outputs[0].value;
 

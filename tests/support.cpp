@@ -4,10 +4,19 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
+
+#include "ir/npy.h"
 
 namespace graphc::test {
 
 std::string dataPath(const std::string& relative) { return std::string(GRAPHC_TEST_DATA) + "/" + relative; }
+
+Tensor referenceCase(const std::string& model, int batch, const std::string& kind) {
+  auto t = readNpy(dataPath("onnx/" + model + "_b" + std::to_string(batch) + "_" + kind + ".npy"));
+  if (!t) throw std::runtime_error(t.error().message());
+  return *t;
+}
 
 Tensor randomTensor(const TensorType& type, uint64_t seed, double lo, double hi) {
   Tensor t(type);

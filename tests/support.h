@@ -9,6 +9,10 @@ namespace graphc::test {
 
 std::string dataPath(const std::string& relative);  // tests/data/<relative>
 
+// tests/data/onnx/<model>_b<batch>_<kind>.npy (kind "in" or "out"): the peers' reference cases.
+// Throws (so the test fails with the reason) when the file is missing or malformed.
+Tensor referenceCase(const std::string& model, int batch, const std::string& kind);
+
 // Uniform in [lo, hi) from a fixed seed, whatever the dtype.
 Tensor randomTensor(const TensorType& type, uint64_t seed, double lo = -1.0, double hi = 1.0);
 

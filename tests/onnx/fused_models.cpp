@@ -41,15 +41,10 @@ int count(const Graph& g, OpKind op, const char* activation = nullptr, size_t op
 [[maybe_unused]] double fusedError(const std::string& model, int batch, Shape inShape, Shape outShape) {
 #ifdef GRAPHC_HAVE_REF
   Graph g = loadFused(model, inShape);
-  auto read = [](const std::string& file, Shape shape) {
-    Tensor t(TensorType{DType::f32, shape});
-    std::ifstream in(test::dataPath("onnx/" + file), std::ios::binary);
-    in.read(static_cast<char*>(t.raw()), (std::streamsize)t.bytes());
-    REQUIRE(in.gcount() == (std::streamsize)t.bytes());
-    return t;
-  };
-  Tensor x = read(fmt::format("{}_b{}_in.f32", model, batch), inShape);
-  Tensor expected = read(fmt::format("{}_b{}_out.f32", model, batch), outShape);
+  Tensor x = test::referenceCase(model, batch, "in");
+  Tensor expected = test::referenceCase(model, batch, "out");
+  REQUIRE(x.shape() == inShape);
+  REQUIRE(expected.shape() == outShape);
   auto out = ref::interpret(g, std::span<const Tensor>(&x, 1));
   if (!out) FAIL(out.error().message());
   double err = test::maxRelDiff(out->at(0), expected);

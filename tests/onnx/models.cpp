@@ -29,19 +29,13 @@ int count(const Graph& g, OpKind op) {
   return n;
 }
 
-// The peers' reference cases, converted to .npy by tests/data/onnx/import_peer_data.py.
-Tensor readCase(const std::string& file, const Shape& shape) {
-  auto t = readNpy(test::dataPath("onnx/" + file));
-  if (!t) FAIL(t.error().message());
-  REQUIRE(t->shape() == shape);
-  return *t;
-}
-
 [[maybe_unused]] double runCase(const std::string& model, int batch, Shape inShape, Shape outShape) {
 #ifdef GRAPHC_HAVE_REF
   Graph g = load(model, inShape);
-  Tensor x = readCase(fmt::format("{}_b{}_in.npy", model, batch), inShape);
-  Tensor expected = readCase(fmt::format("{}_b{}_out.npy", model, batch), outShape);
+  Tensor x = test::referenceCase(model, batch, "in");
+  Tensor expected = test::referenceCase(model, batch, "out");
+  REQUIRE(x.shape() == inShape);
+  REQUIRE(expected.shape() == outShape);
   auto out = ref::interpret(g, std::span<const Tensor>(&x, 1));
   if (!out) FAIL(out.error().message());
   double err = test::maxRelDiff(out->at(0), expected);

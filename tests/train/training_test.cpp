@@ -5,7 +5,6 @@
 #include "frontend/text/printer.h"
 #include "ir/grad.h"
 #include "ir/verifier.h"
-#include "passes/log_softmax_rewrite.h"
 #include "tests/support.h"
 #include "tests/train/train_util.h"
 
@@ -55,19 +54,6 @@ TEST_CASE("cross_entropy trains through a stable log_softmax") {
   CHECK(count(*step, OpKind::LogSoftmax) == 1);
   CHECK(count(*step, OpKind::Softmax) == 1);  // still the model's output y
   CHECK(count(*step, OpKind::SgdUpdate) == 4);
-}
-
-TEST_CASE("rewriteLogSoftmax drops a softmax that nothing else uses") {
-  Graph g;
-  Builder b(g);
-  ValueId x = b.input("x", {DType::f32, {2, 3}});
-  ValueId y = b.create(OpKind::Log, {b.create(OpKind::Softmax, {x}, attrsOf({{"axis", int64_t{0}}}))}, {}, "y");
-  b.output("y", y);
-  CHECK(rewriteLogSoftmax(g) == 1);
-  REQUIRE(g.finalize());
-  REQUIRE(g.nodes.size() == 1);
-  CHECK(g.nodes[0].op == OpKind::LogSoftmax);
-  CHECK(*g.nodes[0].attrs.find("axis") == Attr(int64_t{0}));
 }
 
 TEST_CASE("each context trains its own copy of the weights") {
