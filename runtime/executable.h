@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ir/graph.h"
+#include "passes/memory_plan.h"
 
 namespace graphc {
 
@@ -35,6 +36,14 @@ class Executable {
   // The default serves graphs without updates from the initial data; backends that run
   // training steps override it.
   virtual Result<Tensor> readState(const ExecutionContext& ctx, ValueId v) const;
+
+  // The arena this executable runs in: its buffers and their offsets (validated at prepare).
+  // nullptr for a backend that allocates per value (ref).
+  struct ArenaPlan {
+    std::vector<BufferRequest> requests;
+    MemoryPlan plan;
+  };
+  virtual const ArenaPlan* arenaPlan() const { return nullptr; }
 
   // Allocates output tensors of the right types.
   std::vector<Tensor> makeOutputs() const;

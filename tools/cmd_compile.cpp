@@ -6,6 +6,7 @@
 #include "frontend/text/printer.h"
 #include "ir/dot.h"
 #include "ir/npy.h"
+#include "passes/memory_plan.h"
 #include "tools/commands.h"
 #include "tools/model.h"
 #include "tools/pipeline.h"
@@ -20,8 +21,33 @@ struct CompileCmdOptions {
   std::string out;
   std::string backend;
   int threads = 0;
+  std::string report;
+  std::string reportSvg;
   PipelineFlags flags;
 };
+
+// --report memory: the arena plan the backend runs with (or, for a backend that allocates per
+// value, the plan of the graph's intermediate values), as text on stderr plus an SVG timeline.
+Status reportMemory(const Executable& exe, const CompileCmdOptions& o) {
+  Executable::ArenaPlan fromGraph;
+  const Executable::ArenaPlan* arena = exe.arenaPlan();
+  std::string source = fmt::format("backend '{}'", o.backend);
+  if (!arena) {
+    GraphBuffers buffers = graphBuffers(exe.graph());
+    fromGraph.plan = planMemory(buffers.requests);
+    GRAPHC_TRY(validatePlan(buffers.requests, fromGraph.plan));
+    fromGraph.requests = std::move(buffers.requests);
+    arena = &fromGraph;
+    source = fmt::format("the graph's intermediate values (backend '{}' allocates per value)", o.backend);
+  }
+  std::string svgPath = !o.reportSvg.empty() ? o.reportSvg
+                        : !o.out.empty() && o.out != "-" ? o.out + ".memory.svg"
+                                                          : std::filesystem::path(o.model).stem().string() + ".memory.svg";
+  GRAPHC_TRY(writeFileAtomic(svgPath, memoryPlanSvg(arena->requests, arena->plan)));
+  std::cerr << fmt::format("// ----- memory plan of {} -----\n{}\ntimeline: {}\n", source,
+                           memoryReport(arena->plan), svgPath);
+  return ok();
+}
 
 // Parameters too big to read inline go to OUT.params/NAME.npy beside the IR file.
 Status externalizeParams(Graph& g, const std::string& out) {
@@ -39,7 +65,7 @@ Status externalizeParams(Graph& g, const std::string& out) {
   return ok();
 }
 
-int compileModel(CompileCmdOptions& o) {
+int compileCmd(CompileCmdOptions& o) {
   ShapeMap shapes;
   for (const std::string& spec : o.shapes) {
     auto b = parseShapeBinding(spec);
@@ -49,6 +75,8 @@ int compileModel(CompileCmdOptions& o) {
   auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags);
   if (!exe) return fail(exe.error());
   Graph compiled = (*exe)->graph().clone();
+  if (o.report == "memory")
+    if (auto s = reportMemory(**exe, o); !s) return fail(s.error());
 
   std::string text;
   if (o.emit == "ir") {
@@ -77,9 +105,12 @@ Runner addCompileCommand(CLI::App& app) {
   cmd->add_option("--shape", o->shapes, "Bind an input's shape: NAME=D0xD1x... (repeatable)")->take_all();
   cmd->add_option("--emit", o->emit, "What to write")->check(CLI::IsMember({"ir", "dot", "obj"}))->capture_default_str();
   cmd->add_option("-o,--output", o->out, "Output file (default: stdout)");
+  cmd->add_option("--report", o->report, "Print a report on stderr: 'memory' gives the arena plan and an SVG timeline")
+      ->check(CLI::IsMember({"memory"}));
+  cmd->add_option("--report-svg", o->reportSvg, "Where --report memory writes its SVG (default: OUT.memory.svg)");
   addBackendOptions(*cmd, o->backend, o->threads);
   o->flags.addTo(*cmd);
-  return [o] { return compileModel(*o); };
+  return [o] { return compileCmd(*o); };
 }
 
 }  // namespace graphc::tool

@@ -44,6 +44,7 @@ class DnnlExecutable final : public Executable {
   int threads_;
 
   const Graph& graph() const override { return graph_; }
+  const ArenaPlan* arenaPlan() const override { return &program.arena; }
 
   std::unique_ptr<ExecutionContext> createContext() const override {
     auto ctx = std::make_unique<DnnlContext>();
@@ -188,7 +189,7 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
     const Program& p = exe->program;
     for (size_t i = 0; i < p.steps.size(); ++i)
       fmt::print(stderr, "dnnl step {:3}: {}{}\n", i, p.steps[i].kernel ? "[own] " : "", p.steps[i].what);
-    fmt::print(stderr, "dnnl: {} steps, scratchpad {} bytes\n{}\n", p.steps.size(), p.scratchBytes, p.planReport);
+    fmt::print(stderr, "dnnl: {} steps, scratchpad {} bytes\n{}\n", p.steps.size(), p.scratchBytes, memoryReport(p.arena.plan));
   }
   return std::unique_ptr<Executable>(std::move(exe));
 }

@@ -279,9 +279,13 @@ Status Lowering::finish() {
     if (int reuse = bufs[bufferOf[r]].reuse; reuse >= 0) requests[r].reuse = requestOf[reuse];
   MemoryPlan plan = planMemory(requests, 64);
   if (plan.offsets.size() != requests.size()) return Error("dnnl: the memory planner returned no plan");
+  // Every plan is validated before anything runs in it: overlapping live buffers would corrupt
+  // results silently, and the check costs little next to primitive creation.
+  if (Status valid = validatePlan(requests, plan); !valid)
+    return Error("dnnl: internal error: invalid memory plan: " + valid.error().message());
   for (size_t r = 0; r < requests.size(); ++r) bufs[bufferOf[r]].offset = plan.offsets[r];
   program_.arenaBytes = plan.arenaBytes;
-  program_.planReport = memoryReport(plan);
+  program_.arena = {std::move(requests), std::move(plan)};
   return ok();
 }
 

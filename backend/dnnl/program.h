@@ -11,6 +11,7 @@
 
 #include "ir/diag.h"
 #include "ir/tensor.h"
+#include "runtime/executable.h"
 
 namespace graphc::dnnl {
 
@@ -64,7 +65,7 @@ struct Program {
   std::vector<int> inputBuffer, outputBuffer;
   size_t arenaBytes = 0, scratchBytes = 0, stateBytes = 0;
   std::vector<std::pair<uint32_t, int>> stateOf;  // (update target ValueId, its State buffer)
-  std::string planReport;  // memoryReport() of the arena plan
+  Executable::ArenaPlan arena;  // the buffers in the arena and their planned offsets
 };
 
 }  // namespace graphc::dnnl
