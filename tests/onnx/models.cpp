@@ -2,62 +2,21 @@
 // interpreter) compare with PyTorch's outputs stored next to them.
 #include <doctest/doctest.h>
 
-#include <fmt/format.h>
-
-#include <fstream>
-
-#include "frontend/onnx/onnx_import.h"
-#include "ir/npy.h"
-#include "tests/support.h"
-#ifdef GRAPHC_HAVE_REF
-#include "backend/ref/interpreter.h"
-#endif
+#include "tests/onnx/reference_models.h"
 
 using namespace graphc;
-
-namespace {
-
-Graph load(const std::string& model, Shape shape) {
-  auto g = importOnnx(test::dataPath("onnx/" + model + ".onnx"), {{{"x", shape}}});
-  if (!g) FAIL(g.error().message());
-  return std::move(*g);
-}
-
-int count(const Graph& g, OpKind op) {
-  int n = 0;
-  for (const Node& node : g.nodes) n += node.op == op;
-  return n;
-}
-
-[[maybe_unused]] double runCase(const std::string& model, int batch, Shape inShape, Shape outShape) {
-#ifdef GRAPHC_HAVE_REF
-  Graph g = load(model, inShape);
-  Tensor x = test::referenceCase(model, batch, "in");
-  Tensor expected = test::referenceCase(model, batch, "out");
-  REQUIRE(x.shape() == inShape);
-  REQUIRE(expected.shape() == outShape);
-  auto out = ref::interpret(g, std::span<const Tensor>(&x, 1));
-  if (!out) FAIL(out.error().message());
-  double err = test::maxRelDiff(out->at(0), expected);
-  MESSAGE(model << " batch " << batch << ": max rel error " << err);
-  return err;
-#else
-  return 0;
-#endif
-}
-
-}  // namespace
+using test::countOps;
 
 TEST_CASE("mlp: Gemm with transB becomes dense with a transposed parameter") {
-  Graph g = load("mlp", {64, 784});
+  Graph g = test::loadReferenceModel("mlp", {64, 784}, false);
   REQUIRE(g.inputs.size() == 1);
   CHECK(g.type(g.inputs[0]) == TensorType{DType::f32, {64, 784}});
   REQUIRE(g.outputs.size() == 1);
   CHECK(g.outputs[0].name == "y");
   CHECK(g.type(g.outputs[0].value) == TensorType{DType::f32, {64, 10}});
-  CHECK(count(g, OpKind::Dense) == 3);
-  CHECK(count(g, OpKind::Softmax) == 1);
-  CHECK(count(g, OpKind::Transpose) == 0);
+  CHECK(countOps(g, OpKind::Dense) == 3);
+  CHECK(countOps(g, OpKind::Softmax) == 1);
+  CHECK(countOps(g, OpKind::Transpose) == 0);
   int params = 0;
   for (ValueId v : g.constants) params += g.value(v).kind == ValueKind::Param;
   CHECK(params == 6);
@@ -68,19 +27,19 @@ TEST_CASE("mlp: Gemm with transB becomes dense with a transposed parameter") {
 }
 
 TEST_CASE("lenet: conv, pool and flatten import statically") {
-  Graph g = load("lenet", {1, 1, 28, 28});
-  CHECK(count(g, OpKind::Conv2d) == 2);
-  CHECK(count(g, OpKind::MaxPool2d) == 2);
-  CHECK(count(g, OpKind::Dense) == 3);
+  Graph g = test::loadReferenceModel("lenet", {1, 1, 28, 28}, false);
+  CHECK(countOps(g, OpKind::Conv2d) == 2);
+  CHECK(countOps(g, OpKind::MaxPool2d) == 2);
+  CHECK(countOps(g, OpKind::Dense) == 3);
   CHECK(g.type(g.outputs[0].value).shape == Shape{1, 10});
 }
 
 TEST_CASE("transformer: the shape sub-graphs fold away") {
-  Graph g = load("transformer", {2, 128, 256});
+  Graph g = test::loadReferenceModel("transformer", {2, 128, 256}, false);
   CHECK(g.type(g.outputs[0].value).shape == Shape{2, 128, 256});
-  CHECK(count(g, OpKind::Gather) == 0);  // Shape -> Gather chains became constants
-  CHECK(count(g, OpKind::Reshape) == 4);
-  CHECK(count(g, OpKind::MatMul) == 6);
+  CHECK(countOps(g, OpKind::Gather) == 0);  // Shape -> Gather chains became constants
+  CHECK(countOps(g, OpKind::Reshape) == 4);
+  CHECK(countOps(g, OpKind::MatMul) == 6);
   for (const Node& n : g.nodes)
     if (n.op == OpKind::Reshape) CHECK(std::get<std::vector<int64_t>>(*n.attrs.find("shape"))[0] == 2);
 }
@@ -99,11 +58,11 @@ TEST_CASE("a symbolic batch without a binding is a clear error") {
 
 #ifdef GRAPHC_HAVE_REF
 TEST_CASE("reference models match PyTorch") {
-  CHECK(runCase("mlp", 1, {1, 784}, {1, 10}) < 1e-4);
-  CHECK(runCase("mlp", 64, {64, 784}, {64, 10}) < 1e-4);
-  CHECK(runCase("seed", 32, {32, 10}, {32, 5}) < 1e-4);
-  CHECK(runCase("lenet", 1, {1, 1, 28, 28}, {1, 10}) < 1e-4);
-  CHECK(runCase("lenet", 64, {64, 1, 28, 28}, {64, 10}) < 1e-4);
-  CHECK(runCase("transformer", 1, {1, 128, 256}, {1, 128, 256}) < 1e-4);
+  CHECK(test::referenceError("mlp", 1, {1, 784}, {1, 10}, false) < 1e-4);
+  CHECK(test::referenceError("mlp", 64, {64, 784}, {64, 10}, false) < 1e-4);
+  CHECK(test::referenceError("seed", 32, {32, 10}, {32, 5}, false) < 1e-4);
+  CHECK(test::referenceError("lenet", 1, {1, 1, 28, 28}, {1, 10}, false) < 1e-4);
+  CHECK(test::referenceError("lenet", 64, {64, 1, 28, 28}, {64, 10}, false) < 1e-4);
+  CHECK(test::referenceError("transformer", 1, {1, 128, 256}, {1, 128, 256}, false) < 1e-4);
 }
 #endif
