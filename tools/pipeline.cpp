@@ -25,14 +25,16 @@ void addBackendOptions(CLI::App& cmd, std::string& backend, int& threads) {
   cmd.add_option("--threads", threads, "Number of threads (0: all cores)")->check(CLI::Range(0, 1024));
 }
 
-Status optimize(Graph& g, const PipelineFlags& flags) {
+Status optimize(Graph& g, const PipelineFlags& flags) { return optimize(g, flags, defaultPipeline()); }
+
+Status optimize(Graph& g, const PipelineFlags& flags, const std::vector<std::string>& passes) {
   PipelineOptions options;
   options.timePasses = flags.timePasses;
   options.printAfterAll = flags.printAfterAll;
   options.debugRewrites = flags.debugRewrites;
   options.out = &std::cerr;
   options.print = [](const Graph& graph) { return printGraph(graph); };
-  return runPipeline(g, defaultPipeline(), options);
+  return runPipeline(g, passes, options);
 }
 
 Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::string& backend, int threads) {

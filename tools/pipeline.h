@@ -21,8 +21,9 @@ std::string defaultBackend();
 // Adds --backend (checked against the registry) and --threads.
 void addBackendOptions(CLI::App& cmd, std::string& backend, int& threads);
 
-// Runs the default pipeline on g (messages about passes go to stderr).
+// Runs the default pipeline, or the named passes, on g (messages about passes go to stderr).
 Status optimize(Graph& g, const PipelineFlags& flags);
+Status optimize(Graph& g, const PipelineFlags& flags, const std::vector<std::string>& passes);
 Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::string& backend, int threads);
 
 }  // namespace graphc::tool
