@@ -52,13 +52,10 @@ for t in ${threads//,/ }; do
     if ! OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
         --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" \
         --train --loss cross_entropy --optimizer adam --lr "$lr" >> "$tmp" 2> "$err"; then
-      if grep -q "cannot compile the training step" "$err"; then
-        echo "graphc_bench.sh: note: backend $backend cannot run training steps; skipping the mlp-train and seed-train rows" >&2
-        train=0
-      else
-        cat "$err" >&2
-        exit 1
-      fi
+      cat "$err" >&2
+      [ "$backend" != ref ] || exit 1  # ref runs every training op: a failure there is a bug
+      echo "graphc_bench.sh: note: backend $backend cannot run this training step; skipping the mlp-train and seed-train rows" >&2
+      train=0
     fi
   done
 done

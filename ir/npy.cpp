@@ -154,12 +154,23 @@ Result<Tensor> parseNpy(std::span<const char> bytes, const std::string& where) {
 Result<std::string> readFile(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return Error(fmt::format("{}: is a directory", path));
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Error(fmt::format("{}: cannot open file", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Error(fmt::format("{}: read error", path));
-  return ss.str();
+  std::streamoff size = in.tellg();
+  std::string bytes;
+  if (size > 0) {  // read in one go; a stream of unknown size (a pipe) falls back to chunks
+    bytes.resize((size_t)size);
+    in.seekg(0);
+    in.read(bytes.data(), size);
+    if (in.gcount() != size) return Error(fmt::format("{}: read error", path));
+  } else {
+    in.clear();
+    in.seekg(0);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    bytes = ss.str();
+  }
+  return bytes;
 }
 
 Result<Tensor> readNpy(const std::string& path) {

@@ -1,6 +1,7 @@
 // Tensor storage.
 #include "ir/tensor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -66,6 +67,28 @@ Tensor Tensor::clone() const {
 Tensor Tensor::reshaped(Shape shape) const {
   Tensor t = *this;
   t.type_.shape = std::move(shape);
+  return t;
+}
+
+// Tiled so that both the reads and the strided writes stay in cache (weights are MBs).
+template <class Word>
+static void transposeWords(const Word* in, Word* out, int64_t rows, int64_t cols) {
+  constexpr int64_t kTile = 32;
+  for (int64_t r0 = 0; r0 < rows; r0 += kTile)
+    for (int64_t c0 = 0; c0 < cols; c0 += kTile)
+      for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r)
+        for (int64_t c = c0; c < std::min(cols, c0 + kTile); ++c) out[c * rows + r] = in[r * cols + c];
+}
+
+Tensor Tensor::transposed2d() const {
+  int64_t rows = shape().at(0), cols = shape().at(1);
+  Tensor t(TensorType{dtype(), {cols, rows}});
+  switch (dtypeSize(dtype())) {
+    case 1: transposeWords(data<uint8_t>(), t.data<uint8_t>(), rows, cols); break;
+    case 2: transposeWords(data<uint16_t>(), t.data<uint16_t>(), rows, cols); break;
+    case 4: transposeWords(data<uint32_t>(), t.data<uint32_t>(), rows, cols); break;
+    default: transposeWords(data<uint64_t>(), t.data<uint64_t>(), rows, cols); break;
+  }
   return t;
 }
 

@@ -39,6 +39,8 @@ class Tensor {
   // Same bytes, new shape of equal element count.
   Tensor reshaped(Shape shape) const;
   bool bitEqual(const Tensor& other) const;
+  // The transpose of a 2-D tensor, any dtype (weights stored as W^T by importers).
+  Tensor transposed2d() const;
 
  private:
   TensorType type_;

@@ -47,25 +47,23 @@ int bench(BenchOptions& o) {
     shapes[b->first] = b->second;
   }
   auto t0 = clock::now();
-  auto graph = loadModel(o.model, shapes);
-  if (!graph) return fail(graph.error());
-  if (auto s = optimize(*graph, o.flags); !s) return fail(s.error());
+  std::function<Status(Graph&)> toTrainingStep;
   if (o.train) {
-    // Labels as the peer harness feeds them: float targets of the output's type (one-hot
-    // below for the cross-entropies).
-    TrainingOptions t{*parseLoss(o.loss), *parseOptimizer(o.optimizer), o.lr, std::nullopt};
-    if (!graph->outputs.empty()) t.labels = graph->type(graph->outputs[0].value);
-    auto step = buildTrainingStep(*graph, t);
-    if (!step) return fail(Error(fmt::format("{}: --train: {}", o.model, step.error().message())));
-    if (step->updates.empty()) return fail(Error(fmt::format("{}: --train: the model has no float parameters to train", o.model)));
-    if (auto s = optimize(*step, o.flags, {"cse", "dce"}); !s) return fail(s.error());
-    *graph = std::move(*step);
+    toTrainingStep = [&o](Graph& g) -> Status {
+      // Labels as the peer harness feeds them: float targets of the output's type (one-hot
+      // below for the cross-entropies).
+      TrainingOptions t{*parseLoss(o.loss), *parseOptimizer(o.optimizer), o.lr, std::nullopt};
+      if (!g.outputs.empty()) t.labels = g.type(g.outputs[0].value);
+      auto step = buildTrainingStep(g, t);
+      if (!step) return Error(fmt::format("{}: --train: {}", o.model, step.error().message()));
+      if (step->updates.empty()) return Error(fmt::format("{}: --train: the model has no float parameters to train", o.model));
+      GRAPHC_TRY(optimize(*step, o.flags, {"cse", "dce"}));
+      g = std::move(*step);
+      return ok();
+    };
   }
-  auto exe = prepareBackend(*graph, o.backend, o.threads);
-  if (!exe) {
-    if (o.train) return fail(Error(fmt::format("backend '{}' cannot compile the training step of {}: {}", o.backend, o.model, exe.error().message())));
-    return fail(exe.error());
-  }
+  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags, toTrainingStep);
+  if (!exe) return fail(exe.error());
   double compileMs = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 
   const Graph& g = (*exe)->graph();

@@ -46,19 +46,17 @@ int compileModel(CompileCmdOptions& o) {
     if (!b) return fail(b.error());
     shapes[b->first] = b->second;
   }
-  auto graph = loadModel(o.model, shapes);
-  if (!graph) return fail(graph.error());
-  if (auto s = optimize(*graph, o.flags); !s) return fail(s.error());
-  auto exe = prepareBackend(*graph, o.backend, o.threads);
+  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags);
   if (!exe) return fail(exe.error());
+  Graph compiled = (*exe)->graph().clone();
 
   std::string text;
   if (o.emit == "ir") {
     if (!o.out.empty())
-      if (auto s = externalizeParams(*graph, o.out); !s) return fail(s.error());
-    text = printGraph(*graph);
+      if (auto s = externalizeParams(compiled, o.out); !s) return fail(s.error());
+    text = printGraph(compiled);
   } else if (o.emit == "dot") {
-    text = graphToDot(*graph);
+    text = graphToDot(compiled);
   } else {
     return fail(Error(fmt::format("--emit {}: object files need the llvm backend, which is not built yet", o.emit)));
   }

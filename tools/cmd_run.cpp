@@ -57,13 +57,10 @@ int runModel(const RunOptions& o) {
     shapes[name] = t->shape();
     given[name] = *t;
   }
-  auto graph = loadModel(o.model, shapes);
-  if (!graph) return fail(graph.error());
-  auto bound = bindInputs(*graph, given);
-  if (!bound) return fail(bound.error());
-  if (auto s = optimize(*graph, o.flags); !s) return fail(s.error());
-  auto exe = prepareBackend(*graph, o.backend, o.threads);
+  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags);
   if (!exe) return fail(exe.error());
+  auto bound = bindInputs((*exe)->graph(), given);
+  if (!bound) return fail(bound.error());
   auto ctx = (*exe)->createContext();
   std::vector<Tensor> outputs = (*exe)->makeOutputs();
   if (auto s = (*exe)->run(*ctx, *bound, outputs); !s) return fail(s.error());

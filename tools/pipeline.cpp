@@ -1,11 +1,13 @@
 // The shared compile path of the CLI.
 #include "tools/pipeline.h"
 
+#include <chrono>
 #include <fmt/format.h>
 #include <iostream>
 
 #include "frontend/text/printer.h"
 #include "passes/pass.h"
+#include "tools/model.h"
 
 namespace graphc::tool {
 
@@ -44,6 +46,26 @@ Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::st
   options.backend = backend;
   options.threads = threads;
   return b->prepare(g, options);
+}
+
+Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
+                                                 const std::string& backend, int threads, const PipelineFlags& flags,
+                                                 const std::function<Status(Graph&)>& transform) {
+  using clock = std::chrono::steady_clock;
+  auto ms = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  auto t0 = clock::now();
+  GRAPHC_ASSIGN(Graph g, loadModel(path, shapes));
+  auto t1 = clock::now();
+  GRAPHC_TRY(optimize(g, flags));
+  if (transform) GRAPHC_TRY(transform(g));
+  auto t2 = clock::now();
+  GRAPHC_ASSIGN(std::unique_ptr<Executable> exe, prepareBackend(g, backend, threads));
+  auto t3 = clock::now();
+  if (flags.timePasses)
+    std::cerr << fmt::format("// ----- compile timing (wall) -----\n//   {:9.3f} ms  load\n//   {:9.3f} ms  optimize\n"
+                             "//   {:9.3f} ms  prepare ({})\n//   {:9.3f} ms  total\n",
+                             ms(t0, t1), ms(t1, t2), ms(t2, t3), backend, ms(t0, t3));
+  return exe;
 }
 
 }  // namespace graphc::tool

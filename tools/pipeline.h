@@ -2,6 +2,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -25,5 +27,12 @@ void addBackendOptions(CLI::App& cmd, std::string& backend, int& threads);
 Status optimize(Graph& g, const PipelineFlags& flags);
 Status optimize(Graph& g, const PipelineFlags& flags, const std::vector<std::string>& passes);
 Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::string& backend, int threads);
+
+// Load, optimize and prepare, timed; with --time-passes the phases are printed to stderr.
+// `transform`, when given, rewrites the optimized graph before it is prepared (bench --train
+// turns it into a training step there).
+Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
+                                                 const std::string& backend, int threads, const PipelineFlags& flags,
+                                                 const std::function<Status(Graph&)>& transform = {});
 
 }  // namespace graphc::tool

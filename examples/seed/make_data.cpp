@@ -1,8 +1,7 @@
 // seed_make_data: writes a learnable synthetic classification set for the seed example:
-// 5 classes in 10 dimensions, each a mix of 3 Gaussian clusters, so that a linear map is not
-// enough and the loss keeps falling for the example's 10 epochs (x.npy f32 [N,10], y.npy i64
-// [N]), plus a held-out
-// test split. Deterministic for a given --seed.
+// 5 classes in 10 dimensions, each a mix of 3 Gaussian clusters (so that the loss keeps falling
+// through the example's 10 epochs): x.npy f32 [N,10], y.npy i64 [N], plus a held-out test split.
+// Deterministic for a given --seed.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -34,7 +33,7 @@ int main(int argc, char** argv) {
   constexpr int kClasses = 5, kDims = 10, kModes = 3;
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal(0.f, 1.f);
-  // Cluster centres 2.3 standard deviations apart on average: separable, but not trivially.
+  // Cluster centres 2.5 standard deviations apart on average: separable, but not trivially.
   float centres[kClasses * kModes][kDims];
   for (auto& c : centres)
     for (float& v : c) v = 1.6f * normal(rng);

@@ -23,12 +23,7 @@ Status exportOnnxWithParams(const std::string& originalPath, const Graph& traine
     const Tensor& data = trained.value(v).data;
     Shape dims(init.dims().begin(), init.dims().end());
     Tensor t = data;
-    if (transposed.count(init.name()) && data.type().rank() == 2) {  // undo the import-time W^T
-      int64_t rows = data.shape()[0], cols = data.shape()[1];
-      t = Tensor(TensorType{data.dtype(), {cols, rows}});
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols; ++c) t.set(c * rows + r, data.at(r * cols + c));
-    }
+    if (transposed.count(init.name()) && data.type().rank() == 2) t = data.transposed2d();  // undo the import-time W^T
     auto dtype = onnxfe::dtypeFromOnnx(init.data_type());
     if (t.shape() != dims || !dtype || *dtype != t.dtype())
       return Error(fmt::format("{}: parameter '{}' is {} in the trained graph but the model's initializer is {}[{}]",

@@ -189,12 +189,7 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
   }
   for (const auto& [name, data] : m.initializers) {
     Tensor t = data;
-    if (transposed.count(name)) {  // stored as W^T so that dense() reads it as [K, N]
-      Tensor tt(TensorType{t.dtype(), {t.shape()[1], t.shape()[0]}});
-      for (int64_t r = 0; r < t.shape()[0]; ++r)
-        for (int64_t c = 0; c < t.shape()[1]; ++c) tt.set(c * t.shape()[0] + r, t.at(r * t.shape()[1] + c));
-      t = tt;
-    }
+    if (transposed.count(name)) t = t.transposed2d();  // stored as W^T so that dense() reads it as [K, N]
     ValueKind kind = isFloat(t.dtype()) ? ValueKind::Param : ValueKind::Const;
     ctx.define(name, g.addConstant(name, std::move(t), kind));
     available.insert(name);

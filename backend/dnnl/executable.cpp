@@ -1,0 +1,196 @@
+// The dnnl Executable: prepare() lowers the graph once; each ExecutionContext owns the arena,
+// the scratchpad, a stream and the oneDNN memory objects over them, so runs allocate nothing.
+#include "backend/dnnl/executable.h"
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "backend/dnnl/lowering.h"
+#include "ir/verifier.h"
+
+namespace graphc::dnnl {
+namespace {
+
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
+using Bytes = std::unique_ptr<void, FreeDeleter>;
+
+Bytes alignedBytes(size_t n) {
+  size_t size = std::max<size_t>((n + 63) / 64 * 64, 64);
+  void* p = std::aligned_alloc(64, size);
+  if (!p) throw std::bad_alloc();
+  return Bytes(p);
+}
+
+class DnnlContext final : public ExecutionContext {
+ public:
+  Bytes arena, scratch, state;
+  dn::stream stream;
+  std::vector<void*> ptrs;                          // per buffer
+  std::vector<dn::memory> mems;                     // per memref
+  std::vector<std::vector<dnnl_exec_arg_t>> args;   // per step, prebuilt for the C API
+  std::vector<int> bound;                           // memrefs over input/output buffers
+};
+
+class DnnlExecutable final : public Executable {
+ public:
+  DnnlExecutable(Graph g, int threads) : graph_(std::move(g)), threads_(threads) {}
+  Graph graph_;
+  Program program;
+  int threads_;
+
+  const Graph& graph() const override { return graph_; }
+
+  std::unique_ptr<ExecutionContext> createContext() const override {
+    auto ctx = std::make_unique<DnnlContext>();
+    ctx->arena = alignedBytes(program.arenaBytes);
+    ctx->scratch = alignedBytes(program.scratchBytes);
+    ctx->state = alignedBytes(program.stateBytes);
+    ctx->stream = dn::stream(program.engine);
+    ctx->ptrs.resize(program.buffers.size(), nullptr);
+    for (size_t b = 0; b < program.buffers.size(); ++b) {
+      const Buffer& buf = program.buffers[b];
+      if (buf.storage == Storage::Arena) ctx->ptrs[b] = static_cast<char*>(ctx->arena.get()) + buf.offset;
+      if (buf.storage == Storage::Const) ctx->ptrs[b] = const_cast<void*>(buf.data);
+      if (buf.storage == Storage::Scratch) ctx->ptrs[b] = ctx->scratch.get();
+      if (buf.storage == Storage::State) {
+        ctx->ptrs[b] = static_cast<char*>(ctx->state.get()) + buf.offset;
+        if (buf.bytes) std::memcpy(ctx->ptrs[b], buf.data, buf.bytes);  // the initial weights and state
+      }
+    }
+    for (size_t m = 0; m < program.memrefs.size(); ++m) {
+      const MemRef& r = program.memrefs[m];
+      Storage s = program.buffers[r.buffer].storage;
+      ctx->mems.emplace_back(r.md, program.engine, ctx->ptrs[r.buffer]);
+      if (s == Storage::Input || s == Storage::Output) ctx->bound.push_back((int)m);
+    }
+    for (const Step& step : program.steps) {
+      std::vector<dnnl_exec_arg_t> a;
+      for (auto [arg, m] : step.args) a.push_back({arg, ctx->mems[m].get()});
+      ctx->args.push_back(std::move(a));
+    }
+    return ctx;
+  }
+
+  Result<Tensor> readState(const ExecutionContext& base, ValueId v) const override {
+    const auto* ctx = dynamic_cast<const DnnlContext*>(&base);
+    if (!ctx) return Error("readState: the context was not made by this executable");
+    for (auto [target, b] : program.stateOf)
+      if (target == v) {
+        Tensor t(graph_.type(v));
+        if (t.bytes()) std::memcpy(t.raw(), ctx->ptrs[b], t.bytes());
+        return t;
+      }
+    if (v < graph_.values.size() && (graph_.value(v).kind == ValueKind::Param || graph_.value(v).kind == ValueKind::State))
+      return graph_.value(v).data.clone();  // never updated: still the initial data
+    return Error("readState: not a param or state of the graph");
+  }
+
+  Status run(ExecutionContext& base, std::span<const Tensor> inputs, std::span<Tensor> outputs) const override {
+    auto& ctx = static_cast<DnnlContext&>(base);
+    GRAPHC_TRY(checkInputs(inputs));
+    if (outputs.size() != graph_.outputs.size())
+      return Error(fmt::format("the model has {} output(s), got {}", graph_.outputs.size(), outputs.size()));
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const TensorType& t = graph_.type(graph_.outputs[i].value);
+      if (outputs[i].empty()) outputs[i] = Tensor(t);
+      if (outputs[i].type() != t)
+        return Error(fmt::format("output '{}' must be {}, got {}", graph_.outputs[i].name, t.str(), outputs[i].type().str()));
+      ctx.ptrs[program.outputBuffer[i]] = outputs[i].raw();
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) ctx.ptrs[program.inputBuffer[i]] = const_cast<void*>(inputs[i].raw());
+    for (int m : ctx.bound)
+      dnnl_memory_set_data_handle_v2(ctx.mems[m].get(), ctx.ptrs[program.memrefs[m].buffer], ctx.stream.get());
+    // The OpenMP thread count is per calling thread, so it is set on every run.
+    if (threads_ > 0) omp_set_num_threads(threads_);
+    for (size_t i = 0; i < program.steps.size(); ++i) {
+      const Step& step = program.steps[i];
+      if (step.kernel) {
+        GRAPHC_TRY(step.kernel->run(ctx.ptrs.data()));
+        continue;
+      }
+      const auto& a = ctx.args[i];
+      dnnl_status_t st = dnnl_primitive_execute(step.prim.get(), ctx.stream.get(), (int)a.size(), a.data());
+      if (st != dnnl_success) return Error(fmt::format("dnnl: {} failed with status {}", step.what, (int)st));
+    }
+    ctx.stream.wait();
+    return ok();
+  }
+};
+
+Status lowerNode(Lowering& L, const Node& n) {
+  switch (n.op) {
+    case OpKind::Neg: case OpKind::Abs: case OpKind::Sqrt: case OpKind::Exp: case OpKind::Log:
+    case OpKind::Erf: case OpKind::Reciprocal: case OpKind::Relu: case OpKind::LeakyRelu:
+    case OpKind::Elu: case OpKind::Sigmoid: case OpKind::Tanh: case OpKind::Gelu: case OpKind::Clip:
+    case OpKind::Add: case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Pow:
+    case OpKind::Min: case OpKind::Max: case OpKind::Equal: case OpKind::Less: case OpKind::Greater:
+    case OpKind::Where: case OpKind::Cast:
+      return lowerElementwise(L, n);
+    case OpKind::Softmax: case OpKind::LogSoftmax: case OpKind::LayerNorm: case OpKind::BatchNorm:
+    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax:
+      return lowerNorm(L, n);
+    case OpKind::Reshape: case OpKind::Transpose: case OpKind::Concat: case OpKind::Slice:
+    case OpKind::Gather: case OpKind::Expand:
+      return lowerMovement(L, n);
+    case OpKind::MatMul: case OpKind::Dense:
+      return lowerLinalg(L, n);
+    case OpKind::Conv2d: case OpKind::MaxPool2d: case OpKind::AvgPool2d: case OpKind::GlobalAvgPool:
+      return lowerConv(L, n);
+    case OpKind::ReluGrad: case OpKind::DenseGrad: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
+    case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad: case OpKind::LayerNormGrad: case OpKind::GatherGrad:
+    case OpKind::SliceGrad: case OpKind::OneHot: case OpKind::SgdUpdate: case OpKind::MomentumUpdate:
+    case OpKind::AdamUpdate:
+      return lowerTraining(L, n);
+  }
+  return Error(fmt::format("dnnl: no lowering for '{}'", opName(n.op)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
+  GRAPHC_TRY(verify(g));
+  auto exe = std::make_unique<DnnlExecutable>(g.clone(), options.threads);
+  // Primitives pick their blocking for the thread count they will run with; the caller's own
+  // setting is restored on the way out.
+  struct ThreadsScope {
+    int saved = omp_get_max_threads();
+    explicit ThreadsScope(int n) { if (n > 0) omp_set_num_threads(n); }
+    ~ThreadsScope() { omp_set_num_threads(saved); }
+  } threadsScope(options.threads);
+  auto engine = dnnlTry("dnnl", [] { return dn::engine(dn::engine::kind::cpu, 0); });
+  if (!engine) return engine.takeError();
+  exe->program.engine = *engine;
+  Lowering L(exe->graph_, exe->program);
+  for (const Node& n : exe->graph_.nodes) {
+    if (n.dead) continue;
+    bool empty = false;
+    for (ValueId r : n.results) empty |= L.type(r).numel() == 0;
+    if (empty) {
+      for (ValueId r : n.results) L.defineResult(r);  // nothing to compute
+      continue;
+    }
+    try {
+      Status st = lowerNode(L, n);
+      if (!st) return Error(fmt::format("dnnl: {}: {}", L.describe(n), st.error().message()), n.loc);
+    } catch (const dn::error& e) {
+      return Error(fmt::format("dnnl: {}: oneDNN: {}", L.describe(n), e.what()), n.loc);
+    } catch (const std::exception& e) {
+      return Error(fmt::format("dnnl: {}: {}", L.describe(n), e.what()), n.loc);
+    }
+  }
+  GRAPHC_TRY(L.finish());
+  if (const char* v = std::getenv("GRAPHC_DNNL_VERBOSE"); v && *v && *v != '0') {
+    const Program& p = exe->program;
+    for (size_t i = 0; i < p.steps.size(); ++i)
+      fmt::print(stderr, "dnnl step {:3}: {}{}\n", i, p.steps[i].kernel ? "[own] " : "", p.steps[i].what);
+    fmt::print(stderr, "dnnl: {} steps, scratchpad {} bytes\n{}\n", p.steps.size(), p.scratchBytes, p.planReport);
+  }
+  return std::unique_ptr<Executable>(std::move(exe));
+}
+
+}  // namespace graphc::dnnl

@@ -1,0 +1,13 @@
+// The dnnl backend: oneDNN primitives (with fused post-ops and blocked layouts) for every op
+// oneDNN covers, small OpenMP kernels of our own for the rest.
+#pragma once
+
+#include "runtime/executable.h"
+
+namespace graphc::dnnl {
+
+// Creates every primitive, reorders the weights once and plans the arena. Fails cleanly (an
+// Error, never a crash) for anything it cannot run.
+Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
+
+}  // namespace graphc::dnnl

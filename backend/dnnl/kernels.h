@@ -1,0 +1,47 @@
+// Internal to the dnnl backend: our own OpenMP kernels for what oneDNN has no primitive for
+// (gather, where, comparisons, cast, erf, general pow, strided copies) and for dtypes oneDNN
+// does not handle (f64, i32/i64 arithmetic). They share oneDNN's OpenMP runtime, so the two
+// never oversubscribe the cores.
+#pragma once
+
+#include "backend/dnnl/program.h"
+#include "ir/op.h"
+
+namespace graphc::dnnl {
+
+// Elementwise unary (every unary op in ops.def); nullptr when the dtype has no such op.
+std::unique_ptr<Kernel> unaryKernel(OpKind op, DType t, double alpha, double beta, int64_t n, int in, int out);
+// Binary arithmetic, min/max, pow and comparisons with NumPy broadcasting; a and b may differ
+// in rank. Integer division by zero is a run-time Error.
+std::unique_ptr<Kernel> binaryKernel(OpKind op, DType t, const Shape& a, const Shape& b, const Shape& out, int ia, int ib,
+                                     int io);
+std::unique_ptr<Kernel> whereKernel(DType t, const Shape& c, const Shape& a, const Shape& b, const Shape& out, int ic,
+                                    int ia, int ib, int io);
+std::unique_ptr<Kernel> castKernel(DType from, DType to, int64_t n, int in, int out);
+// out[i0..ik] = src[offset + sum(i_d * strides[d])] elementwise, bytewise for any dtype:
+// transpose, slice (negative steps too) and expand (stride 0).
+std::unique_ptr<Kernel> stridedCopyKernel(size_t elemSize, const Shape& outShape, const std::vector<int64_t>& strides,
+                                          int64_t offset, int in, int out);
+// NumPy broadcasting strides of `in` read at the positions of `out` (0 on broadcast axes).
+std::vector<int64_t> broadcastStrides(const Shape& in, const Shape& out);
+std::unique_ptr<Kernel> concatKernel(size_t elemSize, int64_t outer, const std::vector<int64_t>& inner, const std::vector<int>& ins,
+                                     int out);
+std::unique_ptr<Kernel> gatherKernel(size_t elemSize, DType indexType, int64_t outer, int64_t dim, int64_t inner,
+                                     int64_t count, int data, int index, int out);
+
+}  // namespace graphc::dnnl
+
+namespace graphc::dnnl {
+
+// Training: f32 optimizer updates (operands and results in ops.def order; adam reads its step
+// count at run time), one_hot (any output dtype), gather_grad (f32), slice_grad (bytewise; dy
+// written through strides/offset in elements of the output).
+std::unique_ptr<Kernel> optimizerKernel(OpKind op, const OpCtx& c, DType stepType, int64_t n, std::vector<int> ins,
+                                        std::vector<int> outs);
+std::unique_ptr<Kernel> oneHotKernel(DType labels, DType out, int64_t count, int64_t depth, int in, int o);
+std::unique_ptr<Kernel> gatherGradKernel(DType indexType, int64_t outer, int64_t dim, int64_t inner, int64_t count, int dy,
+                                         int idx, int out);
+std::unique_ptr<Kernel> sliceGradKernel(size_t es, size_t outBytes, const Shape& dyShape, const std::vector<int64_t>& strides,
+                                        int64_t offset, int dy, int out);
+
+}  // namespace graphc::dnnl

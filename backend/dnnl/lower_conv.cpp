@@ -1,0 +1,127 @@
+// conv2d and pooling on oneDNN. Convolution picks its own (blocked) layouts: weights are
+// packed once at prepare, the output stays blocked for the pools, eltwise ops and batch norms
+// that follow, and a reorder to plain appears only where a consumer needs it.
+#include "backend/dnnl/lowering.h"
+
+namespace graphc::dnnl {
+
+int64_t padEnd(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_t pe, int64_t out) {
+  int64_t span = d * (k - 1) + 1;
+  if ((in + pb + pe - span) / s + 1 == out) return pe;
+  return (out - 1) * s + span - in - pb;
+}
+
+namespace {
+
+using dt = dn::memory::data_type;
+using tag = dn::memory::format_tag;
+
+Status conv(Lowering& L, const Node& n, const OpCtx& c) {
+  ValueId x = n.operands[0], w = n.operands[1], b = n.operands[2], y = n.results[0];
+  const TensorType &tx = L.type(x), &tw = L.type(w), &ty = L.type(y);
+  const auto &st = c.ints("strides"), &pads = c.ints("pads"), &dil = c.ints("dilations");
+  int64_t g = c.i("group");
+  dn::memory::dims wdims = g == 1 ? dn::memory::dims{tw.shape[0], tw.shape[1], tw.shape[2], tw.shape[3]}
+                                  : dn::memory::dims{g, tw.shape[0] / g, tw.shape[1], tw.shape[2], tw.shape[3]};
+  dn::memory::dims strides{st[0], st[1]}, dilation{dil[0] - 1, dil[1] - 1}, padL{pads[0], pads[1]};
+  dn::memory::dims padR{padEnd(tx.shape[2], tw.shape[2], st[0], dil[0], pads[0], pads[2], ty.shape[2]),
+                        padEnd(tx.shape[3], tw.shape[3], st[1], dil[1], pads[1], pads[3], ty.shape[3])};
+  dn::memory::desc anyX(dimsOf(tx.shape), dt::f32, tag::any), anyY(dimsOf(ty.shape), dt::f32, tag::any);
+  dn::memory::desc bmd = plainDesc(L.type(b).shape, DType::f32);
+  dn::memory::desc wplain = plainDesc(Shape(wdims.begin(), wdims.end()), DType::f32);
+  bool packable = L.isConstant(w), residual = n.operands.size() == 4;
+
+  dn::primitive_attr attr = L.attr();
+  dn::post_ops ops;
+  appendActivation(ops, c);
+  if (residual) ops.append_sum(1.f);  // act(conv + b) + residual, with dst holding the residual
+  attr.set_post_ops(ops);
+  dn::memory::desc wmd = packable ? dn::memory::desc(wdims, dt::f32, tag::any) : wplain;
+  auto pd = dnnlTry(L.describe(n), [&] {
+    return dn::convolution_forward::primitive_desc(
+        dn::convolution_forward::desc(dn::prop_kind::forward_inference, dn::algorithm::convolution_direct, anyX, wmd, bmd,
+                                      anyY, strides, dilation, padL, padR),
+        attr, L.engine);
+  });
+  if (!pd) return pd.takeError();
+
+  int src = L.inLayout(x, pd->src_desc());
+  int wei;
+  if (packable) {
+    GRAPHC_ASSIGN(int packed, L.prepackConstant(w, pd->weights_desc()));
+    wei = L.memref(packed, pd->weights_desc());
+  } else {
+    wei = L.memref(L.plainBuffer(w), wplain);
+  }
+  int bias = L.memref(L.plainBuffer(b), bmd);
+  dn::memory::desc dmd = pd->dst_desc();
+  int dst = L.memref(L.defineResult(y, dmd), dmd);
+  if (residual) GRAPHC_TRY(L.addReorder(L.inLayout(n.operands[3], L.layoutOf(n.operands[3])), dst, "residual into " + L.describe(n)));
+  L.addPrimitive(*pd, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}}, L.describe(n));
+  return ok();
+}
+
+Status pool(Lowering& L, const Node& n, const OpCtx& c) {
+  ValueId x = n.operands[0], y = n.results[0];
+  const TensorType &tx = L.type(x), &ty = L.type(y);
+  bool global = n.op == OpKind::GlobalAvgPool, isMax = n.op == OpKind::MaxPool2d;
+  int64_t kh = global ? tx.shape[2] : c.ints("kernel")[0], kw = global ? tx.shape[3] : c.ints("kernel")[1];
+  std::vector<int64_t> st = global ? std::vector<int64_t>{1, 1} : c.ints("strides");
+  std::vector<int64_t> pads = global ? std::vector<int64_t>{0, 0, 0, 0} : c.ints("pads");
+  std::vector<int64_t> dil = isMax ? c.ints("dilations") : std::vector<int64_t>{1, 1};
+  int64_t prH = padEnd(tx.shape[2], kh, st[0], dil[0], pads[0], pads[2], ty.shape[2]);
+  int64_t prW = padEnd(tx.shape[3], kw, st[1], dil[1], pads[1], pads[3], ty.shape[3]);
+  bool includePad = !global && !isMax && c.i("count_include_pad");
+  // oneDNN divides by kh*kw; where a ceil_mode window overhangs the declared padding the IR
+  // divides by the window clipped to the padded input, so a scale fixes those outputs.
+  bool overhang = includePad && (prH > pads[2] || prW > pads[3]);
+  auto a = isMax ? dn::algorithm::pooling_max
+           : includePad ? dn::algorithm::pooling_avg_include_padding : dn::algorithm::pooling_avg_exclude_padding;
+  dn::memory::desc smd = overhang ? plainDesc(tx.shape, DType::f32) : L.layoutOf(x);
+  dn::memory::desc dmd = overhang ? plainDesc(ty.shape, DType::f32) : dn::memory::desc(dimsOf(ty.shape), dt::f32, tag::any);
+  auto pd = dnnlTry(L.describe(n), [&] {
+    return dn::pooling_v2_forward::primitive_desc(
+        dn::pooling_v2_forward::desc(dn::prop_kind::forward_inference, a, smd, dmd, {st[0], st[1]}, {kh, kw},
+                                     {dil[0] - 1, dil[1] - 1}, {pads[0], pads[1]}, {prH, prW}),
+        L.attr(), L.engine);
+  });
+  if (!pd) return pd.takeError();
+  int src = L.inLayout(x, smd);
+  dmd = pd->dst_desc();
+  if (!overhang) {
+    int dst = L.memref(L.defineResult(y, dmd), dmd);
+    L.addPrimitive(*pd, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}}, L.describe(n));
+    return ok();
+  }
+  int64_t oh = ty.shape[2], ow = ty.shape[3];
+  Tensor scale(TensorType{DType::f32, {1, 1, oh, ow}});
+  for (int64_t i = 0; i < oh; ++i)
+    for (int64_t j = 0; j < ow; ++j) {
+      int64_t ys = i * st[0] - pads[0], xs = j * st[1] - pads[1];
+      int64_t ye = std::min(ys + kh, tx.shape[2] + pads[2]), xe = std::min(xs + kw, tx.shape[3] + pads[3]);
+      scale.data<float>()[i * ow + j] = (float)(kh * kw) / (float)((ye - ys) * (xe - xs));
+    }
+  dn::memory::desc smdScale = plainDesc(scale.shape(), DType::f32);
+  auto mul = dnnlTry(L.describe(n), [&] {
+    return dn::binary::primitive_desc(dn::binary::desc(dn::algorithm::binary_mul, dmd, smdScale, dmd), L.attr(), L.engine);
+  });
+  if (!mul) return mul.takeError();
+  int dst = L.defineResult(y, dmd);
+  L.addPrimitive(*pd, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, L.memref(dst, dmd)}}, L.describe(n));
+  int scaleBuf = L.addConstTensor(std::move(scale));
+  L.addPrimitive(*mul, {{DNNL_ARG_SRC_0, L.memref(dst, dmd)}, {DNNL_ARG_SRC_1, L.memref(scaleBuf, smdScale)}, {DNNL_ARG_DST, L.memref(dst, dmd)}},
+                 L.describe(n) + " (padding count)");
+  return ok();
+}
+
+}  // namespace
+
+Status lowerConv(Lowering& L, const Node& n) {
+  std::vector<TensorType> types;
+  for (ValueId v : n.operands) types.push_back(L.type(v));
+  if (types[0].dtype != DType::f32) return lowerFallback(L, n);
+  OpCtx c{n.info(), types, n.attrs};
+  return n.op == OpKind::Conv2d ? conv(L, n, c) : pool(L, n, c);
+}
+
+}  // namespace graphc::dnnl

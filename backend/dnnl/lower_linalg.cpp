@@ -1,0 +1,133 @@
+// matmul (batched, broadcasting) and the fused dense op on the oneDNN matmul primitive:
+// constant weights are packed once at prepare (format `any`), the activation is an eltwise
+// post-op and the residual a binary-add post-op.
+#include "backend/dnnl/lowering.h"
+
+namespace graphc::dnnl {
+
+using dt = dn::memory::data_type;
+
+void appendActivation(dn::post_ops& ops, const OpCtx& c) {
+  float alpha = (float)c.f("alpha"), beta = (float)c.f("beta");
+  using alg = dn::algorithm;
+  switch (*parseActivation(c.s("activation"))) {
+    case Activation::None: return;
+    case Activation::Relu: ops.append_eltwise(1.f, alg::eltwise_relu, 0.f, 0.f); return;
+    case Activation::LeakyRelu: ops.append_eltwise(1.f, alg::eltwise_relu, alpha, 0.f); return;
+    case Activation::Gelu: ops.append_eltwise(1.f, alg::eltwise_gelu_erf, 0.f, 0.f); return;
+    case Activation::Sigmoid: ops.append_eltwise(1.f, alg::eltwise_logistic, 0.f, 0.f); return;
+    case Activation::Tanh: ops.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f); return;
+    case Activation::Clip: ops.append_eltwise(1.f, alg::eltwise_clip_v2, alpha, beta); return;
+    case Activation::Elu: ops.append_eltwise(1.f, alg::eltwise_elu, alpha, 0.f); return;
+  }
+}
+
+namespace {
+
+Shape padFront(const Shape& s, size_t rank) {
+  Shape out(rank - s.size(), 1);
+  out.insert(out.end(), s.begin(), s.end());
+  return out;
+}
+
+// One matmul primitive: src [.., M, K] . weights [.., K, N] (+ bias [.., 1, N]) -> dst [.., M, N],
+// all plain except constant 2-D weights, which oneDNN may pack (format `any`).
+struct MatMulPlan {
+  Shape src, wei, dst;
+  ValueId a, b, bias = UINT32_MAX, residual = UINT32_MAX;
+};
+
+Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused) {
+  dn::memory::desc smd = plainDesc(p.src, DType::f32), dmd = plainDesc(p.dst, DType::f32);
+  dn::memory::desc wplain = plainDesc(p.wei, DType::f32);
+  dn::memory::desc bmd;
+  if (p.bias != UINT32_MAX) {
+    Shape bs(p.dst.size(), 1);
+    bs.back() = p.dst.back();
+    bmd = plainDesc(bs, DType::f32);
+  }
+  bool packable = L.isConstant(p.b);
+  auto make = [&](bool anyWeights, bool residualAsBinary) {
+    dn::primitive_attr attr = L.attr();
+    dn::post_ops ops;
+    if (fused) appendActivation(ops, c);
+    if (p.residual != UINT32_MAX) {
+      if (residualAsBinary) ops.append_binary(dn::algorithm::binary_add, dmd);
+      else ops.append_sum(1.f);
+    }
+    attr.set_post_ops(ops);
+    dn::memory::desc wmd = anyWeights ? dn::memory::desc(dimsOf(p.wei), dt::f32, dn::memory::format_tag::any) : wplain;
+    auto desc = bmd.data.ndims ? dn::matmul::desc(smd, wmd, bmd, dmd) : dn::matmul::desc(smd, wmd, dmd);
+    return dn::matmul::primitive_desc(desc, attr, L.engine);
+  };
+  // Prefer packed weights and the copy-free residual; step down until oneDNN accepts.
+  Result<dn::matmul::primitive_desc> pd = Error("unset");
+  bool asBinary = true;
+  for (int attempt = 0; attempt < 4 && !pd; ++attempt) {
+    bool anyW = packable && attempt % 2 == 0;
+    asBinary = attempt < 2;
+    if (!packable && attempt % 2 == 0) continue;
+    pd = dnnlTry(L.describe(n), [&] { return make(anyW, asBinary); });
+  }
+  if (!pd) return pd.takeError();
+
+  int src = L.plainBuffer(p.a);
+  int wei;
+  dn::memory::desc wmd = pd->weights_desc();
+  if (packable) {
+    GRAPHC_ASSIGN(wei, L.prepackConstant(p.b, wmd));
+  } else {
+    wei = L.plainBuffer(p.b);
+  }
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}};
+  if (p.bias != UINT32_MAX) args.push_back({DNNL_ARG_BIAS, L.memref(L.plainBuffer(p.bias), bmd)});
+  int dst;
+  if (p.residual != UINT32_MAX) {
+    int res = L.plainBuffer(p.residual);
+    if (asBinary) {
+      dst = L.defineResult(n.results[0]);
+      int idx = fused && *parseActivation(c.s("activation")) != Activation::None ? 1 : 0;  // post-op index
+      args.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(idx) | DNNL_ARG_SRC_1, L.memref(res, dmd)});
+    } else {
+      // sum post-op: dst starts as a copy of the residual.
+      dst = L.defineResult(n.results[0]);
+      GRAPHC_TRY(L.addReorder(L.memref(res, dmd), L.memref(dst, dmd), "residual copy"));
+    }
+  } else {
+    dst = L.defineResult(n.results[0]);
+  }
+  args.push_back({DNNL_ARG_DST, L.memref(dst, dmd)});
+  L.addPrimitive(*pd, std::move(args), L.describe(n));
+  return ok();
+}
+
+}  // namespace
+
+Status lowerLinalg(Lowering& L, const Node& n) {
+  std::vector<TensorType> types;
+  for (ValueId v : n.operands) types.push_back(L.type(v));
+  if (types[0].dtype != DType::f32) return lowerFallback(L, n);
+  OpCtx c{n.info(), types, n.attrs};
+  MatMulPlan p;
+  p.a = n.operands[0], p.b = n.operands[1];
+  if (n.op == OpKind::Dense) {
+    int64_t k = types[1].shape[0], nn = types[1].shape[1], m = L.type(n.results[0]).numel() / nn;  // nn > 0: empty results never get here
+    p.src = {m, k}, p.wei = {k, nn}, p.dst = {m, nn};
+    p.bias = n.operands[2];
+    if (n.operands.size() == 4) p.residual = n.operands[3];
+    return matmul(L, n, c, p, true);
+  }
+  // NumPy matmul: 1-D operands are promoted; batch axes broadcast (oneDNN broadcasts unit
+  // batch dims of either operand); the output's bytes do not depend on the removed axes.
+  Shape sa = types[0].shape, sb = types[1].shape;
+  if (sa.size() == 1) sa.insert(sa.begin(), 1);
+  if (sb.size() == 1) sb.push_back(1);
+  size_t rank = std::max(sa.size(), sb.size());
+  p.src = padFront(sa, rank), p.wei = padFront(sb, rank);
+  p.dst = *broadcastShapes(Shape(p.src.begin(), p.src.end() - 2), Shape(p.wei.begin(), p.wei.end() - 2));
+  p.dst.push_back(sa[sa.size() - 2]);
+  p.dst.push_back(sb.back());
+  return matmul(L, n, c, p, false);
+}
+
+}  // namespace graphc::dnnl

@@ -1,0 +1,288 @@
+// The Lowering builder: value layouts, buffers, reorders, live ranges and the memory plan.
+#include "backend/dnnl/lowering.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "ir/verifier.h"
+#include "passes/memory_plan.h"
+
+namespace graphc::dnnl {
+
+dn::memory::dims dimsOf(const Shape& s) { return s.empty() ? dn::memory::dims{1} : dn::memory::dims(s.begin(), s.end()); }
+
+dn::memory::data_type dnnlType(DType t) {
+  switch (t) {
+    case DType::f32: return dn::memory::data_type::f32;
+    case DType::i32: return dn::memory::data_type::s32;
+    case DType::boolean: return dn::memory::data_type::u8;
+    default: return dn::memory::data_type::undef;
+  }
+}
+
+dn::memory::desc stridedDesc(const dn::memory::dims& dims, dn::memory::data_type t, const dn::memory::dims& strides) {
+  return dn::memory::desc(dims, t, strides);
+}
+
+dn::memory::desc plainDesc(const Shape& s, DType t) {
+  if (dnnlType(t) == dn::memory::data_type::undef) return {};
+  dn::memory::dims d = dimsOf(s);
+  return stridedDesc(d, dnnlType(t), stridesOf(Shape(d.begin(), d.end())));
+}
+
+// Byte size of a buffer: blocked layouts may pad, so a descriptor's size wins over the type's.
+static size_t bytesOf(const TensorType& t, const dn::memory::desc& md) {
+  return md.data.ndims ? std::max(md.get_size(), t.bytes()) : t.bytes();
+}
+
+Lowering::Lowering(const Graph& g, Program& p)
+    : graph(g), engine(p.engine), program_(p), state_(g.values.size()), outIndex_(g.values.size(), -1),
+      outClaimed_(g.outputs.size(), false), updated_(g.values.size(), false) {
+  for (const Update& u : g.updates) updated_[u.target] = true;
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    ValueId v = g.inputs[i];
+    int b = newBuffer(Storage::Input, type(v).bytes(), g.value(v).name, (int)i);
+    program_.inputBuffer.push_back(b);
+    state_[v] = {b, plainDesc(type(v).shape, type(v).dtype), false, -1};
+  }
+  for (ValueId v : g.constants) {
+    Storage s = updated_[v] ? Storage::State : Storage::Const;
+    int b = newBuffer(s, type(v).bytes(), g.value(v).name, -1, g.value(v).data.raw());
+    if (s == Storage::State) {
+      program_.buffers[b].offset = program_.stateBytes;
+      program_.stateBytes += (type(v).bytes() + 63) / 64 * 64;
+      program_.stateOf.push_back({v, b});
+    }
+    state_[v] = {b, plainDesc(type(v).shape, type(v).dtype), false, -1};
+  }
+  for (size_t i = 0; i < g.outputs.size(); ++i) {
+    ValueId v = g.outputs[i].value;
+    program_.outputBuffer.push_back(newBuffer(Storage::Output, type(v).bytes(), g.outputs[i].name, (int)i));
+    if (outIndex_[v] < 0 && g.value(v).kind == ValueKind::Result) outIndex_[v] = (int)i;
+  }
+}
+
+int Lowering::newBuffer(Storage s, size_t bytes, std::string name, int binding, const void* data) {
+  Buffer b;
+  b.storage = s, b.bytes = bytes, b.name = std::move(name), b.binding = binding, b.data = data;
+  program_.buffers.push_back(std::move(b));
+  return (int)program_.buffers.size() - 1;
+}
+
+int Lowering::memref(int buffer, const dn::memory::desc& md) {
+  for (size_t i = 0; i < program_.memrefs.size(); ++i)
+    if (program_.memrefs[i].buffer == buffer && program_.memrefs[i].md == md) return (int)i;
+  program_.memrefs.push_back({buffer, md});
+  return (int)program_.memrefs.size() - 1;
+}
+
+dn::primitive_attr Lowering::attr() const {
+  dn::primitive_attr a;
+  a.set_scratchpad_mode(dn::scratchpad_mode::user);
+  return a;
+}
+
+void Lowering::touch(int buffer, bool) {
+  Buffer& b = program_.buffers[buffer];
+  int32_t step = (int32_t)program_.steps.size() - 1;
+  // Arena buffers are always written first; for the others the range does not matter.
+  if (b.start < 0) b.start = step;
+  b.end = std::max(b.end, step);
+}
+
+void Lowering::addPrimitive(const dn::primitive_desc_base& pd, std::vector<std::pair<int, int>> args, std::string what) {
+  size_t scratch = pd.scratchpad_desc().get_size();
+  if (scratch) {
+    if (scratch_ < 0) scratch_ = newBuffer(Storage::Scratch, 0, "scratchpad");
+    program_.scratchBytes = std::max(program_.scratchBytes, scratch);
+    args.push_back({DNNL_ARG_SCRATCHPAD, memref(scratch_, pd.scratchpad_desc())});
+  }
+  Step s;
+  s.prim = dn::primitive(pd.get());
+  s.args = std::move(args);
+  s.what = std::move(what);
+  program_.steps.push_back(std::move(s));
+  for (auto [arg, m] : program_.steps.back().args)
+    if (arg != DNNL_ARG_SCRATCHPAD) touch(program_.memrefs[m].buffer, arg == DNNL_ARG_DST);
+}
+
+void Lowering::addKernel(std::unique_ptr<Kernel> k, const std::vector<int>& reads, const std::vector<int>& writes,
+                         std::string what) {
+  Step s;
+  s.kernel = std::move(k);
+  s.what = std::move(what);
+  program_.steps.push_back(std::move(s));
+  for (int b : writes) touch(b, true);
+  for (int b : reads) touch(b, false);
+}
+
+Status Lowering::addReorder(int src, int dst, std::string what) {
+  const dn::memory::desc &smd = program_.memrefs[src].md, &dmd = program_.memrefs[dst].md;
+  auto pd = dnnlTry(what, [&] { return dn::reorder::primitive_desc(engine, smd, engine, dmd, attr()); });
+  if (!pd) return pd.takeError();
+  addPrimitive(*pd, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}}, std::move(what));
+  return ok();
+}
+
+// True when md lays the elements out exactly like the row-major `plain` (say nhwc with
+// h = w = 1): no blocking, no padding, same offset, equal strides on every axis longer than 1.
+static bool samePhysical(const dn::memory::desc& md, const dn::memory::desc& plain) {
+  const dnnl_memory_desc_t &a = md.data, &b = plain.data;
+  if (a.format_kind != dnnl_blocked || b.format_kind != dnnl_blocked || a.ndims != b.ndims || a.data_type != b.data_type ||
+      a.offset0 != b.offset0 || a.format_desc.blocking.inner_nblks != 0 || a.extra.flags != 0)
+    return false;
+  for (int d = 0; d < a.ndims; ++d)
+    if (a.dims[d] != b.dims[d] || a.padded_dims[d] != a.dims[d] ||
+        (a.dims[d] > 1 && a.format_desc.blocking.strides[d] != b.format_desc.blocking.strides[d]))
+      return false;
+  return true;
+}
+
+int Lowering::defineResult(ValueId v, const dn::memory::desc& md) {
+  const TensorType& t = type(v);
+  dn::memory::desc plain = plainDesc(t.shape, t.dtype);
+  bool blocked = md.data.ndims && md != plain && !samePhysical(md, plain);
+  int out = outIndex_[v];
+  int b;
+  if (!blocked && out >= 0 && !outClaimed_[out]) {
+    outClaimed_[out] = true;
+    b = program_.outputBuffer[out];
+  } else {
+    b = newBuffer(Storage::Arena, bytesOf(t, md), graph.value(v).name);
+  }
+  state_[v] = {b, blocked ? md : plain, blocked, -1};
+  return b;
+}
+
+void Lowering::aliasResult(ValueId v, int buffer) {
+  state_[v] = {buffer, plainDesc(type(v).shape, type(v).dtype), false, -1};
+}
+
+int Lowering::plainBuffer(ValueId v) {
+  ValueState& s = state_[v];
+  if (!s.blocked) return s.buffer;
+  if (s.plain >= 0) return s.plain;
+  const TensorType& t = type(v);
+  dn::memory::desc plain = plainDesc(t.shape, t.dtype);
+  int out = outIndex_[v];
+  int b;
+  if (out >= 0 && !outClaimed_[out]) {
+    outClaimed_[out] = true;
+    b = program_.outputBuffer[out];
+  } else {
+    b = newBuffer(Storage::Arena, t.bytes(), graph.value(v).name + ".plain");
+  }
+  // Reordering blocked to plain cannot fail for f32; a failure here is a bug worth a crash.
+  Status st = addReorder(memref(s.buffer, s.md), memref(b, plain), "reorder to plain " + graph.value(v).name);
+  if (!st) throw std::logic_error(st.error().message());
+  state_[v].plain = b;
+  return b;
+}
+
+int Lowering::inLayout(ValueId v, const dn::memory::desc& want) {
+  const ValueState& s = state_[v];
+  if (s.md == want) return memref(s.buffer, want);
+  if (s.plain >= 0 && want == plainDesc(type(v).shape, type(v).dtype)) return memref(s.plain, want);
+  for (const auto& [value, m] : reordered_)  // two consumers wanting one layout share a reorder
+    if (value == v && program_.memrefs[m].md == want) return m;
+  int b = newBuffer(Storage::Arena, std::max(want.get_size(), type(v).bytes()), graph.value(v).name + ".reordered");
+  int dst = memref(b, want);
+  Status st = addReorder(memref(s.buffer, s.md), dst, "reorder " + graph.value(v).name);
+  if (!st) throw std::logic_error(st.error().message());
+  reordered_.push_back({v, dst});
+  return dst;
+}
+
+int Lowering::addConstTensor(Tensor t) {
+  program_.constStore.push_back(std::move(t));
+  Tensor& kept = program_.constStore.back();
+  return newBuffer(Storage::Const, kept.bytes(), "prepared", -1, kept.raw());
+}
+
+Result<int> Lowering::prepackConstant(ValueId v, const dn::memory::desc& want) {
+  const Tensor& data = constData(v);
+  dn::memory::desc have = plainDesc(data.shape(), data.dtype());
+  if (want == have) return bufferOf(v);
+  // The reorder runs here, once, so that no run pays for it.
+  Tensor packed(TensorType{DType::f32, {(int64_t)(want.get_size() + 3) / 4}});
+  auto done = dnnlTry("prepack " + graph.value(v).name, [&] {
+    // The weights are reordered as the descriptor `want` sees them (same dims, other layout).
+    dn::memory::dims dims = want.dims();
+    dn::memory::desc src = stridedDesc(dims, want.data_type(), stridesOf(Shape(dims.begin(), dims.end())));
+    dn::memory from(src, engine, const_cast<void*>(data.raw())), to(want, engine, packed.raw());
+    dn::stream s(engine);
+    dn::reorder(from, to).execute(s, from, to);
+    s.wait();
+    return 0;
+  });
+  if (!done) return done.takeError();
+  return addConstTensor(std::move(packed));
+}
+
+std::string Lowering::describe(const Node& n) const { return describeNode(graph, n); }
+
+namespace {
+struct Copy final : Kernel {
+  int src, dst;
+  size_t bytes;
+  Copy(int s, int d, size_t b) : src(s), dst(d), bytes(b) {}
+  Status run(void* const* bufs) const override {
+    if (bytes) std::memcpy(bufs[dst], bufs[src], bytes);
+    return ok();
+  }
+};
+}  // namespace
+
+Status Lowering::finish() {
+  // Every output must end up in its caller-provided tensor.
+  for (size_t i = 0; i < graph.outputs.size(); ++i) {
+    ValueId v = graph.outputs[i].value;
+    int dst = program_.outputBuffer[i];
+    if (state_[v].buffer == dst || state_[v].plain == dst) continue;
+    const TensorType& t = type(v);
+    if (state_[v].blocked) {
+      GRAPHC_TRY(addReorder(memref(state_[v].buffer, state_[v].md), memref(dst, plainDesc(t.shape, t.dtype)),
+                            "output " + graph.outputs[i].name));
+      continue;
+    }
+    int src = state_[v].buffer;
+    addKernel(std::make_unique<Copy>(src, dst, t.bytes()), {src}, {dst}, "copy to output " + graph.outputs[i].name);
+  }
+
+  // A training step's updates, after everything else has read the old values.
+  for (const Update& u : graph.updates) {
+    int src = plainBuffer(u.value), dst = state_[u.target].buffer;
+    if (src == dst) continue;
+    addKernel(std::make_unique<Copy>(src, dst, type(u.target).bytes()), {src}, {dst},
+              "update " + graph.value(u.target).name);
+  }
+
+  // In-place permissions: the operand must die exactly where the result is born.
+  auto& bufs = program_.buffers;
+  for (const InPlace& ip : inPlace_) {
+    const Buffer &in = bufs[ip.in], &out = bufs[ip.out];
+    if (in.storage == Storage::Arena && out.storage == Storage::Arena && in.end == ip.step && out.start == ip.step &&
+        in.bytes == out.bytes && ip.in != ip.out)
+      bufs[ip.out].reuse = ip.in;
+  }
+
+  std::vector<BufferRequest> requests;
+  std::vector<int> requestOf(bufs.size(), -1), bufferOf;
+  for (size_t b = 0; b < bufs.size(); ++b) {
+    if (bufs[b].storage != Storage::Arena) continue;
+    if (bufs[b].start < 0) bufs[b].start = bufs[b].end = 0;  // never touched (a dead value)
+    requestOf[b] = (int)requests.size();
+    bufferOf.push_back((int)b);
+    requests.push_back({std::max<size_t>(bufs[b].bytes, 1), bufs[b].start, bufs[b].end, -1, bufs[b].name});
+  }
+  for (size_t r = 0; r < requests.size(); ++r)
+    if (int reuse = bufs[bufferOf[r]].reuse; reuse >= 0) requests[r].reuse = requestOf[reuse];
+  MemoryPlan plan = planMemory(requests, 64);
+  if (plan.offsets.size() != requests.size()) return Error("dnnl: the memory planner returned no plan");
+  for (size_t r = 0; r < requests.size(); ++r) bufs[bufferOf[r]].offset = plan.offsets[r];
+  program_.arenaBytes = plan.arenaBytes;
+  program_.planReport = memoryReport(plan);
+  return ok();
+}
+
+}  // namespace graphc::dnnl

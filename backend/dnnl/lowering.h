@@ -1,0 +1,130 @@
+// Internal to the dnnl backend: the Lowering builder that turns graph nodes into steps. It
+// tracks each value's buffer and layout (plain or blocked), inserts reorders only where a
+// consumer needs another layout, and records live ranges for the memory plan.
+#pragma once
+
+#include <fmt/format.h>
+
+#include "backend/dnnl/program.h"
+#include "ir/graph.h"
+#include "runtime/executable.h"
+
+namespace graphc::dnnl {
+
+// The oneDNN view of a shape: a scalar becomes [1].
+dn::memory::dims dimsOf(const Shape& s);
+// Row-major descriptor; data_type::undef for dtypes oneDNN does not handle (f64, i64).
+dn::memory::desc plainDesc(const Shape& s, DType t);
+dn::memory::data_type dnnlType(DType t);
+// Row-major descriptor with explicit element strides.
+dn::memory::desc stridedDesc(const dn::memory::dims& dims, dn::memory::data_type t, const dn::memory::dims& strides);
+
+class Lowering {
+ public:
+  Lowering(const Graph& g, Program& p);
+
+  const Graph& graph;
+  dn::engine engine;
+
+  const TensorType& type(ValueId v) const { return graph.type(v); }
+  // Data known at prepare: a param or const that no update rewrites (so it may be packed or
+  // folded into a primitive's attributes).
+  bool isConstant(ValueId v) const { return graph.value(v).isConstant() && !updated_[v]; }
+  const Tensor& constData(ValueId v) const { return graph.value(v).data; }
+
+  // The value as it is stored now (maybe blocked).
+  int bufferOf(ValueId v) const { return state_[v].buffer; }
+  const dn::memory::desc& layoutOf(ValueId v) const { return state_[v].md; }
+  bool isBlocked(ValueId v) const { return state_[v].blocked; }
+  // The value in plain row-major layout; a reorder is inserted (once per value) if it is blocked.
+  int plainBuffer(ValueId v);
+  // A memref of v in layout `want`, reordering from the stored layout when they differ.
+  int inLayout(ValueId v, const dn::memory::desc& want);
+
+  // Gives v a buffer for layout md (plain when md is undef). A plain graph output is written
+  // straight into the caller's output tensor.
+  int defineResult(ValueId v, const dn::memory::desc& md = {});
+  // v shares buffer (reshape views); md is v's plain descriptor.
+  void aliasResult(ValueId v, int buffer);
+  // Reorders a constant once, now, into layout `want`; returns a Const buffer.
+  Result<int> prepackConstant(ValueId v, const dn::memory::desc& want);
+  // A Const buffer holding data owned by the program.
+  int addConstTensor(Tensor t);
+
+  int memref(int buffer, const dn::memory::desc& md);
+  dn::primitive_attr attr() const;  // scratchpad mode user
+
+  // A scratch buffer in the arena for a step's temporary (not a graph value).
+  int tempBuffer(size_t bytes, std::string name) { return newBuffer(Storage::Arena, bytes, std::move(name)); }
+
+  // Appends a primitive; DNNL_ARG_DST* args count as writes, the rest as reads.
+  void addPrimitive(const dn::primitive_desc_base& pd, std::vector<std::pair<int, int>> args, std::string what);
+  void addKernel(std::unique_ptr<Kernel> k, const std::vector<int>& reads, const std::vector<int>& writes, std::string what);
+  // Reorder src memref into dst memref (a step).
+  Status addReorder(int src, int dst, std::string what);
+  // out may take in's place when in dies at the step just added (decided after lowering).
+  void allowInPlace(int in, int out) { inPlace_.push_back({(int)program_.steps.size() - 1, in, out}); }
+
+  // Live ranges, output copies, memory plan and scratchpad: call once after the last node.
+  Status finish();
+
+  std::string describe(const Node& n) const;
+
+ private:
+  struct ValueState {
+    int buffer = -1;
+    dn::memory::desc md;
+    bool blocked = false;
+    int plain = -1;  // plain copy of a blocked value
+  };
+  int newBuffer(Storage s, size_t bytes, std::string name, int binding = -1, const void* data = nullptr);
+  void touch(int buffer, bool write);  // extends the buffer's live range to the last step
+
+  Program& program_;
+  std::vector<ValueState> state_;
+  std::vector<int> outIndex_;      // first output index of each value, -1 if none
+  std::vector<bool> outClaimed_;   // output buffer already written by its value
+  struct InPlace { int step, in, out; };
+  std::vector<InPlace> inPlace_;
+  std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
+  int scratch_ = -1;
+  std::vector<bool> updated_;  // update targets
+};
+
+// Per op family; each appends the steps of one node. Errors name the node.
+Status lowerElementwise(Lowering& L, const Node& n);
+Status lowerMovement(Lowering& L, const Node& n);
+Status lowerNorm(Lowering& L, const Node& n);
+Status lowerLinalg(Lowering& L, const Node& n);
+Status lowerConv(Lowering& L, const Node& n);
+// The fused activation of dense/conv2d as an eltwise post-op (nothing for "none").
+void appendActivation(dn::post_ops& ops, const OpCtx& c);
+// Training ops: gradients (oneDNN backward primitives where it has them) and optimizer updates.
+Status lowerTraining(Lowering& L, const Node& n);
+
+// oneDNN derives a window op's output size from the padding, so with ceil_mode (or a floor that
+// drops input) the end padding becomes what gives the IR's output size.
+int64_t padEnd(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_t pe, int64_t out);
+// The strided view a slice reads from x: element strides (step times x's strides), the offset of
+// its first element, and whether every step is positive.
+struct SliceView {
+  std::vector<int64_t> strides;
+  int64_t offset = 0;
+  bool positive = true;
+};
+SliceView sliceView(const Shape& x, const OpCtx& c);
+
+// Runs the node through the reference interpreter (non-f32 dtypes only).
+Status lowerFallback(Lowering& L, const Node& n);
+
+// Wraps a oneDNN call: a dnnl::error (unimplemented, invalid arguments) becomes an Error.
+template <class F>
+auto dnnlTry(const std::string& what, F&& f) -> Result<decltype(f())> {
+  try {
+    return f();
+  } catch (const dn::error& e) {
+    return Error(fmt::format("{}: oneDNN: {}", what, e.what()));
+  }
+}
+
+}  // namespace graphc::dnnl
