@@ -10,6 +10,7 @@
 #include "tools/commands.h"
 #include "tools/model.h"
 #include "tools/pipeline.h"
+#include "tools/train_step.h"
 
 namespace graphc::tool {
 namespace {
@@ -24,6 +25,7 @@ struct CompileCmdOptions {
   std::string report;
   std::string reportSvg;
   PipelineFlags flags;
+  TrainStepFlags train;  // --train: compile one training step of the model
 };
 
 // --report memory: the arena plan the backend runs with (or, for a backend that allocates per
@@ -72,7 +74,7 @@ int compileCmd(CompileCmdOptions& o) {
     if (!b) return fail(b.error());
     shapes[b->first] = b->second;
   }
-  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags);
+  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags, o.train.transform(o.model, o.flags));
   if (!exe) return fail(exe.error());
   Graph compiled = (*exe)->graph().clone();
   if (o.report == "memory")
@@ -109,6 +111,7 @@ Runner addCompileCommand(CLI::App& app) {
       ->check(CLI::IsMember({"memory"}));
   cmd->add_option("--report-svg", o->reportSvg, "Where --report memory writes its SVG (default: OUT.memory.svg)");
   addBackendOptions(*cmd, o->backend, o->threads);
+  o->train.addTo(*cmd);
   o->flags.addTo(*cmd);
   return [o] { return compileCmd(*o); };
 }

@@ -92,9 +92,10 @@ Result<Prepared> prepare(const TrainOptions& o, const TrainSet& set, LossKind lo
   if (!step) return Error(fmt::format("{}: --loss {}: {}", o.model, lossName(loss), step.error().message()));
   if (step->updates.empty())
     return Error(fmt::format("{}: the loss depends on none of the model's float parameters; nothing to train", o.model));
-  // The training graph gets the cleanup passes only (the forward part is optimized already),
+  // The training graph gets the cleanup passes only (the forward part is optimized already;
+  // constant_fold folds the constant chain autodiff starts from the loss seed),
   // and the verifier after each.
-  GRAPHC_TRY(optimize(*step, o.flags, {"cse", "dce"}));
+  GRAPHC_TRY(optimize(*step, o.flags, {"constant_fold", "cse", "dce"}));
   auto exe = prepareBackend(*step, o.backend, o.threads);
   if (!exe)
     return Error(fmt::format("backend '{}' cannot compile the training step of {}: {}{}", o.backend, o.model,
