@@ -138,8 +138,10 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::Reshape: case OpKind::Transpose: case OpKind::Concat: case OpKind::Slice:
     case OpKind::Gather: case OpKind::Expand:
       return lowerMovement(L, n);
-    case OpKind::MatMul: case OpKind::Dense:
-      return lowerLinalg(L, n);
+    case OpKind::MatMul: case OpKind::Dense: {
+      GRAPHC_ASSIGN(bool small, lowerSmallDense(L, n));
+      return small ? ok() : lowerLinalg(L, n);
+    }
     case OpKind::Conv2d: case OpKind::MaxPool2d: case OpKind::AvgPool2d: case OpKind::GlobalAvgPool:
       return lowerConv(L, n);
     case OpKind::ReluGrad: case OpKind::DenseGrad: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
@@ -152,6 +154,13 @@ Status lowerNode(Lowering& L, const Node& n) {
 }
 
 }  // namespace
+
+std::vector<std::string> stepNames(const Executable& exe) {
+  std::vector<std::string> names;
+  if (const auto* d = dynamic_cast<const DnnlExecutable*>(&exe))
+    for (const Step& s : d->program.steps) names.push_back(s.what);
+  return names;
+}
 
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));

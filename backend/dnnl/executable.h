@@ -10,4 +10,8 @@ namespace graphc::dnnl {
 // Error, never a crash) for anything it cannot run.
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
 
+// For tests and debugging: what each step of a dnnl executable does, in run order (the names
+// GRAPHC_DNNL_VERBOSE prints); empty for an executable of another backend.
+std::vector<std::string> stepNames(const Executable& exe);
+
 }  // namespace graphc::dnnl

@@ -38,6 +38,18 @@ namespace graphc::dnnl {
 // written through strides/offset in elements of the output).
 std::unique_ptr<Kernel> optimizerKernel(OpKind op, const OpCtx& c, DType stepType, int64_t n, std::vector<int> ins,
                                         std::vector<int> outs);
+// Adds one more tensor to the optimizer kernel k when k updates with the same op,
+// hyperparameters and step count; false (and nothing changes) otherwise.
+bool joinOptimizerKernel(Kernel* k, OpKind op, const OpCtx& c, DType stepType, int64_t n, std::vector<int> ins,
+                         std::vector<int> outs);
+// dense_grad with a relu (or no) activation: dz (relu only) and db in one pass; with `gemms`
+// also dx and dw (for shapes too small for oneDNN's per-primitive overhead). Buffer ids.
+struct DenseGradBuffers {
+  int dy, x, w, y, dz, dx, dw, db;
+};
+std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, bool relu, bool gemms, int64_t m, int64_t k, int64_t n);
+// y[m, n] = act(x[m, k] . w[k, n] + b), act relu or none, single-threaded (small shapes).
+std::unique_ptr<Kernel> smallDenseKernel(bool relu, int64_t m, int64_t k, int64_t n, int x, int w, int bias, int y);
 std::unique_ptr<Kernel> oneHotKernel(DType labels, DType out, int64_t count, int64_t depth, int in, int o);
 std::unique_ptr<Kernel> gatherGradKernel(DType indexType, int64_t outer, int64_t dim, int64_t inner, int64_t count, int dy,
                                          int idx, int out);

@@ -47,26 +47,39 @@ Status matmulViews(Lowering& L, const Node& n, int src, const dn::memory::desc& 
   return ok();
 }
 
+// Below this many multiply-adds a GEMM runs in our loops: oneDNN's per-primitive overhead
+// (1-3 us per execute) is then most of the time (the seed model's train step: 10x20 and 20x5).
+constexpr int64_t kSmallGemm = 1 << 15;
+
 // dense_grad(dy, x, w, y) -> (dx, dw, db) with dz = dy * act'(y): dx = dz.w^T, dw = x^T.dz and
-// db = the column sums of dz; the transposes are strided views, never copies.
+// db = the column sums of dz; the transposes are strided views, never copies. For relu (and no
+// activation) our kernel makes dz and db in one pass, and for small shapes dx and dw as well.
 Status denseGrad(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId dyV = n.operands[0], xV = n.operands[1], wV = n.operands[2], yV = n.operands[3];
   int64_t k = L.type(wV).shape[0], nn = L.type(wV).shape[1], m = nn ? L.type(dyV).numel() / nn : 0;
   Activation act = *parseActivation(c.s("activation"));
   int dy = L.plainBuffer(dyV), x = L.plainBuffer(xV), w = L.plainBuffer(wV);
   int dz = dy;
-  if (act != Activation::None) {
-    dz = L.tempBuffer((size_t)(m * nn) * 4, "dz");
-    GRAPHC_TRY(eltwiseBackwardFromOutput(L, n, act, (float)c.f("alpha"), (float)c.f("beta"), dy, L.plainBuffer(yV), {m, nn}, dz));
+  if (act == Activation::Relu || act == Activation::None) {
+    bool relu = act == Activation::Relu, small = m * k * nn <= kSmallGemm;
+    int y = relu ? L.plainBuffer(yV) : -1;
+    if (relu) dz = L.tempBuffer((size_t)(m * nn) * 4, "dz");
+    int dx = L.defineResult(n.results[0]), dw = L.defineResult(n.results[1]), db = L.defineResult(n.results[2]);
+    std::vector<int> reads{dy}, writes{db};
+    if (relu) reads.push_back(y), writes.push_back(dz);
+    if (small) reads.push_back(x), reads.push_back(w), writes.push_back(dx), writes.push_back(dw);
+    L.addKernel(denseGradKernel({dy, x, w, y, dz, dx, dw, db}, relu, small, m, k, nn), reads, writes, L.describe(n));
+    if (small) return ok();
+    GRAPHC_TRY(matmulViews(L, n, dz, f32({m, nn}), w, stridedDesc({nn, k}, dt::f32, {1, nn}), dx, f32({m, k})));
+    return matmulViews(L, n, x, stridedDesc({k, m}, dt::f32, {1, k}), dz, f32({m, nn}), dw, f32({k, nn}));
   }
+  dz = L.tempBuffer((size_t)(m * nn) * 4, "dz");
+  GRAPHC_TRY(eltwiseBackwardFromOutput(L, n, act, (float)c.f("alpha"), (float)c.f("beta"), dy, L.plainBuffer(yV), {m, nn}, dz));
   int dx = L.defineResult(n.results[0]), dw = L.defineResult(n.results[1]), db = L.defineResult(n.results[2]);
   GRAPHC_TRY(matmulViews(L, n, dz, f32({m, nn}), w, stridedDesc({nn, k}, dt::f32, {1, nn}), dx, f32({m, k})));
   GRAPHC_TRY(matmulViews(L, n, x, stridedDesc({k, m}, dt::f32, {1, k}), dz, f32({m, nn}), dw, f32({k, nn})));
-  auto pd = dnnlTry(L.describe(n), [&] {
-    return dn::reduction::primitive_desc(dn::reduction::desc(alg::reduction_sum, f32({m, nn}), f32({1, nn}), 0.f, 0.f), L.attr(), L.engine);
-  });
-  if (!pd) return pd.takeError();
-  L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(dz, f32({m, nn}))}, {DNNL_ARG_DST, L.memref(db, f32({1, nn}))}}, L.describe(n));
+  // db from dz alone (oneDNN's reduction over rows is its slow reference implementation).
+  L.addKernel(denseGradKernel({dz, x, w, -1, -1, dx, dw, db}, false, false, m, k, nn), {dz}, {db}, L.describe(n) + " (bias)");
   return ok();
 }
 
@@ -246,6 +259,21 @@ Status layerNormGrad(Lowering& L, const Node& n, const OpCtx& c) {
 
 }  // namespace
 
+Result<bool> lowerSmallDense(Lowering& L, const Node& n) {
+  if (n.op != OpKind::Dense || L.graph.updates.empty() || n.operands.size() != 3 || L.type(n.operands[0]).dtype != DType::f32)
+    return false;
+  const Shape& ws = L.type(n.operands[1]).shape;
+  int64_t k = ws[0], nn = ws[1], m = L.type(n.results[0]).numel() / nn;
+  std::vector<TensorType> types;
+  for (ValueId v : n.operands) types.push_back(L.type(v));
+  auto act = parseActivation(OpCtx{n.info(), types, n.attrs}.s("activation"));
+  if (!act || (*act != Activation::Relu && *act != Activation::None) || m * k * nn > kSmallGemm) return false;
+  int x = L.plainBuffer(n.operands[0]), w = L.plainBuffer(n.operands[1]), b = L.plainBuffer(n.operands[2]);
+  int y = L.defineResult(n.results[0]);
+  L.addKernel(smallDenseKernel(*act == Activation::Relu, m, k, nn, x, w, b, y), {x, w, b}, {y}, L.describe(n) + " (small)");
+  return true;
+}
+
 Status lowerTraining(Lowering& L, const Node& n) {
   std::vector<TensorType> types;
   for (ValueId v : n.operands) types.push_back(L.type(v));
@@ -292,6 +320,11 @@ Status lowerTraining(Lowering& L, const Node& n) {
       for (ValueId v : n.operands) ins.push_back(L.plainBuffer(v));
       for (ValueId r : n.results) outs.push_back(L.defineResult(r));
       DType stepType = n.op == OpKind::AdamUpdate ? types[4].dtype : DType::f32;
+      // Consecutive updates (one per param) share one step: one pass, one OpenMP region.
+      if (joinOptimizerKernel(L.lastKernel(), n.op, c, stepType, out.numel(), ins, outs)) {
+        L.touchLastStep(ins, outs);
+        return ok();
+      }
       L.addKernel(optimizerKernel(n.op, c, stepType, out.numel(), ins, outs), ins, outs, L.describe(n));
       return ok();
     }

@@ -39,6 +39,7 @@ Lowering::Lowering(const Graph& g, Program& p)
     : graph(g), engine(p.engine), program_(p), state_(g.values.size()), outIndex_(g.values.size(), -1),
       outClaimed_(g.outputs.size(), false), updated_(g.values.size(), false) {
   for (const Update& u : g.updates) updated_[u.target] = true;
+  findInPlaceUpdates();
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     ValueId v = g.inputs[i];
     int b = newBuffer(Storage::Input, type(v).bytes(), g.value(v).name, (int)i);
@@ -59,6 +60,45 @@ Lowering::Lowering(const Graph& g, Program& p)
     ValueId v = g.outputs[i].value;
     program_.outputBuffer.push_back(newBuffer(Storage::Output, type(v).bytes(), g.outputs[i].name, (int)i));
     if (outIndex_[v] < 0 && g.value(v).kind == ValueKind::Result) outIndex_[v] = (int)i;
+  }
+}
+
+// The operand a result of an in-place-capable node overwrites elementwise: an optimizer update
+// writes w', buf', m', v' over w, buf, m, v; an elementwise op (adam's step count + 1) may write
+// over its same-typed first operand.
+static std::optional<size_t> overwritableOperand(const Graph& g, const Node& n, size_t result, ValueId target) {
+  switch (n.op) {
+    case OpKind::SgdUpdate: return result == 0 ? std::optional<size_t>(0) : std::nullopt;
+    case OpKind::MomentumUpdate: return result == 0 ? 0 : 2;
+    case OpKind::AdamUpdate: return result == 0 ? 0 : result + 1;
+    default:
+      if (!n.info().has(kElementwise) || n.results.size() != 1) return std::nullopt;
+      // Operand 0 only: oneDNN's binary runs in place when dst is src0.
+      if (n.operands[0] == target && g.type(target) == g.type(n.results[0])) return 0;
+      return std::nullopt;
+  }
+}
+
+// An update u -> t is in place when u's producer reads t at the operand it overwrites and every
+// other reader of t runs before it (steps follow node order); the new value is then written
+// straight into t's state storage and the step copies nothing.
+void Lowering::findInPlaceUpdates() {
+  inPlaceTarget_.assign(graph.values.size(), UINT32_MAX);
+  std::vector<std::vector<NodeId>> users = graph.users();
+  std::vector<bool> isOutput(graph.values.size(), false);
+  for (const Output& o : graph.outputs) isOutput[o.value] = true;
+  for (const Update& u : graph.updates) {
+    const Node* p = graph.producer(u.value);
+    if (!p || isOutput[u.target] || isOutput[u.value] || graph.value(u.value).kind != ValueKind::Result) continue;
+    NodeId at = (NodeId)(p - graph.nodes.data());
+    size_t r = 0;
+    while (r < p->results.size() && p->results[r] != u.value) ++r;
+    std::optional<size_t> operand = overwritableOperand(graph, *p, r, u.target);
+    if (!operand || *operand >= p->operands.size() || p->operands[*operand] != u.target) continue;
+    bool before = true;
+    for (NodeId user : users[u.target])
+      before = before && (user < at || (user == at && std::count(p->operands.begin(), p->operands.end(), u.target) == 1));
+    if (before) inPlaceTarget_[u.value] = u.target;
   }
 }
 
@@ -116,6 +156,11 @@ void Lowering::addKernel(std::unique_ptr<Kernel> k, const std::vector<int>& read
   for (int b : reads) touch(b, false);
 }
 
+void Lowering::touchLastStep(const std::vector<int>& reads, const std::vector<int>& writes) {
+  for (int b : writes) touch(b, true);
+  for (int b : reads) touch(b, false);
+}
+
 Status Lowering::addReorder(int src, int dst, std::string what) {
   const dn::memory::desc &smd = program_.memrefs[src].md, &dmd = program_.memrefs[dst].md;
   auto pd = dnnlTry(what, [&] { return dn::reorder::primitive_desc(engine, smd, engine, dmd, attr()); });
@@ -144,7 +189,9 @@ int Lowering::defineResult(ValueId v, const dn::memory::desc& md) {
   bool blocked = md.data.ndims && md != plain && !samePhysical(md, plain);
   int out = outIndex_[v];
   int b;
-  if (!blocked && out >= 0 && !outClaimed_[out]) {
+  if (!blocked && inPlaceTarget_[v] != UINT32_MAX) {
+    b = state_[inPlaceTarget_[v]].buffer;
+  } else if (!blocked && out >= 0 && !outClaimed_[out]) {
     outClaimed_[out] = true;
     b = program_.outputBuffer[out];
   } else {

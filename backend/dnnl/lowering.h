@@ -60,6 +60,10 @@ class Lowering {
   // Appends a primitive; DNNL_ARG_DST* args count as writes, the rest as reads.
   void addPrimitive(const dn::primitive_desc_base& pd, std::vector<std::pair<int, int>> args, std::string what);
   void addKernel(std::unique_ptr<Kernel> k, const std::vector<int>& reads, const std::vector<int>& writes, std::string what);
+  // The kernel of the last step (nullptr for a primitive), and the buffers that step reads and
+  // writes when a kernel takes on more work (the optimizer joins updates into one step).
+  Kernel* lastKernel() const { return program_.steps.empty() ? nullptr : program_.steps.back().kernel.get(); }
+  void touchLastStep(const std::vector<int>& reads, const std::vector<int>& writes);
   // Reorder src memref into dst memref (a step).
   Status addReorder(int src, int dst, std::string what);
   // out may take in's place when in dies at the step just added (decided after lowering).
@@ -77,6 +81,7 @@ class Lowering {
     bool blocked = false;
     int plain = -1;  // plain copy of a blocked value
   };
+  void findInPlaceUpdates();
   int newBuffer(Storage s, size_t bytes, std::string name, int binding = -1, const void* data = nullptr);
   void touch(int buffer, bool write);  // extends the buffer's live range to the last step
 
@@ -89,6 +94,7 @@ class Lowering {
   std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
   int scratch_ = -1;
   std::vector<bool> updated_;  // update targets
+  std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or UINT32_MAX
 };
 
 // Per op family; each appends the steps of one node. Errors name the node.
@@ -99,6 +105,9 @@ Status lowerLinalg(Lowering& L, const Node& n);
 Status lowerConv(Lowering& L, const Node& n);
 // The fused activation of dense/conv2d as an eltwise post-op (nothing for "none").
 void appendActivation(dn::post_ops& ops, const OpCtx& c);
+// A tiny f32 dense (relu or no activation) of a training step on our own loop instead of a
+// matmul primitive, whose overhead would dominate; false when it does not apply.
+Result<bool> lowerSmallDense(Lowering& L, const Node& n);
 // Training ops: gradients (oneDNN backward primitives where it has them) and optimizer updates.
 Status lowerTraining(Lowering& L, const Node& n);
 

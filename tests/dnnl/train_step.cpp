@@ -96,4 +96,24 @@ TEST_CASE("dnnl: each context trains its own copy of the weights") {
   CHECK((*exe)->readState(*again, w1)->bitEqual(*wb));  // one step from the same start: same weights
 }
 
+// The updates write the new weights and optimizer state over the old, in place: no step copies
+// state, the updates of all params run as one step, and repeated steps still match the
+// interpreter.
+TEST_CASE("dnnl: a training step updates its state in place") {
+  for (OptimizerKind opt : {OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd}) {
+    auto step = buildTrainingStep(mlpModel(), {LossKind::SoftmaxCrossEntropy, opt, 0.01, std::nullopt});
+    REQUIRE(step.ok());
+    auto exe = dnnl::prepare(*step, {});
+    REQUIRE(exe.ok());
+    int updates = 0;
+    for (const std::string& s : dnnl::stepNames(**exe)) {
+      INFO(s);
+      CHECK(s.find("update ") != 0);  // Lowering::finish names its state copies "update NAME"
+      updates += s.find("_update' node") != std::string::npos;
+    }
+    CHECK(updates == 1);  // one optimizer step for all six params
+    checkTraining(mlpModel(), {LossKind::SoftmaxCrossEntropy, opt, 0.01, std::nullopt}, 6, 5);
+  }
+}
+
 }  // namespace graphc::test
