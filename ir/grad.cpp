@@ -67,6 +67,8 @@ GradFn gradRule(OpKind op) {
     case OpKind::GatherGrad: return gradGatherGrad;
     // Piecewise constant or integer-valued: no gradient flows.
     case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::Cast: case OpKind::OneHot:
+    // A fused loss gives its logits' gradient itself; autodiff starts there.
+    case OpKind::SoftmaxCrossEntropy:
     // Optimizer updates end a training step; nothing differentiates through them.
     case OpKind::SgdUpdate: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
     // Second-order gradients of these backward ops are not supported.

@@ -14,6 +14,18 @@ Result<std::vector<ValueId>> buildGradients(Graph& g, ValueId loss, std::span<co
   const TensorType lossType = g.type(loss);
   if (!isFloat(lossType.dtype) || lossType.numel() != 1)
     return Error(fmt::format("autodiff: the loss '%{}' must be a float scalar, got {}", g.value(loss).name, lossType.str()));
+  Builder b(g);
+  std::pair<ValueId, ValueId> seed{loss, b.constant(Tensor::scalar(lossType.dtype, 1.0).reshaped(lossType.shape), "loss.seed")};
+  return buildGradients(g, std::span(&seed, 1), wrt);
+}
+
+Result<std::vector<ValueId>> buildGradients(Graph& g, std::span<const std::pair<ValueId, ValueId>> seeds,
+                                            std::span<const ValueId> wrt) {
+  if (seeds.empty()) return Error("autodiff: no gradient to start from");
+  for (auto [v, dv] : seeds)
+    if (v >= g.values.size() || dv >= g.values.size() || g.type(v) != g.type(dv))
+      return Error("autodiff: a seed gradient must be a value of the graph typed like its value");
+  ValueId loss = seeds[0].first;  // named in errors
   size_t numValues = g.values.size(), numNodes = g.nodes.size();
 
   // needs[v]: v depends on something in wrt through float values, so a gradient must reach it.
@@ -32,7 +44,7 @@ Result<std::vector<ValueId>> buildGradients(Graph& g, ValueId loss, std::span<co
 
   std::vector<ValueId> grad(numValues, UINT32_MAX);
   Builder b(g);
-  grad[loss] = b.constant(Tensor::scalar(lossType.dtype, 1.0).reshaped(lossType.shape), "loss.seed");
+  for (auto [v, dv] : seeds) grad[v] = dv;
   auto accumulate = [&](ValueId v, ValueId gv) {
     grad[v] = grad[v] == UINT32_MAX ? gv : b.create(OpKind::Add, {grad[v], gv}, {}, g.value(v).name + ".grad");
   };

@@ -15,4 +15,10 @@ namespace graphc {
 // an op that has no gradient rule; loss must be a float value with one element.
 Result<std::vector<ValueId>> buildGradients(Graph& g, ValueId loss, std::span<const ValueId> wrt);
 
+// The same walk from given gradients instead of a loss: `seeds` pairs a value with d(loss)/d(it),
+// already in g (say a fused loss op's gradient of the logits). Nodes after the seeded values
+// that no seed reaches get no gradient.
+Result<std::vector<ValueId>> buildGradients(Graph& g, std::span<const std::pair<ValueId, ValueId>> seeds,
+                                            std::span<const ValueId> wrt);
+
 }  // namespace graphc

@@ -51,6 +51,19 @@ Result<ValueId> buildLoss(Builder& b, ValueId out, ValueId labels, LossKind kind
     return Error(fmt::format("labels must be class indices or {} like the output, got {}", ot.str(), lt.str()));
   }
   AttrMap all = attrsOf({{"keepdims", int64_t{0}}});
+  // The cross-entropy of logits (or of a softmax's output, from the softmax's logits) is one
+  // fused op that also gives the logits' gradient, from which autodiff starts.
+  ValueId logits = UINT32_MAX;
+  if (kind == LossKind::SoftmaxCrossEntropy) logits = out;
+  const Node* p = g.producer(out);
+  if (kind == LossKind::CrossEntropy && p && p->op == OpKind::Softmax) {
+    std::vector<TensorType> types{g.type(p->operands[0])};
+    if (normalizeAxis(OpCtx{p->info(), types, p->attrs}.i("axis"), 2) == 1) logits = p->operands[0];
+  }
+  if (logits != UINT32_MAX && g.type(logits) == g.type(target)) {
+    GRAPHC_ASSIGN(auto r, b.tryCreate(OpKind::SoftmaxCrossEntropy, {logits, target}, {}, "loss"));
+    return r[0];
+  }
   if (kind == LossKind::Mse) {
     ValueId d = b.create(OpKind::Sub, {out, target}, {}, "error");
     return b.create(OpKind::ReduceMean, {b.create(OpKind::Mul, {d, d})}, all, "loss");
@@ -99,7 +112,12 @@ Result<Graph> buildTrainingStep(const Graph& model, const TrainingOptions& optio
   loss = g.outputs[0].value;
 
   std::vector<ValueId> params = trainableParams(g);
-  GRAPHC_ASSIGN(std::vector<ValueId> grads, buildGradients(g, loss, params));
+  const Node* lossNode = g.producer(loss);
+  std::pair<ValueId, ValueId> seed;
+  if (lossNode && lossNode->op == OpKind::SoftmaxCrossEntropy) seed = {lossNode->operands[0], lossNode->results[1]};
+  GRAPHC_ASSIGN(std::vector<ValueId> grads, lossNode && lossNode->op == OpKind::SoftmaxCrossEntropy
+                                                ? buildGradients(g, std::span(&seed, 1), params)
+                                                : buildGradients(g, loss, params));
 
   ValueId step = UINT32_MAX;
   for (size_t i = 0; i < params.size(); ++i) {

@@ -1,4 +1,6 @@
-// Backward kernels: relu, convolution, pooling and layer norm gradients, and one_hot.
+// Backward kernels: relu, convolution, pooling and layer norm gradients, softmax cross-entropy and one_hot.
+#include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "backend/ref/kernels.h"
@@ -178,6 +180,27 @@ static std::vector<Tensor> layerNormGradTyped(const OpCtx& c, std::span<const Te
 Result<std::vector<Tensor>> evalLayerNormGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out) {
   if (in[0].dtype() == DType::f64) return layerNormGradTyped<double>(c, in, out);
   return layerNormGradTyped<float>(c, in, out);
+}
+
+// In double, per row: the log-sum-exp of the logits, then the loss and the gradient.
+Result<std::vector<Tensor>> evalSoftmaxCrossEntropy(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out) {
+  const Tensor &z = in[0], &t = in[1];
+  int64_t rows = z.shape()[0], cols = z.shape()[1];
+  Tensor loss(out[0]), dz(out[1]);
+  double total = 0;
+  for (int64_t i = 0; i < rows; ++i) {
+    double mx = -INFINITY, sum = 0, tsum = 0;
+    for (int64_t j = 0; j < cols; ++j) mx = std::max(mx, z.at(i * cols + j));
+    for (int64_t j = 0; j < cols; ++j) sum += std::exp(z.at(i * cols + j) - mx), tsum += t.at(i * cols + j);
+    double lse = mx + std::log(sum);
+    for (int64_t j = 0; j < cols; ++j) {
+      double zj = z.at(i * cols + j), tj = t.at(i * cols + j);
+      total -= tj * (zj - lse);
+      dz.set(i * cols + j, (std::exp(zj - lse) * tsum - tj) / (double)rows);
+    }
+  }
+  loss.set(0, total / (double)rows);
+  return std::vector<Tensor>{std::move(loss), std::move(dz)};
 }
 
 Result<Tensor> evalOneHot(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {

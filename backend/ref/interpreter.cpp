@@ -49,6 +49,7 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::OneHot: return evalOneHot;
     case OpKind::SgdUpdate: return evalSgdUpdate;
     case OpKind::DenseGrad: case OpKind::LayerNormGrad: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
+    case OpKind::SoftmaxCrossEntropy:
       return nullptr;  // several results: multiKernelFor
   }
   return nullptr;
@@ -58,6 +59,7 @@ static MultiKernelFn multiKernelFor(OpKind op) {
   switch (op) {
     case OpKind::DenseGrad: return evalDenseGrad;
     case OpKind::LayerNormGrad: return evalLayerNormGrad;
+    case OpKind::SoftmaxCrossEntropy: return evalSoftmaxCrossEntropy;
     case OpKind::MomentumUpdate: return evalMomentumUpdate;
     case OpKind::AdamUpdate: return evalAdamUpdate;
     default: return nullptr;

@@ -51,6 +51,7 @@ Result<Tensor> evalSgdUpdate(const OpCtx& c, std::span<const Tensor> in, const T
 using MultiKernelFn = Result<std::vector<Tensor>> (*)(const OpCtx& c, std::span<const Tensor> in,
                                                       std::span<const TensorType> out);
 Result<std::vector<Tensor>> evalDenseGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
+Result<std::vector<Tensor>> evalSoftmaxCrossEntropy(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 Result<std::vector<Tensor>> evalLayerNormGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 Result<std::vector<Tensor>> evalMomentumUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 Result<std::vector<Tensor>> evalAdamUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);

@@ -32,6 +32,13 @@ Types inferSoftmax(const OpCtx& c) {
   return single(x);
 }
 
+Types inferSoftmaxCrossEntropy(const OpCtx& c) {
+  const TensorType &z = c.operands[0], &t = c.operands[1];
+  if (!isFloat(z.dtype) || z.rank() != 2) return inferError("logits must be a float [N, classes], got {}", z.str());
+  if (t != z) return inferError("the target must be {} like the logits, got {}", z.str(), t.str());
+  return std::vector<TensorType>{{z.dtype, {}}, z};
+}
+
 Types inferLayerNorm(const OpCtx& c) {
   const TensorType &x = c.operands[0], &scale = c.operands[1], &bias = c.operands[2];
   auto axis = normalizeAxis(c.i("axis"), x.rank());
