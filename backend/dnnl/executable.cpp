@@ -34,6 +34,14 @@ class DnnlContext final : public ExecutionContext {
   std::vector<dn::memory> mems;                     // per memref
   std::vector<std::vector<dnnl_exec_arg_t>> args;   // per step, prebuilt for the C API
   std::vector<int> bound;                           // memrefs over input/output buffers
+  std::vector<double> stepSeconds;                  // GRAPHC_DNNL_PROFILE: time per step, summed
+  size_t runs = 0;
+  const std::vector<Step>* steps = nullptr;
+  ~DnnlContext() {
+    if (!runs || stepSeconds.empty()) return;
+    for (size_t i = 0; i < stepSeconds.size(); ++i)
+      fmt::print(stderr, "dnnl profile {:3}: {:9.4f} ms  {}\n", i, stepSeconds[i] * 1e3 / (double)runs, (*steps)[i].what);
+  }
 };
 
 class DnnlExecutable final : public Executable {
@@ -69,6 +77,8 @@ class DnnlExecutable final : public Executable {
       ctx->mems.emplace_back(r.md, program.engine, ctx->ptrs[r.buffer]);
       if (s == Storage::Input || s == Storage::Output) ctx->bound.push_back((int)m);
     }
+    if (const char* p = std::getenv("GRAPHC_DNNL_PROFILE"); p && *p && *p != '0') ctx->stepSeconds.assign(program.steps.size(), 0);
+    ctx->steps = &program.steps;
     for (const Step& step : program.steps) {
       std::vector<dnnl_exec_arg_t> a;
       for (auto [arg, m] : step.args) a.push_back({arg, ctx->mems[m].get()});
@@ -108,17 +118,21 @@ class DnnlExecutable final : public Executable {
       dnnl_memory_set_data_handle_v2(ctx.mems[m].get(), ctx.ptrs[program.memrefs[m].buffer], ctx.stream.get());
     // The OpenMP thread count is per calling thread, so it is set on every run.
     if (threads_ > 0) omp_set_num_threads(threads_);
+    bool profile = !ctx.stepSeconds.empty();
     for (size_t i = 0; i < program.steps.size(); ++i) {
       const Step& step = program.steps[i];
+      double t0 = profile ? omp_get_wtime() : 0;
       if (step.kernel) {
         GRAPHC_TRY(step.kernel->run(ctx.ptrs.data()));
-        continue;
+      } else {
+        const auto& a = ctx.args[i];
+        dnnl_status_t st = dnnl_primitive_execute(step.prim.get(), ctx.stream.get(), (int)a.size(), a.data());
+        if (st != dnnl_success) return Error(fmt::format("dnnl: {} failed with status {}", step.what, (int)st));
       }
-      const auto& a = ctx.args[i];
-      dnnl_status_t st = dnnl_primitive_execute(step.prim.get(), ctx.stream.get(), (int)a.size(), a.data());
-      if (st != dnnl_success) return Error(fmt::format("dnnl: {} failed with status {}", step.what, (int)st));
+      if (profile) ctx.stream.wait(), ctx.stepSeconds[i] += omp_get_wtime() - t0;
     }
     ctx.stream.wait();
+    ctx.runs += profile;
     return ok();
   }
 };
@@ -132,21 +146,25 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::Min: case OpKind::Max: case OpKind::Equal: case OpKind::Less: case OpKind::Greater:
     case OpKind::Where: case OpKind::Cast:
       return lowerElementwise(L, n);
-    case OpKind::Softmax: case OpKind::LogSoftmax: case OpKind::LayerNorm: case OpKind::BatchNorm:
+    case OpKind::Softmax: {
+      GRAPHC_ASSIGN(bool small, lowerSmallTrainingOp(L, n));
+      return small ? ok() : lowerNorm(L, n);
+    }
+    case OpKind::LogSoftmax: case OpKind::LayerNorm: case OpKind::BatchNorm:
     case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax:
       return lowerNorm(L, n);
     case OpKind::Reshape: case OpKind::Transpose: case OpKind::Concat: case OpKind::Slice:
     case OpKind::Gather: case OpKind::Expand:
       return lowerMovement(L, n);
     case OpKind::MatMul: case OpKind::Dense: {
-      GRAPHC_ASSIGN(bool small, lowerSmallDense(L, n));
+      GRAPHC_ASSIGN(bool small, lowerSmallTrainingOp(L, n));
       return small ? ok() : lowerLinalg(L, n);
     }
     case OpKind::Conv2d: case OpKind::MaxPool2d: case OpKind::AvgPool2d: case OpKind::GlobalAvgPool:
       return lowerConv(L, n);
     case OpKind::ReluGrad: case OpKind::DenseGrad: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
     case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad: case OpKind::LayerNormGrad: case OpKind::GatherGrad:
-    case OpKind::SliceGrad: case OpKind::OneHot: case OpKind::SgdUpdate: case OpKind::MomentumUpdate:
+    case OpKind::SliceGrad: case OpKind::OneHot: case OpKind::SoftmaxCrossEntropy: case OpKind::SgdUpdate: case OpKind::MomentumUpdate:
     case OpKind::AdamUpdate:
       return lowerTraining(L, n);
   }

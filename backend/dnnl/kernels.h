@@ -46,10 +46,15 @@ bool joinOptimizerKernel(Kernel* k, OpKind op, const OpCtx& c, DType stepType, i
 // also dx and dw (for shapes too small for oneDNN's per-primitive overhead). Buffer ids.
 struct DenseGradBuffers {
   int dy, x, w, y, dz, dx, dw, db;
+  int scratch = -1;  // k x n floats, with gemms
 };
 std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, bool relu, bool gemms, int64_t m, int64_t k, int64_t n);
 // y[m, n] = act(x[m, k] . w[k, n] + b), act relu or none, single-threaded (small shapes).
 std::unique_ptr<Kernel> smallDenseKernel(bool relu, int64_t m, int64_t k, int64_t n, int x, int w, int bias, int y);
+// softmax_cross_entropy over [rows, cols] f32: the scalar loss and the logits' gradient.
+std::unique_ptr<Kernel> softmaxCrossEntropyKernel(int64_t rows, int64_t cols, int z, int t, int loss, int dz);
+// softmax over the last axis of [rows, cols] f32, single-threaded (small shapes).
+std::unique_ptr<Kernel> smallSoftmaxKernel(int64_t rows, int64_t cols, int x, int y);
 std::unique_ptr<Kernel> oneHotKernel(DType labels, DType out, int64_t count, int64_t depth, int in, int o);
 std::unique_ptr<Kernel> gatherGradKernel(DType indexType, int64_t outer, int64_t dim, int64_t inner, int64_t count, int dy,
                                          int idx, int out);

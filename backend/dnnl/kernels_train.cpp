@@ -1,5 +1,6 @@
 // Our training kernels: optimizer updates (sgd, momentum, adam), one_hot, gather_grad and
 // slice_grad. The updates follow the interpreter's (PyTorch's) arithmetic order exactly.
+#include <immintrin.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -13,6 +14,65 @@ namespace graphc::dnnl {
 namespace {
 
 constexpr int64_t kParallelMin = 1 << 15;
+
+// The hot loops come in AVX-512 and AVX2 clones as well, picked at load time for the CPU (the
+// build targets baseline x86-64). `omp simd`: results may alias operands at the same index.
+#define GRAPHC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+// Training drives gradients, and so Adam's moments, towards zero, where float arithmetic turns
+// subnormal and runs tens of times slower (a step of the seed model took 3x as long after
+// many steps on one batch). Our training kernels flush subnormals to zero while they run, as
+// TensorFlow does for all of its CPU kernels; the thread's previous mode comes back after.
+class FlushSubnormals {
+ public:
+  FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }  // FTZ | DAZ
+  ~FlushSubnormals() { _mm_setcsr(saved_); }
+  FlushSubnormals(const FlushSubnormals&) = delete;
+  FlushSubnormals& operator=(const FlushSubnormals&) = delete;
+
+ private:
+  unsigned saved_;
+};
+
+struct AdamConsts {
+  float step, bc2Sqrt, eps, b1, b2, c1, c2;
+};
+
+// Adam over [i0, i1), in the interpreter's (PyTorch's) arithmetic order.
+GRAPHC_CLONES void adamRange(const float* w, const float* g, const float* m, const float* v, float* wo, float* mo, float* vo,
+                             int64_t i0, int64_t i1, AdamConsts k) {
+#pragma omp simd
+  for (int64_t i = i0; i < i1; ++i) {
+    float mi = m[i] * k.b1 + g[i] * k.c1;
+    float vi = v[i] * k.b2 + g[i] * g[i] * k.c2;
+    float denom = std::sqrt(vi) / k.bc2Sqrt + k.eps;
+    mo[i] = mi, vo[i] = vi;
+    wo[i] = w[i] + k.step * (mi / denom);
+  }
+}
+
+GRAPHC_CLONES void momentumRange(const float* w, const float* g, const float* buf, float* wo, float* bo, int64_t i0, int64_t i1,
+                                 float mom, float step) {
+#pragma omp simd
+  for (int64_t i = i0; i < i1; ++i) {
+    float v = buf[i] * mom + g[i];
+    bo[i] = v;
+    wo[i] = w[i] + step * v;
+  }
+}
+
+GRAPHC_CLONES void sgdRange(const float* w, const float* g, float* wo, int64_t i0, int64_t i1, float step) {
+#pragma omp simd
+  for (int64_t i = i0; i < i1; ++i) wo[i] = w[i] + step * g[i];
+}
+
+// This thread's share [i0, i1) of n elements: contiguous, in multiples of 64 bytes.
+std::pair<int64_t, int64_t> threadShare(int64_t n) {
+  int threads = omp_get_num_threads(), t = omp_get_thread_num();
+  int64_t chunk = ((n + threads - 1) / threads + 15) / 16 * 16;
+  int64_t i0 = std::min(n, t * chunk);
+  return {i0, std::min(n, i0 + chunk)};
+}
 
 // One step updates every tensor of a run of same-kind updates (their hyperparameters and Adam
 // step count are shared): one OpenMP region for them all, none below kParallelMin elements.
@@ -47,37 +107,27 @@ class Optimizer final : public Kernel {
       step = (float)-(lr_ / (1 - std::pow(b1_, count)));
       bc2Sqrt = (float)std::sqrt(1 - std::pow(b2_, count));
     }
-#pragma omp parallel if (total_ > kParallelMin)
-    for (const Slot& t : tensors_) {
-      auto in = [&](int i) { return static_cast<const float*>(b[t.ins[i]]); };
-      auto out = [&](int i) { return static_cast<float*>(b[t.outs[i]]); };
-      const float *w = in(0), *g = in(1);
-      float* wo = out(0);
-      const int64_t n = t.n;
-      if (op_ == OpKind::SgdUpdate) {
-#pragma omp for simd schedule(static) nowait
-        for (int64_t i = 0; i < n; ++i) wo[i] = w[i] + step * g[i];
-      } else if (op_ == OpKind::MomentumUpdate) {
-        const float* buf = in(2);
-        float* bo = out(1);
-#pragma omp for simd schedule(static) nowait
-        for (int64_t i = 0; i < n; ++i) {
-          float v = buf[i] * mom + g[i];
-          bo[i] = v;
-          wo[i] = w[i] + step * v;
-        }
-      } else {  // adam, in the interpreter's (PyTorch's) arithmetic order
-        const float *m = in(2), *v = in(3);
-        float *mo = out(1), *vo = out(2);
-#pragma omp for simd schedule(static) nowait
-        for (int64_t i = 0; i < n; ++i) {
-          float mi = m[i] * b1 + g[i] * c1;
-          float vi = v[i] * b2 + g[i] * g[i] * c2;
-          float denom = std::sqrt(vi) / bc2Sqrt + eps;
-          mo[i] = mi, vo[i] = vi;
-          wo[i] = w[i] + step * (mi / denom);
-        }
+    AdamConsts k{step, bc2Sqrt, eps, b1, b2, c1, c2};
+    auto update = [&](bool parallel) {
+      for (const Slot& t : tensors_) {
+        auto in = [&](int i) { return static_cast<const float*>(b[t.ins[i]]); };
+        auto out = [&](int i) { return static_cast<float*>(b[t.outs[i]]); };
+        auto [i0, i1] = parallel ? threadShare(t.n) : std::pair<int64_t, int64_t>{0, t.n};
+        if (op_ == OpKind::SgdUpdate) sgdRange(in(0), in(1), out(0), i0, i1, step);
+        else if (op_ == OpKind::MomentumUpdate) momentumRange(in(0), in(1), in(2), out(0), out(1), i0, i1, mom, step);
+        else adamRange(in(0), in(1), in(2), in(3), out(0), out(1), out(2), i0, i1, k);
       }
+    };
+    // One region for all tensors; each thread takes its share of each, with no barrier between.
+    if (total_ > kParallelMin) {
+#pragma omp parallel
+      {
+        FlushSubnormals ftz;
+        update(true);
+      }
+    } else {
+      FlushSubnormals ftz;
+      update(false);
     }
     return ok();
   }
@@ -94,6 +144,166 @@ class Optimizer final : public Kernel {
   double lr_ = 0, momentum_ = 0, b1_ = 0, b2_ = 0, eps_ = 0;
 };
 
+// Narrow GEMMs for the small path: y[r, :width] = init + sum_c a(r, c) * B[c, :width], with
+// a(r, c) = a[r * ars + c * acs] (any strides, so a may be a transpose) and width <= 32, as one
+// or two masked AVX-512 vectors per row, four rows at a time. False (nothing written) when the
+// CPU lacks AVX-512 or the rows are wider; the loops below handle those.
+struct NarrowGemm {
+  const float* a;
+  int64_t ars, acs;
+  const float* b;
+  int64_t ldb;
+  float* y;
+  int64_t ldy, rows, inner, width;
+  const float* init;  // [width] added to every row, or null for zeros
+  bool relu;
+};
+
+// GCC 12's _mm512_max_ps passes an undefined vector through, which -Wmaybe-uninitialized flags.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__((target("avx512f"))) void narrowGemmAvx512(const NarrowGemm& g) {
+  const int64_t w0 = std::min<int64_t>(g.width, 16), w1 = g.width - w0;
+  const __mmask16 m0 = (__mmask16)((1u << w0) - 1), m1 = (__mmask16)((1u << w1) - 1);
+  const __m512 i0 = g.init ? _mm512_maskz_loadu_ps(m0, g.init) : _mm512_setzero_ps();
+  const __m512 i1 = g.init && w1 ? _mm512_maskz_loadu_ps(m1, g.init + 16) : _mm512_setzero_ps();
+  int64_t r = 0;
+  for (; r + 4 <= g.rows; r += 4) {
+    __m512 acc[4][2];
+    for (int q = 0; q < 4; ++q) acc[q][0] = i0, acc[q][1] = i1;
+    for (int64_t c = 0; c < g.inner; ++c) {
+      const float* brow = g.b + c * g.ldb;
+      __m512 b0 = _mm512_maskz_loadu_ps(m0, brow), b1 = w1 ? _mm512_maskz_loadu_ps(m1, brow + 16) : _mm512_setzero_ps();
+      for (int q = 0; q < 4; ++q) {
+        __m512 av = _mm512_set1_ps(g.a[(r + q) * g.ars + c * g.acs]);
+        acc[q][0] = _mm512_fmadd_ps(av, b0, acc[q][0]);
+        if (w1) acc[q][1] = _mm512_fmadd_ps(av, b1, acc[q][1]);
+      }
+    }
+    for (int q = 0; q < 4; ++q) {
+      if (g.relu) acc[q][0] = _mm512_max_ps(acc[q][0], _mm512_setzero_ps()), acc[q][1] = _mm512_max_ps(acc[q][1], _mm512_setzero_ps());
+      _mm512_mask_storeu_ps(g.y + (r + q) * g.ldy, m0, acc[q][0]);
+      if (w1) _mm512_mask_storeu_ps(g.y + (r + q) * g.ldy + 16, m1, acc[q][1]);
+    }
+  }
+  for (; r < g.rows; ++r) {
+    __m512 a0 = i0, a1 = i1;
+    for (int64_t c = 0; c < g.inner; ++c) {
+      const float* brow = g.b + c * g.ldb;
+      __m512 av = _mm512_set1_ps(g.a[r * g.ars + c * g.acs]);
+      a0 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m0, brow), a0);
+      if (w1) a1 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m1, brow + 16), a1);
+    }
+    if (g.relu) a0 = _mm512_max_ps(a0, _mm512_setzero_ps()), a1 = _mm512_max_ps(a1, _mm512_setzero_ps());
+    _mm512_mask_storeu_ps(g.y + r * g.ldy, m0, a0);
+    if (w1) _mm512_mask_storeu_ps(g.y + r * g.ldy + 16, m1, a1);
+  }
+}
+
+#pragma GCC diagnostic pop
+
+bool narrowGemm(const NarrowGemm& g) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  if (!avx512 || g.width > 32 || g.width < 1) return false;
+  narrowGemmAvx512(g);
+  return true;
+}
+
+// dz = dy where y > 0 (relu) and db = the column sums of dz, over the columns [j0, j1).
+GRAPHC_CLONES void maskAndSum(const float* dy, const float* y, float* dz, float* db, int64_t m, int64_t n, int64_t j0, int64_t j1) {
+  for (int64_t j = j0; j < j1; ++j) db[j] = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    const float* g = dy + i * n;
+    if (y) {
+      const float* yr = y + i * n;
+      float* zr = dz + i * n;
+#pragma omp simd
+      for (int64_t j = j0; j < j1; ++j) {
+        float v = yr[j] > 0 ? g[j] : 0.f;
+        zr[j] = v;
+        db[j] += v;
+      }
+    } else {
+#pragma omp simd
+      for (int64_t j = j0; j < j1; ++j) db[j] += g[j];
+    }
+  }
+}
+
+// dx[i, :] = sum_j z[i, j] * w^T[j, :] for z [m, n] and w^T [n, k].
+GRAPHC_CLONES void dxLoops(const float* z, const float* wt, float* dx, int64_t m, int64_t k, int64_t n) {
+  for (int64_t i = 0; i < m; ++i) {
+    float* row = dx + i * k;
+    for (int64_t c = 0; c < k; ++c) row[c] = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      float zv = z[i * n + j];
+#pragma omp simd
+      for (int64_t c = 0; c < k; ++c) row[c] += zv * wt[j * k + c];
+    }
+  }
+}
+
+// dw = x^T.z for x [m, k], z [m, n]; the innermost loop runs along the longer of k and n
+// (dw^T[j, :] += z[i, j] * x[i, :] in the k x n scratch t when that is k).
+GRAPHC_CLONES void dwLoops(const float* z, const float* x, float* dw, float* t, int64_t m, int64_t k, int64_t n) {
+  bool transposed = n < k;
+  float* acc = transposed ? t : dw;
+  std::memset(acc, 0, (size_t)(k * n) * sizeof(float));
+  for (int64_t i = 0; i < m; ++i) {
+    if (transposed) {
+      for (int64_t j = 0; j < n; ++j) {
+        float zv = z[i * n + j];
+        float* row = acc + j * k;
+#pragma omp simd
+        for (int64_t c = 0; c < k; ++c) row[c] += zv * x[i * k + c];
+      }
+    } else {
+      for (int64_t c = 0; c < k; ++c) {
+        float xv = x[i * k + c];
+        float* row = acc + c * n;
+#pragma omp simd
+        for (int64_t j = 0; j < n; ++j) row[j] += xv * z[i * n + j];
+      }
+    }
+  }
+  if (transposed)
+    for (int64_t c = 0; c < k; ++c)
+      for (int64_t j = 0; j < n; ++j) dw[c * n + j] = t[j * k + c];
+}
+
+// dx = z.w^T (unless dx is null) and dw = x^T.z for z [m, n], x [m, k], w [k, n]; t is k x n
+// scratch (w^T for dx first).
+void smallGradGemms(const float* z, const float* x, const float* w, float* dx, float* dw, float* t, int64_t m, int64_t k,
+                    int64_t n) {
+  if (dx) {
+    for (int64_t c = 0; c < k; ++c)
+      for (int64_t j = 0; j < n; ++j) t[j * k + c] = w[c * n + j];
+    if (!narrowGemm({z, n, 1, t, k, dx, k, m, n, k, nullptr, false})) dxLoops(z, t, dx, m, k, n);
+  }
+  if (!narrowGemm({x, 1, k, z, n, dw, n, k, m, n, nullptr, false})) dwLoops(z, x, dw, t, m, k, n);
+}
+
+// y[m, n] = act(x[m, k] . w[k, n] + b), act relu or none.
+GRAPHC_CLONES void smallDenseLoops(const float* x, const float* w, const float* bias, float* y, int64_t m, int64_t k, int64_t n,
+                                   bool relu) {
+  for (int64_t i = 0; i < m; ++i) {
+    float* row = y + i * n;
+    for (int64_t j = 0; j < n; ++j) row[j] = bias[j];
+    for (int64_t c = 0; c < k; ++c) {
+      float xv = x[i * k + c];
+      const float* wr = w + c * n;
+#pragma omp simd
+      for (int64_t j = 0; j < n; ++j) row[j] += xv * wr[j];
+    }
+    if (relu)
+      for (int64_t j = 0; j < n; ++j) row[j] = std::max(row[j], 0.f);
+  }
+}
+
+void smallDense(const float* x, const float* w, const float* bias, float* y, int64_t m, int64_t k, int64_t n, bool relu) {
+  if (!narrowGemm({x, k, 1, w, n, y, n, m, k, n, bias, relu})) smallDenseLoops(x, w, bias, y, m, k, n, relu);
+}
+
 // dense_grad for relu (mask from the output y) or no activation, without oneDNN: dz = dy where
 // y > 0, db = the column sums of dz in one pass (threads own column ranges); with `gemms` (small
 // shapes, where a primitive's overhead outweighs its work) also dx = dz.w^T and dw = x^T.dz.
@@ -102,56 +312,26 @@ class DenseGrad final : public Kernel {
   DenseGrad(const DenseGradBuffers& b, bool relu, bool gemms, int64_t m, int64_t k, int64_t n)
       : b_(b), relu_(relu), gemms_(gemms), m_(m), k_(k), n_(n) {}
   Status run(void* const* b) const override {
-    const int64_t m = m_, k = k_, n = n_;
+    const int64_t m = m_, n = n_;
     const float* dy = static_cast<const float*>(b[b_.dy]);
     const float* y = relu_ ? static_cast<const float*>(b[b_.y]) : nullptr;
     float* dz = relu_ ? static_cast<float*>(b[b_.dz]) : nullptr;
     float* db = static_cast<float*>(b[b_.db]);
-#pragma omp parallel if (m * n > kParallelMin)
-    {
-      int threads = omp_get_num_threads(), t = omp_get_thread_num();
-      int64_t chunk = (n + threads - 1) / threads;
-      chunk = (chunk + 15) / 16 * 16;
-      int64_t j0 = std::min(n, t * chunk), j1 = std::min(n, j0 + chunk);
-      for (int64_t j = j0; j < j1; ++j) db[j] = 0;
-      for (int64_t i = 0; i < m; ++i) {
-        const float* g = dy + i * n;
-        if (relu_) {
-          const float* yr = y + i * n;
-          float* zr = dz + i * n;
-#pragma omp simd
-          for (int64_t j = j0; j < j1; ++j) {
-            float v = yr[j] > 0 ? g[j] : 0.f;
-            zr[j] = v;
-            db[j] += v;
-          }
-        } else {
-#pragma omp simd
-          for (int64_t j = j0; j < j1; ++j) db[j] += g[j];
-        }
+    FlushSubnormals ftz;
+    if (m * n > kParallelMin) {
+#pragma omp parallel
+      {
+        FlushSubnormals ftzWorker;
+        auto [j0, j1] = threadShare(n);
+        maskAndSum(dy, y, dz, db, m, n, j0, j1);
       }
+    } else {
+      maskAndSum(dy, y, dz, db, m, n, 0, n);
     }
-    if (!gemms_) return ok();
-    const float* z = relu_ ? dz : dy;
-    const float* x = static_cast<const float*>(b[b_.x]);
-    const float* w = static_cast<const float*>(b[b_.w]);
-    float* dx = static_cast<float*>(b[b_.dx]);
-    float* dw = static_cast<float*>(b[b_.dw]);
-    for (int64_t i = 0; i < m; ++i)  // dx[i, c] = dz[i, :] . w[c, :]
-      for (int64_t c = 0; c < k; ++c) {
-        float acc = 0;
-#pragma omp simd reduction(+ : acc)
-        for (int64_t j = 0; j < n; ++j) acc += z[i * n + j] * w[c * n + j];
-        dx[i * k + c] = acc;
-      }
-    std::memset(dw, 0, (size_t)(k * n) * sizeof(float));
-    for (int64_t i = 0; i < m; ++i)  // dw[c, :] += x[i, c] * dz[i, :]
-      for (int64_t c = 0; c < k; ++c) {
-        float xv = x[i * k + c];
-        float* row = dw + c * n;
-#pragma omp simd
-        for (int64_t j = 0; j < n; ++j) row[j] += xv * z[i * n + j];
-      }
+    if (gemms_)
+      smallGradGemms(relu_ ? dz : dy, static_cast<const float*>(b[b_.x]), static_cast<const float*>(b[b_.w]),
+                     b_.dx >= 0 ? static_cast<float*>(b[b_.dx]) : nullptr, static_cast<float*>(b[b_.dw]),
+                     static_cast<float*>(b[b_.scratch]), m, k_, n);
     return ok();
   }
 
@@ -167,21 +347,9 @@ class SmallDense final : public Kernel {
   SmallDense(bool relu, int64_t m, int64_t k, int64_t n, int x, int w, int bias, int y)
       : relu_(relu), m_(m), k_(k), n_(n), x_(x), w_(w), b_(bias), y_(y) {}
   Status run(void* const* b) const override {
-    const float *x = static_cast<const float*>(b[x_]), *w = static_cast<const float*>(b[w_]), *bias = static_cast<const float*>(b[b_]);
-    float* y = static_cast<float*>(b[y_]);
-    const int64_t k = k_, n = n_;
-    for (int64_t i = 0; i < m_; ++i) {
-      float* row = y + i * n;
-      for (int64_t j = 0; j < n; ++j) row[j] = bias[j];
-      for (int64_t c = 0; c < k; ++c) {
-        float xv = x[i * k + c];
-        const float* wr = w + c * n;
-#pragma omp simd
-        for (int64_t j = 0; j < n; ++j) row[j] += xv * wr[j];
-      }
-      if (relu_)
-        for (int64_t j = 0; j < n; ++j) row[j] = std::max(row[j], 0.f);
-    }
+    FlushSubnormals ftz;
+    smallDense(static_cast<const float*>(b[x_]), static_cast<const float*>(b[w_]), static_cast<const float*>(b[b_]),
+               static_cast<float*>(b[y_]), m_, k_, n_, relu_);
     return ok();
   }
 
@@ -189,6 +357,71 @@ class SmallDense final : public Kernel {
   bool relu_;
   int64_t m_, k_, n_;
   int x_, w_, b_, y_;
+};
+
+// softmax_cross_entropy: per row the log-sum-exp, then the loss terms (summed in double) and
+// dz = (softmax * rowsum(t) - t) / rows. Single-threaded: rows x classes is small next to the
+// GEMMs around it.
+class SoftmaxCrossEntropy final : public Kernel {
+ public:
+  SoftmaxCrossEntropy(int64_t rows, int64_t cols, int z, int t, int loss, int dz)
+      : rows_(rows), cols_(cols), z_(z), t_(t), loss_(loss), dz_(dz) {}
+  Status run(void* const* b) const override {
+    const float *z = static_cast<const float*>(b[z_]), *t = static_cast<const float*>(b[t_]);
+    float* dz = static_cast<float*>(b[dz_]);
+    const int64_t n = cols_;
+    const float invRows = 1.f / (float)rows_;
+    FlushSubnormals ftz;
+    double total = 0;
+    for (int64_t i = 0; i < rows_; ++i) {
+      const float *zr = z + i * n, *tr = t + i * n;
+      float* dr = dz + i * n;
+      float mx = -INFINITY, sum = 0, tsum = 0;
+      for (int64_t j = 0; j < n; ++j) mx = std::max(mx, zr[j]);
+      for (int64_t j = 0; j < n; ++j) {
+        dr[j] = std::exp(zr[j] - mx);
+        sum += dr[j], tsum += tr[j];
+      }
+      float lse = mx + std::log(sum), scale = tsum / sum;
+      double row = 0;
+      for (int64_t j = 0; j < n; ++j) {
+        row += (double)tr[j] * (double)(zr[j] - lse);
+        dr[j] = (dr[j] * scale - tr[j]) * invRows;
+      }
+      total -= row;
+    }
+    *static_cast<float*>(b[loss_]) = (float)(total / (double)rows_);
+    return ok();
+  }
+
+ private:
+  int64_t rows_, cols_;
+  int z_, t_, loss_, dz_;
+};
+
+// softmax over the last axis of [rows, cols], single-threaded (a training step's small output).
+class SmallSoftmax final : public Kernel {
+ public:
+  SmallSoftmax(int64_t rows, int64_t cols, int x, int y) : rows_(rows), cols_(cols), x_(x), y_(y) {}
+  Status run(void* const* b) const override {
+    FlushSubnormals ftz;
+    const float* x = static_cast<const float*>(b[x_]);
+    float* y = static_cast<float*>(b[y_]);
+    for (int64_t i = 0; i < rows_; ++i) {
+      const float* xr = x + i * cols_;
+      float* yr = y + i * cols_;
+      float mx = -INFINITY, sum = 0;
+      for (int64_t j = 0; j < cols_; ++j) mx = std::max(mx, xr[j]);
+      for (int64_t j = 0; j < cols_; ++j) sum += (yr[j] = std::exp(xr[j] - mx));
+      float inv = 1.f / sum;
+      for (int64_t j = 0; j < cols_; ++j) yr[j] *= inv;
+    }
+    return ok();
+  }
+
+ private:
+  int64_t rows_, cols_;
+  int x_, y_;
 };
 
 int64_t readIndex(const void* p, bool i64, int64_t j) {
@@ -304,6 +537,14 @@ std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, bool relu, bo
 
 std::unique_ptr<Kernel> smallDenseKernel(bool relu, int64_t m, int64_t k, int64_t n, int x, int w, int bias, int y) {
   return std::make_unique<SmallDense>(relu, m, k, n, x, w, bias, y);
+}
+
+std::unique_ptr<Kernel> softmaxCrossEntropyKernel(int64_t rows, int64_t cols, int z, int t, int loss, int dz) {
+  return std::make_unique<SoftmaxCrossEntropy>(rows, cols, z, t, loss, dz);
+}
+
+std::unique_ptr<Kernel> smallSoftmaxKernel(int64_t rows, int64_t cols, int x, int y) {
+  return std::make_unique<SmallSoftmax>(rows, cols, x, y);
 }
 
 std::unique_ptr<Kernel> oneHotKernel(DType labels, DType out, int64_t count, int64_t depth, int in, int o) {

@@ -64,13 +64,17 @@ Status denseGrad(Lowering& L, const Node& n, const OpCtx& c) {
     bool relu = act == Activation::Relu, small = m * k * nn <= kSmallGemm;
     int y = relu ? L.plainBuffer(yV) : -1;
     if (relu) dz = L.tempBuffer((size_t)(m * nn) * 4, "dz");
-    int dx = L.defineResult(n.results[0]), dw = L.defineResult(n.results[1]), db = L.defineResult(n.results[2]);
+    bool wantDx = L.isUsed(n.results[0]);  // not for the first layer: x is the model's input
+    int dx = wantDx ? L.defineResult(n.results[0]) : -1, dw = L.defineResult(n.results[1]), db = L.defineResult(n.results[2]);
+    if (!wantDx) L.defineResult(n.results[0]);  // a buffer nothing writes or reads
     std::vector<int> reads{dy}, writes{db};
     if (relu) reads.push_back(y), writes.push_back(dz);
-    if (small) reads.push_back(x), reads.push_back(w), writes.push_back(dx), writes.push_back(dw);
-    L.addKernel(denseGradKernel({dy, x, w, y, dz, dx, dw, db}, relu, small, m, k, nn), reads, writes, L.describe(n));
+    int scratch = small ? L.tempBuffer((size_t)(k * nn) * 4, "dense_grad scratch") : -1;
+    if (small) reads.push_back(x), reads.push_back(w), writes.push_back(dw), writes.push_back(scratch);
+    if (small && wantDx) writes.push_back(dx);
+    L.addKernel(denseGradKernel({dy, x, w, y, dz, dx, dw, db, scratch}, relu, small, m, k, nn), reads, writes, L.describe(n));
     if (small) return ok();
-    GRAPHC_TRY(matmulViews(L, n, dz, f32({m, nn}), w, stridedDesc({nn, k}, dt::f32, {1, nn}), dx, f32({m, k})));
+    if (wantDx) GRAPHC_TRY(matmulViews(L, n, dz, f32({m, nn}), w, stridedDesc({nn, k}, dt::f32, {1, nn}), dx, f32({m, k})));
     return matmulViews(L, n, x, stridedDesc({k, m}, dt::f32, {1, k}), dz, f32({m, nn}), dw, f32({k, nn}));
   }
   dz = L.tempBuffer((size_t)(m * nn) * 4, "dz");
@@ -259,9 +263,21 @@ Status layerNormGrad(Lowering& L, const Node& n, const OpCtx& c) {
 
 }  // namespace
 
-Result<bool> lowerSmallDense(Lowering& L, const Node& n) {
-  if (n.op != OpKind::Dense || L.graph.updates.empty() || n.operands.size() != 3 || L.type(n.operands[0]).dtype != DType::f32)
-    return false;
+Result<bool> lowerSmallTrainingOp(Lowering& L, const Node& n) {
+  if (L.graph.updates.empty() || L.type(n.operands[0]).dtype != DType::f32) return false;
+  if (n.op == OpKind::Softmax) {
+    // The prediction a loss reads: a oneDNN primitive (and its OpenMP region) costs more than
+    // the work below a few thousand elements.
+    const TensorType& t = L.type(n.operands[0]);
+    std::vector<TensorType> types{t};
+    if (t.rank() < 1 || normalizeAxis(OpCtx{n.info(), types, n.attrs}.i("axis"), t.rank()) != t.rank() - 1 ||
+        t.numel() > kSmallGemm / 4)
+      return false;
+    int x = L.plainBuffer(n.operands[0]), y = L.defineResult(n.results[0]);
+    L.addKernel(smallSoftmaxKernel(t.numel() / t.shape.back(), t.shape.back(), x, y), {x}, {y}, L.describe(n) + " (small)");
+    return true;
+  }
+  if (n.op != OpKind::Dense || n.operands.size() != 3) return false;
   const Shape& ws = L.type(n.operands[1]).shape;
   int64_t k = ws[0], nn = ws[1], m = L.type(n.results[0]).numel() / nn;
   std::vector<TensorType> types;
@@ -302,6 +318,12 @@ Status lowerTraining(Lowering& L, const Node& n) {
       return ok();
     }
     case OpKind::DenseGrad: return denseGrad(L, n, c);
+    case OpKind::SoftmaxCrossEntropy: {
+      int z = L.plainBuffer(n.operands[0]), t = L.plainBuffer(n.operands[1]);
+      int loss = L.defineResult(n.results[0]), dz = L.defineResult(n.results[1]);
+      L.addKernel(softmaxCrossEntropyKernel(types[0].shape[0], types[0].shape[1], z, t, loss, dz), {z, t}, {loss, dz}, L.describe(n));
+      return ok();
+    }
     case OpKind::Conv2dGradInput: return convGradInput(L, n, c);
     case OpKind::Conv2dGradWeight: return convGradWeight(L, n, c);
     case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad: return poolGrad(L, n, c);

@@ -31,6 +31,8 @@ class Lowering {
   // folded into a primitive's attributes).
   bool isConstant(ValueId v) const { return graph.value(v).isConstant() && !updated_[v]; }
   const Tensor& constData(ValueId v) const { return graph.value(v).data; }
+  // Whether anything reads v (a node, an output or an update); dense_grad skips an unread dx.
+  bool isUsed(ValueId v) const { return used_[v]; }
 
   // The value as it is stored now (maybe blocked).
   int bufferOf(ValueId v) const { return state_[v].buffer; }
@@ -94,6 +96,7 @@ class Lowering {
   std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
   int scratch_ = -1;
   std::vector<bool> updated_;  // update targets
+  std::vector<bool> used_;
   std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or UINT32_MAX
 };
 
@@ -105,9 +108,9 @@ Status lowerLinalg(Lowering& L, const Node& n);
 Status lowerConv(Lowering& L, const Node& n);
 // The fused activation of dense/conv2d as an eltwise post-op (nothing for "none").
 void appendActivation(dn::post_ops& ops, const OpCtx& c);
-// A tiny f32 dense (relu or no activation) of a training step on our own loop instead of a
-// matmul primitive, whose overhead would dominate; false when it does not apply.
-Result<bool> lowerSmallDense(Lowering& L, const Node& n);
+// A tiny f32 dense (relu or no activation) or last-axis softmax of a training step on our own
+// loop instead of a primitive, whose overhead would dominate; false when it does not apply.
+Result<bool> lowerSmallTrainingOp(Lowering& L, const Node& n);
 // Training ops: gradients (oneDNN backward primitives where it has them) and optimizer updates.
 Status lowerTraining(Lowering& L, const Node& n);
 

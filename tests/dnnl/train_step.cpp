@@ -71,6 +71,18 @@ TEST_CASE("dnnl: training steps (MLP with layer norm; Adam, momentum, SGD)") {
   checkTraining(mlpModel(), {LossKind::SoftmaxCrossEntropy, OptimizerKind::Sgd, 0.1, std::nullopt}, 3, 5);
 }
 
+// A model that ends in softmax, trained with cross_entropy: the loss fuses with the softmax's
+// logits, and the small dense and softmax steps run on our loops.
+TEST_CASE("dnnl: training steps of a classifier that ends in softmax (cross_entropy)") {
+  Graph g = mlpModel();
+  Builder b(g);
+  ValueId y = g.outputs[0].value;
+  g.outputs.clear();
+  b.output("p", b.create(OpKind::Softmax, {y}));
+  checkTraining(g, {LossKind::CrossEntropy, OptimizerKind::Adam, 0.01, std::nullopt}, 5, 5);
+  checkTraining(g, {LossKind::CrossEntropy, OptimizerKind::Sgd, 0.1, TensorType{DType::f32, {16, 5}}}, 3, 5);
+}
+
 TEST_CASE("dnnl: training steps of a small convnet") {
   checkTraining(convModel(), {LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam, 0.01, std::nullopt}, 4, 3);
 }

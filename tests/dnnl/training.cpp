@@ -24,7 +24,7 @@ static Graph opGraph(OpKind op, std::vector<TensorType> ins, AttrMap a, std::vec
 TEST_CASE("dnnl: relu_grad and dense_grad for each activation") {
   checkClose(opGraph(OpKind::ReluGrad, {{DType::f32, {3, 17}}, {DType::f32, {3, 17}}}, {}));
   for (std::string act : {"none", "relu", "leaky_relu", "sigmoid", "tanh", "clip", "elu"})
-    for (Shape x : {Shape{5, 17}, Shape{2, 3, 16}}) {
+    for (Shape x : {Shape{5, 17}, Shape{2, 3, 16}, Shape{70, 40}}) {  // the last past the small-GEMM path
       Shape y = x;
       y.back() = 33;
       AttrMap a = attrs({{"activation", act}});
@@ -88,6 +88,17 @@ TEST_CASE("dnnl: layer_norm_grad, gather_grad, slice_grad and one_hot") {
   Tensor labels = Tensor::fromVector<int>(DType::i32, {5}, {0, 3, 1, 3, 2});
   for (std::string t : {"f32", "i64"})
     checkClose(opGraph(OpKind::OneHot, {labels.type()}, attrs({{"depth", int64_t{4}}, {"dtype", t}}), {labels}), 0);
+}
+
+TEST_CASE("dnnl: softmax_cross_entropy (loss and the logits' gradient), one-hot and soft targets") {
+  for (Shape s : {Shape{7, 5}, Shape{64, 10}, Shape{3, 130}}) {
+    INFO(shapeStr(s));
+    TensorType t{DType::f32, s};
+    Tensor soft = randomTensor(t, 3, 0, 1), onehot(t);
+    for (int64_t i = 0; i < s[0]; ++i) onehot.set(i * s[1] + (i * 7) % s[1], 1.0);
+    for (const Tensor& target : {soft, onehot})
+      checkClose(opGraph(OpKind::SoftmaxCrossEntropy, {t, t}, {}, {randomTensor(t, 4, -8, 8), target}), 1e-5);
+  }
 }
 
 TEST_CASE("dnnl: optimizer updates, f32 and f64") {
