@@ -42,6 +42,10 @@ class Executable {
   struct ArenaPlan {
     std::vector<BufferRequest> requests;
     MemoryPlan plan;
+    // A training step's params and optimizer state live outside the arena, one copy per context;
+    // an update in place writes the new value straight over the old (no copy step).
+    size_t stateBytes = 0;
+    int updates = 0, updatesInPlace = 0;
   };
   virtual const ArenaPlan* arenaPlan() const { return nullptr; }
 

@@ -46,8 +46,11 @@ Status reportMemory(const Executable& exe, const CompileCmdOptions& o) {
                         : !o.out.empty() && o.out != "-" ? o.out + ".memory.svg"
                                                           : std::filesystem::path(o.model).stem().string() + ".memory.svg";
   GRAPHC_TRY(writeFileAtomic(svgPath, memoryPlanSvg(arena->requests, arena->plan)));
-  std::cerr << fmt::format("// ----- memory plan of {} -----\n{}\ntimeline: {}\n", source,
-                           memoryReport(arena->plan), svgPath);
+  std::cerr << fmt::format("// ----- memory plan of {} -----\n{}\n", source, memoryReport(arena->plan));
+  if (arena->updates)
+    std::cerr << fmt::format("training state: {} bytes outside the arena; {} of {} updates in place\n", arena->stateBytes,
+                             arena->updatesInPlace, arena->updates);
+  std::cerr << fmt::format("timeline: {}\n", svgPath);
   return ok();
 }
 

@@ -303,8 +303,10 @@ Status Lowering::finish() {
   }
 
   // A training step's updates, after everything else has read the old values.
+  int inPlace = 0;
   for (const Update& u : graph.updates) {
     int src = plainBuffer(u.value), dst = state_[u.target].buffer;
+    inPlace += src == dst;
     if (src == dst) continue;
     addKernel(std::make_unique<Copy>(src, dst, type(u.target).bytes()), {src}, {dst},
               "update " + graph.value(u.target).name);
@@ -338,7 +340,7 @@ Status Lowering::finish() {
     return Error("dnnl: internal error: invalid memory plan: " + valid.error().message());
   for (size_t r = 0; r < requests.size(); ++r) bufs[bufferOf[r]].offset = plan.offsets[r];
   program_.arenaBytes = plan.arenaBytes;
-  program_.arena = {std::move(requests), std::move(plan)};
+  program_.arena = {std::move(requests), std::move(plan), program_.stateBytes, (int)graph.updates.size(), inPlace};
   return ok();
 }
 
