@@ -71,6 +71,11 @@ Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, const OnnxImportO
         }
       }
     }
+    // Larger shapes are typos; refusing them keeps element counts far from overflow.
+    double elements = 1;
+    for (int64_t d : t.shape) elements *= (double)d;
+    if (elements > double(int64_t{1} << 48))
+      problems.push_back(fmt::format("input '{}' would have {} elements; that is too large", in.name, t.str()));
     types.push_back(std::move(t));
   }
   if (!problems.empty()) {
