@@ -75,7 +75,7 @@ Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, const OnnxImportO
     double elements = 1;
     for (int64_t d : t.shape) elements *= (double)d;
     if (elements > double(int64_t{1} << 48))
-      problems.push_back(fmt::format("input '{}' would have {} elements; that is too large", in.name, t.str()));
+      problems.push_back(fmt::format("input '{}' as {} would have {:.3g} elements, more than 2^48", in.name, t.str(), elements));
     types.push_back(std::move(t));
   }
   if (!problems.empty()) {
