@@ -35,17 +35,18 @@ class FlushSubnormals {
 };
 
 struct AdamConsts {
-  float step, bc2Sqrt, eps, b1, b2, c1, c2;
+  float step, invBc2Sqrt, eps, b1, b2, c1, c2;
 };
 
-// Adam over [i0, i1), in the interpreter's (PyTorch's) arithmetic order.
+// Adam over [i0, i1), in the interpreter's (PyTorch's) arithmetic order, except that
+// sqrt(v') / sqrt(1 - b2^step) multiplies by the reciprocal (within an ulp).
 GRAPHC_CLONES void adamRange(const float* w, const float* g, const float* m, const float* v, float* wo, float* mo, float* vo,
                              int64_t i0, int64_t i1, AdamConsts k) {
 #pragma omp simd
   for (int64_t i = i0; i < i1; ++i) {
     float mi = m[i] * k.b1 + g[i] * k.c1;
     float vi = v[i] * k.b2 + g[i] * g[i] * k.c2;
-    float denom = std::sqrt(vi) / k.bc2Sqrt + k.eps;
+    float denom = std::sqrt(vi) * k.invBc2Sqrt + k.eps;  // a multiply: divisions bound this loop
     mo[i] = mi, vo[i] = vi;
     wo[i] = w[i] + k.step * (mi / denom);
   }
@@ -97,7 +98,7 @@ class Optimizer final : public Kernel {
   }
   Status run(void* const* b) const override {
     float step = (float)-lr_, mom = (float)momentum_;
-    float bc2Sqrt = 0, eps = (float)eps_, b1 = (float)b1_, b2 = (float)b2_, c1 = (float)(1 - b1_), c2 = (float)(1 - b2_);
+    float invBc2Sqrt = 0, eps = (float)eps_, b1 = (float)b1_, b2 = (float)b2_, c1 = (float)(1 - b1_), c2 = (float)(1 - b2_);
     if (op_ == OpKind::AdamUpdate) {
       double count = 0;
       visitDType(stepType_, [&](auto* tag) {
@@ -105,9 +106,9 @@ class Optimizer final : public Kernel {
       });
       if (count < 1) return Error("adam_update: step must count from 1");
       step = (float)-(lr_ / (1 - std::pow(b1_, count)));
-      bc2Sqrt = (float)std::sqrt(1 - std::pow(b2_, count));
+      invBc2Sqrt = (float)(1 / std::sqrt(1 - std::pow(b2_, count)));
     }
-    AdamConsts k{step, bc2Sqrt, eps, b1, b2, c1, c2};
+    AdamConsts k{step, invBc2Sqrt, eps, b1, b2, c1, c2};
     auto update = [&](bool parallel) {
       for (const Slot& t : tensors_) {
         auto in = [&](int i) { return static_cast<const float*>(b[t.ins[i]]); };
