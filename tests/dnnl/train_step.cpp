@@ -128,4 +128,31 @@ TEST_CASE("dnnl: a training step updates its state in place") {
   }
 }
 
+// When the old value is still read after its update (here by a node later in order), the update
+// cannot write over it: the new value goes to its own buffer and is copied at the end.
+TEST_CASE("dnnl: an update whose old value is read later is not done in place") {
+  Graph g;
+  Builder b(g);
+  ValueId x = b.input("x", {DType::f32, {4, 3}});
+  Tensor w0 = randomF32({4, 3}, 7);
+  ValueId w = b.param("w", w0);
+  ValueId next = b.create(OpKind::SgdUpdate, {w, x}, attrs({{"lr", 0.5}}));
+  b.output("y", b.create(OpKind::Mul, {w, x}));  // reads the old w after the update node
+  b.update(w, next);
+  REQUIRE(g.finalize().ok());
+  auto exe = dnnl::prepare(g, {});
+  REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().message()));
+  bool copies = false;
+  for (const std::string& s : dnnl::stepNames(**exe)) copies = copies || s == "update w";
+  CHECK(copies);
+  Tensor in = randomF32({4, 3}, 8);
+  auto ctx = (*exe)->createContext();
+  auto out = (*exe)->makeOutputs();
+  REQUIRE((*exe)->run(*ctx, std::vector<Tensor>{in}, out).ok());
+  for (int64_t i = 0; i < 12; ++i) {
+    CHECK(out[0].at(i) == doctest::Approx(w0.at(i) * in.at(i)));
+    CHECK((*exe)->readState(*ctx, w)->at(i) == doctest::Approx(w0.at(i) - 0.5 * in.at(i)));
+  }
+}
+
 }  // namespace graphc::test
