@@ -102,3 +102,11 @@ TEST_CASE("npy output is written atomically and never into a missing folder") {
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message().find("/nonexistent-dir/x.npy") != std::string::npos);
 }
+
+TEST_CASE("writing to a device writes into it and leaves the device in place") {
+  namespace fs = std::filesystem;
+  REQUIRE(fs::is_character_file("/dev/null"));
+  CHECK(writeFileAtomic("/dev/null", "graphc").ok());
+  CHECK(fs::is_character_file("/dev/null"));  // not replaced by a regular file
+}
+
