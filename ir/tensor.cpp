@@ -7,16 +7,24 @@
 
 namespace graphc {
 
-static std::shared_ptr<std::byte[]> allocate(size_t bytes) {
+static std::shared_ptr<std::byte[]> allocate(size_t bytes, bool zero = true) {
   size_t size = (bytes + 63) / 64 * 64;
   if (size == 0) size = 64;
   void* p = std::aligned_alloc(64, size);
   if (!p) throw std::bad_alloc();
-  std::memset(p, 0, size);
+  if (zero) std::memset(p, 0, size);
+  else if (size > bytes) std::memset(static_cast<char*>(p) + bytes, 0, size - bytes);  // the tail padding
   return std::shared_ptr<std::byte[]>(static_cast<std::byte*>(p), [](std::byte* q) { std::free(q); });
 }
 
 Tensor::Tensor(TensorType type) : type_(std::move(type)), data_(allocate(type_.bytes())) {}
+
+Tensor Tensor::uninitialized(TensorType type) {
+  Tensor t;
+  t.type_ = std::move(type);
+  t.data_ = allocate(t.type_.bytes(), false);
+  return t;
+}
 
 Tensor Tensor::scalar(DType dtype, double value) {
   Tensor t(TensorType{dtype, {}});
@@ -59,7 +67,7 @@ void Tensor::set(int64_t i, double v) {
 }
 
 Tensor Tensor::clone() const {
-  Tensor t(type_);
+  Tensor t = uninitialized(type_);
   if (bytes()) std::memcpy(t.raw(), raw(), bytes());
   return t;
 }
@@ -82,7 +90,7 @@ static void transposeWords(const Word* in, Word* out, int64_t rows, int64_t cols
 
 Tensor Tensor::transposed2d() const {
   int64_t rows = shape().at(0), cols = shape().at(1);
-  Tensor t(TensorType{dtype(), {cols, rows}});
+  Tensor t = uninitialized(TensorType{dtype(), {cols, rows}});
   switch (dtypeSize(dtype())) {
     case 1: transposeWords(data<uint8_t>(), t.data<uint8_t>(), rows, cols); break;
     case 2: transposeWords(data<uint16_t>(), t.data<uint16_t>(), rows, cols); break;
