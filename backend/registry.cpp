@@ -1,17 +1,13 @@
 // The backend registry: one line per backend.
 #include "backend/ref/executable.h"
 #include "runtime/executable.h"
-#ifdef GRAPHC_HAVE_DNNL
 #include "backend/dnnl/executable.h"
-#endif
 
 namespace graphc {
 
 static const BackendInfo kBackends[] = {
     {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare},
-#ifdef GRAPHC_HAVE_DNNL
     {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare},
-#endif
 };
 
 std::span<const BackendInfo> allBackends() { return kBackends; }

@@ -29,13 +29,34 @@ cases=(
   "lenet lenet.onnx x=1x1x28x28"
   "lenet lenet.onnx x=64x1x28x28"
 )
-tmp="$(mktemp)"
-trap 'rm -f "$tmp"' EXIT
+# Training steps (W2, W3): the inference models end in softmax, so cross_entropy against one-hot
+# labels is the harness's softmax cross-entropy. workload model shape lr
+train_cases=(
+  "mlp-train mlp.onnx x=64x784 1e-3"
+  "mlp-train mlp.onnx x=1024x784 1e-3"
+  "seed-train seed.onnx x=32x10 1e-2"
+)
+tmp="$(mktemp)" err="$(mktemp)"
+trap 'rm -f "$tmp" "$err"' EXIT
+train=1
 for t in ${threads//,/ }; do
   for c in "${cases[@]}"; do
     read -r workload model shape <<<"$c"
     OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
       --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" >> "$tmp"
+  done
+  for c in "${train_cases[@]}"; do
+    [ "$train" = 1 ] || break
+    read -r workload model shape lr <<<"$c"
+    # A backend without the training ops skips these rows instead of failing the whole run.
+    if ! OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
+        --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" \
+        --train --loss cross_entropy --optimizer adam --lr "$lr" >> "$tmp" 2> "$err"; then
+      cat "$err" >&2
+      [ "$backend" != ref ] || exit 1  # ref runs every training op: a failure there is a bug
+      echo "graphc_bench.sh: note: backend $backend cannot run this training step; skipping the mlp-train and seed-train rows" >&2
+      train=0
+    fi
   done
 done
 cat "$tmp" > "$out"

@@ -25,6 +25,9 @@ std::string Error::render() const {
     if (d.loc.known() && !d.loc.file.empty()) {
       std::string src = d.sourceLine.empty() ? sourceLine(d.loc.file, d.loc.line) : d.sourceLine;
       if (!src.empty()) {
+        // Control bytes (a binary file given as IR) would garble the terminal; keep columns.
+        for (char& c : src)
+          if ((unsigned char)c < 0x20 && c != '\t') c = '?';
         out += src + "\n";
         std::string caret;
         for (int i = 1; i < d.loc.col && i <= (int)src.size(); ++i) caret += src[i - 1] == '\t' ? '\t' : ' ';

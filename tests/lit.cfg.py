@@ -15,5 +15,7 @@ data = lit_config.params.get("data", os.path.join(os.path.dirname(__file__), "da
 config.substitutions.append(("%graphc", graphc))
 config.substitutions.append(("%npycmp", lit_config.params.get("npycmp", "npycmp")))
 config.substitutions.append(("%data", data))
+config.substitutions.append(("%make_seed_data", lit_config.params.get("seed_make_data", "seed_make_data")))
+config.substitutions.append(("%check_accuracy", lit_config.params.get("seed_accuracy", "seed_accuracy")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.environment["PATH"] = "/usr/lib/llvm-16/bin:" + os.environ.get("PATH", "")

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ir/flops.h"
+#include "passes/training.h"
 #include "tools/commands.h"
 #include "tools/model.h"
 #include "tools/pipeline.h"
@@ -24,6 +25,10 @@ struct BenchOptions {
   double budget = 1.0;  // seconds of timing
   int warmup = 3;
   std::string workload, variant = "default";
+  // --train: time one training step (forward, loss, gradients, update) instead of inference.
+  bool train = false;
+  std::string loss = "cross_entropy", optimizer = "adam";
+  double lr = 0.01;
   PipelineFlags flags;
 };
 
@@ -42,7 +47,22 @@ int bench(BenchOptions& o) {
     shapes[b->first] = b->second;
   }
   auto t0 = clock::now();
-  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags);
+  std::function<Status(Graph&)> toTrainingStep;
+  if (o.train) {
+    toTrainingStep = [&o](Graph& g) -> Status {
+      // Labels as the peer harness feeds them: float targets of the output's type (one-hot
+      // below for the cross-entropies).
+      TrainingOptions t{*parseLoss(o.loss), *parseOptimizer(o.optimizer), o.lr, std::nullopt};
+      if (!g.outputs.empty()) t.labels = g.type(g.outputs[0].value);
+      auto step = buildTrainingStep(g, t);
+      if (!step) return Error(fmt::format("{}: --train: {}", o.model, step.error().message()));
+      if (step->updates.empty()) return Error(fmt::format("{}: --train: the model has no float parameters to train", o.model));
+      GRAPHC_TRY(optimize(*step, o.flags, {"cse", "dce"}));
+      g = std::move(*step);
+      return ok();
+    };
+  }
+  auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags, toTrainingStep);
   if (!exe) return fail(exe.error());
   double compileMs = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 
@@ -52,6 +72,11 @@ int bench(BenchOptions& o) {
     Tensor t(g.type(v));
     for (int64_t i = 0; i < t.numel(); ++i) t.set(i, isFloat(t.dtype()) ? double((i * 7919) % 1000) / 1000.0 - 0.5 : 0.0);
     inputs.push_back(std::move(t));
+  }
+  if (o.train && o.loss != "mse" && inputs.back().shape().size() == 2) {  // one-hot labels: row i is class i mod C
+    Tensor& labels = inputs.back();
+    int64_t classes = labels.shape()[1];
+    for (int64_t i = 0; i < labels.numel(); ++i) labels.set(i, i % classes == (i / classes) % classes ? 1.0 : 0.0);
   }
   auto ctx = (*exe)->createContext();
   std::vector<Tensor> outputs = (*exe)->makeOutputs();
@@ -94,6 +119,12 @@ Runner addBenchCommand(CLI::App& app) {
   cmd->add_option("--warmup", o->warmup, "Untimed runs first")->check(CLI::Range(0, 1000000))->capture_default_str();
   cmd->add_option("--workload", o->workload, "Workload name in the JSON (default: the model file's stem)");
   cmd->add_option("--variant", o->variant, "Variant name in the JSON")->capture_default_str();
+  cmd->add_flag("--train", o->train, "Time one training step (forward, loss, gradients, optimizer update) with one-hot labels");
+  cmd->add_option("--loss", o->loss, "With --train: softmax_cross_entropy, cross_entropy or mse")
+      ->check(CLI::IsMember({"softmax_cross_entropy", "cross_entropy", "mse"}))->capture_default_str();
+  cmd->add_option("--optimizer", o->optimizer, "With --train: sgd, momentum or adam")
+      ->check(CLI::IsMember({"sgd", "momentum", "adam"}))->capture_default_str();
+  cmd->add_option("--lr", o->lr, "With --train: learning rate")->check(CLI::PositiveNumber)->capture_default_str();
   o->flags.addTo(*cmd);
   return [o] { return bench(*o); };
 }

@@ -13,5 +13,6 @@ Runner addOptCommand(CLI::App& app);
 Runner addRunCommand(CLI::App& app);
 Runner addCompileCommand(CLI::App& app);
 Runner addBenchCommand(CLI::App& app);
+Runner addTrainCommand(CLI::App& app);
 
 }  // namespace graphc::tool

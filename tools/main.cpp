@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, Runner>> commands = {
       {"opt", addOptCommand(app)},
       {"run", addRunCommand(app)},
+      {"train", addTrainCommand(app)},
       {"compile", addCompileCommand(app)},
       {"bench", addBenchCommand(app)},
   };

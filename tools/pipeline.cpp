@@ -27,14 +27,16 @@ void addBackendOptions(CLI::App& cmd, std::string& backend, int& threads) {
   cmd.add_option("--threads", threads, "Number of threads (0: all cores)")->check(CLI::Range(0, 1024));
 }
 
-Status optimize(Graph& g, const PipelineFlags& flags) {
+Status optimize(Graph& g, const PipelineFlags& flags) { return optimize(g, flags, defaultPipeline()); }
+
+Status optimize(Graph& g, const PipelineFlags& flags, const std::vector<std::string>& passes) {
   PipelineOptions options;
   options.timePasses = flags.timePasses;
   options.printAfterAll = flags.printAfterAll;
   options.debugRewrites = flags.debugRewrites;
   options.out = &std::cerr;
   options.print = [](const Graph& graph) { return printGraph(graph); };
-  return runPipeline(g, defaultPipeline(), options);
+  return runPipeline(g, passes, options);
 }
 
 Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::string& backend, int threads) {
@@ -47,13 +49,15 @@ Result<std::unique_ptr<Executable>> prepareBackend(const Graph& g, const std::st
 }
 
 Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
-                                                 const std::string& backend, int threads, const PipelineFlags& flags) {
+                                                 const std::string& backend, int threads, const PipelineFlags& flags,
+                                                 const std::function<Status(Graph&)>& transform) {
   using clock = std::chrono::steady_clock;
   auto ms = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   auto t0 = clock::now();
   GRAPHC_ASSIGN(Graph g, loadModel(path, shapes));
   auto t1 = clock::now();
   GRAPHC_TRY(optimize(g, flags));
+  if (transform) GRAPHC_TRY(transform(g));
   auto t2 = clock::now();
   GRAPHC_ASSIGN(std::unique_ptr<Executable> exe, prepareBackend(g, backend, threads));
   auto t3 = clock::now();

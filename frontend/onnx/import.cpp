@@ -71,6 +71,11 @@ Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, const OnnxImportO
         }
       }
     }
+    // Larger shapes are typos; refusing them keeps element counts far from overflow.
+    double elements = 1;
+    for (int64_t d : t.shape) elements *= (double)d;
+    if (elements > double(int64_t{1} << 48))
+      problems.push_back(fmt::format("input '{}' as {} would have {:.3g} elements, more than 2^48", in.name, t.str(), elements));
     types.push_back(std::move(t));
   }
   if (!problems.empty()) {

@@ -30,4 +30,16 @@ Result<std::vector<std::string>> onnxInputNames(const std::string& path);
 // Import-time layout changes (Gemm weights stored transposed) are undone. Atomic.
 Status exportOnnxWithParams(const std::string& originalPath, const Graph& trained, const std::string& outPath);
 
+struct OnnxExportOptions {
+  // When set, dimension 0 of an input or output that equals `batch` is written as the symbol
+  // batchSymbol (e.g. "N"), and a reshape to that batch keeps its input's first dimension, so
+  // that the model runs at any batch.
+  std::string batchSymbol;
+  int64_t batch = 0;
+};
+// Writes g (params and consts as initializers) as a new ONNX model, opset 17. Covers the ops of
+// MLPs and small CNNs (dense, conv2d, pools, activations, elementwise, softmax, reshape, ...);
+// one error lists every op it cannot write. Atomic.
+Status exportGraphOnnx(const Graph& g, const std::string& outPath, const OnnxExportOptions& options = {});
+
 }  // namespace graphc

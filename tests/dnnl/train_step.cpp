@@ -1,6 +1,5 @@
 // dnnl backend: whole training steps (forward, loss, backward, optimizer update) against the
 // interpreter over several steps, and training state kept per context.
-#ifdef GRAPHC_TEST_TRAIN
 #include "backend/ref/executable.h"
 #include "passes/training.h"
 #include "tests/dnnl/check.h"
@@ -98,4 +97,3 @@ TEST_CASE("dnnl: each context trains its own copy of the weights") {
 }
 
 }  // namespace graphc::test
-#endif

@@ -1,4 +1,2 @@
-# The memory planner's tests; graphc_memplan exists once passes/CMakeLists.txt includes memplan.cmake.
-if(TARGET graphc_memplan)
-  graphc_test_suite(test_memplan memplan graphc_memplan graphc_ir)
-endif()
+# memplan/: the memory planner on hand-made traces, random traces and model-like graphs.
+graphc_test_suite(test_memplan memplan graphc_memplan graphc_ir)

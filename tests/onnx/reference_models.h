@@ -7,9 +7,7 @@
 #include "frontend/onnx/onnx_import.h"
 #include "passes/pass.h"
 #include "tests/support.h"
-#ifdef GRAPHC_HAVE_REF
 #include "backend/ref/interpreter.h"
-#endif
 
 namespace graphc::test {
 
@@ -37,7 +35,6 @@ inline int countOps(const Graph& g, OpKind op, const char* activation = nullptr,
 // Max relative error of the interpreter against PyTorch on one reference case.
 [[maybe_unused]] inline double referenceError(const std::string& model, int batch, Shape inShape, Shape outShape,
                                               bool optimized) {
-#ifdef GRAPHC_HAVE_REF
   Graph g = loadReferenceModel(model, inShape, optimized);
   Tensor x = referenceCase(model, batch, "in");
   Tensor expected = referenceCase(model, batch, "out");
@@ -48,9 +45,6 @@ inline int countOps(const Graph& g, OpKind op, const char* activation = nullptr,
   double err = maxRelDiff(out->at(0), expected);
   MESSAGE(model << " batch " << batch << (optimized ? " optimized" : "") << ": max rel error " << err);
   return err;
-#else
-  return 0;
-#endif
 }
 
 }  // namespace graphc::test

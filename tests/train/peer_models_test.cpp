@@ -19,13 +19,15 @@ double l2(const Tensor& t) {
 }
 
 // Expected values copied from manifest.json; norms in layer order (weight, bias, ...).
-void replay(const std::string& name, int layers, double lr, const std::vector<double>& losses, const std::vector<double>& norms) {
+void replayOn(std::string_view backend, const std::string& name, int layers, double lr, const std::vector<double>& losses,
+              const std::vector<double>& norms) {
+  INFO("backend ", backend);
   std::vector<std::pair<Tensor, Tensor>> weights;
   for (int i = 1; i <= layers; ++i)
     weights.emplace_back(loadTrainData(name + "_w" + std::to_string(i)), loadTrainData(name + "_b" + std::to_string(i)));
   Tensor x = loadTrainData(name + "_x"), y = loadTrainData(name + "_y");
   Graph model = mlp(x.shape()[0], weights, false);
-  auto exe = prepareStep(model, {LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam, lr, y.type()});
+  auto exe = prepareStep(model, {LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam, lr, y.type()}, backend);
   auto ctx = exe->createContext();
   std::vector<Tensor> outputs = exe->makeOutputs();
   double worst = 0;
@@ -45,7 +47,11 @@ void replay(const std::string& name, int layers, double lr, const std::vector<do
       CHECK_MESSAGE(std::fabs(l2(*t) - want) / want < 1e-4, name << " " << param << " norm " << l2(*t) << ", recorded " << want);
     }
   }
-  MESSAGE(name << ": worst relative loss error " << worst);
+  MESSAGE(name << " on " << backend << ": worst relative loss error " << worst);
+}
+
+void replay(const std::string& name, int layers, double lr, const std::vector<double>& losses, const std::vector<double>& norms) {
+  for (std::string_view backend : kTrainBackends) replayOn(backend, name, layers, lr, losses, norms);
 }
 
 TEST_CASE("seed: first five Adam steps as recorded") {

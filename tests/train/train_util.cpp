@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include "backend/ref/executable.h"
+#include "runtime/executable.h"
 #include "ir/grad.h"
 #include "ir/npy.h"
 #include "tests/support.h"
@@ -38,11 +38,13 @@ Graph mlp(int64_t batch, const std::vector<std::pair<Tensor, Tensor>>& layers, b
   return g;
 }
 
-std::unique_ptr<Executable> prepareStep(const Graph& model, const TrainingOptions& options) {
+std::unique_ptr<Executable> prepareStep(const Graph& model, const TrainingOptions& options, std::string_view backend) {
   auto step = buildTrainingStep(model, options);
   REQUIRE_MESSAGE(step, (step ? "" : step.error().message()));
-  auto exe = ref::prepare(*step, {});
-  REQUIRE(exe);
+  const BackendInfo* b = findBackend(backend);
+  REQUIRE(b != nullptr);
+  auto exe = b->prepare(*step, CompileOptions{std::string(backend), 1});
+  REQUIRE_MESSAGE(exe, (exe ? "" : exe.error().message()));
   return std::move(*exe);
 }
 

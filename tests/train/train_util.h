@@ -17,6 +17,11 @@ Tensor slice0(const Tensor& t, int64_t i);      // t[i] of a stacked tensor
 Graph mlp(int64_t batch, const std::vector<std::pair<Tensor, Tensor>>& layers, bool softmax);
 
 // The ref backend's executable of the training step of `model`.
-std::unique_ptr<Executable> prepareStep(const Graph& model, const TrainingOptions& options);
+// The training step of model, prepared on a backend ("ref" or "dnnl").
+std::unique_ptr<Executable> prepareStep(const Graph& model, const TrainingOptions& options,
+                                        std::string_view backend = "ref");
+
+// The backends every training test runs on.
+inline constexpr std::string_view kTrainBackends[] = {"ref", "dnnl"};
 
 }  // namespace graphc::test
