@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -201,22 +202,38 @@ std::string encodeNpy(const Tensor& t) {
   return out;
 }
 
+// Writes all of bytes to fd; false on a failed write.
+static bool writeAll(int fd, std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) return false;
+    done += (size_t)n;
+  }
+  return true;
+}
+
 Status writeFileAtomic(const std::string& path, std::string_view bytes) {
   namespace fs = std::filesystem;
   fs::path target(path);
+  // A device or pipe (/dev/null, /dev/stdout) is written as it is: renaming a temporary over it
+  // would replace /dev/null itself with a regular file.
+  std::error_code ec;
+  if (fs::file_status st = fs::status(target, ec); !ec && fs::exists(st) && !fs::is_regular_file(st)) {
+    int fd = ::open(path.c_str(), O_WRONLY);
+    if (fd < 0) return Error(fmt::format("{}: cannot open for writing", path));
+    bool written = writeAll(fd, bytes);
+    if (::close(fd) != 0 || !written) return Error(fmt::format("{}: write failed", path));
+    return ok();
+  }
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmpXXXXXX")).string();
   int fd = mkstemp(tmpl.data());
   if (fd < 0) return Error(fmt::format("{}: cannot create a temporary file in '{}'", path, dir.string()));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmpl.c_str());
-      return Error(fmt::format("{}: write failed", path));
-    }
-    done += (size_t)n;
+  if (!writeAll(fd, bytes)) {
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return Error(fmt::format("{}: write failed", path));
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     ::unlink(tmpl.c_str());

@@ -13,6 +13,8 @@ class Tensor {
  public:
   Tensor() = default;
   explicit Tensor(TensorType type);  // zero-filled
+  // For a caller that writes every byte next: skips the zero fill (a pass over the memory).
+  static Tensor uninitialized(TensorType type);
   static Tensor scalar(DType dtype, double value);
   template <class T>
   static Tensor fromVector(DType dtype, Shape shape, const std::vector<T>& values);

@@ -1,6 +1,8 @@
 // The Lowering builder: value layouts, buffers, reorders, live ranges and the memory plan.
 #include "backend/dnnl/lowering.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -264,7 +266,13 @@ Result<int> Lowering::prepackConstant(ValueId v, const dn::memory::desc& want) {
     dn::memory::desc src = stridedDesc(dims, want.data_type(), stridesOf(Shape(dims.begin(), dims.end())));
     dn::memory from(src, engine, const_cast<void*>(data.raw())), to(want, engine, packed.raw());
     dn::stream s(engine);
+    // On one thread: a reorder of a few MB takes well under a millisecond, while an OpenMP
+    // team waits for every thread to be scheduled, which on a busy machine cost prepare tens
+    // of ms (W1 prepare 3-4 ms alone, 18-25 ms while two other compiles ran).
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
     dn::reorder(from, to).execute(s, from, to);
+    omp_set_num_threads(threads);
     s.wait();
     return 0;
   });

@@ -47,9 +47,9 @@ Result<Tensor> readTensor(const onnx::TensorProto& p, const std::string& what, s
     return Tensor();
   }
   GRAPHC_ASSIGN(Shape shape, readDims(p.dims(), what));
-  Tensor t(TensorType{*dtype, shape});
   if (p.has_raw_data()) {
     const std::string& raw = p.raw_data();
+    Tensor t = Tensor::uninitialized(TensorType{*dtype, shape});  // every byte is copied below
     if (raw.size() != t.bytes())
       return Error(fmt::format("{} has {} bytes of raw data, its type {} needs {}", what, raw.size(), t.type().str(), t.bytes()));
     if (!raw.empty()) std::memcpy(t.raw(), raw.data(), raw.size());
@@ -57,6 +57,7 @@ Result<Tensor> readTensor(const onnx::TensorProto& p, const std::string& what, s
       for (int64_t i = 0; i < t.numel(); ++i) t.data<bool>()[i] = raw[i] != 0;
     return t;
   }
+  Tensor t(TensorType{*dtype, shape});
   switch (*dtype) {
     case DType::f32: GRAPHC_TRY(copyField(p.float_data(), t, what)); break;
     case DType::f64: GRAPHC_TRY(copyField(p.double_data(), t, what)); break;

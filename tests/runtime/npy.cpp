@@ -1,7 +1,11 @@
 // NPY reader and writer: every supported dtype and format version, and every refusal.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <filesystem>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ir/npy.h"
 #include "tests/support.h"
@@ -101,4 +105,22 @@ TEST_CASE("npy output is written atomically and never into a missing folder") {
   auto s = writeNpy("/nonexistent-dir/x.npy", t);
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message().find("/nonexistent-dir/x.npy") != std::string::npos);
+}
+
+TEST_CASE("writing to a device or pipe writes into it and leaves it in place") {
+  // A FIFO stands for /dev/null and /dev/stdout (the machine's own /dev/null is shared with
+  // other jobs). The read end is opened first, non-blocking, so that the write does not wait.
+  namespace fs = std::filesystem;
+  fs::path fifo = fs::temp_directory_path() / fmt::format("graphc-fifo-{}", ::getpid());
+  fs::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  CHECK(writeFileAtomic(fifo.string(), "graphc").ok());
+  CHECK(fs::is_fifo(fifo));  // not replaced by a regular file
+  char buf[16] = {};
+  CHECK(::read(reader, buf, sizeof buf) == 6);
+  CHECK(std::string(buf) == "graphc");
+  ::close(reader);
+  fs::remove(fifo);
 }
