@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "backend/dnnl/kernels.h"
+#include "ir/convert.h"
 
 namespace graphc::dnnl {
 namespace {
@@ -228,21 +229,6 @@ class Where final : public Kernel {
   int c_, a_, b_, out_;
 };
 
-// Float to integer: truncation, saturation at the range, NaN to 0 (the interpreter's rule).
-template <class To, class From>
-To convert(From v) {
-  if constexpr (std::is_same_v<To, bool>) {
-    return v != From(0);
-  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
-    double d = (double)v;
-    if (d != d) return 0;
-    if (d <= (double)std::numeric_limits<To>::lowest()) return std::numeric_limits<To>::lowest();
-    if (d >= (double)std::numeric_limits<To>::max()) return std::numeric_limits<To>::max();
-    return (To)d;
-  } else {
-    return static_cast<To>(v);
-  }
-}
 
 template <class From, class To>
 class Cast final : public Kernel {
@@ -252,7 +238,7 @@ class Cast final : public Kernel {
     const From* x = static_cast<const From*>(buf[in_]);
     To* y = static_cast<To*>(buf[out_]);
 #pragma omp parallel for if (n_ > kParallelMin) schedule(static)
-    for (int64_t i = 0; i < n_; ++i) y[i] = convert<To>(x[i]);
+    for (int64_t i = 0; i < n_; ++i) y[i] = convertElement<To>(x[i]);
     return ok();
   }
 

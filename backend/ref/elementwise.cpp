@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "backend/ref/kernels.h"
+#include "ir/convert.h"
 
 namespace graphc::ref {
 
@@ -177,22 +178,6 @@ Result<Tensor> evalWhere(const OpCtx& c, std::span<const Tensor> in, const Tenso
   return y;
 }
 
-// Float to integer conversion is defined for every input: truncation toward zero, saturation
-// at the type's range and NaN to 0 (C++ leaves the out-of-range cases undefined).
-template <class To, class From>
-static To convert(From v) {
-  if constexpr (std::is_same_v<To, bool>) {
-    return v != From(0);
-  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
-    double d = (double)v;
-    if (d != d) return 0;
-    if (d <= (double)std::numeric_limits<To>::lowest()) return std::numeric_limits<To>::lowest();
-    if (d >= (double)std::numeric_limits<To>::max()) return std::numeric_limits<To>::max();
-    return (To)d;
-  } else {
-    return static_cast<To>(v);  // integer narrowing wraps (C++20), like NumPy's astype
-  }
-}
 
 Result<Tensor> evalCast(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
   Tensor y(out);
@@ -202,7 +187,7 @@ Result<Tensor> evalCast(const OpCtx& c, std::span<const Tensor> in, const Tensor
       using To = std::remove_pointer_t<decltype(toTag)>;
       const From* src = in[0].data<From>();
       To* dst = y.data<To>();
-      for (int64_t i = 0; i < y.numel(); ++i) dst[i] = convert<To>(src[i]);
+      for (int64_t i = 0; i < y.numel(); ++i) dst[i] = convertElement<To>(src[i]);
     });
   });
   return y;
