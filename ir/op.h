@@ -76,6 +76,15 @@ struct OpCtx {
   const Attr& attr(std::string_view name) const;
 };
 
+// A slice (ONNX semantics: negative indices count from the end, out-of-range ones clamp)
+// resolved against the input shape: per input axis, the first index read, the step, and the
+// output extent. Shared by shape inference and every backend so that they agree.
+struct SliceWindow {
+  Shape start, step, shape;
+};
+// From the attributes of a slice or slice_grad node.
+Result<SliceWindow> resolveSlice(const Shape& input, const OpCtx& c);
+
 // Activations a fused op (dense, conv2d) may carry.
 enum class Activation { None, Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Clip, Elu };
 std::optional<Activation> parseActivation(std::string_view name);

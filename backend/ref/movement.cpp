@@ -19,6 +19,12 @@ static Tensor gatherElements(const Tensor& x, const TensorType& out, const std::
 
 // The source index of every output element when output axis d walks input axis `axisOf[d]`
 // from `start[d]` in steps of `step[d]` (a general strided view of x).
+static std::vector<int64_t> identityAxes(size_t rank) {
+  std::vector<int64_t> axes(rank);
+  for (size_t d = 0; d < rank; ++d) axes[d] = (int64_t)d;
+  return axes;
+}
+
 static std::vector<int64_t> stridedIndex(const Shape& inShape, const Shape& outShape, const std::vector<int64_t>& axisOf,
                                          const std::vector<int64_t>& start, const std::vector<int64_t>& step) {
   Shape inStrides = stridesOf(inShape);
@@ -72,23 +78,9 @@ Result<Tensor> evalConcat(const OpCtx& c, std::span<const Tensor> in, const Tens
 
 Result<Tensor> evalSlice(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
   const Shape& s = in[0].shape();
-  size_t rank = s.size();
-  std::vector<int64_t> axisOf(rank), start(rank, 0), step(rank, 1);
-  for (size_t d = 0; d < rank; ++d) axisOf[d] = (int64_t)d;
-  const auto& starts = c.ints("starts");
-  std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
-  if (axes.empty())
-    for (size_t i = 0; i < starts.size(); ++i) axes.push_back((int64_t)i);
-  if (steps.empty()) steps.assign(starts.size(), 1);
-  for (size_t i = 0; i < starts.size(); ++i) {
-    // The same clamping as inferSlice: [0, dim] going forward, [-1, dim-1] going backward.
-    int64_t a = *normalizeAxis(axes[i], (int64_t)rank), dim = s[a], v = starts[i];
-    if (v < 0) v += dim;
-    start[a] = steps[i] > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
-    step[a] = steps[i];
-  }
+  GRAPHC_ASSIGN(SliceWindow w, resolveSlice(s, c));
   if (out.numel() == 0) return Tensor(out);  // a clamped start may lie outside x
-  return gatherElements(in[0], out, stridedIndex(s, out.shape, axisOf, start, step));
+  return gatherElements(in[0], out, stridedIndex(s, out.shape, identityAxes(s.size()), w.start, w.step));
 }
 
 Result<Tensor> evalGather(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
@@ -127,23 +119,10 @@ namespace graphc::ref {
 // an element, so writing is enough).
 Result<Tensor> evalSliceGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
   const Shape& s = out.shape;
-  size_t rank = s.size();
-  std::vector<int64_t> axisOf(rank), start(rank, 0), step(rank, 1);
-  for (size_t d = 0; d < rank; ++d) axisOf[d] = (int64_t)d;
-  const auto& starts = c.ints("starts");
-  std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
-  if (axes.empty())
-    for (size_t i = 0; i < starts.size(); ++i) axes.push_back((int64_t)i);
-  if (steps.empty()) steps.assign(starts.size(), 1);
-  for (size_t i = 0; i < starts.size(); ++i) {
-    int64_t a = *normalizeAxis(axes[i], (int64_t)rank), dim = s[a], v = starts[i];
-    if (v < 0) v += dim;
-    start[a] = steps[i] > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
-    step[a] = steps[i];
-  }
+  GRAPHC_ASSIGN(SliceWindow w, resolveSlice(s, c));
   Tensor dx(out);
   if (in[0].numel() == 0) return dx;
-  auto index = stridedIndex(s, in[0].shape(), axisOf, start, step);
+  auto index = stridedIndex(s, in[0].shape(), identityAxes(s.size()), w.start, w.step);
   size_t es = dtypeSize(out.dtype);
   auto* dst = static_cast<char*>(dx.raw());
   auto* src = static_cast<const char*>(in[0].raw());

@@ -47,8 +47,8 @@ Types inferConcat(const OpCtx& c) {
 }
 
 // Resolves ONNX-style slice attributes into a per-axis (start, step, count) triple.
-Types inferSlice(const OpCtx& c) {
-  const TensorType& x = c.operands[0];
+Result<SliceWindow> resolveSlice(const Shape& input, const OpCtx& c) {
+  int64_t rank = (int64_t)input.size();
   const auto &starts = c.ints("starts"), &ends = c.ints("ends");
   std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
   if (axes.empty())
@@ -56,23 +56,32 @@ Types inferSlice(const OpCtx& c) {
   if (steps.empty()) steps.assign(starts.size(), 1);
   if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
     return inferError("starts, ends, axes and steps must have the same length");
-  Shape out = x.shape;
-  std::vector<bool> seen(x.rank(), false);
+  SliceWindow w{Shape(rank, 0), Shape(rank, 1), input};
+  std::vector<bool> seen(rank, false);
   for (size_t i = 0; i < starts.size(); ++i) {
-    auto axis = normalizeAxis(axes[i], x.rank());
-    if (!axis || seen[*axis]) return inferError("slice axis {} is out of range or repeated for {}", axes[i], x.str());
+    auto axis = normalizeAxis(axes[i], rank);
+    if (!axis || seen[*axis]) return inferError("slice axis {} is out of range or repeated for [{}]", axes[i], shapeStr(input));
     seen[*axis] = true;
     if (steps[i] == 0) return inferError("slice step must not be 0");
-    int64_t dim = x.shape[*axis];
-    auto clampIdx = [&](int64_t v, bool forward) {
+    int64_t dim = input[*axis], step = steps[i];
+    // Going forward indices clamp to [0, dim]; going backward to [-1, dim - 1].
+    auto clampIdx = [&](int64_t v) {
       if (v < 0) v += dim;
-      return forward ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
+      return step > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
     };
-    int64_t s = clampIdx(starts[i], steps[i] > 0), e = clampIdx(ends[i], steps[i] > 0);
-    int64_t n = steps[i] > 0 ? (e - s + steps[i] - 1) / steps[i] : (s - e + (-steps[i]) - 1) / (-steps[i]);
-    out[*axis] = std::max<int64_t>(n, 0);
+    int64_t s = clampIdx(starts[i]), e = clampIdx(ends[i]);
+    int64_t n = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
+    w.start[*axis] = s;
+    w.step[*axis] = step;
+    w.shape[*axis] = std::max<int64_t>(n, 0);
   }
-  return single({x.dtype, out});
+  return w;
+}
+
+Types inferSlice(const OpCtx& c) {
+  const TensorType& x = c.operands[0];
+  GRAPHC_ASSIGN(SliceWindow w, resolveSlice(x.shape, c));
+  return single({x.dtype, w.shape});
 }
 
 Types inferGather(const OpCtx& c) {
