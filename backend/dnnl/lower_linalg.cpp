@@ -38,6 +38,26 @@ struct MatMulPlan {
 };
 
 Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused) {
+  // An operand that is a strided view (a transpose only matmuls read) is read in place when
+  // oneDNN takes its strides; otherwise it is copied to row-major first.
+  auto isView = [&](ValueId v, const Shape& s) { return L.isView(v) && L.layoutOf(v).dims() == dimsOf(s); };
+  bool srcView = isView(p.a, p.src), weiView = !L.isConstant(p.b) && isView(p.b, p.wei);
+  Result<dn::matmul::primitive_desc> pd = Error("unset");
+  if (srcView || weiView) {
+    pd = dnnlTry(L.describe(n), [&] {
+      dn::memory::desc smd = srcView ? L.layoutOf(p.a) : plainDesc(p.src, DType::f32);
+      dn::memory::desc wmd = weiView ? L.layoutOf(p.b) : plainDesc(p.wei, DType::f32);
+      return dn::matmul::primitive_desc(dn::matmul::desc(smd, wmd, plainDesc(p.dst, DType::f32)), L.attr(), L.engine);
+    });
+  }
+  if (!fused && p.bias == UINT32_MAX && p.residual == UINT32_MAX && pd) {
+    dn::memory::desc smd = pd->src_desc(), wmd = pd->weights_desc(), dmd = plainDesc(p.dst, DType::f32);
+    int src = srcView ? L.bufferOf(p.a) : L.plainBuffer(p.a), wei = weiView ? L.bufferOf(p.b) : L.plainBuffer(p.b);
+    int dst = L.defineResult(n.results[0]);
+    L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}, {DNNL_ARG_DST, L.memref(dst, dmd)}},
+                   L.describe(n));
+    return ok();
+  }
   dn::memory::desc smd = plainDesc(p.src, DType::f32), dmd = plainDesc(p.dst, DType::f32);
   dn::memory::desc wplain = plainDesc(p.wei, DType::f32);
   dn::memory::desc bmd;
@@ -61,7 +81,7 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
     return dn::matmul::primitive_desc(desc, attr, L.engine);
   };
   // Prefer packed weights and the copy-free residual; step down until oneDNN accepts.
-  Result<dn::matmul::primitive_desc> pd = Error("unset");
+  pd = Error("unset");
   bool asBinary = true;
   for (int attempt = 0; attempt < 4 && !pd; ++attempt) {
     bool anyW = packable && attempt % 2 == 0;

@@ -53,6 +53,23 @@ SliceView sliceView(const Shape& x, const OpCtx& c) {
   return v;
 }
 
+// Whether only matmuls read v (no output, no update): those run on a strided view, so a
+// transpose into v (attention's head split, K^T) needs no copy.
+static bool onlyMatMulsRead(const Lowering& L, ValueId v) {
+  const Graph& g = L.graph;
+  for (const Output& o : g.outputs)
+    if (o.value == v) return false;
+  for (const Update& u : g.updates)
+    if (u.value == v || u.target == v) return false;
+  bool any = false;
+  for (const Node& m : g.nodes) {
+    if (m.dead || std::find(m.operands.begin(), m.operands.end(), v) == m.operands.end()) continue;
+    if (m.op != OpKind::MatMul) return false;
+    any = true;
+  }
+  return any;
+}
+
 Status lowerMovement(Lowering& L, const Node& n) {
   std::vector<TensorType> types;
   for (ValueId v : n.operands) types.push_back(L.type(v));
@@ -68,6 +85,10 @@ Status lowerMovement(Lowering& L, const Node& n) {
     case OpKind::Transpose: {
       std::vector<int64_t> strides;
       for (int64_t p : c.ints("perm")) strides.push_back(inStrides[p]);
+      if (ty.dtype == DType::f32 && ty.rank() >= 2 && ty.numel() > 0 && onlyMatMulsRead(L, y)) {
+        L.viewResult(y, L.plainBuffer(x), stridedDesc(dimsOf(ty.shape), dn::memory::data_type::f32, strides));
+        return ok();
+      }
       return stridedCopy(L, n, strides, 0, true);
     }
     case OpKind::Slice: {

@@ -38,6 +38,10 @@ class Lowering {
   int bufferOf(ValueId v) const { return state_[v].buffer; }
   const dn::memory::desc& layoutOf(ValueId v) const { return state_[v].md; }
   bool isBlocked(ValueId v) const { return state_[v].blocked; }
+  // A strided view of another value's buffer (a transpose only matmuls read): layoutOf() is the
+  // strided descriptor, and plainBuffer() copies it to row-major for a reader that needs that.
+  bool isView(ValueId v) const { return state_[v].view; }
+  void viewResult(ValueId v, int buffer, const dn::memory::desc& md) { state_[v] = {buffer, md, true, -1, true}; }
   // The value in plain row-major layout; a reorder is inserted (once per value) if it is blocked.
   int plainBuffer(ValueId v);
   // A memref of v in layout `want`, reordering from the stored layout when they differ.
@@ -82,6 +86,7 @@ class Lowering {
     dn::memory::desc md;
     bool blocked = false;
     int plain = -1;  // plain copy of a blocked value
+    bool view = false;  // md is a strided view of another value's buffer (see viewResult)
   };
   void findInPlaceUpdates();
   int newBuffer(Storage s, size_t bytes, std::string name, int binding = -1, const void* data = nullptr);

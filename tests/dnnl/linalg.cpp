@@ -69,6 +69,34 @@ TEST_CASE("dnnl: matmul, batched and broadcasting") {
     }
 }
 
+// Transposes that only matmuls read are not copied: the matmuls run on strided views of the
+// transposes' operands (attention's head split and K^T); a view the matmul cannot take as it is
+// (a broadcast batch rank) is copied to row-major first.
+TEST_CASE("dnnl: matmul on transposed strided views") {
+  using V = std::vector<int64_t>;
+  for (Shape x : {Shape{1, 8, 24}, Shape{3, 16, 24}}) {
+    INFO("x=", shapeStr(x));
+    Graph g;
+    Builder b(g);
+    ValueId in = b.input("x", {DType::f32, x});
+    ValueId heads = b.create(OpKind::Reshape, {in}, attrs({{"shape", V{x[0], x[1], 4, 6}}}));
+    ValueId q = b.create(OpKind::Transpose, {heads}, attrs({{"perm", V{0, 2, 1, 3}}}));
+    ValueId kt = b.create(OpKind::Transpose, {heads}, attrs({{"perm", V{0, 2, 3, 1}}}));
+    ValueId p = b.create(OpKind::Softmax, {b.create(OpKind::MatMul, {q, kt})});
+    ValueId o = b.create(OpKind::MatMul, {p, q});
+    b.output("y", b.create(OpKind::Transpose, {o}, attrs({{"perm", V{0, 2, 1, 3}}})));
+    checkClose(g, 1e-5);
+  }
+  Graph g;
+  Builder b(g);
+  ValueId a = b.create(OpKind::Transpose, {b.input("a", {DType::f32, {5, 3}})}, attrs({{"perm", V{1, 0}}}));
+  ValueId w = b.input("w", {DType::f32, {2, 5, 4}});
+  b.output("y", b.create(OpKind::MatMul, {a, w}));
+  ValueId ct = b.create(OpKind::Transpose, {b.input("c", {DType::f32, {3, 5}})}, attrs({{"perm", V{1, 0}}}));
+  b.output("z", b.create(OpKind::MatMul, {b.create(OpKind::Transpose, {w}, attrs({{"perm", V{0, 2, 1}}})), ct}));
+  checkClose(g, 1e-5);
+}
+
 TEST_CASE("dnnl: f64 matmul and dense fall back to the interpreter") {
   checkClose(matmulGraph({2, 3, 7}, {7, 5}, false, DType::f64), 1e-12);
   checkClose(denseGraph({3, 7}, 5, "gelu", true, true, DType::f64), 1e-12);
