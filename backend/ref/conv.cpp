@@ -73,25 +73,15 @@ static Tensor poolTyped(const OpCtx& c, const Tensor& x, const TensorType& out, 
     const T* plane = src + p * ih * iw;
     for (int64_t y0 = 0; y0 < oh; ++y0) {
       for (int64_t x0 = 0; x0 < ow; ++x0) {
-        int64_t ys = y0 * win.sh - win.pt, xs = x0 * win.sw - win.pl;
         double best = -INFINITY, sum = 0;
         int64_t count = 0;
-        for (int64_t r = 0; r < kh; ++r) {
-          int64_t yi = ys + r * win.dh;
-          if (yi < 0 || yi >= ih) continue;
-          for (int64_t s = 0; s < kw; ++s) {
-            int64_t xi = xs + s * win.dw;
-            if (xi < 0 || xi >= iw) continue;
-            double v = (double)plane[yi * iw + xi];
-            if (v > best || v != v) best = best != best ? best : v;  // NaN wins, as in NumPy
-            sum += v;
-            ++count;
-          }
-        }
-        if (includePad) {
-          int64_t ye = std::min(ys + kh, ih + win.pb), xe = std::min(xs + kw, iw + win.pr);
-          count = (ye - ys) * (xe - xs);
-        }
+        win.forEachTap(y0, x0, kh, kw, ih, iw, [&](int64_t yi, int64_t xi) {
+          double v = (double)plane[yi * iw + xi];
+          if (v > best || v != v) best = best != best ? best : v;  // NaN wins, as in NumPy
+          sum += v;
+          ++count;
+        });
+        count = win.avgDivisor(y0, x0, kh, kw, ih, iw, includePad, count);
         dst[(p * oh + y0) * ow + x0] = (T)(isMax ? best : sum / (double)count);
       }
     }

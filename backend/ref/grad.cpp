@@ -96,35 +96,22 @@ static Tensor poolGradTyped(const OpCtx& c, const Tensor& dy, const T* x, const 
   for (int64_t p = 0; p < planes; ++p) {
     for (int64_t y0 = 0; y0 < oh; ++y0) {
       for (int64_t x0 = 0; x0 < ow; ++x0) {
-        int64_t ys = y0 * win.sh - win.pt, xs = x0 * win.sw - win.pl;
-        std::vector<int64_t> taps;
-        double best = -INFINITY;
-        int64_t arg = -1;
-        for (int64_t r = 0; r < kh; ++r) {
-          int64_t yi = ys + r * win.dh;
-          if (yi < 0 || yi >= ih) continue;
-          for (int64_t s = 0; s < kw; ++s) {
-            int64_t xi = xs + s * win.dw;
-            if (xi < 0 || xi >= iw) continue;
-            int64_t at = (p * ih + yi) * iw + xi;
-            taps.push_back(at);
-            if (isMax) {
-              double v = (double)x[at];
-              if (best == best && (v > best || v != v || arg < 0)) best = v, arg = at;
-            }
-          }
-        }
         Acc<T> g = dys[(p * oh + y0) * ow + x0];
         if (isMax) {
+          double best = -INFINITY;
+          int64_t arg = -1;
+          win.forEachTap(y0, x0, kh, kw, ih, iw, [&](int64_t yi, int64_t xi) {
+            int64_t at = (p * ih + yi) * iw + xi;
+            double v = (double)x[at];
+            if (best == best && (v > best || v != v || arg < 0)) best = v, arg = at;
+          });
           if (arg >= 0) dx[arg] += g;
           continue;
         }
-        int64_t count = (int64_t)taps.size();
-        if (includePad) {
-          int64_t ye = std::min(ys + kh, ih + win.pb), xe = std::min(xs + kw, iw + win.pr);
-          count = (ye - ys) * (xe - xs);
-        }
-        for (int64_t at : taps) dx[at] += g / (Acc<T>)count;
+        int64_t taps = 0;
+        win.forEachTap(y0, x0, kh, kw, ih, iw, [&](int64_t, int64_t) { ++taps; });
+        Acc<T> share = g / (Acc<T>)win.avgDivisor(y0, x0, kh, kw, ih, iw, includePad, taps);
+        win.forEachTap(y0, x0, kh, kw, ih, iw, [&](int64_t yi, int64_t xi) { dx[(p * ih + yi) * iw + xi] += share; });
       }
     }
   }

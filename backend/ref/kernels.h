@@ -1,6 +1,7 @@
 // Internal to the ref backend: the kernel signature, one entry point per op family, helpers.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 #include <type_traits>
@@ -84,6 +85,30 @@ struct Window {
     Window w{s[0], s[1], p[0], p[1], p[2], p[3]};
     if (hasDilations) w.dh = c.ints("dilations")[0], w.dw = c.ints("dilations")[1];
     return w;
+  }
+
+  // Calls f(yi, xi) for each tap of the window of output (y0, x0) that lies inside the ih x iw
+  // input, in row-major order; padded positions are skipped.
+  template <class F>
+  void forEachTap(int64_t y0, int64_t x0, int64_t kh, int64_t kw, int64_t ih, int64_t iw, F&& f) const {
+    int64_t ys = y0 * sh - pt, xs = x0 * sw - pl;
+    for (int64_t r = 0; r < kh; ++r) {
+      int64_t yi = ys + r * dh;
+      if (yi < 0 || yi >= ih) continue;
+      for (int64_t s = 0; s < kw; ++s) {
+        int64_t xi = xs + s * dw;
+        if (xi >= 0 && xi < iw) f(yi, xi);
+      }
+    }
+  }
+
+  // An average pool's divisor: the real taps, or with count_include_pad the window clipped to
+  // the padded input (PyTorch's rule, which matters when ceil_mode lets a window overhang).
+  int64_t avgDivisor(int64_t y0, int64_t x0, int64_t kh, int64_t kw, int64_t ih, int64_t iw, bool includePad,
+                     int64_t realTaps) const {
+    if (!includePad) return realTaps;
+    int64_t ys = y0 * sh - pt, xs = x0 * sw - pl;
+    return (std::min(ys + kh, ih + pb) - ys) * (std::min(xs + kw, iw + pr) - xs);
   }
 };
 
