@@ -3,6 +3,13 @@
 #include "backend/dnnl/lowering.h"
 
 namespace graphc::dnnl {
+
+RowsView layerNormRows(const TensorType& t, int64_t axis) {
+  int64_t inner = 1;
+  for (int64_t d = axis; d < t.rank(); ++d) inner *= t.shape[d];
+  return {inner ? t.numel() / inner : 0, inner};
+}
+
 namespace {
 
 using dt = dn::memory::data_type;
@@ -29,9 +36,8 @@ Status softmax(Lowering& L, const Node& n, const OpCtx& c) {
 Status layerNorm(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId x = n.operands[0], y = n.results[0];
   const TensorType& t = L.type(x);
-  int64_t axis = *normalizeAxis(c.i("axis"), t.rank()), inner = 1;
-  for (int64_t d = axis; d < t.rank(); ++d) inner *= t.shape[d];
-  dn::memory::desc md = plainDesc({t.numel() / inner, inner}, DType::f32), ss = plainDesc({inner}, DType::f32);
+  auto [rows, inner] = layerNormRows(t, *normalizeAxis(c.i("axis"), t.rank()));
+  dn::memory::desc md = plainDesc({rows, inner}, DType::f32), ss = plainDesc({inner}, DType::f32);
   auto pd = dnnlTry(L.describe(n), [&] {
     return dn::layer_normalization_forward::primitive_desc(
         dn::layer_normalization_forward::desc(dn::prop_kind::forward_inference, md, (float)c.f("epsilon"),

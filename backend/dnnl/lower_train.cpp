@@ -224,9 +224,7 @@ Status poolGrad(Lowering& L, const Node& n, const OpCtx& c) {
 Status layerNormGrad(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId dyV = n.operands[0], xV = n.operands[1];
   const TensorType& t = L.type(xV);
-  int64_t axis = *normalizeAxis(c.i("axis"), t.rank()), inner = 1;
-  for (int64_t d = axis; d < t.rank(); ++d) inner *= t.shape[d];
-  int64_t rows = inner ? t.numel() / inner : 0;
+  auto [rows, inner] = layerNormRows(t, *normalizeAxis(c.i("axis"), t.rank()));
   dn::memory::desc md = f32({rows, inner}), ss = f32({inner});
   float eps = (float)c.f("epsilon");
   using nf = dn::normalization_flags;

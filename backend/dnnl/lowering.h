@@ -15,6 +15,13 @@ namespace graphc::dnnl {
 dn::memory::dims dimsOf(const Shape& s);
 // Row-major descriptor; data_type::undef for dtypes oneDNN does not handle (f64, i64).
 dn::memory::desc plainDesc(const Shape& s, DType t);
+
+// layer_norm over axes [axis, rank) as oneDNN sees it: x as [rows, inner], normalizing the last
+// axis. An empty normalized shape gives zero rows rather than a division by zero.
+struct RowsView {
+  int64_t rows, inner;
+};
+RowsView layerNormRows(const TensorType& t, int64_t axis);
 dn::memory::data_type dnnlType(DType t);
 // Row-major descriptor with explicit element strides.
 dn::memory::desc stridedDesc(const dn::memory::dims& dims, dn::memory::data_type t, const dn::memory::dims& strides);

@@ -33,6 +33,19 @@ TEST_CASE("dnnl: layer_norm over trailing axes") {
              1e-12);
 }
 
+TEST_CASE("dnnl: layer_norm over an empty axis prepares and runs") {
+  Graph g = oneOp(OpKind::LayerNorm, {DType::f32, {3, 0}}, {}, {randomF32({0}, 3), randomF32({0}, 4)});
+  auto exe = dnnl::prepare(g, {});
+  if (!exe) {  // refusing the shape is fine; crashing is not
+    CHECK(!exe.error().message().empty());
+    return;
+  }
+  auto ctx = (*exe)->createContext();
+  std::vector<Tensor> out = (*exe)->makeOutputs(), in{Tensor(TensorType{DType::f32, {3, 0}})};
+  CHECK((*exe)->run(*ctx, in, out).ok());
+  CHECK(out[0].numel() == 0);
+}
+
 TEST_CASE("dnnl: batch_norm in inference mode, ranks 2 to 5") {
   for (Shape s : {Shape{4, 3}, Shape{2, 5, 7}, Shape{2, 16, 5, 5}, Shape{1, 3, 2, 3, 4}}) {
     int64_t c = s[1];
