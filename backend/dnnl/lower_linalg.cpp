@@ -1,6 +1,8 @@
 // matmul (batched, broadcasting) and the fused dense op on the oneDNN matmul primitive:
 // constant weights are packed once at prepare (format `any`), the activation is an eltwise
 // post-op and the residual a binary-add post-op.
+#include <algorithm>
+
 #include "backend/dnnl/lowering.h"
 
 namespace graphc::dnnl {
@@ -35,6 +37,9 @@ Shape padFront(const Shape& s, size_t rank) {
 struct MatMulPlan {
   Shape src, wei, dst;
   ValueId a, b, bias = UINT32_MAX, residual = UINT32_MAX;
+  ValueId out = UINT32_MAX;  // the node's result unless set
+  // Constant weights and bias made at prepare, in place of b's and bias's data.
+  const Tensor *weightData = nullptr, *biasData = nullptr;
 };
 
 Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused) {
@@ -66,7 +71,7 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
     bs.back() = p.dst.back();
     bmd = plainDesc(bs, DType::f32);
   }
-  bool packable = L.isConstant(p.b);
+  bool packable = p.weightData || L.isConstant(p.b);
   auto make = [&](bool anyWeights, bool residualAsBinary) {
     dn::primitive_attr attr = L.attr();
     dn::post_ops ops;
@@ -94,30 +99,86 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
   int src = L.plainBuffer(p.a);
   int wei;
   dn::memory::desc wmd = pd->weights_desc();
-  if (packable) {
+  if (p.weightData) {
+    GRAPHC_ASSIGN(wei, L.prepackTensor(*p.weightData, wmd, L.describe(n) + " weights"));
+  } else if (packable) {
     GRAPHC_ASSIGN(wei, L.prepackConstant(p.b, wmd));
   } else {
     wei = L.plainBuffer(p.b);
   }
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}};
-  if (p.bias != UINT32_MAX) args.push_back({DNNL_ARG_BIAS, L.memref(L.plainBuffer(p.bias), bmd)});
+  if (p.bias != UINT32_MAX)
+    args.push_back({DNNL_ARG_BIAS, L.memref(p.biasData ? L.addConstTensor(*p.biasData) : L.plainBuffer(p.bias), bmd)});
+  ValueId out = p.out != UINT32_MAX ? p.out : n.results[0];
   int dst;
   if (p.residual != UINT32_MAX) {
     int res = L.plainBuffer(p.residual);
     if (asBinary) {
-      dst = L.defineResult(n.results[0]);
+      dst = L.defineResult(out);
       int idx = fused && *parseActivation(c.s("activation")) != Activation::None ? 1 : 0;  // post-op index
       args.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(idx) | DNNL_ARG_SRC_1, L.memref(res, dmd)});
     } else {
       // sum post-op: dst starts as a copy of the residual.
-      dst = L.defineResult(n.results[0]);
+      dst = L.defineResult(out);
       GRAPHC_TRY(L.addReorder(L.memref(res, dmd), L.memref(dst, dmd), "residual copy"));
     }
   } else {
-    dst = L.defineResult(n.results[0]);
+    dst = L.defineResult(out);
   }
   args.push_back({DNNL_ARG_DST, L.memref(dst, dmd)});
   L.addPrimitive(*pd, std::move(args), L.describe(n));
+  return ok();
+}
+
+// A column block [begin, begin + count) of a dense's result that a last-axis slice reads.
+struct ColumnSlice {
+  ValueId result;  // the slice's
+  int64_t begin, count;
+};
+
+// When only last-axis slices read a dense's result (attention's Q/K/V split of one in-projection)
+// and its weights and bias are constant, the slices of the result: the dense then runs as one
+// matmul per slice, on that block of columns, so the slices copy nothing and each result is a
+// dense buffer (oneDNN's brgemm matmul takes no row stride other than the row length).
+std::vector<ColumnSlice> columnSlices(const Lowering& L, const Node& n) {
+  const Graph& g = L.graph;
+  ValueId y = n.results[0];
+  if (n.operands.size() != 3 || !L.isConstant(n.operands[1]) || !L.isConstant(n.operands[2])) return {};
+  for (const Output& o : g.outputs)
+    if (o.value == y) return {};
+  for (const Update& u : g.updates)
+    if (u.value == y || u.target == y) return {};
+  const TensorType& t = L.type(y);
+  int64_t last = t.rank() - 1;
+  std::vector<ColumnSlice> out;
+  for (const Node& m : g.nodes) {
+    if (m.dead || std::ranges::find(m.operands, y) == m.operands.end()) continue;
+    if (m.op != OpKind::Slice) return {};
+    OpCtx c{m.info(), std::span(&t, 1), m.attrs};
+    Result<SliceWindow> w = resolveSlice(t.shape, c);
+    if (!w) return {};
+    for (int64_t a = 0; a <= last; ++a)
+      if (w->step[a] != 1 || (a < last && w->shape[a] != t.shape[a])) return {};
+    if (w->shape[last] == 0) return {};
+    out.push_back({m.results[0], w->start[last], w->shape[last]});
+  }
+  return out;
+}
+
+Status denseByColumns(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& whole,
+                      const std::vector<ColumnSlice>& slices) {
+  const float *w = L.constData(whole.b).data<float>(), *bias = L.constData(whole.bias).data<float>();
+  int64_t k = whole.wei[0], cols = whole.wei[1];
+  for (const ColumnSlice& s : slices) {
+    Tensor ws = Tensor::uninitialized({DType::f32, {k, s.count}}), bs = Tensor::uninitialized({DType::f32, {s.count}});
+    for (int64_t r = 0; r < k; ++r)
+      std::copy_n(w + r * cols + s.begin, s.count, ws.data<float>() + r * s.count);
+    std::copy_n(bias + s.begin, s.count, bs.data<float>());
+    MatMulPlan p = whole;
+    p.wei = {k, s.count}, p.dst = {whole.dst[0], s.count};
+    p.out = s.result, p.weightData = &ws, p.biasData = &bs;
+    GRAPHC_TRY(matmul(L, n, c, p, true));
+  }
   return ok();
 }
 
@@ -135,6 +196,7 @@ Status lowerLinalg(Lowering& L, const Node& n) {
     p.src = {m, k}, p.wei = {k, nn}, p.dst = {m, nn};
     p.bias = n.operands[2];
     if (n.operands.size() == 4) p.residual = n.operands[3];
+    if (std::vector<ColumnSlice> slices = columnSlices(L, n); !slices.empty()) return denseByColumns(L, n, c, p, slices);
     return matmul(L, n, c, p, true);
   }
   // NumPy matmul: 1-D operands are promoted; batch axes broadcast (oneDNN broadcasts unit

@@ -256,11 +256,15 @@ int Lowering::addConstTensor(Tensor t) {
 
 Result<int> Lowering::prepackConstant(ValueId v, const dn::memory::desc& want) {
   const Tensor& data = constData(v);
-  dn::memory::desc have = plainDesc(data.shape(), data.dtype());
-  if (want == have) return bufferOf(v);
+  if (want == plainDesc(data.shape(), data.dtype())) return bufferOf(v);
+  return prepackTensor(data, want, graph.value(v).name);
+}
+
+Result<int> Lowering::prepackTensor(Tensor data, const dn::memory::desc& want, const std::string& name) {
+  if (want == plainDesc(data.shape(), data.dtype())) return addConstTensor(std::move(data));
   // The reorder runs here, once, so that no run pays for it.
   Tensor packed(TensorType{DType::f32, {(int64_t)(want.get_size() + 3) / 4}});
-  auto done = dnnlTry("prepack " + graph.value(v).name, [&] {
+  auto done = dnnlTry("prepack " + name, [&] {
     // The weights are reordered as the descriptor `want` sees them (same dims, other layout).
     dn::memory::dims dims = want.dims();
     dn::memory::desc src = stridedDesc(dims, want.data_type(), stridesOf(Shape(dims.begin(), dims.end())));

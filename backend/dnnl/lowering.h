@@ -40,6 +40,9 @@ class Lowering {
   const Tensor& constData(ValueId v) const { return graph.value(v).data; }
   // Whether anything reads v (a node, an output or an update); dense_grad skips an unread dx.
   bool isUsed(ValueId v) const { return used_[v]; }
+  // Whether v has storage already: a graph input or constant, a lowered node's result, or a
+  // result an earlier step computed for its own node (a dense split by its column slices).
+  bool isLowered(ValueId v) const { return state_[v].buffer >= 0; }
 
   // The value as it is stored now (maybe blocked).
   int bufferOf(ValueId v) const { return state_[v].buffer; }
@@ -61,6 +64,8 @@ class Lowering {
   void aliasResult(ValueId v, int buffer);
   // Reorders a constant once, now, into layout `want`; returns a Const buffer.
   Result<int> prepackConstant(ValueId v, const dn::memory::desc& want);
+  // The same for data made at prepare (a block of a constant's columns); `name` is for errors.
+  Result<int> prepackTensor(Tensor data, const dn::memory::desc& want, const std::string& name);
   // A Const buffer holding data owned by the program.
   int addConstTensor(Tensor t);
 

@@ -97,6 +97,52 @@ TEST_CASE("dnnl: matmul on transposed strided views") {
   checkClose(g, 1e-5);
 }
 
+// A dense whose result only last-axis slices read runs as one matmul per slice, on that block of
+// its weight columns; the slices themselves copy nothing. Any other reader keeps the whole dense.
+TEST_CASE("dnnl: a dense read only through last-axis slices runs per column block") {
+  using V = std::vector<int64_t>;
+  struct Case {
+    std::vector<std::pair<V, V>> slices;  // (starts, ends) on the last axis
+    bool otherReader;
+    int axis;
+  };
+  const Case cases[] = {
+      {{{V{0}, V{8}}, {V{8}, V{16}}, {V{16}, V{24}}}, false, -1},  // the Q/K/V split
+      {{{V{2}, V{10}}, {V{5}, V{24}}, {V{-4}, V{1000}}}, false, 2},  // overlapping, negative, clamped
+      {{{V{0}, V{8}}}, true, -1},                                   // the whole result is read too
+      {{{V{0}, V{2}}}, false, 1},                                   // not the last axis
+  };
+  for (const Case& k : cases) {
+    for (const char* act : {"none", "gelu"}) {
+      INFO("slices=", k.slices.size(), " other=", k.otherReader, " axis=", k.axis, " act=", act);
+      Graph g;
+      Builder b(g);
+      ValueId x = b.input("x", {DType::f32, {2, 5, 16}});
+      ValueId w = b.param("w", randomF32({16, 24}, 3)), bias = b.param("b", randomF32({24}, 4));
+      ValueId y = b.create(OpKind::Dense, {x, w, bias}, attrs({{"activation", std::string(act)}}));
+      int i = 0;
+      for (auto& [starts, ends] : k.slices) {
+        ValueId s = b.create(OpKind::Slice, {y}, attrs({{"starts", starts}, {"ends", ends}, {"axes", V{k.axis}}}));
+        // One slice feeds a matmul, as attention's do; the others are outputs.
+        if (i == 0) s = b.create(OpKind::MatMul, {s, b.param("m", randomF32({g.type(s).shape.back(), 3}, 5))});
+        b.output("s" + std::to_string(i++), s);
+      }
+      if (k.otherReader) b.output("y", b.create(OpKind::Relu, {y}));
+      checkClose(g, 1e-5);
+      auto exe = dnnl::prepare(g, CompileOptions{"dnnl", 1});
+      REQUIRE(exe.ok());
+      int denseSteps = 0, sliceSteps = 0;
+      for (const std::string& s : dnnl::stepNames(**exe)) {
+        denseSteps += s.find("'dense'") != std::string::npos;
+        sliceSteps += s.find("'slice'") != std::string::npos;
+      }
+      bool split = !k.otherReader && (k.axis == -1 || k.axis == 2);
+      CHECK(denseSteps == (split ? (int)k.slices.size() : 1));
+      CHECK(sliceSteps == (split ? 0 : (int)k.slices.size()));
+    }
+  }
+}
+
 TEST_CASE("dnnl: f64 matmul and dense fall back to the interpreter") {
   checkClose(matmulGraph({2, 3, 7}, {7, 5}, false, DType::f64), 1e-12);
   checkClose(denseGraph({3, 7}, 5, "gelu", true, true, DType::f64), 1e-12);
