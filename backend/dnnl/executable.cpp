@@ -215,7 +215,7 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
   exe->program.engine = *engine;
   Lowering L(exe->graph_, exe->program);
   for (const Node& n : exe->graph_.nodes) {
-    if (n.dead) continue;
+    if (n.dead || L.isTakenOver(n)) continue;
     bool empty = false;
     for (ValueId r : n.results) empty |= L.type(r).numel() == 0;
     if (empty) {

@@ -40,6 +40,8 @@ struct MatMulPlan {
   ValueId out = UINT32_MAX;  // the node's result unless set
   // Constant weights and bias made at prepare, in place of b's and bias's data.
   const Tensor *weightData = nullptr, *biasData = nullptr;
+  float scale = 1;             // an output scale (a constant scalar mul taken over)
+  dn::memory::desc dstView;    // a strided destination in out's buffer (a transpose taken over)
 };
 
 Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused) {
@@ -47,23 +49,30 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
   // oneDNN takes its strides; otherwise it is copied to row-major first.
   auto isView = [&](ValueId v, const Shape& s) { return L.isView(v) && L.layoutOf(v).dims() == dimsOf(s); };
   bool srcView = isView(p.a, p.src), weiView = !L.isConstant(p.b) && isView(p.b, p.wei);
+  dn::memory::desc dmd = p.dstView.data.ndims ? p.dstView : plainDesc(p.dst, DType::f32);
+  auto baseAttr = [&] {
+    dn::primitive_attr attr = L.attr();
+    if (p.scale != 1) attr.set_output_scales(0, {p.scale});
+    return attr;
+  };
+  ValueId out = p.out != UINT32_MAX ? p.out : n.results[0];
   Result<dn::matmul::primitive_desc> pd = Error("unset");
   if (srcView || weiView) {
     pd = dnnlTry(L.describe(n), [&] {
       dn::memory::desc smd = srcView ? L.layoutOf(p.a) : plainDesc(p.src, DType::f32);
       dn::memory::desc wmd = weiView ? L.layoutOf(p.b) : plainDesc(p.wei, DType::f32);
-      return dn::matmul::primitive_desc(dn::matmul::desc(smd, wmd, plainDesc(p.dst, DType::f32)), L.attr(), L.engine);
+      return dn::matmul::primitive_desc(dn::matmul::desc(smd, wmd, dmd), baseAttr(), L.engine);
     });
   }
   if (!fused && p.bias == UINT32_MAX && p.residual == UINT32_MAX && pd) {
-    dn::memory::desc smd = pd->src_desc(), wmd = pd->weights_desc(), dmd = plainDesc(p.dst, DType::f32);
+    dn::memory::desc smd = pd->src_desc(), wmd = pd->weights_desc();
     int src = srcView ? L.bufferOf(p.a) : L.plainBuffer(p.a), wei = weiView ? L.bufferOf(p.b) : L.plainBuffer(p.b);
-    int dst = L.defineResult(n.results[0]);
+    int dst = L.defineResult(out);
     L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}, {DNNL_ARG_DST, L.memref(dst, dmd)}},
                    L.describe(n));
     return ok();
   }
-  dn::memory::desc smd = plainDesc(p.src, DType::f32), dmd = plainDesc(p.dst, DType::f32);
+  dn::memory::desc smd = plainDesc(p.src, DType::f32);
   dn::memory::desc wplain = plainDesc(p.wei, DType::f32);
   dn::memory::desc bmd;
   if (p.bias != UINT32_MAX) {
@@ -73,7 +82,7 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
   }
   bool packable = p.weightData || L.isConstant(p.b);
   auto make = [&](bool anyWeights, bool residualAsBinary) {
-    dn::primitive_attr attr = L.attr();
+    dn::primitive_attr attr = baseAttr();
     dn::post_ops ops;
     if (fused) appendActivation(ops, c);
     if (p.residual != UINT32_MAX) {
@@ -109,7 +118,6 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}};
   if (p.bias != UINT32_MAX)
     args.push_back({DNNL_ARG_BIAS, L.memref(p.biasData ? L.addConstTensor(*p.biasData) : L.plainBuffer(p.bias), bmd)});
-  ValueId out = p.out != UINT32_MAX ? p.out : n.results[0];
   int dst;
   if (p.residual != UINT32_MAX) {
     int res = L.plainBuffer(p.residual);
@@ -130,9 +138,41 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
   return ok();
 }
 
+// The nodes after a plain matmul that its step does as well, filling in the plan: a mul by a
+// constant scalar becomes the output scale (attention's 1/sqrt(d)), and then a transpose a
+// strided destination (attention's head merge), so that neither costs a pass over memory.
+std::vector<const Node*> takeOverAfter(const Lowering& L, const Node& n, MatMulPlan& p) {
+  std::vector<const Node*> over;
+  ValueId v = n.results[0];
+  if (L.type(v).shape != p.dst) return over;  // a 1-D operand's axis was removed
+  const Node* r = L.soleReader(v);
+  if (r && r->op == OpKind::Mul && r->operands[0] != r->operands[1]) {
+    ValueId k = r->operands[0] == v ? r->operands[1] : r->operands[0];
+    const TensorType& kt = L.type(k);
+    if (L.isConstant(k) && kt.dtype == DType::f32 && kt.numel() == 1 && L.type(r->results[0]).shape == p.dst) {
+      p.scale = L.constData(k).data<float>()[0];
+      over.push_back(r);
+      v = p.out = r->results[0];
+      r = L.soleReader(v);
+    }
+  }
+  if (r && r->op == OpKind::Transpose) {
+    ValueId t = r->results[0];
+    Shape plain = stridesOf(L.type(t).shape);
+    std::vector<int64_t> strides(p.dst.size());
+    const TensorType& vt = L.type(v);
+    const auto& perm = OpCtx{r->info(), std::span(&vt, 1), r->attrs}.ints("perm");
+    for (size_t i = 0; i < perm.size(); ++i) strides[perm[i]] = plain[i];
+    p.dstView = stridedDesc(dimsOf(p.dst), dt::f32, strides);
+    over.push_back(r);
+    p.out = t;
+  }
+  return over;
+}
+
 // A column block [begin, begin + count) of a dense's result that a last-axis slice reads.
 struct ColumnSlice {
-  ValueId result;  // the slice's
+  const Node* slice;
   int64_t begin, count;
 };
 
@@ -160,7 +200,7 @@ std::vector<ColumnSlice> columnSlices(const Lowering& L, const Node& n) {
     for (int64_t a = 0; a <= last; ++a)
       if (w->step[a] != 1 || (a < last && w->shape[a] != t.shape[a])) return {};
     if (w->shape[last] == 0) return {};
-    out.push_back({m.results[0], w->start[last], w->shape[last]});
+    out.push_back({&m, w->start[last], w->shape[last]});
   }
   return out;
 }
@@ -176,8 +216,9 @@ Status denseByColumns(Lowering& L, const Node& n, const OpCtx& c, const MatMulPl
     std::copy_n(bias + s.begin, s.count, bs.data<float>());
     MatMulPlan p = whole;
     p.wei = {k, s.count}, p.dst = {whole.dst[0], s.count};
-    p.out = s.result, p.weightData = &ws, p.biasData = &bs;
+    p.out = s.slice->results[0], p.weightData = &ws, p.biasData = &bs;
     GRAPHC_TRY(matmul(L, n, c, p, true));
+    L.takeOver(*s.slice);
   }
   return ok();
 }
@@ -209,6 +250,14 @@ Status lowerLinalg(Lowering& L, const Node& n) {
   p.dst = *broadcastShapes(Shape(p.src.begin(), p.src.end() - 2), Shape(p.wei.begin(), p.wei.end() - 2));
   p.dst.push_back(sa[sa.size() - 2]);
   p.dst.push_back(sb.back());
+  MatMulPlan taking = p;
+  std::vector<const Node*> over = takeOverAfter(L, n, taking);
+  // oneDNN may refuse the scale or the strides (nothing is added before it decides): then the
+  // nodes after keep their own steps.
+  if (!over.empty() && matmul(L, n, c, taking, false)) {
+    for (const Node* m : over) L.takeOver(*m);
+    return ok();
+  }
   return matmul(L, n, c, p, false);
 }
 

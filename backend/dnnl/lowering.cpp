@@ -286,6 +286,20 @@ Result<int> Lowering::prepackTensor(Tensor data, const dn::memory::desc& want, c
 
 std::string Lowering::describe(const Node& n) const { return describeNode(graph, n); }
 
+const Node* Lowering::soleReader(ValueId v) const {
+  for (const Output& o : graph.outputs)
+    if (o.value == v) return nullptr;
+  for (const Update& u : graph.updates)
+    if (u.value == v || u.target == v) return nullptr;
+  const Node* reader = nullptr;
+  for (const Node& n : graph.nodes) {
+    if (n.dead || std::ranges::find(n.operands, v) == n.operands.end()) continue;
+    if (reader) return nullptr;
+    reader = &n;
+  }
+  return reader;
+}
+
 namespace {
 struct Copy final : Kernel {
   int src, dst;

@@ -3,6 +3,8 @@
 // consumer needs another layout, and records live ranges for the memory plan.
 #pragma once
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "backend/dnnl/program.h"
@@ -40,9 +42,12 @@ class Lowering {
   const Tensor& constData(ValueId v) const { return graph.value(v).data; }
   // Whether anything reads v (a node, an output or an update); dense_grad skips an unread dx.
   bool isUsed(ValueId v) const { return used_[v]; }
-  // Whether v has storage already: a graph input or constant, a lowered node's result, or a
-  // result an earlier step computed for its own node (a dense split by its column slices).
-  bool isLowered(ValueId v) const { return state_[v].buffer >= 0; }
+  // The one node that reads v, when nothing else (no other node, no output or update) does.
+  const Node* soleReader(ValueId v) const;
+  // Another node's step computes m's results too (a dense split by its column slices, a matmul
+  // that takes over the scale or transpose after it), so m gets no step of its own.
+  void takeOver(const Node& m) { takenOver_.push_back(&m); }
+  bool isTakenOver(const Node& n) const { return std::ranges::find(takenOver_, &n) != takenOver_.end(); }
 
   // The value as it is stored now (maybe blocked).
   int bufferOf(ValueId v) const { return state_[v].buffer; }
@@ -115,6 +120,7 @@ class Lowering {
   std::vector<bool> updated_;  // update targets
   std::vector<bool> used_;
   std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or UINT32_MAX
+  std::vector<const Node*> takenOver_;
 };
 
 // Per op family; each appends the steps of one node. Errors name the node.

@@ -143,6 +143,45 @@ TEST_CASE("dnnl: a dense read only through last-axis slices runs per column bloc
   }
 }
 
+// A plain matmul's step also does the scale by a constant scalar after it (an output scale) and
+// then a transpose (a strided destination), when nothing else reads what it takes over.
+TEST_CASE("dnnl: a matmul takes over the scale and the transpose after it") {
+  using V = std::vector<int64_t>;
+  struct Case {
+    const char* what;
+    bool scale, scaleLeft, scaleIsInput, transpose, scaledIsOutput;
+    Shape scaleShape;
+    int steps;  // expected steps in all
+  };
+  const Case cases[] = {
+      {"scale then transpose (attention)", true, false, false, true, false, {}, 1},
+      {"scale on the left", true, true, false, false, false, {1}, 1},
+      {"transpose only", false, false, false, true, false, {}, 1},
+      {"scale read elsewhere too", true, false, false, true, true, {}, 2},
+      {"scale bound at run time", true, false, true, true, false, {}, 3},
+      {"scale that adds an axis", true, false, false, false, false, {1, 1, 1, 1, 1}, 2},
+  };
+  for (const Case& k : cases) {
+    INFO(k.what);
+    Graph g;
+    Builder b(g);
+    ValueId q = b.input("q", {DType::f32, {2, 3, 5, 4}}), kt = b.input("k", {DType::f32, {2, 3, 4, 7}});
+    ValueId y = b.create(OpKind::MatMul, {q, kt});
+    if (k.scale) {
+      TensorType st{DType::f32, k.scaleShape};
+      ValueId s = k.scaleIsInput ? b.input("s", st) : b.param("s", Tensor::fromVector<float>(DType::f32, k.scaleShape, {0.125f}));
+      y = b.create(OpKind::Mul, k.scaleLeft ? std::vector<ValueId>{s, y} : std::vector<ValueId>{y, s});
+      if (k.scaledIsOutput) b.output("scaled", y);
+    }
+    if (k.transpose) y = b.create(OpKind::Transpose, {y}, attrs({{"perm", V{0, 2, 1, 3}}}));
+    b.output("y", y);
+    checkClose(g, 1e-5);
+    auto exe = dnnl::prepare(g, CompileOptions{"dnnl", 1});
+    REQUIRE(exe.ok());
+    CHECK(dnnl::stepNames(**exe).size() == (size_t)k.steps);
+  }
+}
+
 TEST_CASE("dnnl: f64 matmul and dense fall back to the interpreter") {
   checkClose(matmulGraph({2, 3, 7}, {7, 5}, false, DType::f64), 1e-12);
   checkClose(denseGraph({3, 7}, 5, "gelu", true, true, DType::f64), 1e-12);
