@@ -48,6 +48,8 @@ class Executable {
     int updates = 0, updatesInPlace = 0;
   };
   virtual const ArenaPlan* arenaPlan() const { return nullptr; }
+  // How many threads a run uses (the runtime's default resolved), as benchmarks report it.
+  virtual int threads() const { return 1; }
 
   // Allocates output tensors of the right types.
   std::vector<Tensor> makeOutputs() const;

@@ -77,13 +77,13 @@ int bench(BenchOptions& o) {
   std::string workload = o.workload.empty() ? std::filesystem::path(o.model).stem().string() : o.workload;
   if (o.json) {
     nlohmann::json j = {{"runtime", "graphc-0.1.0-" + o.backend}, {"workload", workload}, {"variant", o.variant},
-                        {"batch", batch}, {"threads", o.threads}, {"median_ms", median}, {"p10_ms", p10},
+                        {"batch", batch}, {"threads", (*exe)->threads()}, {"median_ms", median}, {"p10_ms", p10},
                         {"p90_ms", p90}, {"iters", ms.size()}, {"gflops", gflops}, {"compile_ms", compileMs}};
     std::cout << j.dump() << "\n";
   } else {
     std::cout << fmt::format("{} ({}, batch {}, {} thread(s), {} runs)\n  median {:.4f} ms   p10 {:.4f} ms   p90 {:.4f} ms\n"
                              "  {:.2f} GFLOP/s   compile + load {:.1f} ms\n",
-                             o.model, o.backend, batch, o.threads, ms.size(), median, p10, p90, gflops, compileMs);
+                             o.model, o.backend, batch, (*exe)->threads(), ms.size(), median, p10, p90, gflops, compileMs);
   }
   return 0;
 }

@@ -47,6 +47,7 @@ class DnnlContext final : public ExecutionContext {
 class DnnlExecutable final : public Executable {
  public:
   DnnlExecutable(Graph g, int threads) : graph_(std::move(g)), threads_(threads) {}
+  int threads() const override { return threads_ > 0 ? threads_ : omp_get_max_threads(); }
   Graph graph_;
   Program program;
   int threads_;
