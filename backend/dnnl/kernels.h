@@ -26,6 +26,11 @@ std::unique_ptr<Kernel> stridedCopyKernel(size_t elemSize, const Shape& outShape
 std::vector<int64_t> broadcastStrides(const Shape& in, const Shape& out);
 std::unique_ptr<Kernel> concatKernel(size_t elemSize, int64_t outer, const std::vector<int64_t>& inner, const std::vector<int>& ins,
                                      int out);
+// y = act(x . W + b) for a single row x, act relu or none (kernels_gemv.cpp). W [k, n] is
+// packed by packGemvWeights and b padded by padGemvBias, once, at prepare.
+Tensor packGemvWeights(const Tensor& w);
+Tensor padGemvBias(const Tensor& bias);
+std::unique_ptr<Kernel> gemvKernel(bool relu, int64_t k, int64_t n, int x, int w, int bias, int y);
 std::unique_ptr<Kernel> gatherKernel(size_t elemSize, DType indexType, int64_t outer, int64_t dim, int64_t inner,
                                      int64_t count, int data, int index, int out);
 

@@ -3,6 +3,7 @@
 // post-op and the residual a binary-add post-op.
 #include <algorithm>
 
+#include "backend/dnnl/kernels.h"
 #include "backend/dnnl/lowering.h"
 
 namespace graphc::dnnl {
@@ -223,6 +224,23 @@ Status denseByColumns(Lowering& L, const Node& n, const OpCtx& c, const MatMulPl
   return ok();
 }
 
+// A dense on one row (batch 1) with constant weights runs on our matrix-vector kernel: reading
+// the weights is all its work, and the kernel orders its reads so that more of them hit L2.
+bool gemvApplies(const Lowering& L, const Node& n, const OpCtx& c, int64_t rows) {
+  Activation act = *parseActivation(c.s("activation"));
+  return rows == 1 && n.operands.size() == 3 && L.isConstant(n.operands[1]) && L.isConstant(n.operands[2]) &&
+         (act == Activation::None || act == Activation::Relu);
+}
+
+Status denseGemv(Lowering& L, const Node& n, const OpCtx& c, int64_t k, int64_t cols) {
+  bool relu = *parseActivation(c.s("activation")) == Activation::Relu;
+  int w = L.addConstTensor(packGemvWeights(L.constData(n.operands[1])));
+  int bias = L.addConstTensor(padGemvBias(L.constData(n.operands[2])));
+  int x = L.plainBuffer(n.operands[0]), y = L.defineResult(n.results[0]);
+  L.addKernel(gemvKernel(relu, k, cols, x, w, bias, y), {x, w, bias}, {y}, L.describe(n) + " (gemv)");
+  return ok();
+}
+
 }  // namespace
 
 Status lowerLinalg(Lowering& L, const Node& n) {
@@ -234,6 +252,7 @@ Status lowerLinalg(Lowering& L, const Node& n) {
   p.a = n.operands[0], p.b = n.operands[1];
   if (n.op == OpKind::Dense) {
     int64_t k = types[1].shape[0], nn = types[1].shape[1], m = L.type(n.results[0]).numel() / nn;  // nn > 0: empty results never get here
+    if (gemvApplies(L, n, c, m)) return denseGemv(L, n, c, k, nn);
     p.src = {m, k}, p.wei = {k, nn}, p.dst = {m, nn};
     p.bias = n.operands[2];
     if (n.operands.size() == 4) p.residual = n.operands[3];

@@ -1,5 +1,7 @@
 // dnnl backend: matmul (batched, broadcasting, 1-D) and dense with every activation and the
 // residual, with packed constant weights and with weights bound at run time.
+#include <cstring>
+
 #include "tests/dnnl/check.h"
 
 namespace graphc::test {
@@ -32,6 +34,36 @@ TEST_CASE("dnnl: dense with each activation, residual and weight kind") {
           INFO(act, " residual=", residual, " const=", constW, " x=", shapeStr(x));
           checkClose(denseGraph(x, 33, act, residual, constW), 1e-5);
         }
+}
+
+// Batch 1 runs on our matrix-vector kernel: several 64-column panels, the last one partial,
+// on one and two threads; runs alternate the panel order, and every run must give the same bits.
+TEST_CASE("dnnl: dense at batch 1 on the matrix-vector kernel") {
+  for (const char* act : {"none", "relu"})
+    for (int threads : {1, 2}) {
+      INFO(act, " threads=", threads);
+      Graph g;
+      Builder b(g);
+      ValueId h = b.input("x", {DType::f32, {1, 300}});
+      h = b.create(OpKind::Dense, {h, b.param("w0", randomF32({300, 200}, 7, -0.1, 0.1)), b.param("b0", randomF32({200}, 8))},
+                   attrs({{"activation", std::string(act)}}));
+      h = b.create(OpKind::Dense, {h, b.param("w1", randomF32({200, 10}, 9, -0.1, 0.1)), b.param("b1", randomF32({10}, 10))});
+      b.output("y", h);
+      RunResult r = runBoth(g, 1, -1, 1, threads);
+      CHECK(maxRelDiff(r.dnnl[0], r.ref[0]) <= 1e-5);
+      auto exe = dnnl::prepare(g, CompileOptions{"dnnl", threads});
+      REQUIRE(exe.ok());
+      int gemvSteps = 0;
+      for (const std::string& s : dnnl::stepNames(**exe)) gemvSteps += s.find("(gemv)") != std::string::npos;
+      CHECK(gemvSteps == 2);
+      auto ctx = (*exe)->createContext();
+      std::vector<Tensor> inputs{randomF32({1, 300}, 11)}, first = (*exe)->makeOutputs(), again = (*exe)->makeOutputs();
+      REQUIRE((*exe)->run(*ctx, inputs, first).ok());
+      for (int run = 0; run < 5; ++run) {
+        REQUIRE((*exe)->run(*ctx, inputs, again).ok());
+        CHECK(std::memcmp(first[0].raw(), again[0].raw(), first[0].bytes()) == 0);
+      }
+    }
 }
 
 TEST_CASE("dnnl: dense chain (the MLP shape) with softmax") {
