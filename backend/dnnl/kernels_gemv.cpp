@@ -86,7 +86,9 @@ class Gemv final : public Kernel {
         panel({x, w + p * k_ * kPanel, bias + p * kPanel, y + p * kPanel, k_, std::min(kPanel, n_ - p * kPanel), relu_});
       }
     };
-    int threads = (int)std::min<int64_t>(omp_get_max_threads(), panels_);
+    // Small weights are read faster than a team of threads forks and joins (LeNet's 400x120).
+    bool small = k_ * panels_ * kPanel * (int64_t)sizeof(float) < (256 << 10);
+    int threads = small ? 1 : (int)std::min<int64_t>(omp_get_max_threads(), panels_);
     if (threads <= 1) {
       work(0, panels_);
       return ok();
