@@ -1,6 +1,7 @@
 // graphc run: compile a model for the shapes of the given inputs, run it once, write outputs.
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <map>
 
 #include "ir/npy.h"
@@ -58,7 +59,18 @@ int runModel(const RunOptions& o) {
     given[name] = *t;
   }
   auto exe = compileModel(o.model, shapes, o.backend, o.threads, o.flags);
-  if (!exe) return fail(exe.error());
+  if (!exe) {
+    // A symbolic dimension of an input not given fails the compile; the missing --input is the
+    // cause to report (run has no --shape), as bindInputs does for fixed shapes.
+    if (auto names = modelInputNames(o.model)) {
+      std::vector<std::string> missing;
+      for (const std::string& name : *names)
+        if (!given.count(name)) missing.push_back(fmt::format("'{}'", name));
+      if (!missing.empty())
+        return fail(Error(fmt::format("missing model input(s): {}; give each as --input NAME=FILE.npy", fmt::join(missing, ", "))));
+    }
+    return fail(exe.error());
+  }
   auto bound = bindInputs((*exe)->graph(), given);
   if (!bound) return fail(bound.error());
   auto ctx = (*exe)->createContext();
