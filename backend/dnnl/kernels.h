@@ -28,6 +28,8 @@ std::unique_ptr<Kernel> concatKernel(size_t elemSize, int64_t outer, const std::
                                      int out);
 // y = act(x . W + b) for a single row x, act relu or none (kernels_gemv.cpp). W [k, n] is
 // packed by packGemvWeights and b padded by padGemvBias, once, at prepare.
+// Only on CPUs with AVX-512 (gemvAvailable); elsewhere oneDNN's matmul is the faster one.
+bool gemvAvailable();
 Tensor packGemvWeights(const Tensor& w);
 Tensor padGemvBias(const Tensor& bias);
 std::unique_ptr<Kernel> gemvKernel(bool relu, int64_t k, int64_t n, int x, int w, int bias, int y);

@@ -65,6 +65,11 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
       return dn::matmul::primitive_desc(dn::matmul::desc(smd, wmd, dmd), baseAttr(), L.engine);
     });
   }
+  // Taking over a scale or transpose must not cost a copy of a view operand, nor land on
+  // oneDNN's reference implementation: the caller then keeps those nodes as steps instead.
+  bool takingOver = p.scale != 1 || p.dstView.data.ndims;
+  auto refImpl = [](const dn::matmul::primitive_desc& d) { return std::string(d.impl_info_str()).rfind("ref", 0) == 0; };
+  if (takingOver && (srcView || weiView) && (!pd || refImpl(*pd))) return Error("the views do not take the strided destination");
   if (!fused && p.bias == UINT32_MAX && p.residual == UINT32_MAX && pd) {
     dn::memory::desc smd = pd->src_desc(), wmd = pd->weights_desc();
     int src = srcView ? L.bufferOf(p.a) : L.plainBuffer(p.a), wei = weiView ? L.bufferOf(p.b) : L.plainBuffer(p.b);
@@ -105,6 +110,7 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
     pd = dnnlTry(L.describe(n), [&] { return make(anyW, asBinary); });
   }
   if (!pd) return pd.takeError();
+  if (takingOver && refImpl(*pd)) return Error("only the reference matmul takes the strided destination");
 
   int src = L.plainBuffer(p.a);
   int wei;
@@ -182,26 +188,20 @@ struct ColumnSlice {
 // matmul per slice, on that block of columns, so the slices copy nothing and each result is a
 // dense buffer (oneDNN's brgemm matmul takes no row stride other than the row length).
 std::vector<ColumnSlice> columnSlices(const Lowering& L, const Node& n) {
-  const Graph& g = L.graph;
   ValueId y = n.results[0];
-  if (n.operands.size() != 3 || !L.isConstant(n.operands[1]) || !L.isConstant(n.operands[2])) return {};
-  for (const Output& o : g.outputs)
-    if (o.value == y) return {};
-  for (const Update& u : g.updates)
-    if (u.value == y || u.target == y) return {};
+  if (n.operands.size() != 3 || !L.isConstant(n.operands[1]) || !L.isConstant(n.operands[2]) || L.heldOutside(y)) return {};
   const TensorType& t = L.type(y);
   int64_t last = t.rank() - 1;
   std::vector<ColumnSlice> out;
-  for (const Node& m : g.nodes) {
-    if (m.dead || std::ranges::find(m.operands, y) == m.operands.end()) continue;
-    if (m.op != OpKind::Slice) return {};
-    OpCtx c{m.info(), std::span(&t, 1), m.attrs};
+  for (const Node* m : L.readers(y)) {
+    if (m->op != OpKind::Slice) return {};
+    OpCtx c{m->info(), std::span(&t, 1), m->attrs};
     Result<SliceWindow> w = resolveSlice(t.shape, c);
     if (!w) return {};
     for (int64_t a = 0; a <= last; ++a)
       if (w->step[a] != 1 || (a < last && w->shape[a] != t.shape[a])) return {};
     if (w->shape[last] == 0) return {};
-    out.push_back({&m, w->start[last], w->shape[last]});
+    out.push_back({m, w->start[last], w->shape[last]});
   }
   return out;
 }
@@ -228,7 +228,7 @@ Status denseByColumns(Lowering& L, const Node& n, const OpCtx& c, const MatMulPl
 // the weights is all its work, and the kernel orders its reads so that more of them hit L2.
 bool gemvApplies(const Lowering& L, const Node& n, const OpCtx& c, int64_t rows) {
   Activation act = *parseActivation(c.s("activation"));
-  return rows == 1 && n.operands.size() == 3 && L.isConstant(n.operands[1]) && L.isConstant(n.operands[2]) &&
+  return gemvAvailable() && rows == 1 && n.operands.size() == 3 && L.isConstant(n.operands[1]) && L.isConstant(n.operands[2]) &&
          (act == Activation::None || act == Activation::Relu);
 }
 

@@ -56,18 +56,9 @@ SliceView sliceView(const Shape& x, const OpCtx& c) {
 // Whether only matmuls read v (no output, no update): those run on a strided view, so a
 // transpose into v (attention's head split, K^T) needs no copy.
 static bool onlyMatMulsRead(const Lowering& L, ValueId v) {
-  const Graph& g = L.graph;
-  for (const Output& o : g.outputs)
-    if (o.value == v) return false;
-  for (const Update& u : g.updates)
-    if (u.value == v || u.target == v) return false;
-  bool any = false;
-  for (const Node& m : g.nodes) {
-    if (m.dead || std::find(m.operands.begin(), m.operands.end(), v) == m.operands.end()) continue;
-    if (m.op != OpKind::MatMul) return false;
-    any = true;
-  }
-  return any;
+  const auto& readers = L.readers(v);
+  return !L.heldOutside(v) && !readers.empty() &&
+         std::ranges::all_of(readers, [](const Node* m) { return m->op == OpKind::MatMul; });
 }
 
 Status lowerMovement(Lowering& L, const Node& n) {

@@ -47,6 +47,15 @@ Lowering::Lowering(const Graph& g, Program& p)
       for (ValueId v : n.operands) used_[v] = true;
   for (const Output& o : g.outputs) used_[o.value] = true;
   for (const Update& u : g.updates) used_[u.value] = true;
+  readers_.resize(g.values.size());
+  held_.assign(g.values.size(), false);
+  takenOver_.assign(g.nodes.size(), false);
+  for (const Node& n : g.nodes)
+    if (!n.dead)
+      for (ValueId v : n.operands)
+        if (readers_[v].empty() || readers_[v].back() != &n) readers_[v].push_back(&n);
+  for (const Output& o : g.outputs) held_[o.value] = true;
+  for (const Update& u : g.updates) held_[u.value] = held_[u.target] = true;
   findInPlaceUpdates();
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     ValueId v = g.inputs[i];
@@ -286,19 +295,6 @@ Result<int> Lowering::prepackTensor(Tensor data, const dn::memory::desc& want, c
 
 std::string Lowering::describe(const Node& n) const { return describeNode(graph, n); }
 
-const Node* Lowering::soleReader(ValueId v) const {
-  for (const Output& o : graph.outputs)
-    if (o.value == v) return nullptr;
-  for (const Update& u : graph.updates)
-    if (u.value == v || u.target == v) return nullptr;
-  const Node* reader = nullptr;
-  for (const Node& n : graph.nodes) {
-    if (n.dead || std::ranges::find(n.operands, v) == n.operands.end()) continue;
-    if (reader) return nullptr;
-    reader = &n;
-  }
-  return reader;
-}
 
 namespace {
 struct Copy final : Kernel {

@@ -3,8 +3,6 @@
 // consumer needs another layout, and records live ranges for the memory plan.
 #pragma once
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "backend/dnnl/program.h"
@@ -42,12 +40,15 @@ class Lowering {
   const Tensor& constData(ValueId v) const { return graph.value(v).data; }
   // Whether anything reads v (a node, an output or an update); dense_grad skips an unread dx.
   bool isUsed(ValueId v) const { return used_[v]; }
+  // The live nodes that read v (each once), and whether a graph output or an update holds v.
+  const std::vector<const Node*>& readers(ValueId v) const { return readers_[v]; }
+  bool heldOutside(ValueId v) const { return held_[v]; }
   // The one node that reads v, when nothing else (no other node, no output or update) does.
-  const Node* soleReader(ValueId v) const;
+  const Node* soleReader(ValueId v) const { return !held_[v] && readers_[v].size() == 1 ? readers_[v][0] : nullptr; }
   // Another node's step computes m's results too (a dense split by its column slices, a matmul
   // that takes over the scale or transpose after it), so m gets no step of its own.
-  void takeOver(const Node& m) { takenOver_.push_back(&m); }
-  bool isTakenOver(const Node& n) const { return std::ranges::find(takenOver_, &n) != takenOver_.end(); }
+  void takeOver(const Node& m) { takenOver_[&m - graph.nodes.data()] = true; }
+  bool isTakenOver(const Node& n) const { return takenOver_[&n - graph.nodes.data()]; }
 
   // The value as it is stored now (maybe blocked).
   int bufferOf(ValueId v) const { return state_[v].buffer; }
@@ -120,7 +121,9 @@ class Lowering {
   std::vector<bool> updated_;  // update targets
   std::vector<bool> used_;
   std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or UINT32_MAX
-  std::vector<const Node*> takenOver_;
+  std::vector<std::vector<const Node*>> readers_;  // per value
+  std::vector<bool> held_;        // per value: an output or an update's value or target
+  std::vector<bool> takenOver_;   // per node
 };
 
 // Per op family; each appends the steps of one node. Errors name the node.

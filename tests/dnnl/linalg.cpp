@@ -213,6 +213,23 @@ TEST_CASE("dnnl: a matmul takes over the scale and the transpose after it") {
     REQUIRE(exe.ok());
     CHECK(dnnl::stepNames(**exe).size() == (size_t)k.steps);
   }
+  // Attention itself: the operands are strided views of the heads as well, and neither the
+  // scale nor the head merge is a step.
+  Graph g;
+  Builder b(g);
+  ValueId heads = b.create(OpKind::Reshape, {b.input("x", {DType::f32, {2, 8, 24}})}, attrs({{"shape", V{2, 8, 4, 6}}}));
+  ValueId q = b.create(OpKind::Transpose, {heads}, attrs({{"perm", V{0, 2, 1, 3}}}));
+  ValueId kt = b.create(OpKind::Transpose, {heads}, attrs({{"perm", V{0, 2, 3, 1}}}));
+  ValueId scale = b.param("scale", Tensor::fromVector<float>(DType::f32, {}, {0.4f}));
+  ValueId p = b.create(OpKind::Softmax, {b.create(OpKind::Mul, {b.create(OpKind::MatMul, {q, kt}), scale})});
+  b.output("y", b.create(OpKind::Transpose, {b.create(OpKind::MatMul, {p, q})}, attrs({{"perm", V{0, 2, 1, 3}}})));
+  checkClose(g, 1e-5);
+  auto exe = dnnl::prepare(g, CompileOptions{"dnnl", 1});
+  REQUIRE(exe.ok());
+  for (const std::string& s : dnnl::stepNames(**exe)) {
+    CHECK(s.find("'mul'") == std::string::npos);
+    CHECK(s.find("'transpose'") == std::string::npos);
+  }
 }
 
 TEST_CASE("dnnl: f64 matmul and dense fall back to the interpreter") {
