@@ -164,7 +164,7 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::Where: case OpKind::Cast:
       return lowerElementwise(L, n);
     case OpKind::Softmax: {
-      GRAPHC_ASSIGN(bool small, lowerSmallTrainingOp(L, n));
+      GRAPHC_ASSIGN(bool small, lowerSmallOp(L, n));
       return small ? ok() : lowerNorm(L, n);
     }
     case OpKind::LogSoftmax: case OpKind::LayerNorm: case OpKind::BatchNorm:
@@ -174,7 +174,7 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::Gather: case OpKind::Expand:
       return lowerMovement(L, n);
     case OpKind::MatMul: case OpKind::Dense: {
-      GRAPHC_ASSIGN(bool small, lowerSmallTrainingOp(L, n));
+      GRAPHC_ASSIGN(bool small, lowerSmallOp(L, n));
       return small ? ok() : lowerLinalg(L, n);
     }
     case OpKind::Conv2d: case OpKind::MaxPool2d: case OpKind::AvgPool2d: case OpKind::GlobalAvgPool:

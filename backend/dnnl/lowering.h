@@ -134,9 +134,9 @@ Status lowerLinalg(Lowering& L, const Node& n);
 Status lowerConv(Lowering& L, const Node& n);
 // The fused activation of dense/conv2d as an eltwise post-op (nothing for "none").
 void appendActivation(dn::post_ops& ops, const OpCtx& c);
-// A tiny f32 dense (relu or no activation) or last-axis softmax of a training step on our own
-// loop instead of a primitive, whose overhead would dominate; false when it does not apply.
-Result<bool> lowerSmallTrainingOp(Lowering& L, const Node& n);
+// A tiny f32 dense (relu or no activation) or last-axis softmax on our own loop instead of a
+// primitive, whose overhead would dominate; false when it does not apply.
+Result<bool> lowerSmallOp(Lowering& L, const Node& n);
 // Training ops: gradients (oneDNN backward primitives where it has them) and optimizer updates.
 Status lowerTraining(Lowering& L, const Node& n);
 
