@@ -1,7 +1,9 @@
 // Test helpers.
 #include "tests/support.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -16,6 +18,28 @@ Tensor referenceCase(const std::string& model, int batch, const std::string& kin
   auto t = readNpy(dataPath("onnx/" + model + "_b" + std::to_string(batch) + "_" + kind + ".npy"));
   if (!t) throw std::runtime_error(t.error().message());
   return *t;
+}
+
+std::vector<OnnxOpCase> onnxOpCases() {
+  namespace fs = std::filesystem;
+  fs::path dir = dataPath("onnx/ops");
+  auto readAll = [&](const std::string& stem, const char* kind) {
+    std::vector<Tensor> out;
+    for (int k = 0; fs::exists(dir / (stem + kind + std::to_string(k) + ".npy")); ++k) {
+      auto t = readNpy((dir / (stem + kind + std::to_string(k) + ".npy")).string());
+      if (!t) throw std::runtime_error(t.error().message());
+      out.push_back(*t);
+    }
+    return out;
+  };
+  std::vector<OnnxOpCase> cases;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".onnx") continue;
+    std::string stem = entry.path().stem().string();
+    cases.push_back({stem, entry.path().string(), readAll(stem, ".in"), readAll(stem, ".out")});
+  }
+  std::ranges::sort(cases, {}, &OnnxOpCase::name);
+  return cases;
 }
 
 Tensor randomTensor(const TensorType& type, uint64_t seed, double lo, double hi) {

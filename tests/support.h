@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ir/tensor.h"
 
@@ -12,6 +13,15 @@ std::string dataPath(const std::string& relative);  // tests/data/<relative>
 // tests/data/onnx/<model>_b<batch>_<kind>.npy (kind "in" or "out"): the peers' reference cases.
 // Throws (so the test fails with the reason) when the file is missing or malformed.
 Tensor referenceCase(const std::string& model, int batch, const std::string& kind);
+
+// The per-op ONNX cases made by tests/data/onnx/gen_op_models.py, sorted by name: each model
+// (tests/data/onnx/ops/<name>.onnx) with its inputs <name>.inK.npy and NumPy's expected outputs
+// <name>.outK.npy. Throws when a file is malformed.
+struct OnnxOpCase {
+  std::string name, model;
+  std::vector<Tensor> inputs, expected;
+};
+std::vector<OnnxOpCase> onnxOpCases();
 
 // Uniform in [lo, hi) from a fixed seed, whatever the dtype.
 Tensor randomTensor(const TensorType& type, uint64_t seed, double lo = -1.0, double hi = 1.0);

@@ -2,43 +2,25 @@
 // reference interpreter its outputs match NumPy's.
 #include <doctest/doctest.h>
 
-#include <fmt/format.h>
-
-#include <filesystem>
-
+#include "backend/ref/interpreter.h"
 #include "frontend/onnx/onnx_import.h"
 #include "tests/support.h"
-#include "backend/ref/interpreter.h"
-#include "ir/npy.h"
 
 using namespace graphc;
-namespace fs = std::filesystem;
 
 TEST_CASE("every generated per-op model imports") {
-  fs::path dir = test::dataPath("onnx/ops");
-  int models = 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() != ".onnx") continue;
-    ++models;
-    std::string name = entry.path().stem().string();
-    CAPTURE(name);
-    auto g = importOnnx(entry.path().string());
+  std::vector<test::OnnxOpCase> cases = test::onnxOpCases();
+  for (const test::OnnxOpCase& k : cases) {
+    CAPTURE(k.name);
+    auto g = importOnnx(k.model);
     if (!g) FAIL_CHECK(g.error().message());
     if (!g) continue;
-    std::vector<Tensor> inputs;
-    for (size_t k = 0; k < g->inputs.size(); ++k) {
-      auto t = readNpy((dir / fmt::format("{}.in{}.npy", name, k)).string());
-      REQUIRE(t);
-      inputs.push_back(*t);
-    }
-    auto out = ref::interpret(*g, inputs);
+    REQUIRE(k.inputs.size() == g->inputs.size());
+    auto out = ref::interpret(*g, k.inputs);
     if (!out) FAIL_CHECK(out.error().message());
     if (!out) continue;
-    for (size_t k = 0; k < out->size(); ++k) {
-      auto expected = readNpy((dir / fmt::format("{}.out{}.npy", name, k)).string());
-      REQUIRE(expected);
-      CHECK(test::maxRelDiff((*out)[k], *expected) < 1e-5);
-    }
+    REQUIRE(out->size() == k.expected.size());
+    for (size_t i = 0; i < out->size(); ++i) CHECK(test::maxRelDiff((*out)[i], k.expected[i]) < 1e-5);
   }
-  CHECK(models > 80);
+  CHECK(cases.size() > 80);
 }
