@@ -21,17 +21,22 @@ struct RunOptions {
   PipelineFlags flags;
 };
 
+// described: each missing input as "'x'" or "'x' (f32[2,3])".
+Error missingInputs(const std::vector<std::string>& described) {
+  return Error(fmt::format("missing model input(s): {}; give each as --input NAME=FILE.npy", fmt::join(described, ", ")));
+}
+
 Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::string, Tensor>& given) {
   std::vector<Tensor> bound;
-  std::string missing;
+  std::vector<std::string> missing;
   for (ValueId v : g.inputs) {
     auto it = given.find(g.value(v).name);
     if (it == given.end())
-      missing += fmt::format("{}'{}' ({})", missing.empty() ? "" : ", ", g.value(v).name, g.type(v).str());
+      missing.push_back(fmt::format("'{}' ({})", g.value(v).name, g.type(v).str()));
     else
       bound.push_back(it->second);
   }
-  if (!missing.empty()) return Error(fmt::format("missing model input(s): {}; give each as --input NAME=FILE.npy", missing));
+  if (!missing.empty()) return missingInputs(missing);
   for (const auto& [name, t] : given) {
     ValueId v = g.findValue(name);
     if (v == UINT32_MAX || g.value(v).kind != ValueKind::Input) {
@@ -66,8 +71,7 @@ int runModel(const RunOptions& o) {
       std::vector<std::string> missing;
       for (const std::string& name : *names)
         if (!given.count(name)) missing.push_back(fmt::format("'{}'", name));
-      if (!missing.empty())
-        return fail(Error(fmt::format("missing model input(s): {}; give each as --input NAME=FILE.npy", fmt::join(missing, ", "))));
+      if (!missing.empty()) return fail(missingInputs(missing));
     }
     return fail(exe.error());
   }
