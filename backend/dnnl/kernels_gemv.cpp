@@ -73,7 +73,10 @@ void panel(const Panel& p, int64_t stride) {
 class Gemv final : public Kernel {
  public:
   Gemv(bool relu, int64_t k, int64_t n, int x, int w, int bias, int y)
-      : relu_(relu), k_(k), n_(n), panels_((n + kPanel - 1) / kPanel), x_(x), w_(w), bias_(bias), y_(y) {}
+      : relu_(relu),
+        // Small weights are read faster than a team of threads forks and joins (LeNet's 400x120).
+        split_(k * n * (int64_t)sizeof(float) >= (256 << 10)),
+        k_(k), n_(n), panels_((n + kPanel - 1) / kPanel), x_(x), w_(w), bias_(bias), y_(y) {}
 
   Status run(void* const* b) const override {
     const float *x = static_cast<const float*>(b[x_]), *w = static_cast<const float*>(b[w_]);
@@ -89,9 +92,7 @@ class Gemv final : public Kernel {
         panel({x, w + start * k_, bias + start, y + start, k_, std::min(kPanel, n_ - start), relu_}, panelStride(n_, p));
       }
     };
-    // Small weights are read faster than a team of threads forks and joins (LeNet's 400x120).
-    bool small = k_ * n_ * (int64_t)sizeof(float) < (256 << 10);
-    int threads = small ? 1 : (int)std::min<int64_t>(omp_get_max_threads(), panels_);
+    int threads = split_ ? (int)std::min<int64_t>(omp_get_max_threads(), panels_) : 1;
     if (threads <= 1) {
       work(0, panels_);
       return ok();
@@ -105,7 +106,7 @@ class Gemv final : public Kernel {
   }
 
  private:
-  bool relu_;
+  bool relu_, split_;
   int64_t k_, n_, panels_;
   int x_, w_, bias_, y_;
   mutable std::atomic<uint64_t> runs_{0};

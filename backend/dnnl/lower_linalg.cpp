@@ -224,16 +224,10 @@ Status denseByColumns(Lowering& L, const Node& n, const OpCtx& c, const MatMulPl
   return ok();
 }
 
-// A dense on one row (batch 1) with constant weights runs on our matrix-vector kernel: reading
-// the weights is all its work, and the kernel orders its reads so that more of them hit L2.
-bool gemvApplies(const Lowering& L, const Node& n, const OpCtx& c, int64_t rows) {
-  Activation act = *parseActivation(c.s("activation"));
-  return gemvAvailable() && rows == 1 && n.operands.size() == 3 && L.isConstant(n.operands[1]) && L.isConstant(n.operands[2]) &&
-         (act == Activation::None || act == Activation::Relu);
-}
-
-Status denseGemv(Lowering& L, const Node& n, const OpCtx& c, int64_t k, int64_t cols) {
-  bool relu = *parseActivation(c.s("activation")) == Activation::Relu;
+Status denseGemv(Lowering& L, const Node& n, int64_t k, int64_t cols) {
+  std::vector<TensorType> types;
+  for (ValueId v : n.operands) types.push_back(L.type(v));
+  bool relu = *parseActivation(OpCtx{n.info(), types, n.attrs}.s("activation")) == Activation::Relu;
   int w = L.addConstTensor(packGemvWeights(L.constData(n.operands[1])));
   int bias = L.addConstTensor(padGemvBias(L.constData(n.operands[2])));
   int x = L.plainBuffer(n.operands[0]), y = L.defineResult(n.results[0]);
@@ -242,6 +236,18 @@ Status denseGemv(Lowering& L, const Node& n, const OpCtx& c, int64_t k, int64_t 
 }
 
 }  // namespace
+
+// A dense on one row (batch 1) with constant weights runs on our matrix-vector kernel: reading
+// the weights is all its work, and the kernel orders its reads so that more of them hit L2.
+bool runsOnGemv(const Lowering& L, const Node& n) {
+  if (n.op != OpKind::Dense || n.operands.size() != 3 || !gemvAvailable()) return false;
+  std::vector<TensorType> types;
+  for (ValueId v : n.operands) types.push_back(L.type(v));
+  Activation act = *parseActivation(OpCtx{n.info(), types, n.attrs}.s("activation"));
+  int64_t cols = types[1].shape[1];
+  return types[0].dtype == DType::f32 && L.type(n.results[0]).numel() == cols && L.isConstant(n.operands[1]) &&
+         L.isConstant(n.operands[2]) && (act == Activation::None || act == Activation::Relu);
+}
 
 Status lowerLinalg(Lowering& L, const Node& n) {
   std::vector<TensorType> types;
@@ -252,7 +258,7 @@ Status lowerLinalg(Lowering& L, const Node& n) {
   p.a = n.operands[0], p.b = n.operands[1];
   if (n.op == OpKind::Dense) {
     int64_t k = types[1].shape[0], nn = types[1].shape[1], m = L.type(n.results[0]).numel() / nn;  // nn > 0: empty results never get here
-    if (gemvApplies(L, n, c, m)) return denseGemv(L, n, c, k, nn);
+    if (runsOnGemv(L, n)) return denseGemv(L, n, k, nn);
     p.src = {m, k}, p.wei = {k, nn}, p.dst = {m, nn};
     p.bias = n.operands[2];
     if (n.operands.size() == 4) p.residual = n.operands[3];

@@ -283,9 +283,9 @@ Result<bool> lowerSmallOp(Lowering& L, const Node& n) {
   for (ValueId v : n.operands) types.push_back(L.type(v));
   auto act = parseActivation(OpCtx{n.info(), types, n.attrs}.s("activation"));
   if (!act || (*act != Activation::Relu && *act != Activation::None) || m * k * nn > kSmallGemm) return false;
-  // One row of an inference graph goes to the matrix-vector kernel, which reads any width as
-  // fast (LeNet's 256x120 at batch 1: 2.7 us here, 1.0 there).
-  if (m == 1 && L.graph.updates.empty() && gemvAvailable() && L.isConstant(n.operands[1])) return false;
+  // The matrix-vector kernel reads any width as fast (LeNet's 256x120 at batch 1: 2.7 us here,
+  // 1.0 there).
+  if (runsOnGemv(L, n)) return false;
   int x = L.plainBuffer(n.operands[0]), w = L.plainBuffer(n.operands[1]), b = L.plainBuffer(n.operands[2]);
   int y = L.defineResult(n.results[0]);
   L.addKernel(smallDenseKernel(*act == Activation::Relu, m, k, nn, x, w, b, y), {x, w, b}, {y}, L.describe(n) + " (small)");

@@ -41,12 +41,6 @@ Lowering::Lowering(const Graph& g, Program& p)
     : graph(g), engine(p.engine), program_(p), state_(g.values.size()), outIndex_(g.values.size(), -1),
       outClaimed_(g.outputs.size(), false), updated_(g.values.size(), false) {
   for (const Update& u : g.updates) updated_[u.target] = true;
-  used_.assign(g.values.size(), false);
-  for (const Node& n : g.nodes)
-    if (!n.dead)
-      for (ValueId v : n.operands) used_[v] = true;
-  for (const Output& o : g.outputs) used_[o.value] = true;
-  for (const Update& u : g.updates) used_[u.value] = true;
   readers_.resize(g.values.size());
   held_.assign(g.values.size(), false);
   takenOver_.assign(g.nodes.size(), false);

@@ -38,8 +38,8 @@ class Lowering {
   // folded into a primitive's attributes).
   bool isConstant(ValueId v) const { return graph.value(v).isConstant() && !updated_[v]; }
   const Tensor& constData(ValueId v) const { return graph.value(v).data; }
-  // Whether anything reads v (a node, an output or an update); dense_grad skips an unread dx.
-  bool isUsed(ValueId v) const { return used_[v]; }
+  // Whether anything reads v (a node; an output or update holds it); dense_grad skips an unread dx.
+  bool isUsed(ValueId v) const { return held_[v] || !readers_[v].empty(); }
   // The live nodes that read v (each once), and whether a graph output or an update holds v.
   const std::vector<const Node*>& readers(ValueId v) const { return readers_[v]; }
   bool heldOutside(ValueId v) const { return held_[v]; }
@@ -119,7 +119,6 @@ class Lowering {
   std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
   int scratch_ = -1;
   std::vector<bool> updated_;  // update targets
-  std::vector<bool> used_;
   std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or UINT32_MAX
   std::vector<std::vector<const Node*>> readers_;  // per value
   std::vector<bool> held_;        // per value: an output or an update's value or target
@@ -137,6 +136,9 @@ void appendActivation(dn::post_ops& ops, const OpCtx& c);
 // A tiny f32 dense (relu or no activation) or last-axis softmax on our own loop instead of a
 // primitive, whose overhead would dominate; false when it does not apply.
 Result<bool> lowerSmallOp(Lowering& L, const Node& n);
+// Whether a dense runs on the matrix-vector kernel (kernels_gemv.cpp): one row, constant
+// weights and bias, relu or no activation, an AVX-512 CPU.
+bool runsOnGemv(const Lowering& L, const Node& n);
 // Training ops: gradients (oneDNN backward primitives where it has them) and optimizer updates.
 Status lowerTraining(Lowering& L, const Node& n);
 
