@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -78,6 +79,13 @@ class Graph {
   Value& value(ValueId v) { return values[v]; }
   const Value& value(ValueId v) const { return values[v]; }
   const TensorType& type(ValueId v) const { return values[v].type; }
+  // The types of these operands, in order: what shape inference and OpCtx take.
+  std::vector<TensorType> types(std::span<const ValueId> operands) const {
+    std::vector<TensorType> out;
+    out.reserve(operands.size());
+    for (ValueId v : operands) out.push_back(type(v));
+    return out;
+  }
   Node& node(NodeId n) { return nodes[n]; }
   const Node& node(NodeId n) const { return nodes[n]; }
   // The node producing v, or nullptr for inputs and constants.

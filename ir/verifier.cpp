@@ -49,8 +49,7 @@ Status verify(const Graph& g) {
       }
     }
     if (!operandsOk) continue;
-    std::vector<TensorType> types;
-    for (ValueId v : n.operands) types.push_back(g.type(v));
+    std::vector<TensorType> types = g.types(n.operands);
     auto inferred = inferTypes(n.op, types, n.attrs);
     if (!inferred) {
       fail(n.loc, fmt::format("{}: {}", describeNode(g, n), inferred.error().message()));

@@ -35,8 +35,7 @@ void replaceNode(Graph& g, NodeId n, ValueId v) {
 
 bool replaceWithNewNode(Graph& g, NodeId n, OpKind op, std::vector<ValueId> operands, AttrMap attrs) {
   ValueId old = g.node(n).results.at(0);
-  std::vector<TensorType> types;
-  for (ValueId v : operands) types.push_back(g.type(v));
+  std::vector<TensorType> types = g.types(operands);
   auto inferred = inferTypes(op, types, attrs);
   if (!inferred || inferred->size() != 1 || inferred->front() != g.type(old)) return false;
   Loc loc = g.node(n).loc;

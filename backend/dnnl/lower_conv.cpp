@@ -137,8 +137,7 @@ Status pool(Lowering& L, const Node& n, const OpCtx& c) {
 }  // namespace
 
 Status lowerConv(Lowering& L, const Node& n) {
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   if (types[0].dtype != DType::f32) return lowerFallback(L, n);
   OpCtx c{n.info(), types, n.attrs};
   return n.op == OpKind::Conv2d ? conv(L, n, c) : pool(L, n, c);

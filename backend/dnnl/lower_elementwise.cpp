@@ -120,8 +120,7 @@ Status ownBinary(Lowering& L, const Node& n) {
 }  // namespace
 
 Status lowerElementwise(Lowering& L, const Node& n) {
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   OpCtx c{n.info(), types, n.attrs};
   ValueId y = n.results[0];
   const TensorType& ty = L.type(y);

@@ -225,8 +225,7 @@ Status denseByColumns(Lowering& L, const Node& n, const OpCtx& c, const MatMulPl
 }
 
 Status denseGemv(Lowering& L, const Node& n, int64_t k, int64_t cols) {
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   bool relu = *parseActivation(OpCtx{n.info(), types, n.attrs}.s("activation")) == Activation::Relu;
   int w = L.addConstTensor(packGemvWeights(L.constData(n.operands[1])));
   int bias = L.addConstTensor(padGemvBias(L.constData(n.operands[2])));
@@ -241,8 +240,7 @@ Status denseGemv(Lowering& L, const Node& n, int64_t k, int64_t cols) {
 // the weights is all its work, and the kernel orders its reads so that more of them hit L2.
 bool runsOnGemv(const Lowering& L, const Node& n) {
   if (n.op != OpKind::Dense || n.operands.size() != 3 || !gemvAvailable()) return false;
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   Activation act = *parseActivation(OpCtx{n.info(), types, n.attrs}.s("activation"));
   int64_t cols = types[1].shape[1];
   return types[0].dtype == DType::f32 && L.type(n.results[0]).numel() == cols && L.isConstant(n.operands[1]) &&
@@ -250,8 +248,7 @@ bool runsOnGemv(const Lowering& L, const Node& n) {
 }
 
 Status lowerLinalg(Lowering& L, const Node& n) {
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   if (types[0].dtype != DType::f32) return lowerFallback(L, n);
   OpCtx c{n.info(), types, n.attrs};
   MatMulPlan p;

@@ -62,8 +62,7 @@ static bool onlyMatMulsRead(const Lowering& L, ValueId v) {
 }
 
 Status lowerMovement(Lowering& L, const Node& n) {
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   OpCtx c{n.info(), types, n.attrs};
   ValueId x = n.operands[0], y = n.results[0];
   const TensorType &tx = types[0], &ty = L.type(y);

@@ -117,8 +117,7 @@ Status reduce(Lowering& L, const Node& n, const OpCtx& c) {
 }  // namespace
 
 Status lowerNorm(Lowering& L, const Node& n) {
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   if (types[0].dtype != DType::f32) return lowerFallback(L, n);
   OpCtx c{n.info(), types, n.attrs};
   switch (n.op) {

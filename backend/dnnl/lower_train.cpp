@@ -279,8 +279,7 @@ Result<bool> lowerSmallOp(Lowering& L, const Node& n) {
   if (n.op != OpKind::Dense || n.operands.size() != 3) return false;
   const Shape& ws = L.type(n.operands[1]).shape;
   int64_t k = ws[0], nn = ws[1], m = L.type(n.results[0]).numel() / nn;
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   auto act = parseActivation(OpCtx{n.info(), types, n.attrs}.s("activation"));
   if (!act || (*act != Activation::Relu && *act != Activation::None) || m * k * nn > kSmallGemm) return false;
   // The matrix-vector kernel reads any width as fast (LeNet's 256x120 at batch 1: 2.7 us here,
@@ -293,8 +292,7 @@ Result<bool> lowerSmallOp(Lowering& L, const Node& n) {
 }
 
 Status lowerTraining(Lowering& L, const Node& n) {
-  std::vector<TensorType> types;
-  for (ValueId v : n.operands) types.push_back(L.type(v));
+  std::vector<TensorType> types = L.graph.types(n.operands);
   OpCtx c{n.info(), types, n.attrs};
   const TensorType& out = L.type(n.results[0]);
 
