@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "backend/dnnl/executable.h"
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
 #include "tests/support.h"
 

@@ -2,7 +2,7 @@
 // reference interpreter its outputs match NumPy's.
 #include <doctest/doctest.h>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "frontend/onnx/onnx_import.h"
 #include "tests/support.h"
 

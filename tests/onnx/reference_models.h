@@ -7,7 +7,7 @@
 #include "frontend/onnx/onnx_import.h"
 #include "passes/pass.h"
 #include "tests/support.h"
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 
 namespace graphc::test {
 

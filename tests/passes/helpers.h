@@ -6,7 +6,7 @@
 #include <initializer_list>
 #include <sstream>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
 #include "ir/verifier.h"
 #include "passes/pass.h"

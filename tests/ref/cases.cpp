@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
 #include "ir/npy.h"
 #include "tests/support.h"

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
 #include "ir/npy.h"
 #include "tests/ref/cases.h"

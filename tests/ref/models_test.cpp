@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
 #include "tests/ref/cases.h"
 #include "tests/support.h"
