@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "backend/dnnl/executable.h"
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
 #include "tests/support.h"
 
@@ -29,7 +29,7 @@ inline RunResult runBoth(const Graph& g, uint64_t seed = 1, double lo = -1, doub
   std::vector<Tensor> inputs;
   for (ValueId v : g.inputs) inputs.push_back(randomTensor(g.type(v), seed++, lo, hi));
   RunResult r;
-  auto ref = ref::interpret(g, inputs);
+  auto ref = eval::interpret(g, inputs);
   REQUIRE_MESSAGE(ref.ok(), (ref.ok() ? "" : ref.error().message()));
   r.ref = *ref;
   auto exe = dnnl::prepare(g, CompileOptions{"dnnl", threads});

@@ -1,14 +1,14 @@
 // The interpreter: checks a node's operands against shape inference, dispatches on OpKind to
 // the kernel families, and walks a graph in node order.
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 
 #include <fmt/format.h>
 
-#include "backend/ref/kernels.h"
 #include "ir/builder.h"
+#include "ir/eval/kernels.h"
 #include "ir/verifier.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // No default case: a new op in ops.def makes -Wswitch point here.
 static KernelFn kernelFor(OpKind op) {
@@ -155,4 +155,4 @@ Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> in
   return run(g, inputs, &state);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "backend/ref/kernels.h"
+#include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 template <class T>
 static Tensor reluGradTyped(const Tensor& dy, const Tensor& y) {
@@ -202,4 +202,4 @@ Result<Tensor> evalOneHot(const OpCtx& c, std::span<const Tensor> in, const Tens
   return y;
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

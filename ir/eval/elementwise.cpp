@@ -1,10 +1,10 @@
 // Elementwise kernels: unary, binary (NumPy broadcasting), comparisons, where and cast.
 #include <limits>
 
-#include "backend/ref/kernels.h"
 #include "ir/convert.h"
+#include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 std::vector<int64_t> broadcastIndex(const Shape& in, const Shape& out) {
   // Strides of `in` aligned to the trailing axes of `out`; a broadcast axis has stride 0.
@@ -193,4 +193,4 @@ Result<Tensor> evalCast(const OpCtx& c, std::span<const Tensor> in, const Tensor
   return y;
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval
