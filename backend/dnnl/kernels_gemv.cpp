@@ -114,10 +114,7 @@ class Gemv final : public Kernel {
 
 }  // namespace
 
-bool gemvAvailable() {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  return avx512;
-}
+bool gemvAvailable() { return avx512Kernels(); }
 
 Tensor packGemvWeights(const Tensor& w) {
   int64_t k = w.shape()[0], n = w.shape()[1], panels = (n + kPanel - 1) / kPanel;

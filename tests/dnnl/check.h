@@ -20,6 +20,12 @@ inline Tensor randomF32(Shape s, uint64_t seed, double lo = -1, double hi = 1) {
   return randomTensor({DType::f32, std::move(s)}, seed, lo, hi);
 }
 
+// Whether the backend's own AVX-512 kernels run here (the batch-1 matrix-vector kernel, the
+// narrow GEMMs of small training steps): the CPU has AVX-512 and ONEDNN_MAX_CPU_ISA does not
+// cap oneDNN below it (isa.cpp). Elsewhere oneDNN and plain loops do their work, so tests of
+// which steps a graph compiles to expect what this CPU and cap select.
+bool avx512Kernels();
+
 struct RunResult {
   std::vector<Tensor> dnnl, ref;
 };
