@@ -1,6 +1,6 @@
 // Constant folding: evaluate nodes whose operands are all constants with the reference
 // interpreter, and replace their results by constants.
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "passes/graph_utils.h"
 #include "passes/rewrite.h"
 

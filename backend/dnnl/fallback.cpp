@@ -7,7 +7,7 @@
 #include "backend/dnnl/lowering.h"
 
 #ifdef GRAPHC_DNNL_HAVE_REF
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #endif
 
 namespace graphc::dnnl {

@@ -1,7 +1,7 @@
 // The ref backend's Executable: the interpreter behind the common runtime interface.
 #include "backend/ref/executable.h"
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 
 namespace graphc::ref {
 namespace {

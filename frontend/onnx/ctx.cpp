@@ -1,7 +1,7 @@
 // ImportCtx: operand lookup, ONNX attributes with defaults, and op creation with constant folding.
 #include <fmt/format.h>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "frontend/onnx/importer.h"
 
 namespace graphc::onnxfe {

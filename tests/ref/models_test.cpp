@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cmath>
 
-#include "backend/ref/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "tests/ref/cases.h"
 #include "tests/support.h"
 

@@ -2,7 +2,7 @@
 // layer_norm_grad) against autodiff of their definitions composed from primitive ops.
 #include <doctest/doctest.h>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/grad.h"
 #include "passes/autodiff.h"
 #include "tests/support.h"

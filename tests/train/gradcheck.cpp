@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "passes/autodiff.h"
 #include "tests/support.h"
 

@@ -1,6 +1,6 @@
 // Optimizer updates with PyTorch's definitions, in the weight's element type as PyTorch
 // computes them (scalars such as Adam's bias corrections in double).
-#include "backend/ref/kernels.h"
+#include "ir/eval/kernels.h"
 
 namespace graphc::ref {
 

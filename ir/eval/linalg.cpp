@@ -1,7 +1,7 @@
 // MatMul (NumPy semantics, batched with broadcasting) and the fused Dense op.
 #include <algorithm>
 
-#include "backend/ref/kernels.h"
+#include "ir/eval/kernels.h"
 
 namespace graphc::ref {
 

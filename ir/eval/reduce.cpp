@@ -1,7 +1,7 @@
 // Reductions (sum, mean, max over a set of axes) and softmax / log_softmax along one axis.
 #include <limits>
 
-#include "backend/ref/kernels.h"
+#include "ir/eval/kernels.h"
 
 namespace graphc::ref {
 

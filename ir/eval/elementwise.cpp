@@ -1,8 +1,8 @@
 // Elementwise kernels: unary, binary (NumPy broadcasting), comparisons, where and cast.
 #include <limits>
 
-#include "backend/ref/kernels.h"
 #include "ir/convert.h"
+#include "ir/eval/kernels.h"
 
 namespace graphc::ref {
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "backend/ref/kernels.h"
+#include "ir/eval/kernels.h"
 
 namespace graphc::ref {
 

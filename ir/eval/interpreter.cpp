@@ -1,11 +1,11 @@
 // The interpreter: checks a node's operands against shape inference, dispatches on OpKind to
 // the kernel families, and walks a graph in node order.
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 
 #include <fmt/format.h>
 
-#include "backend/ref/kernels.h"
 #include "ir/builder.h"
+#include "ir/eval/kernels.h"
 #include "ir/verifier.h"
 
 namespace graphc::ref {

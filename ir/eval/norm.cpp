@@ -1,5 +1,5 @@
 // Layer normalization over the trailing axes and inference-mode batch normalization.
-#include "backend/ref/kernels.h"
+#include "ir/eval/kernels.h"
 
 namespace graphc::ref {
 
