@@ -1,5 +1,5 @@
-// Constant folding: evaluate nodes whose operands are all constants with the reference
-// interpreter, and replace their results by constants.
+// Constant folding: evaluate nodes whose operands are all constants (ir/eval), and replace their
+// results by constants.
 #include "ir/eval/interpreter.h"
 #include "passes/graph_utils.h"
 #include "passes/rewrite.h"
@@ -23,7 +23,7 @@ bool foldable(const Graph& g, const Node& n) {
   return elements <= kMaxFoldedElements;
 }
 
-// Replaces node id by constants holding its results, computed by the reference interpreter.
+// Replaces node id by constants holding its results, computed by ir/eval.
 bool foldNode(Graph& g, NodeId id, PassContext&) {
   if (!foldable(g, g.nodes[id])) return false;
   const Node& n = g.nodes[id];
@@ -31,7 +31,7 @@ bool foldNode(Graph& g, NodeId id, PassContext&) {
   std::vector<TensorType> resultTypes;
   for (ValueId v : n.operands) operands.push_back(g.value(v).data);
   for (ValueId r : n.results) resultTypes.push_back(g.type(r));
-  auto folded = ref::evalNode(n, operands, resultTypes);
+  auto folded = eval::evalNode(n, operands, resultTypes);
   // A data-dependent failure (say a gather index out of range) is left for run time, where the
   // backend reports it against the same node.
   if (!folded || folded->size() != resultTypes.size()) return false;

@@ -154,7 +154,7 @@ struct SliceView {
 };
 SliceView sliceView(const Shape& x, const OpCtx& c);
 
-// Runs the node through the reference interpreter (non-f32 dtypes only).
+// Runs the node on ir/eval's kernels (non-f32 dtypes only).
 Status lowerFallback(Lowering& L, const Node& n);
 
 // Wraps a oneDNN call: a dnnl::error (unimplemented, invalid arguments) becomes an Error.

@@ -33,7 +33,7 @@ class RefExecutable final : public Executable {
     GRAPHC_TRY(checkInputs(inputs));
     auto* ref = dynamic_cast<RefContext*>(&ctx);
     if (!ref) return Error("run: the context was not made by this executable");
-    GRAPHC_ASSIGN(std::vector<Tensor> results, interpret(graph_, inputs, ref->state));
+    GRAPHC_ASSIGN(std::vector<Tensor> results, eval::interpret(graph_, inputs, ref->state));
     for (size_t i = 0; i < results.size() && i < outputs.size(); ++i) {
       if (outputs[i].empty() || outputs[i].type() != results[i].type()) outputs[i] = Tensor(results[i].type());
       std::memcpy(outputs[i].raw(), results[i].raw(), results[i].bytes());

@@ -88,7 +88,7 @@ Result<ValueId> ImportCtx::emit(OpKind op, std::vector<ValueId> operands, AttrMa
     std::vector<Tensor> data;
     for (ValueId v : operands) data.push_back(g_.value(v).data);
     Node node{op, operands, {}, attrs, {}, false};
-    GRAPHC_ASSIGN(auto folded, ref::evalNode(node, data, {}));
+    GRAPHC_ASSIGN(auto folded, eval::evalNode(node, data, {}));
     return constant(std::move(folded.at(0)), hint);
   }
   GRAPHC_ASSIGN(auto results, b_.tryCreate(op, std::move(operands), std::move(attrs), hint));

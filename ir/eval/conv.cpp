@@ -4,7 +4,7 @@
 
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // out[n,o,oh,ow] = act(b[o] + sum_{c,kh,kw} x[n, g*C/G + c, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw]
 //                                         * w[o, c, kh, kw]) [+ residual], zero padding.
@@ -117,4 +117,4 @@ Result<Tensor> evalGlobalAvgPool(const OpCtx& c, std::span<const Tensor> in, con
   return globalAvgPoolTyped<float>(in[0], out);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

@@ -4,7 +4,7 @@
 #include "ir/convert.h"
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 std::vector<int64_t> broadcastIndex(const Shape& in, const Shape& out) {
   // Strides of `in` aligned to the trailing axes of `out`; a broadcast axis has stride 0.
@@ -193,4 +193,4 @@ Result<Tensor> evalCast(const OpCtx& c, std::span<const Tensor> in, const Tensor
   return y;
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

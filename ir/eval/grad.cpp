@@ -5,7 +5,7 @@
 
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 template <class T>
 static Tensor reluGradTyped(const Tensor& dy, const Tensor& y) {
@@ -202,4 +202,4 @@ Result<Tensor> evalOneHot(const OpCtx& c, std::span<const Tensor> in, const Tens
   return y;
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

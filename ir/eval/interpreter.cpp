@@ -8,7 +8,7 @@
 #include "ir/eval/kernels.h"
 #include "ir/verifier.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // No default case: a new op in ops.def makes -Wswitch point here.
 static KernelFn kernelFor(OpKind op) {
@@ -155,4 +155,4 @@ Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> in
   return run(g, inputs, &state);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

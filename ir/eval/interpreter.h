@@ -1,11 +1,12 @@
-// The reference interpreter: plain, obviously correct loops; the ground truth for every test.
+// The evaluator of the op set (plain, obviously correct loops): the ground truth for every test, and
+// what constant folding, the ONNX importer's shape folding and the ref backend run on.
 #pragma once
 
 #include <span>
 
 #include "ir/graph.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // Semantics the op table leaves open, fixed here (backends must match them):
 //  - integer add/sub/mul/neg/abs wrap around; integer div truncates toward zero, lowest / -1
@@ -34,4 +35,4 @@ Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> in
 // copied into its target's entry, in place (allocated from the initial data if empty).
 Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state);
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

@@ -1,4 +1,4 @@
-// Internal to the ref backend: the kernel signature, one entry point per op family, helpers.
+// Internal to ir/eval: the kernel signature, one entry point per op family, helpers.
 #pragma once
 
 #include <algorithm>
@@ -9,7 +9,7 @@
 #include "ir/op.h"
 #include "ir/tensor.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // Every kernel gets the op context (attributes with defaults filled in, operand types already
 // checked by shape inference), the operand tensors and the result type it must produce.
@@ -126,4 +126,4 @@ inline Error kernelError(const OpCtx& c, const std::string& what) {
   return Error(std::string(c.info.name) + ": " + what);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

@@ -3,7 +3,7 @@
 
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 Epilogue Epilogue::of(const OpCtx& c) { return {*parseActivation(c.s("activation")), c.f("alpha"), c.f("beta")}; }
 
@@ -101,9 +101,9 @@ Result<Tensor> evalDense(const OpCtx& c, std::span<const Tensor> in, const Tenso
   return denseTyped<float>(c, in, out);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // dense_grad(dy, x, w, y) -> (dx, dw, db): dz = dy * act'(z) (from y) is formed row by row and
 // fed straight to both GEMMs, dx = dz.w^T and dw = x^T.dz; db sums dz over the rows.
@@ -145,4 +145,4 @@ Result<std::vector<Tensor>> evalDenseGrad(const OpCtx& c, std::span<const Tensor
   return denseGradTyped<float>(c, in, out);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

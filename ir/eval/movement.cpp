@@ -5,7 +5,7 @@
 
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // Copies element src[index[i]] to dst[i] for every output element.
 static Tensor gatherElements(const Tensor& x, const TensorType& out, const std::vector<int64_t>& index) {
@@ -111,9 +111,9 @@ Result<Tensor> evalExpand(const OpCtx& c, std::span<const Tensor> in, const Tens
   return gatherElements(in[0], out, broadcastIndex(in[0].shape(), out.shape));
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // slice_grad: zeros of input_shape with dy written where the slice read (slices never repeat
 // an element, so writing is enough).
@@ -158,4 +158,4 @@ Result<Tensor> evalGatherGrad(const OpCtx& c, std::span<const Tensor> in, const 
   });
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

@@ -1,7 +1,7 @@
 // Layer normalization over the trailing axes and inference-mode batch normalization.
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // y = (x - mean) / sqrt(var + eps) * scale + bias over axes [axis, rank), biased variance,
 // both statistics in double and by two passes (no E[x^2] - E[x]^2 cancellation).
@@ -63,4 +63,4 @@ Result<Tensor> evalBatchNorm(const OpCtx& c, std::span<const Tensor> in, const T
   return batchNormTyped<float>(c, in);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

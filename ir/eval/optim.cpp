@@ -2,7 +2,7 @@
 // computes them (scalars such as Adam's bias corrections in double).
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 template <class T>
 static Tensor sgdTyped(const OpCtx& c, const Tensor& w, const Tensor& g) {
@@ -62,4 +62,4 @@ Result<std::vector<Tensor>> evalAdamUpdate(const OpCtx& c, std::span<const Tenso
   return adamTyped<float>(c, in);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

@@ -3,7 +3,7 @@
 
 #include "ir/eval/kernels.h"
 
-namespace graphc::ref {
+namespace graphc::eval {
 
 // Integers sum in int64 (wrapping, as unsigned) and are narrowed once at the end.
 template <class T>
@@ -87,4 +87,4 @@ Result<Tensor> evalSoftmax(const OpCtx& c, std::span<const Tensor> in, const Ten
   return softmaxTyped<float>(c, in[0]);
 }
 
-}  // namespace graphc::ref
+}  // namespace graphc::eval

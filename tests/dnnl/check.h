@@ -29,7 +29,7 @@ inline RunResult runBoth(const Graph& g, uint64_t seed = 1, double lo = -1, doub
   std::vector<Tensor> inputs;
   for (ValueId v : g.inputs) inputs.push_back(randomTensor(g.type(v), seed++, lo, hi));
   RunResult r;
-  auto ref = ref::interpret(g, inputs);
+  auto ref = eval::interpret(g, inputs);
   REQUIRE_MESSAGE(ref.ok(), (ref.ok() ? "" : ref.error().message()));
   r.ref = *ref;
   auto exe = dnnl::prepare(g, CompileOptions{"dnnl", threads});

@@ -73,7 +73,7 @@ TEST_CASE("dnnl: a context is reusable and new inputs are picked up on every run
     std::vector<Tensor> in{randomF32({4, 1, 8, 8}, seed)};
     auto out = (*exe)->makeOutputs();
     REQUIRE((*exe)->run(*ctx, in, out).ok());
-    auto ref = ref::interpret(g, in);
+    auto ref = eval::interpret(g, in);
     REQUIRE(ref.ok());
     CHECK(maxRelDiff(out[0], (*ref)[0]) < 1e-5);
   }
@@ -167,7 +167,7 @@ TEST_CASE("dnnl: empty contractions and reductions") {
   for (Tensor& t : out)
     for (int64_t i = 0; i < t.numel(); ++i) t.set(i, 7);
   REQUIRE((*exe)->run(*ctx, in, out).ok());
-  auto ref = ref::interpret(g, in);
+  auto ref = eval::interpret(g, in);
   REQUIRE(ref.ok());
   for (size_t i = 0; i < out.size(); ++i) CHECK(maxRelDiff(out[i], (*ref)[i]) < 1e-6);
 

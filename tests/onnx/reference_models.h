@@ -40,7 +40,7 @@ inline int countOps(const Graph& g, OpKind op, const char* activation = nullptr,
   Tensor expected = referenceCase(model, batch, "out");
   REQUIRE(x.shape() == inShape);
   REQUIRE(expected.shape() == outShape);
-  auto out = ref::interpret(g, std::span<const Tensor>(&x, 1));
+  auto out = eval::interpret(g, std::span<const Tensor>(&x, 1));
   if (!out) FAIL(out.error().message());
   double err = maxRelDiff(out->at(0), expected);
   MESSAGE(model << " batch " << batch << (optimized ? " optimized" : "") << ": max rel error " << err);

@@ -38,7 +38,7 @@ void runTimed(const Graph& g, const char* name) {
   std::vector<Tensor> inputs;
   for (ValueId v : g.inputs) inputs.push_back(randomTensor(g.type(v), 99));
   auto start = std::chrono::steady_clock::now();
-  auto out = ref::interpret(g, inputs);
+  auto out = eval::interpret(g, inputs);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   REQUIRE_MESSAGE(out.ok(), out.error().message());
   MESSAGE(std::string(name), " ran in ", secs, " s");
