@@ -2,6 +2,8 @@
 #include "tools/model.h"
 
 #include <fmt/format.h>
+
+#include <charconv>
 #include <iostream>
 
 #include "frontend/onnx/onnx_import.h"
@@ -22,7 +24,9 @@ Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text)
     std::string d = dims.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
     if (d.empty() || d.size() > 12 || d.find_first_not_of("0123456789") != std::string::npos)
       return Error(fmt::format("--shape '{}': '{}' is not a dimension (expected NAME=D0xD1x...)", text, d));
-    shape.push_back(std::stoll(d));
+    int64_t size = 0;
+    std::from_chars(d.data(), d.data() + d.size(), size);  // checked above: 1 to 12 digits
+    shape.push_back(size);
     if (x == std::string::npos) break;
     pos = x + 1;
   }

@@ -36,7 +36,8 @@ class ImportCtx {
   const TensorType& type(size_t i) const { return g_.type(in(i)); }
   // The data of input i when it is a known constant (Const; Params too when allowParam).
   const Tensor* constIn(size_t i, bool allowParam = false) const;
-  // Constant integer input as a list, or an "unsupported" error when it is not constant.
+  // Constant integer input as a list, or an "unsupported" error when it is not constant (saying
+  // why when its producer was too big to fold).
   Result<std::vector<int64_t>> intsIn(size_t i, std::string_view what) const;
   bool outputUsed(size_t i) const;
 
@@ -65,6 +66,7 @@ class ImportCtx {
   std::unordered_map<std::string, ValueId> names_;
   std::set<std::string> transposed_;
   std::set<std::string> used_;  // names some node or graph output reads
+  std::unordered_map<ValueId, std::string> unfolded_;  // constant-valued results above the fold cap: why
 };
 
 using Importer = Status (*)(ImportCtx&);

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "frontend/onnx/importer.h"
+#include "ir/eval/fold_limit.h"
 
 namespace graphc::onnxfe {
 namespace {
@@ -252,9 +253,11 @@ Status constantOfShapeOp(ImportCtx& c) {
     if (d < 0 || (d > 0 && n > (int64_t(1) << 31) / d)) return c.malformed(fmt::format("bad shape [{}]", shapeStr(shape)));
     n *= d;
   }
-  Tensor t(TensorType{value.dtype(), shape});
-  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, value.at(0));
-  c.setOut(0, c.constant(t, c.outName()));
+  // An expand of the value: emit folds it to a constant unless it is above the folding cap.
+  AttrMap attrs;
+  attrs.set("shape", shape);
+  GRAPHC_ASSIGN(ValueId filled, c.emit(OpKind::Expand, {c.constant(value.reshaped({}), c.outName() + ".value")}, std::move(attrs)));
+  c.setOut(0, filled);
   return ok();
 }
 
@@ -265,7 +268,9 @@ Status rangeOp(ImportCtx& c) {
   double start = s->at(0), limit = l->at(0), delta = d->at(0);
   if (delta == 0) return c.malformed("delta is 0");
   double count = std::max(std::ceil((limit - start) / delta), 0.0);
-  if (count > double(int64_t(1) << 31)) return c.malformed("the range is too long");
+  if (!(count <= double(eval::kMaxFoldedElements)))  // no IR op: folded or refused; NaN is refused too
+    return c.unsupported(fmt::format("Range makes {:.0f} elements, more than import-time folding materialises ({})", count,
+                                     eval::kMaxFoldedElements));
   Tensor t(TensorType{s->dtype(), {(int64_t)count}});
   for (int64_t i = 0; i < t.numel(); ++i) t.set(i, start + (double)i * delta);
   c.setOut(0, c.constant(t, c.outName()));

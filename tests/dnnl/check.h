@@ -4,8 +4,8 @@
 #include <doctest/doctest.h>
 
 #include "backend/dnnl/executable.h"
-#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "tests/support.h"
 
 namespace graphc::test {

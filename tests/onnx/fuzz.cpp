@@ -2,8 +2,8 @@
 // with an error or yields a graph that verifies and runs on the interpreter.
 #include <doctest/doctest.h>
 
-#include "ir/eval/interpreter.h"
 #include "frontend/onnx/onnx_import.h"
+#include "ir/eval/interpreter.h"
 #include "ir/npy.h"
 #include "ir/verifier.h"
 #include "tests/support.h"

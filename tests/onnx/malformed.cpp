@@ -4,6 +4,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <random>
 
 #include "frontend/onnx/onnx_import.h"
+#include "ir/eval/fold_limit.h"
 #include "tests/support.h"
 
 using namespace graphc;
@@ -76,6 +78,34 @@ void setAttr(onnx::NodeProto& n, const std::string& name, const std::string& v) 
   a->set_name(name);
   a->set_type(onnx::AttributeProto::STRING);
   a->set_s(v);
+}
+
+// A Constant node holding an int64 list (value_ints) or one float (value_float).
+void constInts(ModelBuilder& b, const std::string& out, std::vector<int64_t> values) {
+  auto* a = b.node("Constant", {}, {out}, out).add_attribute();
+  a->set_name("value_ints");
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t v : values) a->add_ints(v);
+}
+void constFloat(ModelBuilder& b, const std::string& out, float value) {
+  auto* a = b.node("Constant", {}, {out}, out).add_attribute();
+  a->set_name("value_float");
+  a->set_type(onnx::AttributeProto::FLOAT);
+  a->set_f(value);
+}
+
+// The process's peak resident set so far, in MiB.
+long peakRssMiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+// No constant of g holds more than the folding cap.
+bool noBigConstants(const Graph& g) {
+  for (ValueId v : g.constants)
+    if (g.value(v).data.numel() > eval::kMaxFoldedElements) return false;
+  return true;
 }
 
 std::string errorOf(const Result<Graph>& r) {
@@ -294,4 +324,69 @@ TEST_CASE("exportOnnxWithParams writes trained values back, undoing transposes")
   wrong.value(w).data = Tensor(TensorType{DType::f32, {3}});
   wrong.value(w).type = wrong.value(w).data.type();
   CHECK(!exportOnnxWithParams(src, wrong, out));
+}
+
+// 40000x40000 f32 is 6.4 GB: a few hundred bytes of ONNX must not make the importer allocate it.
+TEST_CASE("import-time folding leaves a result above the cap as a node") {
+  long before = peakRssMiB();
+  ModelBuilder b;
+  constInts(b, "shape", {40000, 40000});
+  SUBCASE("Expand of a constant") {
+    constFloat(b, "one", 1.5f);
+    b.node("Expand", {"one", "shape"}, {"big"}, "expand_big");
+  }
+  SUBCASE("ConstantOfShape") { b.node("ConstantOfShape", {"shape"}, {"big"}, "fill"); }
+  b.output("big");
+  auto g = b.import();
+  REQUIRE_MESSAGE(g, g.error().message());
+  const Node* n = g->producer(g->outputs[0].value);
+  REQUIRE(n);
+  CHECK(n->op == OpKind::Expand);
+  CHECK(g->type(g->outputs[0].value).shape == Shape{40000, 40000});
+  CHECK(noBigConstants(*g));
+  CHECK(peakRssMiB() - before < 256);  // folding would have needed more than 6000 MiB
+}
+
+TEST_CASE("a small ConstantOfShape still folds to a constant") {
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  constInts(b, "shape", {2, 3});
+  b.node("ConstantOfShape", {"shape"}, {"zeros"}, "fill");
+  b.node("Add", {"x", "zeros"}, {"y"});
+  b.output("y");
+  auto g = b.import();
+  REQUIRE_MESSAGE(g, g.error().message());
+  REQUIRE(g->nodes.size() == 1);
+  CHECK(g->nodes[0].op == OpKind::Add);
+}
+
+TEST_CASE("a consumer that needs an unfolded value at compile time is refused, naming the node and size") {
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  constInts(b, "one", {1});
+  constInts(b, "n", {2000000});
+  b.node("Expand", {"one", "n"}, {"big"}, "expand_shape");
+  SUBCASE("directly") {
+    b.node("Reshape", {"x", "big"}, {"y"}, "reshape");
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "node 'reshape' (Reshape): Reshape's shape (input 'big') is not a constant: node "
+                                   "'expand_shape' (Expand) makes 2000000 elements, more than import-time folding "
+                                   "materialises (1048576)"));
+  }
+  SUBCASE("through a computation on it") {
+    b.node("Neg", {"big"}, {"big_shape"}, "negate");
+    b.node("Reshape", {"x", "big_shape"}, {"y"}, "reshape");
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "(input 'big_shape') is not a constant: node 'expand_shape' (Expand) makes 2000000 elements"));
+  }
+}
+
+TEST_CASE("a Range above the folding cap is refused: it has no IR op") {
+  ModelBuilder b;
+  constInts(b, "start", {0});
+  constInts(b, "limit", {3000000});
+  constInts(b, "delta", {1});
+  b.node("Range", {"start", "limit", "delta"}, {"r"}, "range");
+  b.output("r");
+  CHECK(has(errorOf(b.import()), "node 'range' (Range): Range makes 3000000 elements, more than import-time folding materialises"));
 }

@@ -2,8 +2,8 @@
 // reference interpreter its outputs match NumPy's.
 #include <doctest/doctest.h>
 
-#include "ir/eval/interpreter.h"
 #include "frontend/onnx/onnx_import.h"
+#include "ir/eval/interpreter.h"
 #include "tests/support.h"
 
 using namespace graphc;

@@ -5,9 +5,9 @@
 #include <doctest/doctest.h>
 
 #include "frontend/onnx/onnx_import.h"
+#include "ir/eval/interpreter.h"
 #include "passes/pass.h"
 #include "tests/support.h"
-#include "ir/eval/interpreter.h"
 
 namespace graphc::test {
 

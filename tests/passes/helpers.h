@@ -6,8 +6,8 @@
 #include <initializer_list>
 #include <sstream>
 
-#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "ir/verifier.h"
 #include "passes/pass.h"
 #include "tests/support.h"

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "ir/npy.h"
 #include "tests/support.h"
 

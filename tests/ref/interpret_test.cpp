@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "ir/npy.h"
 #include "tests/ref/cases.h"
 #include "tests/support.h"

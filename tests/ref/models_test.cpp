@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cmath>
 
-#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "tests/ref/cases.h"
 #include "tests/support.h"
 
