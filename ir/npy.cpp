@@ -27,7 +27,7 @@ std::string_view skipSpace(std::string_view s) {
 
 // Parses the Python dict literal of an .npy header: {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
 Result<Header> parseHeader(std::string_view h, const std::string& where) {
-  auto bad = [&](std::string what) { return Error(fmt::format("{}: malformed .npy header: {}", where, what)); };
+  auto bad = [&](std::string what) { return Error(ErrorCode::Parse, fmt::format("{}: malformed .npy header: {}", where, what)); };
   Header out;
   bool haveDescr = false, haveOrder = false, haveShape = false;
   h = skipSpace(h);
@@ -95,7 +95,7 @@ Result<DType> dtypeFromDescr(const std::string& descr, const std::string& where)
     if (descr == d) return t;
   std::string hint;
   if (!descr.empty() && descr[0] == '>') hint = " (big-endian data is not supported)";
-  return Error(fmt::format("{}: unsupported .npy dtype '{}'{}; graphc reads f32 '<f4', f64 '<f8', i32 '<i4', "
+  return Error(ErrorCode::Unsupported, fmt::format("{}: unsupported .npy dtype '{}'{}; graphc reads f32 '<f4', f64 '<f8', i32 '<i4', "
                            "i64 '<i8' and bool '|b1'",
                            where, descr, hint));
 }
@@ -117,53 +117,53 @@ std::string descrOf(DType t) {
 Result<Tensor> parseNpy(std::span<const char> bytes, const std::string& where) {
   static const char magic[] = "\x93NUMPY";
   if (bytes.size() < 10 || std::string_view(bytes.data(), 6) != std::string_view(magic, 6))
-    return Error(fmt::format("{}: not an .npy file (bad magic)", where));
+    return Error(ErrorCode::Parse, fmt::format("{}: not an .npy file (bad magic)", where));
   int major = (unsigned char)bytes[6], minor = (unsigned char)bytes[7];
   if (major < 1 || major > 3 || minor != 0)
-    return Error(fmt::format("{}: unsupported .npy format version {}.{} (graphc reads 1.0 to 3.0)", where, major, minor));
+    return Error(ErrorCode::Unsupported, fmt::format("{}: unsupported .npy format version {}.{} (graphc reads 1.0 to 3.0)", where, major, minor));
   size_t headerLen, offset;
   if (major == 1) {
     headerLen = (unsigned char)bytes[8] | ((unsigned char)bytes[9] << 8);
     offset = 10;
   } else {
-    if (bytes.size() < 12) return Error(fmt::format("{}: truncated .npy header", where));
+    if (bytes.size() < 12) return Error(ErrorCode::Parse, fmt::format("{}: truncated .npy header", where));
     headerLen = 0;
     for (int i = 3; i >= 0; --i) headerLen = (headerLen << 8) | (unsigned char)bytes[8 + i];
     offset = 12;
   }
-  if (offset + headerLen > bytes.size()) return Error(fmt::format("{}: truncated .npy header", where));
+  if (offset + headerLen > bytes.size()) return Error(ErrorCode::Parse, fmt::format("{}: truncated .npy header", where));
   GRAPHC_ASSIGN(Header h, parseHeader(std::string_view(bytes.data() + offset, headerLen), where));
-  if (h.fortran) return Error(fmt::format("{}: Fortran-ordered .npy arrays are not supported (use C order)", where));
+  if (h.fortran) return Error(ErrorCode::Unsupported, fmt::format("{}: Fortran-ordered .npy arrays are not supported (use C order)", where));
   GRAPHC_ASSIGN(DType dtype, dtypeFromDescr(h.descr, where));
   TensorType type{dtype, h.shape};
   size_t dataStart = offset + headerLen;
   size_t available = bytes.size() - dataStart;
   // Compare in element counts first so a huge declared shape cannot overflow the byte count.
   if ((double)type.numel() * dtypeSize(dtype) > (double)available || type.bytes() > available)
-    return Error(fmt::format("{}: .npy data is truncated: shape ({}) of {} needs {} bytes, file has {}", where,
+    return Error(ErrorCode::Parse, fmt::format("{}: .npy data is truncated: shape ({}) of {} needs {} bytes, file has {}", where,
                              shapeStr(h.shape), h.descr, (double)type.numel() * dtypeSize(dtype), available));
   if (type.bytes() < available)
-    return Error(fmt::format("{}: .npy file has {} trailing bytes after the data", where, available - type.bytes()));
+    return Error(ErrorCode::Parse, fmt::format("{}: .npy file has {} trailing bytes after the data", where, available - type.bytes()));
   Tensor t(type);
   if (type.bytes()) std::memcpy(t.raw(), bytes.data() + dataStart, type.bytes());
   if (dtype == DType::boolean)
     for (int64_t i = 0; i < t.numel(); ++i)
-      if ((unsigned char)t.data<char>()[i] > 1) return Error(fmt::format("{}: bool data holds a value other than 0 or 1", where));
+      if ((unsigned char)t.data<char>()[i] > 1) return Error(ErrorCode::Parse, fmt::format("{}: bool data holds a value other than 0 or 1", where));
   return t;
 }
 
 Result<std::string> readFile(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Error(fmt::format("{}: is a directory", path));
+  if (std::filesystem::is_directory(path, ec)) return Error(ErrorCode::IO, fmt::format("{}: is a directory", path));
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return Error(fmt::format("{}: cannot open file", path));
+  if (!in) return Error(ErrorCode::IO, fmt::format("{}: cannot open file", path));
   std::streamoff size = in.tellg();
   std::string bytes;
   if (size > 0) {  // read in one go; a stream of unknown size (a pipe) falls back to chunks
     bytes.resize((size_t)size);
     in.seekg(0);
     in.read(bytes.data(), size);
-    if (in.gcount() != size) return Error(fmt::format("{}: read error", path));
+    if (in.gcount() != size) return Error(ErrorCode::IO, fmt::format("{}: read error", path));
   } else {
     in.clear();
     in.seekg(0);
@@ -221,28 +221,28 @@ Status writeFileAtomic(const std::string& path, std::string_view bytes) {
   std::error_code ec;
   if (fs::file_status st = fs::status(target, ec); !ec && fs::exists(st) && !fs::is_regular_file(st)) {
     int fd = ::open(path.c_str(), O_WRONLY);
-    if (fd < 0) return Error(fmt::format("{}: cannot open for writing", path));
+    if (fd < 0) return Error(ErrorCode::IO, fmt::format("{}: cannot open for writing", path));
     bool written = writeAll(fd, bytes);
-    if (::close(fd) != 0 || !written) return Error(fmt::format("{}: write failed", path));
+    if (::close(fd) != 0 || !written) return Error(ErrorCode::IO, fmt::format("{}: write failed", path));
     return ok();
   }
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmpXXXXXX")).string();
   int fd = mkstemp(tmpl.data());
-  if (fd < 0) return Error(fmt::format("{}: cannot create a temporary file in '{}'", path, dir.string()));
+  if (fd < 0) return Error(ErrorCode::IO, fmt::format("{}: cannot create a temporary file in '{}'", path, dir.string()));
   if (!writeAll(fd, bytes)) {
     ::close(fd);
     ::unlink(tmpl.c_str());
-    return Error(fmt::format("{}: write failed", path));
+    return Error(ErrorCode::IO, fmt::format("{}: write failed", path));
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     ::unlink(tmpl.c_str());
-    return Error(fmt::format("{}: write failed", path));
+    return Error(ErrorCode::IO, fmt::format("{}: write failed", path));
   }
   ::chmod(tmpl.c_str(), 0644);
   if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
     ::unlink(tmpl.c_str());
-    return Error(fmt::format("{}: cannot replace the file", path));
+    return Error(ErrorCode::IO, fmt::format("{}: cannot replace the file", path));
   }
   return ok();
 }

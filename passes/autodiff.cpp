@@ -61,7 +61,7 @@ Result<std::vector<ValueId>> buildGradients(Graph& g, std::span<const std::pair<
     if (!anyDy || !anyWant) continue;
     GradFn rule = gradRule(node.op);
     if (!rule)
-      return Error(fmt::format("cannot differentiate '%{}': the gradient must pass through the {}, and '{}' has no gradient rule{}",
+      return Error(ErrorCode::Unsupported, fmt::format("cannot differentiate '%{}': the gradient must pass through the {}, and '{}' has no gradient rule{}",
                                g.value(loss).name, describeNode(g, node), opName(node.op),
                                node.info().has(kNonDifferentiable) ? " (it is not differentiable)" : ""),
                    node.loc);

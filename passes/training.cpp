@@ -36,19 +36,19 @@ namespace {
 Result<ValueId> buildLoss(Builder& b, ValueId out, ValueId labels, LossKind kind) {
   Graph& g = b.graph();
   TensorType ot = g.type(out), lt = g.type(labels);
-  if (!isFloat(ot.dtype)) return Error(fmt::format("the model's output must be floating-point to train, got {}", ot.str()));
+  if (!isFloat(ot.dtype)) return Error(ErrorCode::Shape, fmt::format("the model's output must be floating-point to train, got {}", ot.str()));
   bool classes = isInteger(lt.dtype);
   if (kind != LossKind::Mse && ot.rank() != 2)
-    return Error(fmt::format("{} needs an output of shape [N, classes], got {}", lossName(kind), ot.str()));
+    return Error(ErrorCode::Shape, fmt::format("{} needs an output of shape [N, classes], got {}", lossName(kind), ot.str()));
   ValueId target = labels;
   if (classes) {
     if (ot.rank() < 1 || lt.shape != Shape(ot.shape.begin(), ot.shape.end() - 1))
-      return Error(fmt::format("class labels must be [{}] for the output {}, got {}",
+      return Error(ErrorCode::Shape, fmt::format("class labels must be [{}] for the output {}, got {}",
                                shapeStr(Shape(ot.shape.begin(), ot.shape.end() - (ot.rank() ? 1 : 0))), ot.str(), lt.str()));
     target = b.create(OpKind::OneHot, {labels}, attrsOf({{"depth", ot.shape.back()}, {"dtype", std::string(dtypeName(ot.dtype))}}),
                       "labels.onehot");
   } else if (lt != ot) {
-    return Error(fmt::format("labels must be class indices or {} like the output, got {}", ot.str(), lt.str()));
+    return Error(ErrorCode::Shape, fmt::format("labels must be class indices or {} like the output, got {}", ot.str(), lt.str()));
   }
   AttrMap all = attrsOf({{"keepdims", int64_t{0}}});
   // The cross-entropy of logits (or of a softmax's output, from the softmax's logits) is one

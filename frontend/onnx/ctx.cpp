@@ -116,7 +116,7 @@ Result<ValueId> ImportCtx::emit(OpKind op, std::vector<ValueId> operands, AttrMa
   return results.at(0);
 }
 
-Error ImportCtx::unsupported(std::string what) const { return Error(std::string(kUnsupported) + what); }
-Error ImportCtx::malformed(std::string what) const { return Error(std::move(what)); }
+Error ImportCtx::unsupported(std::string what) const { return Error(ErrorCode::Unsupported, std::move(what)); }
+Error ImportCtx::malformed(std::string what) const { return Error(ErrorCode::Parse, std::move(what)); }
 
 }  // namespace graphc::onnxfe

@@ -10,10 +10,6 @@
 
 namespace graphc::onnxfe {
 
-// Marks an error as "this model uses something graphc does not support" (as opposed to a
-// malformed model): the walk records it, skips the node and goes on, to report them all.
-inline constexpr std::string_view kUnsupported = "unsupported: ";
-
 class ImportCtx {
  public:
   ImportCtx(Graph& g, const OnnxModel& m);
@@ -55,7 +51,10 @@ class ImportCtx {
   void setOut(size_t i, ValueId v) { if (i < node_->outputs.size() && !node_->outputs[i].empty()) define(node_->outputs[i], v); }
   std::string outName(size_t i = 0) const { return i < node_->outputs.size() ? node_->outputs[i] : std::string(); }
 
-  Error unsupported(std::string what) const;  // "unsupported: <what>"
+  // "This model uses something graphc does not support" (ErrorCode::Unsupported), as opposed to
+  // a malformed model (ErrorCode::Parse): the walk records it, skips the node and goes on, to
+  // report them all.
+  Error unsupported(std::string what) const;
   Error malformed(std::string what) const;
 
  private:

@@ -537,7 +537,10 @@ Result<Graph> Parser::run() {
                                         names.empty() ? "it has no inputs" : "its inputs: " + names));
   }
   if (tooMany_) errors_.diags.push_back(Diag{Loc{file_, 0, 0}, "too many errors, giving up", ""});
-  if (!errors_.diags.empty()) return errors_;
+  if (!errors_.diags.empty()) {
+    errors_.code = ErrorCode::Parse;
+    return errors_;
+  }
 
   auto verified = verify(g_);
   if (!verified) {
@@ -562,8 +565,10 @@ Result<Graph> parseGraph(std::string_view text, const std::string& filename, int
   try {
     text::Parser p(text, filename, firstLine, options);
     return p.run();
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorCode::OutOfMemory, "out of memory while parsing", Loc{filename, firstLine, 1});
   } catch (const std::exception& e) {
-    return Error(std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});
+    return Error(ErrorCode::Internal, std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});
   }
 }
 

@@ -390,3 +390,44 @@ TEST_CASE("a Range above the folding cap is refused: it has no IR op") {
   b.output("r");
   CHECK(has(errorOf(b.import()), "node 'range' (Range): Range makes 3000000 elements, more than import-time folding materialises"));
 }
+
+TEST_CASE("import errors carry a code: parse for malformed, unsupported, shape") {
+  std::string good = reluModel().bytes();
+  auto truncated = importOnnxBytes(good.substr(0, good.size() / 2), "t.onnx", {});
+  REQUIRE(!truncated);
+  CHECK(truncated.error().code == ErrorCode::Parse);
+
+  ModelBuilder unsupported;
+  unsupported.input("x", {2, 3});
+  unsupported.node("NonMaxSuppression", {"x"}, {"y"}, "nms");
+  unsupported.output("y");
+  auto u = unsupported.import();
+  REQUIRE(!u);
+  CHECK(u.error().code == ErrorCode::Unsupported);
+
+  ModelBuilder dynamicShape;  // found by the op's importer (ImportCtx::unsupported), not the table
+  dynamicShape.input("x", {2, 3});
+  dynamicShape.node("Reshape", {"x", "x"}, {"y"}, "r");
+  dynamicShape.output("y");
+  auto d = dynamicShape.import();
+  REQUIRE(!d);
+  CHECK(d.error().code == ErrorCode::Unsupported);
+  CHECK(has(d.error().message(), "node 'r' (Reshape): "));
+  CHECK(d.error().message().find("unsupported: ") == std::string::npos);
+
+  ModelBuilder shapes;
+  shapes.input("x", {2, 3}).input("z", {4, 5});
+  shapes.node("Add", {"x", "z"}, {"y"}, "bad_add");
+  shapes.output("y");
+  auto s = shapes.import();
+  REQUIRE(!s);
+  CHECK(s.error().code == ErrorCode::Shape);
+
+  ModelBuilder missing;
+  missing.input("x", {2, 3});
+  missing.node("Add", {"x"}, {"y"}, "a");
+  missing.output("y");
+  auto m = missing.import();
+  REQUIRE(!m);
+  CHECK(m.error().code == ErrorCode::Parse);
+}
