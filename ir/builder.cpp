@@ -2,7 +2,6 @@
 #include "ir/builder.h"
 
 #include <fmt/format.h>
-#include <stdexcept>
 
 namespace graphc {
 
@@ -59,9 +58,20 @@ Result<std::vector<ValueId>> Builder::tryCreate(OpKind op, std::vector<ValueId> 
 }
 
 ValueId Builder::create(OpKind op, std::vector<ValueId> operands, AttrMap attrs, std::string nameHint) {
+  ValueId standIn = operands.empty() ? UINT32_MAX : operands.front();
   auto r = tryCreate(op, std::move(operands), std::move(attrs), std::move(nameHint));
-  if (!r) throw std::logic_error("Builder::create: " + r.error().message());
-  return r->front();
+  if (r) return r->front();
+  fail(r.takeError().prefixed(fmt::format("cannot build '{}': ", opName(op))));
+  return standIn != UINT32_MAX ? standIn : scalar(DType::f32, 0);
+}
+
+void Builder::fail(Error e) {
+  if (!failure_) failure_ = std::move(e);
+}
+
+Status Builder::status() const {
+  if (failure_) return *failure_;
+  return ok();
 }
 
 }  // namespace graphc

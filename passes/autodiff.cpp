@@ -2,7 +2,6 @@
 #include "passes/autodiff.h"
 
 #include <fmt/format.h>
-#include <stdexcept>
 
 #include "ir/grad.h"
 #include "ir/verifier.h"
@@ -65,13 +64,12 @@ Result<std::vector<ValueId>> buildGradients(Graph& g, std::span<const std::pair<
                                g.value(loss).name, describeNode(g, node), opName(node.op),
                                node.info().has(kNonDifferentiable) ? " (it is not differentiable)" : ""),
                    node.loc);
-    try {
-      GradCtx ctx(b, std::move(node), std::move(dys), std::move(wants), accumulate);
-      rule(ctx);
-    } catch (const std::logic_error& e) {
-      return Error(fmt::format("internal error in the gradient rule of the {}: {}", describeNode(g, g.nodes[i]), e.what()),
+    GradCtx ctx(b, std::move(node), std::move(dys), std::move(wants), accumulate);
+    rule(ctx);
+    if (Status built = b.status(); !built)
+      return Error(ErrorCode::Internal, fmt::format("internal error in the gradient rule of the {}: {}",
+                                                    describeNode(g, g.nodes[i]), built.error().message()),
                    g.nodes[i].loc);
-    }
   }
 
   std::vector<ValueId> out;

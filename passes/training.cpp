@@ -97,6 +97,7 @@ Result<Graph> buildTrainingStep(const Graph& model, const TrainingOptions& optio
   TensorType labelType = options.labels ? *options.labels : TensorType{DType::i64, {ot.rank() ? ot.shape[0] : 1}};
   ValueId labels = b.input(g.uniqueName("labels"), labelType);
   GRAPHC_ASSIGN(ValueId loss, buildLoss(b, out, labels, options.loss));
+  GRAPHC_TRY(b.status());
   for (const Output& o : g.outputs)
     if (o.name == "loss") return Error("the model already has an output named 'loss'");
   std::vector<Output> outputs{{"loss", loss}};
@@ -153,6 +154,7 @@ Result<Graph> buildTrainingStep(const Graph& model, const TrainingOptions& optio
       }
     }
   }
+  GRAPHC_TRY(b.status());
   GRAPHC_TRY(g.finalize());
   GRAPHC_TRY(verify(g));
   return g;

@@ -1,4 +1,5 @@
-// Error codes: each one comes from a real failing input.
+// Error codes: each one comes from a real failing input, and the Builder reports an ill-typed op
+// as a value (status()) instead of throwing.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -65,6 +66,22 @@ TEST_CASE("files: a missing one is I/O, a malformed .npy parse, an unknown dtype
   std::string u2 = good;
   u2.replace(u2.find("<f4"), 3, "<U2");
   CHECK(codeOf(parseNpy(std::span<const char>(u2.data(), u2.size()), "u2.npy")) == ErrorCode::Unsupported);
+}
+
+TEST_CASE("Builder::create reports an ill-typed op as a value, naming the op and the reason") {
+  Graph g;
+  Builder b(g);
+  ValueId x = b.input("x", {DType::f32, {2, 3}}), y = b.input("y", {DType::f32, {4}});
+  CHECK(b.status().ok());
+  ValueId bad = b.create(OpKind::Add, {x, y});
+  ValueId after = b.create(OpKind::Relu, {bad});  // the chain goes on over the stand-in
+  CHECK(g.type(after) == g.type(x));
+  ValueId second = b.create(OpKind::MatMul, {x, x});  // a second failure does not replace the first
+  (void)second;
+  Status s = b.status();
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == ErrorCode::Shape);
+  CHECK(s.error().message() == "cannot build 'add': operand shapes f32[2,3] and f32[4] do not broadcast");
 }
 
 }  // namespace
