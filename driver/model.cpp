@@ -1,16 +1,15 @@
-// Model loading and small CLI helpers.
-#include "tools/model.h"
+// Model loading, and the NAME=... bindings and file names the front ends share.
+#include "driver/model.h"
 
 #include <fmt/format.h>
 
 #include <charconv>
-#include <iostream>
 
 #include "frontend/onnx/onnx_import.h"
 #include "frontend/text/parser.h"
 #include "ir/npy.h"
 
-namespace graphc::tool {
+namespace graphc::driver {
 
 Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text) {
   size_t eq = text.find('=');
@@ -31,6 +30,15 @@ Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text)
     pos = x + 1;
   }
   return std::pair{text.substr(0, eq), shape};
+}
+
+Result<ShapeMap> parseShapeBindings(const std::vector<std::string>& texts) {
+  ShapeMap shapes;
+  for (const std::string& text : texts) {
+    GRAPHC_ASSIGN(auto binding, parseShapeBinding(text));
+    shapes[binding.first] = binding.second;
+  }
+  return shapes;
 }
 
 Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& text, const char* what) {
@@ -69,10 +77,4 @@ std::string sanitizeFileName(const std::string& name) {
   return out;
 }
 
-int fail(const Error& e) {
-  std::cerr << e.render();
-  std::cerr.flush();
-  return 1;
-}
-
-}  // namespace graphc::tool
+}  // namespace graphc::driver

@@ -1,4 +1,4 @@
-// graphc train's data: checking the data and labels files against the model and the loss, the
+// The training data: checking the data and labels files against the model and the loss, the
 // order of samples in each epoch, copying a batch's rows, and counting correct predictions.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include "ir/graph.h"
 #include "passes/training.h"
 
-namespace graphc::tool {
+namespace graphc::driver {
 
 struct TrainSet {
   std::string dataPath, labelsPath;
@@ -48,4 +48,4 @@ void gatherRows(const Tensor& src, std::span<const int64_t> rows, Tensor& dst);
 // Rows of `output` [B, C] whose arg-max is the label's class.
 int64_t countCorrect(const Tensor& output, const Tensor& labels, const LabelKind& kind);
 
-}  // namespace graphc::tool
+}  // namespace graphc::driver

@@ -1,16 +1,13 @@
-// graphc train's report.
-#include "tools/train_log.h"
+// graphc train's report on the terminal.
+#include "tools/train_report.h"
 
 #include <cstdio>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
-
-#include "ir/npy.h"
 
 namespace graphc::tool {
 
-std::string epochLine(const EpochStats& s, int epochs) {
+std::string epochLine(const driver::EpochStats& s, int epochs) {
   std::string accuracy = s.accuracy ? fmt::format("  accuracy {:.2f}%", 100.0 * *s.accuracy) : "";
   return fmt::format("epoch {}/{}  loss {:.4f}{}  {:.3f} s", s.epoch, epochs, s.loss, accuracy, s.seconds);
 }
@@ -35,16 +32,6 @@ void ProgressBar::clear() {
   std::fputs("\r\033[K", stdout);
   drawn_ = false;
   lastFilled_ = -1;
-}
-
-Status writeLogJson(const std::string& path, const std::vector<EpochStats>& epochs) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const EpochStats& e : epochs)
-    list.push_back({{"epoch", e.epoch},
-                    {"loss", e.loss},
-                    {"accuracy", e.accuracy ? nlohmann::json(*e.accuracy) : nlohmann::json(nullptr)},
-                    {"seconds", e.seconds}});
-  return writeFileAtomic(path, nlohmann::json{{"epochs", list}}.dump(2) + "\n");
 }
 
 }  // namespace graphc::tool

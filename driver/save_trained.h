@@ -1,4 +1,4 @@
-// graphc train --save: the model with its trained weights, as ONNX or textual IR, written
+// Saving a trained model: the model with its trained weights, as ONNX or textual IR, written
 // atomically so that a failure leaves an existing file as it was.
 #pragma once
 
@@ -7,7 +7,7 @@
 
 #include "ir/graph.h"
 
-namespace graphc::tool {
+namespace graphc::driver {
 
 // Checked before training, so that a bad path does not cost a whole run: the folder must exist.
 Status checkSavePath(const std::string& out);
@@ -23,4 +23,4 @@ Status saveTrained(const std::string& modelPath, const Graph& model, int64_t bat
 
 bool endsWith(const std::string& s, std::string_view suffix);
 
-}  // namespace graphc::tool
+}  // namespace graphc::driver

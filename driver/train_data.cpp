@@ -1,12 +1,12 @@
-// graphc train's data: checks, epoch order, batch rows, accuracy.
-#include "tools/train_data.h"
+// The training data: checks, epoch order, batch rows, accuracy.
+#include "driver/train_data.h"
 
 #include <cstring>
 #include <fmt/format.h>
 
 #include "ir/npy.h"
 
-namespace graphc::tool {
+namespace graphc::driver {
 
 Result<TrainSet> readTrainSet(const std::string& dataPath, const std::string& labelsPath, int64_t batch) {
   TrainSet set{dataPath, labelsPath, {}, {}, 0};
@@ -115,4 +115,4 @@ int64_t countCorrect(const Tensor& output, const Tensor& labels, const LabelKind
   return correct;
 }
 
-}  // namespace graphc::tool
+}  // namespace graphc::driver

@@ -1,5 +1,5 @@
-// graphc train --save.
-#include "tools/save_trained.h"
+// Saving a trained model.
+#include "driver/save_trained.h"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -9,7 +9,7 @@
 #include "frontend/text/rewrite_params.h"
 #include "ir/npy.h"
 
-namespace graphc::tool {
+namespace graphc::driver {
 
 bool endsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -46,4 +46,4 @@ Status saveTrained(const std::string& modelPath, const Graph& model, int64_t bat
   return writeFileAtomic(out, printGraph(g));
 }
 
-}  // namespace graphc::tool
+}  // namespace graphc::driver

@@ -1,4 +1,4 @@
-// Loading models for the CLI: textual IR or ONNX, with symbolic dimensions bound.
+// Loading models: textual IR or ONNX, with symbolic dimensions bound.
 #pragma once
 
 #include <map>
@@ -6,12 +6,14 @@
 
 #include "ir/graph.h"
 
-namespace graphc::tool {
+namespace graphc::driver {
 
 using ShapeMap = std::map<std::string, Shape>;
 
 // "x=1x784" -> {"x", {1, 784}}.
 Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text);
+// Every "--shape" binding of a command; a name given twice keeps the last.
+Result<ShapeMap> parseShapeBindings(const std::vector<std::string>& texts);
 // "x=path.npy" -> {"x", "path.npy"}.
 Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& text, const char* what);
 
@@ -26,7 +28,4 @@ Result<std::vector<std::string>> modelInputNames(const std::string& path);
 // Replaces every character outside [A-Za-z0-9._-] by '_' (the contract's output file names).
 std::string sanitizeFileName(const std::string& name);
 
-// Prints the error to stderr and returns the process exit code for it.
-int fail(const Error& e);
-
-}  // namespace graphc::tool
+}  // namespace graphc::driver
