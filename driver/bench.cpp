@@ -1,8 +1,13 @@
-// graphc bench's measurement: compile, warm up, time.
+// graphc bench's measurement: compile, check once against the interpreter, warm up, time.
 #include "driver/bench.h"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <fstream>
+#include <optional>
 #include <vector>
 
 #include "ir/flops.h"
@@ -33,7 +38,63 @@ std::vector<Tensor> benchInputs(const Graph& g, bool oneHotLabels) {
   return inputs;
 }
 
+// Runs `exe` once in a fresh context and the same graph once on the reference interpreter (the
+// ref backend), both from the initial state: the largest |difference| over all outputs.
+Result<double> maxErrorAgainstReference(const Executable& exe, std::span<const Tensor> inputs) {
+  std::vector<Tensor> got = exe.makeOutputs();
+  GRAPHC_ASSIGN(auto ctx, newContext(exe));
+  GRAPHC_TRY(exe.run(*ctx, inputs, got));
+  GRAPHC_ASSIGN(std::unique_ptr<Executable> ref, prepare(exe.graph(), CompileOptions{.backend = "ref", .threads = 1}));
+  std::vector<Tensor> want = ref->makeOutputs();
+  GRAPHC_ASSIGN(auto refCtx, newContext(*ref));
+  GRAPHC_TRY(ref->run(*refCtx, inputs, want));
+  double err = 0;
+  for (size_t o = 0; o < got.size(); ++o)
+    for (int64_t i = 0; i < got[o].numel(); ++i) {
+      double d = std::fabs(got[o].at(i) - want[o].at(i));
+      err = std::isnan(d) ? d : std::max(err, d);  // a NaN on either side is reported, not hidden
+      if (std::isnan(err)) return err;
+    }
+  return err;
+}
+
+// Reads a buffer of 2 x L2 per thread, on every thread, so that the next run starts with cold
+// L1/L2 caches and finds neither its weights nor its activations there.
+class CacheEvictor {
+ public:
+  explicit CacheEvictor(int threads) : threads_(std::max(1, threads)), perThread_(2 * l2CacheBytes() / sizeof(uint64_t)) {
+    buffer_.assign(perThread_ * (size_t)threads_, 1);
+  }
+  void evict() {
+    uint64_t sum = 0;
+#pragma omp parallel for num_threads(threads_) schedule(static, 1) reduction(+ : sum)
+    for (int t = 0; t < threads_; ++t)
+      for (size_t i = (size_t)t * perThread_; i < (size_t)(t + 1) * perThread_; i += 8) sum += buffer_[i];  // 8 words: a line
+    sink_ = sum;
+  }
+
+ private:
+  int threads_;
+  size_t perThread_;
+  std::vector<uint64_t> buffer_;
+  volatile uint64_t sink_ = 0;
+};
+
 }  // namespace
+
+size_t l2CacheBytes() {
+  constexpr size_t kFallback = size_t(32) << 20;
+  long fromSysconf = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  if (fromSysconf > 0) return (size_t)fromSysconf;
+  std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index2/size");  // e.g. "512K"
+  size_t size = 0;
+  char unit = 0;
+  if (in >> size && size > 0) {
+    in >> unit;
+    return size << (unit == 'K' ? 10 : unit == 'M' ? 20 : 0);
+  }
+  return kFallback;
+}
 
 Result<BenchResult> bench(const BenchOptions& o) {
   using clock = std::chrono::steady_clock;
@@ -44,12 +105,16 @@ Result<BenchResult> bench(const BenchOptions& o) {
   r.compileMs = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
   const Graph& g = exe->graph();
   std::vector<Tensor> inputs = benchInputs(g, o.train.train && o.train.loss != LossKind::Mse);
+  GRAPHC_ASSIGN(r.maxAbsErr, maxErrorAgainstReference(*exe, inputs));
 
   GRAPHC_ASSIGN(auto ctx, newContext(*exe));
   std::vector<Tensor> outputs = exe->makeOutputs();
   for (int i = 0; i < o.warmup; ++i) GRAPHC_TRY(exe->run(*ctx, inputs, outputs));
+  std::optional<CacheEvictor> evictor;
+  if (o.evictCaches) evictor.emplace(exe->threads());
   auto start = clock::now();
   while (r.ms.size() < 5 || (std::chrono::duration<double>(clock::now() - start).count() < o.budget && r.ms.size() < 100000)) {
+    if (evictor) evictor->evict();
     auto a = clock::now();
     GRAPHC_TRY(exe->run(*ctx, inputs, outputs));
     r.ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - a).count());

@@ -17,6 +17,7 @@ struct BenchCmdOptions {
   std::vector<std::string> shapes;
   CompileOptions backend;
   bool json = false;
+  bool cold = false;
   double budget = 1.0;  // seconds of timing
   int warmup = 3;
   std::string workload, variant = "default";
@@ -27,19 +28,22 @@ struct BenchCmdOptions {
 int bench(const BenchCmdOptions& o) {
   auto shapes = driver::parseShapeBindings(o.shapes);
   if (!shapes) return fail(shapes.error());
-  auto r = driver::bench({o.model, *shapes, o.backend, o.passes, o.train.options(), o.budget, o.warmup});
+  auto r = driver::bench({o.model, *shapes, o.backend, o.passes, o.train.options(), o.budget, o.warmup, o.cold});
   if (!r) return fail(r.error());
   std::string workload = o.workload.empty() ? std::filesystem::path(o.model).stem().string() : o.workload;
+  // The cold variant is its own row: "-cold" after the variant's name.
+  std::string variant = o.cold ? o.variant + "-cold" : o.variant;
   if (o.json) {
-    nlohmann::json j = {{"runtime", "graphc-0.1.0-" + o.backend.backend}, {"workload", workload}, {"variant", o.variant},
+    nlohmann::json j = {{"runtime", "graphc-0.1.0-" + o.backend.backend}, {"workload", workload}, {"variant", variant},
                         {"batch", r->batch}, {"threads", r->threads}, {"median_ms", r->median}, {"p10_ms", r->p10},
-                        {"p90_ms", r->p90}, {"iters", r->ms.size()}, {"gflops", r->gflops}, {"compile_ms", r->compileMs}};
+                        {"p90_ms", r->p90}, {"iters", r->ms.size()}, {"gflops", r->gflops}, {"compile_ms", r->compileMs},
+                        {"max_abs_err", r->maxAbsErr}};
     std::cout << j.dump() << "\n";
   } else {
-    std::cout << fmt::format("{} ({}, batch {}, {} thread(s), {} runs)\n  median {:.4f} ms   p10 {:.4f} ms   p90 {:.4f} ms\n"
-                             "  {:.2f} GFLOP/s   compile + load {:.1f} ms\n",
-                             o.model, o.backend.backend, r->batch, r->threads, r->ms.size(), r->median, r->p10, r->p90,
-                             r->gflops, r->compileMs);
+    std::cout << fmt::format("{} ({}, batch {}, {} thread(s), {} runs{})\n  median {:.4f} ms   p10 {:.4f} ms   p90 {:.4f} ms\n"
+                             "  {:.2f} GFLOP/s   compile + load {:.1f} ms   max |err| vs interpreter {:.3g}\n",
+                             o.model, o.backend.backend, r->batch, r->threads, r->ms.size(), o.cold ? ", caches evicted" : "",
+                             r->median, r->p10, r->p90, r->gflops, r->compileMs, r->maxAbsErr);
   }
   return 0;
 }
@@ -57,6 +61,8 @@ Runner addBenchCommand(CLI::App& app) {
   cmd->add_option("--warmup", o->warmup, "Untimed runs first")->check(CLI::Range(0, 1000000))->capture_default_str();
   cmd->add_option("--workload", o->workload, "Workload name in the JSON (default: the model file's stem)");
   cmd->add_option("--variant", o->variant, "Variant name in the JSON")->capture_default_str();
+  cmd->add_flag("--cold", o->cold,
+                "Evict the caches before each timed run (reads a buffer larger than L2, untimed); the variant gets '-cold'");
   o->train.addTo(*cmd);
   addPassOptions(*cmd, o->passes);
   return [o] { return bench(*o); };

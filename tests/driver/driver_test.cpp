@@ -1,5 +1,5 @@
 // The driver library through its own API (the CLI tests in tests/cli go through graphc): one
-// run and the training loop.
+// run, the training loop, and bench's checked result.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -77,6 +77,22 @@ TEST_CASE("Trainer::create refuses labels out of range before compiling") {
                                           OptimizerKind::Sgd, 0.1, 4, false, 0, {.backend = "ref"}, {}});
   REQUIRE(!trainer);
   CHECK(trainer.error().message().find("label 9 at index 3 is out of range [0, 3)") != std::string::npos);
+}
+
+TEST_CASE("bench checks its result against the interpreter once, and can evict the caches") {
+  driver::BenchOptions options{kTiny, {{"x", {4, 6}}}, {.backend = "ref"}, {}, {}, 0.0, 0, true};
+  auto r = driver::bench(options);
+  REQUIRE(r);
+  CHECK(r->maxAbsErr == 0);  // ref against ref: the same loops on the same inputs
+  CHECK(r->ms.size() >= 5);
+  CHECK(r->batch == 4);
+  CHECK(driver::l2CacheBytes() >= 64 * 1024);
+  if (findBackend("dnnl")) {
+    options.backend.backend = "dnnl";
+    auto d = driver::bench(options);
+    REQUIRE(d);
+    CHECK(d->maxAbsErr < 1e-5);
+  }
 }
 
 }  // namespace
