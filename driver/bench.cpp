@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "ir/flops.h"
+#include "driver/flops.h"
 
 namespace graphc::driver {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "driver/model.h"
 #include "frontend/text/printer.h"
-#include "ir/dot.h"
-#include "ir/npy.h"
+#include "frontend/dot/dot.h"
+#include "frontend/npy/npy.h"
 #include "passes/memory_plan.h"
 
 namespace graphc::driver {

@@ -7,7 +7,7 @@
 
 #include "frontend/onnx/onnx_import.h"
 #include "frontend/text/parser.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc::driver {
 

@@ -6,7 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "driver/model.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc::driver {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc::driver {
 

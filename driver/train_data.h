@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ir/graph.h"
-#include "passes/training.h"
+#include "passes/train/training.h"
 
 namespace graphc::driver {
 

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc::driver {
 

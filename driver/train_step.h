@@ -8,7 +8,7 @@
 
 #include "driver/pipeline.h"
 #include "ir/graph.h"
-#include "passes/training.h"
+#include "passes/train/training.h"
 
 namespace graphc::driver {
 

@@ -5,7 +5,7 @@
 
 #include "driver/emit.h"
 #include "driver/model.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 

@@ -5,7 +5,7 @@
 #include "frontend/text/parser.h"
 #include "frontend/text/printer.h"
 #include "frontend/text/split.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "passes/pass.h"
 #include "tools/cli.h"
 #include "tools/commands.h"

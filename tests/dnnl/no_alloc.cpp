@@ -7,7 +7,7 @@
 #include <cstring>
 #include <new>
 
-#include "passes/training.h"
+#include "passes/train/training.h"
 #include "tests/dnnl/check.h"
 
 namespace {

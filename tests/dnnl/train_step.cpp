@@ -1,7 +1,7 @@
 // dnnl backend: whole training steps (forward, loss, backward, optimizer update) against the
 // interpreter over several steps, and training state kept per context.
 #include "backend/ref/executable.h"
-#include "passes/training.h"
+#include "passes/train/training.h"
 #include "tests/dnnl/check.h"
 
 namespace graphc::test {

@@ -8,7 +8,7 @@
 #include "driver/bench.h"
 #include "driver/run.h"
 #include "driver/trainer.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "tests/support.h"
 
 namespace graphc::test {

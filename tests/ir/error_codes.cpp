@@ -7,7 +7,7 @@
 
 #include "frontend/text/parser.h"
 #include "ir/builder.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "ir/verifier.h"
 
 namespace graphc::test {

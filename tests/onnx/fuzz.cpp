@@ -4,7 +4,7 @@
 
 #include "frontend/onnx/onnx_import.h"
 #include "ir/eval/interpreter.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "ir/verifier.h"
 #include "tests/support.h"
 

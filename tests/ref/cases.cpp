@@ -7,7 +7,7 @@
 
 #include "ir/builder.h"
 #include "ir/eval/interpreter.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "tests/support.h"
 
 namespace graphc::test {

@@ -4,7 +4,7 @@
 
 #include "ir/eval/interpreter.h"
 #include "ir/grad.h"
-#include "passes/autodiff.h"
+#include "passes/train/autodiff.h"
 #include "tests/support.h"
 #include "tests/train/gradcheck.h"
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "ir/eval/interpreter.h"
-#include "passes/autodiff.h"
+#include "passes/train/autodiff.h"
 #include "tests/support.h"
 
 namespace graphc::test {

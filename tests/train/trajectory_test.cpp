@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "tests/support.h"
 #include "tests/train/train_util.h"
 

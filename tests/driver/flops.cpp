@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "ir/builder.h"
-#include "ir/flops.h"
+#include "driver/flops.h"
 
 namespace graphc::test {
 namespace {

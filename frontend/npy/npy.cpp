@@ -1,6 +1,6 @@
 // NumPy .npy reader and writer. Only what graphc's tensors can hold is accepted; anything else
 // is refused with a message that says what was found.
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 #include <cstdio>
 #include <filesystem>

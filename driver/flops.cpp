@@ -1,5 +1,5 @@
 // FLOP counting for benchmarks' GFLOP/s.
-#include "ir/flops.h"
+#include "driver/flops.h"
 
 namespace graphc {
 

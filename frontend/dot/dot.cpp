@@ -1,6 +1,6 @@
 // Graphviz rendering. Fused ops (dense, conv2d with an activation or residual) are drawn as
 // clusters listing what was folded into them, so fusion decisions are visible at a glance.
-#include "ir/dot.h"
+#include "frontend/dot/dot.h"
 
 #include <fmt/format.h>
 

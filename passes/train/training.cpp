@@ -1,5 +1,5 @@
 // The training-step builder: loss, gradients (autodiff.cpp), optimizer updates.
-#include "passes/training.h"
+#include "passes/train/training.h"
 
 #include <fmt/format.h>
 #include <set>
@@ -7,7 +7,7 @@
 #include "ir/builder.h"
 #include "ir/grad.h"
 #include "ir/verifier.h"
-#include "passes/autodiff.h"
+#include "passes/train/autodiff.h"
 #include "passes/pass.h"
 
 namespace graphc {

@@ -1,5 +1,5 @@
 // Reverse-mode autodiff: a backward walk that calls one gradient rule per node.
-#include "passes/autodiff.h"
+#include "passes/train/autodiff.h"
 
 #include <fmt/format.h>
 
