@@ -52,8 +52,8 @@ Result<double> maxErrorAgainstReference(const Executable& exe, std::span<const T
   for (size_t o = 0; o < got.size(); ++o)
     for (int64_t i = 0; i < got[o].numel(); ++i) {
       double d = std::fabs(got[o].at(i) - want[o].at(i));
-      err = std::isnan(d) ? d : std::max(err, d);  // a NaN on either side is reported, not hidden
-      if (std::isnan(err)) return err;
+      if (std::isnan(d)) return d;  // a NaN on either side is reported, not hidden by max
+      err = std::max(err, d);
     }
   return err;
 }
