@@ -78,12 +78,22 @@ struct OpCtx {
 
 // A slice (ONNX semantics: negative indices count from the end, out-of-range ones clamp)
 // resolved against the input shape: per input axis, the first index read, the step, and the
-// output extent. Shared by shape inference and every backend so that they agree.
+// output extent. Shared by shape inference and every backend so that they agree. A window
+// axis of extent 0 has start 0 and step 1, and one of extent 1 has step 1, so that the start
+// is always a valid index when anything is read and start + step * (extent - 1) and
+// stride * step never overflow.
 struct SliceWindow {
   Shape start, step, shape;
 };
 // From the attributes of a slice or slice_grad node.
 Result<SliceWindow> resolveSlice(const Shape& input, const OpCtx& c);
+
+// One axis of extent dim sliced by any int64 start, end and step != 0, as ONNX Slice
+// specifies; {start, step, count} normalized as in SliceWindow.
+struct SliceAxis {
+  int64_t start, step, count;
+};
+SliceAxis resolveSliceAxis(int64_t dim, int64_t start, int64_t end, int64_t step);
 
 // Activations a fused op (dense, conv2d) may carry.
 enum class Activation { None, Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Clip, Elu };
