@@ -40,9 +40,9 @@ Result<std::vector<int64_t>> ImportCtx::intsIn(size_t i, std::string_view what) 
                                    big == unfolded_.end() ? "" : ": " + big->second));
   }
   if (!isInteger(t->dtype())) return malformed(fmt::format("{} must be integers, got {}", what, t->type().str()));
-  std::vector<int64_t> v;
-  for (int64_t k = 0; k < t->numel(); ++k) v.push_back((int64_t)t->at(k));
-  return v;
+  auto values = t->ints();  // exact: INT64_MAX, the usual "to the end", must not pass through double
+  if (!values) return malformed(fmt::format("{} (input '{}'): {}", what, node_->inputs[i], values.error().message()));
+  return std::move(*values);
 }
 
 static const char* kindName(OnnxAttr::Kind k) {

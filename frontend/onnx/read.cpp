@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "frontend/onnx/model.h"
 
@@ -29,7 +30,10 @@ template <class Field>
 Status copyField(const Field& f, Tensor& t, const std::string& what) {
   if ((int64_t)f.size() != t.numel())
     return Error(ErrorCode::Parse, fmt::format("{} holds {} values for shape [{}] ({} elements)", what, f.size(), shapeStr(t.shape()), t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, (double)f.Get((int)i));
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    if constexpr (std::is_integral_v<std::decay_t<decltype(f.Get(0))>>) t.setInt(i, f.Get((int)i));  // exact
+    else t.set(i, (double)f.Get((int)i));
+  }
   return ok();
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <random>
 
 #include "frontend/onnx/onnx_import.h"
@@ -61,6 +62,16 @@ struct ModelBuilder {
     t->set_data_type(onnx::TensorProto::FLOAT);
     for (int64_t d : dims) t->add_dims(d);
     for (float f : data) t->add_float_data(f);
+    return *this;
+  }
+  // An initializer of any element type, its values given as little-endian raw bytes.
+  template <class T>
+  ModelBuilder& rawInit(const std::string& name, int32_t type, std::vector<int64_t> dims, std::vector<T> data) {
+    auto* t = g().add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    for (int64_t d : dims) t->add_dims(d);
+    t->set_raw_data(std::string(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(T)));
     return *this;
   }
   std::string bytes() const { return m.SerializeAsString(); }
@@ -243,6 +254,34 @@ TEST_CASE("unsupported things found during the walk are collected too") {
   CHECK(has(msg, "(2 problems)"));
   CHECK(has(msg, "node 'dyn_reshape' (Reshape): Reshape's shape (input 's') is not a constant"));
   CHECK(has(msg, "node 'to_half' (Cast): to=FLOAT16 is not supported"));
+}
+
+TEST_CASE("integer operands that int64 cannot hold are errors naming the node, never wrapped") {
+  using onnx::TensorProto;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  SUBCASE("a float where Slice needs integers") {
+    b.rawInit<int64_t>("st", TensorProto::INT64, {1}, {0}).rawInit<float>("en", TensorProto::FLOAT, {1}, {1.5f});
+    b.node("Slice", {"x", "st", "en"}, {"y"}, "cut");
+    CHECK(has(errorOf(b.output("y").import()), "node 'cut' (Slice): Slice's ends must be integers, got f32[1]"));
+  }
+  SUBCASE("a uint64 shape above INT64_MAX") {
+    b.rawInit<uint64_t>("s", TensorProto::UINT64, {1}, {~uint64_t(0)});
+    b.node("Reshape", {"x", "s"}, {"y"}, "rs");
+    CHECK(has(errorOf(b.output("y").import()), "initializer 's' has element type UINT64"));
+  }
+  SUBCASE("a Reshape shape whose element count overflows int64") {
+    b.rawInit<int64_t>("s", TensorProto::INT64, {3}, {int64_t(1) << 62, 4, -1});
+    b.node("Reshape", {"x", "s"}, {"y"}, "rs");
+    CHECK(has(errorOf(b.output("y").import()), "node 'rs' (Reshape): shape [4611686018427387904x4x-1] has more elements than int64 can count"));
+  }
+  SUBCASE("Split sizes whose sum wraps around to the axis") {
+    b.rawInit<int64_t>("s", TensorProto::INT64, {3}, {kMax, kMax, 5});  // 2^64 + 3: 3 when it wraps
+    auto& split = b.node("Split", {"x", "s"}, {"a", "b", "c"}, "sp");
+    setAttr(split, "axis", 1);
+    CHECK(has(errorOf(b.output("a").import()), "node 'sp' (Split): split sizes"));
+  }
 }
 
 TEST_CASE("symbolic dimensions bind from the shapes of given inputs") {
