@@ -8,7 +8,7 @@
 #include "frontend/text/printer.h"
 #include "ir/dot.h"
 #include "ir/npy.h"
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 
 namespace graphc::driver {
 namespace {
