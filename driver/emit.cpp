@@ -8,7 +8,7 @@
 #include "frontend/text/printer.h"
 #include "frontend/dot/dot.h"
 #include "frontend/npy/npy.h"
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 
 namespace graphc::driver {
 namespace {

@@ -32,6 +32,7 @@ enum OpTrait : uint32_t {
   kNonDifferentiable = 1u << 7,
   kFused = 1u << 8,     // carries an activation (and maybe a residual) folded in by fusion
   kStateful = 1u << 9,  // writes one of its operands in place (optimizer updates)
+  kInPlace = 1u << 10,  // result 0 may be written over operand 0 of the same size (ops.def)
 };
 
 struct AttrSpec {
@@ -61,6 +62,18 @@ const OpInfo& opInfo(OpKind kind);
 std::optional<OpKind> opByName(std::string_view name);
 std::span<const OpInfo> allOps();
 inline std::string_view opName(OpKind kind) { return opInfo(kind).name; }
+
+// Whether the op table lets the op compute in dtype t (kFloatOnly ops: floating point only).
+inline bool acceptsDType(const OpInfo& info, DType t) { return !info.has(kFloatOnly) || isFloat(t); }
+
+// Whether result `result` of an op may take the buffer of operand `operand` (the kInPlace and
+// kStateful traits of ops.def); the caller checks that the two have the same type and size and
+// that the operand dies at the op.
+inline bool mayOverwrite(const OpInfo& info, size_t result, size_t operand) {
+  if (info.has(kStateful)) return operand == (result == 0 ? 0 : result + 1);
+  if (!info.has(kInPlace) || result != 0) return false;
+  return operand == 0 || (operand == 1 && info.has(kCommutative));
+}
 
 // What shape inference sees: operand types and the attributes (with defaults filled in).
 struct OpCtx {

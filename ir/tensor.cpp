@@ -30,6 +30,14 @@ Tensor Tensor::uninitialized(TensorType type) {
   return t;
 }
 
+Tensor Tensor::borrowed(TensorType type, void* data) {
+  Tensor t;
+  t.type_ = std::move(type);
+  // The aliasing constructor with an empty owner: a pointer that frees nothing.
+  t.data_ = std::shared_ptr<std::byte[]>(std::shared_ptr<std::byte[]>(), static_cast<std::byte*>(data));
+  return t;
+}
+
 Tensor Tensor::scalar(DType dtype, double value) {
   Tensor t(TensorType{dtype, {}});
   t.set(0, value);

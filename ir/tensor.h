@@ -19,6 +19,9 @@ class Tensor {
   // For a caller that writes every byte next: skips the zero fill (a pass over the memory).
   static Tensor uninitialized(TensorType type);
   static Tensor scalar(DType dtype, double value);
+  // A Tensor over memory it does not own (a caller's buffer, seen through a view): the caller
+  // keeps `data` alive, and at least type.bytes() long, for as long as any copy of the Tensor.
+  static Tensor borrowed(TensorType type, void* data);
   template <class T>
   static Tensor fromVector(DType dtype, Shape shape, const std::vector<T>& values);
 

@@ -66,7 +66,7 @@ Status eltwise(Lowering& L, const Node& n, ValueId x, Eltwise e) {
   if (!pd) return pd.takeError();
   int dst = L.defineResult(y, md);
   L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, md)}, {DNNL_ARG_DST, L.memref(dst, md)}}, L.describe(n));
-  L.allowInPlace(src, dst);
+  L.allowInPlace(n, 0, src, dst);
   return ok();
 }
 
@@ -75,12 +75,14 @@ bool tryBinary(Lowering& L, const Node& n) {
   ValueId a = n.operands[0], b = n.operands[1], y = n.results[0];
   const Shape& out = L.type(y).shape;
   OpKind op = n.op;
+  size_t first = 0;  // the operand src0 reads
   if (L.type(a).shape != out) {
     if (L.type(b).shape != out) return false;
     if (op == OpKind::Less) op = OpKind::Greater;
     else if (op == OpKind::Greater) op = OpKind::Less;
     else if (!opInfo(op).has(kCommutative)) return false;
     std::swap(a, b);
+    first = 1;
   }
   bool isCompare = op == OpKind::Equal || op == OpKind::Less || op == OpKind::Greater;
   dn::memory::desc md0, md1, mdy;
@@ -103,7 +105,7 @@ bool tryBinary(Lowering& L, const Node& n) {
   int dst = L.defineResult(y, mdy);
   L.addPrimitive(*pd, {{DNNL_ARG_SRC_0, L.memref(src0, md0)}, {DNNL_ARG_SRC_1, L.memref(src1, md1)}, {DNNL_ARG_DST, L.memref(dst, mdy)}},
                  L.describe(n));
-  if (!isCompare) L.allowInPlace(src0, dst);
+  if (!isCompare) L.allowInPlace(n, first, src0, dst);  // oneDNN's binary runs in place over src0 only
   return true;
 }
 
@@ -114,7 +116,7 @@ Status ownBinary(Lowering& L, const Node& n) {
   auto k = binaryKernel(n.op, ta.dtype, ta.shape, L.type(b).shape, ty.shape, ia, ib, io);
   if (!k) return Error(fmt::format("no kernel for {}", ta.str()));  // prepare fails as a whole
   L.addKernel(std::move(k), {ia, ib}, {io}, L.describe(n));
-  if (ta.shape == ty.shape && ta.dtype == ty.dtype) L.allowInPlace(ia, io);
+  if (ta.shape == ty.shape && ta.dtype == ty.dtype) L.allowInPlace(n, 0, ia, io);
   return ok();
 }
 
@@ -151,7 +153,7 @@ Status lowerElementwise(Lowering& L, const Node& n) {
     auto k = unaryKernel(n.op, dt, alpha, beta, ty.numel(), in, io);
     if (!k) return Error(fmt::format("no kernel for {}", types[0].str()));
     L.addKernel(std::move(k), {in}, {io}, L.describe(n));
-    L.allowInPlace(in, io);
+    L.allowInPlace(n, 0, in, io);
     return ok();
   }
 

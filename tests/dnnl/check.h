@@ -40,7 +40,7 @@ inline RunResult runBoth(const Graph& g, uint64_t seed = 1, double lo = -1, doub
   r.ref = *ref;
   auto exe = dnnl::prepare(g, CompileOptions{"dnnl", threads});
   REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().message()));
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   r.dnnl = (*exe)->makeOutputs();
   Status st = (*exe)->run(*ctx, inputs, r.dnnl);
   REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message()));

@@ -88,7 +88,7 @@ TEST_CASE("dnnl: gather with negative indices, and an index out of range fails")
   b.output("y", b.create(OpKind::Gather, {x, idx}));
   auto exe = dnnl::prepare(g, {});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   std::vector<Tensor> in{randomF32({5, 3}, 1), Tensor::fromVector<int>(DType::i64, {2}, {1, 5})};
   auto out = (*exe)->makeOutputs();
   Status st = (*exe)->run(*ctx, in, out);

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "frontend/onnx/onnx_import.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "passes/pass.h"
 #include "runtime/executable.h"
 #include "tests/support.h"

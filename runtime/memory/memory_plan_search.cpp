@@ -2,7 +2,7 @@
 // where every greedy order stops short of the lower bound.
 #include <algorithm>
 
-#include "passes/memory_plan_impl.h"
+#include "runtime/memory/memory_plan_impl.h"
 
 namespace graphc::memplan {
 namespace {

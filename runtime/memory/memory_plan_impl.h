@@ -1,10 +1,10 @@
-// Internals of the memory planner shared by its .cpp files (not for other passes).
+// Internals of the memory planner shared by its .cpp files (not for its users).
 #pragma once
 
 #include <span>
 #include <vector>
 
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 
 namespace graphc::memplan {
 

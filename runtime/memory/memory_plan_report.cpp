@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 
 namespace graphc {
 namespace {

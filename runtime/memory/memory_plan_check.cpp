@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "passes/memory_plan_impl.h"
+#include "runtime/memory/memory_plan_impl.h"
 
 namespace graphc {
 

@@ -1,7 +1,7 @@
 // Memory planning: the buffer requests of a graph's intermediate values, in node order.
 #include <algorithm>
 
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 
 namespace graphc {
 
@@ -20,7 +20,8 @@ GraphBuffers graphBuffers(const Graph& g) {
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const Node& node = g.nodes[n];
     if (node.dead) continue;
-    for (ValueId v : node.results) {
+    for (size_t result = 0; result < node.results.size(); ++result) {
+      ValueId v = node.results[result];
       const Value& val = g.value(v);
       if (isOutput[v] || val.isConstant() || val.kind == ValueKind::Input) continue;
       BufferRequest r;
@@ -28,17 +29,16 @@ GraphBuffers graphBuffers(const Graph& g) {
       r.start = int32_t(n);
       r.end = std::max(int32_t(n), lastUse[v]);  // an unused result is still written
       r.name = val.name;
-      // In place: an elementwise op may overwrite an operand of the same size that dies here.
-      // Same element count too, so that element i is read before element i is written.
-      if (node.info().has(kElementwise)) {
-        for (ValueId in : node.operands) {
-          int32_t src = requestOf[in];
-          if (src < 0 || lastUse[in] != int32_t(n) || g.type(in).bytes() != r.bytes ||
-              g.type(in).numel() != val.type.numel())
-            continue;
-          r.reuse = src;  // a value dies at one node, and elementwise ops have one result
-          break;
-        }
+      // In place: the op table says which operand a result may overwrite (mayOverwrite); it
+      // must have the same size and die here. Same element count too, so that element i is
+      // read before element i is written.
+      for (size_t k = 0; k < node.operands.size() && r.reuse < 0; ++k) {
+        ValueId in = node.operands[k];
+        int32_t src = requestOf[in];
+        if (src < 0 || !mayOverwrite(node.info(), result, k) || lastUse[in] != int32_t(n) ||
+            g.type(in).bytes() != r.bytes || g.type(in).numel() != val.type.numel())
+          continue;
+        r.reuse = src;  // a value dies at one node
       }
       requestOf[v] = int32_t(out.requests.size());
       out.requests.push_back(std::move(r));

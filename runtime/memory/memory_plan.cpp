@@ -1,11 +1,11 @@
 // Memory planning: placement orders (strategies), the best-fit/first-fit placer and the driver.
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 
 #include <algorithm>
 #include <array>
 #include <numeric>
 
-#include "passes/memory_plan_impl.h"
+#include "runtime/memory/memory_plan_impl.h"
 
 namespace graphc {
 namespace memplan {
