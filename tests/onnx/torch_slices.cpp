@@ -35,8 +35,9 @@ void checkMatchesTorch(const std::string& name, int opset) {
       auto exe = backend.prepare(*g, CompileOptions{std::string(backend.name), 1});
       REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().message()));
       auto ctx = (*exe)->createContext();
+      REQUIRE(ctx.ok());
       std::vector<Tensor> out = (*exe)->makeOutputs();
-      Status st = (*exe)->run(*ctx, std::span<const Tensor>(&x, 1), out);
+      Status st = (*exe)->run(**ctx, std::span<const Tensor>(&x, 1), std::span<Tensor>(out));
       REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message()));
       REQUIRE(out.size() == 1);
       REQUIRE(out[0].shape() == want.shape());  // roll got the wrong shape when INT64_MAX wrapped
