@@ -9,30 +9,12 @@
 #include <fmt/format.h>
 
 #include "backend/dnnl/kernels.h"
+#include "backend/dnnl/kernels_common.h"
 
 namespace graphc::dnnl {
 namespace {
 
 constexpr int64_t kParallelMin = 1 << 15;
-
-// The hot loops come in AVX-512 and AVX2 clones as well, picked at load time for the CPU (the
-// build targets baseline x86-64). `omp simd`: results may alias operands at the same index.
-#define GRAPHC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-
-// Training drives gradients, and so Adam's moments, towards zero, where float arithmetic turns
-// subnormal and runs tens of times slower (a step of the seed model took 3x as long after
-// many steps on one batch). Our training kernels flush subnormals to zero while they run, as
-// TensorFlow does for all of its CPU kernels; the thread's previous mode comes back after.
-class FlushSubnormals {
- public:
-  FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }  // FTZ | DAZ
-  ~FlushSubnormals() { _mm_setcsr(saved_); }
-  FlushSubnormals(const FlushSubnormals&) = delete;
-  FlushSubnormals& operator=(const FlushSubnormals&) = delete;
-
- private:
-  unsigned saved_;
-};
 
 struct AdamConsts {
   float step, invBc2Sqrt, eps, b1, b2, c1, c2;
@@ -145,70 +127,6 @@ class Optimizer final : public Kernel {
   double lr_ = 0, momentum_ = 0, b1_ = 0, b2_ = 0, eps_ = 0;
 };
 
-// Narrow GEMMs for the small path: y[r, :width] = init + sum_c a(r, c) * B[c, :width], with
-// a(r, c) = a[r * ars + c * acs] (any strides, so a may be a transpose) and width <= 32, as one
-// or two masked AVX-512 vectors per row, four rows at a time. False (nothing written) when the
-// CPU lacks AVX-512 or the rows are wider; the loops below handle those.
-struct NarrowGemm {
-  const float* a;
-  int64_t ars, acs;
-  const float* b;
-  int64_t ldb;
-  float* y;
-  int64_t ldy, rows, inner, width;
-  const float* init;  // [width] added to every row, or null for zeros
-  bool relu;
-};
-
-// GCC 12's _mm512_max_ps passes an undefined vector through, which -Wmaybe-uninitialized flags.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-__attribute__((target("avx512f"))) void narrowGemmAvx512(const NarrowGemm& g) {
-  const int64_t w0 = std::min<int64_t>(g.width, 16), w1 = g.width - w0;
-  const __mmask16 m0 = (__mmask16)((1u << w0) - 1), m1 = (__mmask16)((1u << w1) - 1);
-  const __m512 i0 = g.init ? _mm512_maskz_loadu_ps(m0, g.init) : _mm512_setzero_ps();
-  const __m512 i1 = g.init && w1 ? _mm512_maskz_loadu_ps(m1, g.init + 16) : _mm512_setzero_ps();
-  int64_t r = 0;
-  for (; r + 4 <= g.rows; r += 4) {
-    __m512 acc[4][2];
-    for (int q = 0; q < 4; ++q) acc[q][0] = i0, acc[q][1] = i1;
-    for (int64_t c = 0; c < g.inner; ++c) {
-      const float* brow = g.b + c * g.ldb;
-      __m512 b0 = _mm512_maskz_loadu_ps(m0, brow), b1 = w1 ? _mm512_maskz_loadu_ps(m1, brow + 16) : _mm512_setzero_ps();
-      for (int q = 0; q < 4; ++q) {
-        __m512 av = _mm512_set1_ps(g.a[(r + q) * g.ars + c * g.acs]);
-        acc[q][0] = _mm512_fmadd_ps(av, b0, acc[q][0]);
-        if (w1) acc[q][1] = _mm512_fmadd_ps(av, b1, acc[q][1]);
-      }
-    }
-    for (int q = 0; q < 4; ++q) {
-      if (g.relu) acc[q][0] = _mm512_max_ps(acc[q][0], _mm512_setzero_ps()), acc[q][1] = _mm512_max_ps(acc[q][1], _mm512_setzero_ps());
-      _mm512_mask_storeu_ps(g.y + (r + q) * g.ldy, m0, acc[q][0]);
-      if (w1) _mm512_mask_storeu_ps(g.y + (r + q) * g.ldy + 16, m1, acc[q][1]);
-    }
-  }
-  for (; r < g.rows; ++r) {
-    __m512 a0 = i0, a1 = i1;
-    for (int64_t c = 0; c < g.inner; ++c) {
-      const float* brow = g.b + c * g.ldb;
-      __m512 av = _mm512_set1_ps(g.a[r * g.ars + c * g.acs]);
-      a0 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m0, brow), a0);
-      if (w1) a1 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m1, brow + 16), a1);
-    }
-    if (g.relu) a0 = _mm512_max_ps(a0, _mm512_setzero_ps()), a1 = _mm512_max_ps(a1, _mm512_setzero_ps());
-    _mm512_mask_storeu_ps(g.y + r * g.ldy, m0, a0);
-    if (w1) _mm512_mask_storeu_ps(g.y + r * g.ldy + 16, m1, a1);
-  }
-}
-
-#pragma GCC diagnostic pop
-
-bool narrowGemm(const NarrowGemm& g) {
-  if (!avx512Kernels() || g.width > 32 || g.width < 1) return false;
-  narrowGemmAvx512(g);
-  return true;
-}
-
 // dz = dy where y > 0 (relu) and db = the column sums of dz, over the columns [j0, j1).
 GRAPHC_CLONES void maskAndSum(const float* dy, const float* y, float* dz, float* db, int64_t m, int64_t n, int64_t j0, int64_t j1) {
   for (int64_t j = j0; j < j1; ++j) db[j] = 0;
@@ -283,27 +201,6 @@ void smallGradGemms(const float* z, const float* x, const float* w, float* dx, f
   if (!narrowGemm({x, 1, k, z, n, dw, n, k, m, n, nullptr, false})) dwLoops(z, x, dw, t, m, k, n);
 }
 
-// y[m, n] = act(x[m, k] . w[k, n] + b), act relu or none.
-GRAPHC_CLONES void smallDenseLoops(const float* x, const float* w, const float* bias, float* y, int64_t m, int64_t k, int64_t n,
-                                   bool relu) {
-  for (int64_t i = 0; i < m; ++i) {
-    float* row = y + i * n;
-    for (int64_t j = 0; j < n; ++j) row[j] = bias[j];
-    for (int64_t c = 0; c < k; ++c) {
-      float xv = x[i * k + c];
-      const float* wr = w + c * n;
-#pragma omp simd
-      for (int64_t j = 0; j < n; ++j) row[j] += xv * wr[j];
-    }
-    if (relu)
-      for (int64_t j = 0; j < n; ++j) row[j] = std::max(row[j], 0.f);
-  }
-}
-
-void smallDense(const float* x, const float* w, const float* bias, float* y, int64_t m, int64_t k, int64_t n, bool relu) {
-  if (!narrowGemm({x, k, 1, w, n, y, n, m, k, n, bias, relu})) smallDenseLoops(x, w, bias, y, m, k, n, relu);
-}
-
 // dense_grad for relu (mask from the output y) or no activation, without oneDNN: dz = dy where
 // y > 0, db = the column sums of dz in one pass (threads own column ranges); with `gemms` (small
 // shapes, where a primitive's overhead outweighs its work) also dx = dz.w^T and dw = x^T.dz.
@@ -339,24 +236,6 @@ class DenseGrad final : public Kernel {
   DenseGradBuffers b_;
   bool relu_, gemms_;
   int64_t m_, k_, n_;
-};
-
-// y = act(x.w + b) for small shapes, act relu or none: one loop nest, single-threaded.
-class SmallDense final : public Kernel {
- public:
-  SmallDense(bool relu, int64_t m, int64_t k, int64_t n, int x, int w, int bias, int y)
-      : relu_(relu), m_(m), k_(k), n_(n), x_(x), w_(w), b_(bias), y_(y) {}
-  Status run(void* const* b) const override {
-    FlushSubnormals ftz;
-    smallDense(static_cast<const float*>(b[x_]), static_cast<const float*>(b[w_]), static_cast<const float*>(b[b_]),
-               static_cast<float*>(b[y_]), m_, k_, n_, relu_);
-    return ok();
-  }
-
- private:
-  bool relu_;
-  int64_t m_, k_, n_;
-  int x_, w_, b_, y_;
 };
 
 // softmax_cross_entropy: per row the log-sum-exp, then the loss terms (summed in double) and
@@ -397,31 +276,6 @@ class SoftmaxCrossEntropy final : public Kernel {
  private:
   int64_t rows_, cols_;
   int z_, t_, loss_, dz_;
-};
-
-// softmax over the last axis of [rows, cols], single-threaded (a training step's small output).
-class SmallSoftmax final : public Kernel {
- public:
-  SmallSoftmax(int64_t rows, int64_t cols, int x, int y) : rows_(rows), cols_(cols), x_(x), y_(y) {}
-  Status run(void* const* b) const override {
-    FlushSubnormals ftz;
-    const float* x = static_cast<const float*>(b[x_]);
-    float* y = static_cast<float*>(b[y_]);
-    for (int64_t i = 0; i < rows_; ++i) {
-      const float* xr = x + i * cols_;
-      float* yr = y + i * cols_;
-      float mx = -INFINITY, sum = 0;
-      for (int64_t j = 0; j < cols_; ++j) mx = std::max(mx, xr[j]);
-      for (int64_t j = 0; j < cols_; ++j) sum += (yr[j] = std::exp(xr[j] - mx));
-      float inv = 1.f / sum;
-      for (int64_t j = 0; j < cols_; ++j) yr[j] *= inv;
-    }
-    return ok();
-  }
-
- private:
-  int64_t rows_, cols_;
-  int x_, y_;
 };
 
 int64_t readIndex(const void* p, bool i64, int64_t j) {
@@ -535,16 +389,8 @@ std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, bool relu, bo
   return std::make_unique<DenseGrad>(b, relu, gemms, m, k, n);
 }
 
-std::unique_ptr<Kernel> smallDenseKernel(bool relu, int64_t m, int64_t k, int64_t n, int x, int w, int bias, int y) {
-  return std::make_unique<SmallDense>(relu, m, k, n, x, w, bias, y);
-}
-
 std::unique_ptr<Kernel> softmaxCrossEntropyKernel(int64_t rows, int64_t cols, int z, int t, int loss, int dz) {
   return std::make_unique<SoftmaxCrossEntropy>(rows, cols, z, t, loss, dz);
-}
-
-std::unique_ptr<Kernel> smallSoftmaxKernel(int64_t rows, int64_t cols, int x, int y) {
-  return std::make_unique<SmallSoftmax>(rows, cols, x, y);
 }
 
 std::unique_ptr<Kernel> oneHotKernel(DType labels, DType out, int64_t count, int64_t depth, int in, int o) {

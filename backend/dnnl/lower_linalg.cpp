@@ -45,50 +45,49 @@ struct MatMulPlan {
   dn::memory::desc dstView;    // a strided destination in out's buffer (a transpose taken over)
 };
 
-Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused) {
-  // An operand that is a strided view (a transpose only matmuls read) is read in place when
-  // oneDNN takes its strides; otherwise it is copied to row-major first.
+dn::primitive_attr baseAttr(const Lowering& L, const MatMulPlan& p) {
+  dn::primitive_attr attr = L.attr();
+  if (p.scale != 1) attr.set_output_scales(0, {p.scale});
+  return attr;
+}
+
+bool takesOver(const MatMulPlan& p) { return p.scale != 1 || p.dstView.data.ndims; }
+bool isRefImpl(const dn::matmul::primitive_desc& d) { return std::string(d.impl_info_str()).rfind("ref", 0) == 0; }
+
+// An operand that is a strided view (a transpose only matmuls read) is read in place when oneDNN
+// takes its strides. True when this made the step (a plain matmul on view operands), false when
+// the general path must (copying views to row-major).
+Result<bool> matmulOnViews(Lowering& L, const Node& n, const MatMulPlan& p, bool fused, const dn::memory::desc& dmd,
+                           ValueId out) {
   auto isView = [&](ValueId v, const Shape& s) { return L.isView(v) && L.layoutOf(v).dims() == dimsOf(s); };
   bool srcView = isView(p.a, p.src), weiView = !L.isConstant(p.b) && isView(p.b, p.wei);
-  dn::memory::desc dmd = p.dstView.data.ndims ? p.dstView : plainDesc(p.dst, DType::f32);
-  auto baseAttr = [&] {
-    dn::primitive_attr attr = L.attr();
-    if (p.scale != 1) attr.set_output_scales(0, {p.scale});
-    return attr;
-  };
-  ValueId out = p.out != UINT32_MAX ? p.out : n.results[0];
-  Result<dn::matmul::primitive_desc> pd = Error("unset");
-  if (srcView || weiView) {
-    pd = dnnlTry(L.describe(n), [&] {
-      dn::memory::desc smd = srcView ? L.layoutOf(p.a) : plainDesc(p.src, DType::f32);
-      dn::memory::desc wmd = weiView ? L.layoutOf(p.b) : plainDesc(p.wei, DType::f32);
-      return dn::matmul::primitive_desc(dn::matmul::desc(smd, wmd, dmd), baseAttr(), L.engine);
-    });
-  }
+  if (!srcView && !weiView) return false;
+  auto pd = dnnlTry(L.describe(n), [&] {
+    dn::memory::desc smd = srcView ? L.layoutOf(p.a) : plainDesc(p.src, DType::f32);
+    dn::memory::desc wmd = weiView ? L.layoutOf(p.b) : plainDesc(p.wei, DType::f32);
+    return dn::matmul::primitive_desc(dn::matmul::desc(smd, wmd, dmd), baseAttr(L, p), L.engine);
+  });
   // Taking over a scale or transpose must not cost a copy of a view operand, nor land on
   // oneDNN's reference implementation: the caller then keeps those nodes as steps instead.
-  bool takingOver = p.scale != 1 || p.dstView.data.ndims;
-  auto refImpl = [](const dn::matmul::primitive_desc& d) { return std::string(d.impl_info_str()).rfind("ref", 0) == 0; };
-  if (takingOver && (srcView || weiView) && (!pd || refImpl(*pd))) return Error("the views do not take the strided destination");
-  if (!fused && p.bias == UINT32_MAX && p.residual == UINT32_MAX && pd) {
-    dn::memory::desc smd = pd->src_desc(), wmd = pd->weights_desc();
-    int src = srcView ? L.bufferOf(p.a) : L.plainBuffer(p.a), wei = weiView ? L.bufferOf(p.b) : L.plainBuffer(p.b);
-    int dst = L.defineResult(out);
-    L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}, {DNNL_ARG_DST, L.memref(dst, dmd)}},
-                   L.describe(n));
-    return ok();
-  }
-  dn::memory::desc smd = plainDesc(p.src, DType::f32);
-  dn::memory::desc wplain = plainDesc(p.wei, DType::f32);
-  dn::memory::desc bmd;
-  if (p.bias != UINT32_MAX) {
-    Shape bs(p.dst.size(), 1);
-    bs.back() = p.dst.back();
-    bmd = plainDesc(bs, DType::f32);
-  }
+  if (takesOver(p) && (!pd || isRefImpl(*pd))) return Error("the views do not take the strided destination");
+  if (fused || p.bias != UINT32_MAX || p.residual != UINT32_MAX || !pd) return false;
+  dn::memory::desc smd = pd->src_desc(), wmd = pd->weights_desc();
+  int src = srcView ? L.bufferOf(p.a) : L.plainBuffer(p.a), wei = weiView ? L.bufferOf(p.b) : L.plainBuffer(p.b);
+  int dst = L.defineResult(out);
+  L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}, {DNNL_ARG_DST, L.memref(dst, dmd)}},
+                 L.describe(n));
+  return true;
+}
+
+// The primitive with its bias, activation and residual post-ops, on plain operands. Packed
+// weights and the copy-free residual (a binary post-op) come first; it steps down until oneDNN
+// accepts, and says in asBinary which residual form won.
+Result<dn::matmul::primitive_desc> fusedMatmulDesc(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused,
+                                                   const dn::memory::desc& dmd, const dn::memory::desc& bmd, bool& asBinary) {
+  dn::memory::desc smd = plainDesc(p.src, DType::f32), wplain = plainDesc(p.wei, DType::f32);
   bool packable = p.weightData || L.isConstant(p.b);
   auto make = [&](bool anyWeights, bool residualAsBinary) {
-    dn::primitive_attr attr = baseAttr();
+    dn::primitive_attr attr = baseAttr(L, p);
     dn::post_ops ops;
     if (fused) appendActivation(ops, c);
     if (p.residual != UINT32_MAX) {
@@ -100,49 +99,67 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
     auto desc = bmd.data.ndims ? dn::matmul::desc(smd, wmd, bmd, dmd) : dn::matmul::desc(smd, wmd, dmd);
     return dn::matmul::primitive_desc(desc, attr, L.engine);
   };
-  // Prefer packed weights and the copy-free residual; step down until oneDNN accepts.
-  pd = Error("unset");
-  bool asBinary = true;
+  Result<dn::matmul::primitive_desc> pd = Error("unset");
   for (int attempt = 0; attempt < 4 && !pd; ++attempt) {
     bool anyW = packable && attempt % 2 == 0;
     asBinary = attempt < 2;
     if (!packable && attempt % 2 == 0) continue;
     pd = dnnlTry(L.describe(n), [&] { return make(anyW, asBinary); });
   }
-  if (!pd) return pd.takeError();
-  if (takingOver && refImpl(*pd)) return Error("only the reference matmul takes the strided destination");
+  return pd;
+}
 
+// Binds the fused matmul's operands (constant weights packed once, at prepare) and adds its step.
+Status addFusedMatmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused,
+                      const dn::matmul::primitive_desc& pd, const dn::memory::desc& dmd, const dn::memory::desc& bmd,
+                      bool asBinary, ValueId out) {
   int src = L.plainBuffer(p.a);
   int wei;
-  dn::memory::desc wmd = pd->weights_desc();
+  dn::memory::desc wmd = pd.weights_desc();
   if (p.weightData) {
     GRAPHC_ASSIGN(wei, L.prepackTensor(*p.weightData, wmd, L.describe(n) + " weights"));
-  } else if (packable) {
+  } else if (L.isConstant(p.b)) {
     GRAPHC_ASSIGN(wei, L.prepackConstant(p.b, wmd));
   } else {
     wei = L.plainBuffer(p.b);
   }
-  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, L.memref(src, smd)}, {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}};
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, L.memref(src, plainDesc(p.src, DType::f32))},
+                                           {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}};
   if (p.bias != UINT32_MAX)
     args.push_back({DNNL_ARG_BIAS, L.memref(p.biasData ? L.addConstTensor(*p.biasData) : L.plainBuffer(p.bias), bmd)});
-  int dst;
+  int dst = L.defineResult(out);
   if (p.residual != UINT32_MAX) {
     int res = L.plainBuffer(p.residual);
     if (asBinary) {
-      dst = L.defineResult(out);
       int idx = fused && *parseActivation(c.s("activation")) != Activation::None ? 1 : 0;  // post-op index
       args.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(idx) | DNNL_ARG_SRC_1, L.memref(res, dmd)});
     } else {
       // sum post-op: dst starts as a copy of the residual.
-      dst = L.defineResult(out);
       GRAPHC_TRY(L.addReorder(L.memref(res, dmd), L.memref(dst, dmd), "residual copy"));
     }
-  } else {
-    dst = L.defineResult(out);
   }
   args.push_back({DNNL_ARG_DST, L.memref(dst, dmd)});
-  L.addPrimitive(*pd, std::move(args), L.describe(n));
+  L.addPrimitive(pd, std::move(args), L.describe(n));
   return ok();
+}
+
+// One matmul step: on view operands as they are when it can, else on plain ones with its fused
+// post-ops.
+Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused) {
+  dn::memory::desc dmd = p.dstView.data.ndims ? p.dstView : plainDesc(p.dst, DType::f32);
+  ValueId out = p.out != UINT32_MAX ? p.out : n.results[0];
+  GRAPHC_ASSIGN(bool done, matmulOnViews(L, n, p, fused, dmd, out));
+  if (done) return ok();
+  dn::memory::desc bmd;
+  if (p.bias != UINT32_MAX) {
+    Shape bs(p.dst.size(), 1);
+    bs.back() = p.dst.back();
+    bmd = plainDesc(bs, DType::f32);
+  }
+  bool asBinary = true;
+  GRAPHC_ASSIGN(auto pd, fusedMatmulDesc(L, n, c, p, fused, dmd, bmd, asBinary));
+  if (takesOver(p) && isRefImpl(pd)) return Error("only the reference matmul takes the strided destination");
+  return addFusedMatmul(L, n, c, p, fused, pd, dmd, bmd, asBinary, out);
 }
 
 // The nodes after a plain matmul that its step does as well, filling in the plan: a mul by a

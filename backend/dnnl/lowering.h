@@ -152,8 +152,11 @@ Status lowerLinalg(Lowering& L, const Node& n);
 Status lowerConv(Lowering& L, const Node& n);
 // The fused activation of dense/conv2d as an eltwise post-op (nothing for "none").
 void appendActivation(dn::post_ops& ops, const OpCtx& c);
+// Below this many multiply-adds a GEMM runs in our loops: oneDNN's per-primitive overhead
+// (1-3 us per execute) is then most of the time (the seed model's train step: 10x20 and 20x5).
+constexpr int64_t kSmallGemm = 1 << 15;
 // A tiny f32 dense (relu or no activation) or last-axis softmax on our own loop instead of a
-// primitive, whose overhead would dominate; false when it does not apply.
+// primitive, whose overhead would dominate; false when it does not apply (lower_small.cpp).
 Result<bool> lowerSmallOp(Lowering& L, const Node& n);
 // Whether a dense runs on the matrix-vector kernel (kernels_gemv.cpp): one row, constant
 // weights and bias, relu or no activation, an AVX-512 CPU.
