@@ -241,3 +241,11 @@ mean = x.mean(axis=-1, keepdims=True)
 ln = (x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * g2[0]
 case("layernorm_nobias", [node("LayerNormalization", ["X", "g"], ["Y"])], [("X", x)], [("Y", ln.astype(np.float32))],
      {"g": g2[0].copy()}, opset=17)
+
+# HardSigmoid and HardSwish, with their own generator so that the cases above keep their values.
+rng = np.random.default_rng(20261206)
+x = rand(2, 3, 4, lo=-5.0, hi=5.0)
+case("hard_sigmoid_default", [node("HardSigmoid", ["X"], ["Y"])], [("X", x)], [("Y", np.clip(0.2 * x + 0.5, 0, 1))])
+case("hard_sigmoid_attrs", [node("HardSigmoid", ["X"], ["Y"], alpha=0.3, beta=0.6)], [("X", x)],
+     [("Y", np.clip(0.3 * x + 0.6, 0, 1))])
+case("hard_swish", [node("HardSwish", ["X"], ["Y"])], [("X", x)], [("Y", x * np.clip(x / 6 + 0.5, 0, 1))], opset=14)

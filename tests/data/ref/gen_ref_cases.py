@@ -425,4 +425,16 @@ graph mlp2 {
 }
 """ % (ty(x), ty(w1), ty(b1), ty(w2), ty(b2)))
 
+# ---------------------------------------------------------------- hard activations
+# Their own generator, so that the cases above keep their random values.
+rng = np.random.default_rng(20261206)
+SPECIAL = [np.nan, np.inf, -np.inf, -3.0, 3.0, 0.0]
+for dt in ("f32", "f64"):
+    x = rand((3, 6), dt, -6, 6)
+    x.flat[:len(SPECIAL)] = SPECIAL
+    with np.errstate(invalid="ignore"):  # hard_swish(-inf) = -inf * 0 = NaN, as ONNX's formula gives
+        case("hard_sigmoid_%s" % dt, "hard_sigmoid", [x], np.clip(0.25 * f64(x) + 0.4, 0, 1).astype(DT[dt]),
+             alpha=0.25, beta=0.4)
+        case("hard_swish_%s" % dt, "hard_swish", [x], (f64(x) * np.clip(f64(x) / 6 + 0.5, 0, 1)).astype(DT[dt]))
+
 print("wrote %d cases to %s" % (len(written), HERE))
