@@ -164,6 +164,8 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::Where: case OpKind::Cast:
     case OpKind::HardSigmoid: case OpKind::HardSwish:
       return lowerElementwise(L, n);
+    case OpKind::Pad: case OpKind::PadGrad:
+      return lowerPad(L, n);
     case OpKind::Softmax: {
       GRAPHC_ASSIGN(bool small, lowerSmallOp(L, n));
       return small ? ok() : lowerNorm(L, n);

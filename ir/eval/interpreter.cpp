@@ -18,6 +18,8 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::Elu: case OpKind::Sigmoid: case OpKind::Tanh: case OpKind::Gelu: case OpKind::Clip:
     case OpKind::HardSigmoid: case OpKind::HardSwish:
       return evalUnary;
+    case OpKind::Pad: return evalPad;
+    case OpKind::PadGrad: return evalPadGrad;
     case OpKind::Add: case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Pow:
     case OpKind::Min: case OpKind::Max:
       return evalBinary;

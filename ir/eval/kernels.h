@@ -36,6 +36,8 @@ Result<Tensor> evalConv2d(const OpCtx& c, std::span<const Tensor> in, const Tens
 Result<Tensor> evalMaxPool2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalAvgPool2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalGlobalAvgPool(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalPad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalPadGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 
 // Backward ops (grad.cpp, movement.cpp) and optimizer updates (optim.cpp).
 Result<Tensor> evalReluGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
