@@ -27,6 +27,9 @@ std::vector<std::string> defaultPipeline() {
       "raise_log_softmax",
       // matmul + bias + activation + residual -> dense; imported Gemms gain their activation.
       "fuse_dense",
+      // A zero pad in front of a conv or average pool (torch's AvgPool2d with count_include_pad)
+      // becomes the op's own padding: no padded copy of the feature map.
+      "fold_pad",
       // conv2d + per-channel bias + activation + residual -> conv2d.
       "fuse_conv",
       // Fusion adds zero biases and unit scales; equal ones merge.
