@@ -17,6 +17,7 @@ GRAD(gradReduceSum) GRAD(gradReduceMean) GRAD(gradReduceMax)
 GRAD(gradReshape) GRAD(gradTranspose) GRAD(gradConcat) GRAD(gradSlice) GRAD(gradGather) GRAD(gradExpand)
 GRAD(gradMatMul) GRAD(gradDense) GRAD(gradConv2d) GRAD(gradMaxPool2d) GRAD(gradAvgPool2d) GRAD(gradGlobalAvgPool)
 GRAD(gradReluGrad) GRAD(gradSliceGrad) GRAD(gradGatherGrad)
+GRAD(gradHardSigmoid) GRAD(gradHardSwish) GRAD(gradPad) GRAD(gradPadGrad)
 #undef GRAD
 
 // No default case: a new op in ops.def makes -Wswitch point here.
@@ -36,6 +37,10 @@ GradFn gradRule(OpKind op) {
     case OpKind::Tanh: return gradTanh;
     case OpKind::Gelu: return gradGelu;
     case OpKind::Clip: return gradClip;
+    case OpKind::HardSigmoid: return gradHardSigmoid;
+    case OpKind::HardSwish: return gradHardSwish;
+    case OpKind::Pad: return gradPad;
+    case OpKind::PadGrad: return gradPadGrad;
     case OpKind::Add: return gradAdd;
     case OpKind::Sub: return gradSub;
     case OpKind::Mul: return gradMul;

@@ -25,8 +25,13 @@ std::vector<std::string> defaultPipeline() {
       "fuse_layer_norm",
       "fuse_gelu",
       "raise_log_softmax",
+      // torch.onnx below opset 14 writes hard-swish as x * hard_sigmoid(x): one op again.
+      "raise_hard_swish",
       // matmul + bias + activation + residual -> dense; imported Gemms gain their activation.
       "fuse_dense",
+      // A zero pad in front of a conv or average pool (torch's AvgPool2d with count_include_pad)
+      // becomes the op's own padding: no padded copy of the feature map.
+      "fold_pad",
       // conv2d + per-channel bias + activation + residual -> conv2d.
       "fuse_conv",
       // Fusion adds zero biases and unit scales; equal ones merge.

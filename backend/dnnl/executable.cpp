@@ -156,7 +156,10 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::Add: case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Pow:
     case OpKind::Min: case OpKind::Max: case OpKind::Equal: case OpKind::Less: case OpKind::Greater:
     case OpKind::Where: case OpKind::Cast:
+    case OpKind::HardSigmoid: case OpKind::HardSwish:
       return lowerElementwise(L, n);
+    case OpKind::Pad: case OpKind::PadGrad:
+      return lowerPad(L, n);
     case OpKind::Softmax: {
       GRAPHC_ASSIGN(bool small, lowerSmallOp(L, n));
       return small ? ok() : lowerNorm(L, n);

@@ -29,6 +29,8 @@ std::optional<Eltwise> eltwiseOf(const Node& n, const OpCtx& c) {
     case OpKind::Tanh: return Eltwise{alg::eltwise_tanh};
     case OpKind::Gelu: return Eltwise{alg::eltwise_gelu_erf};
     case OpKind::Clip: return Eltwise{alg::eltwise_clip_v2, (float)c.f("min"), (float)c.f("max")};
+    case OpKind::HardSwish: return Eltwise{alg::eltwise_hardswish};
+    // hard_sigmoid: oneDNN 2.6 has no such algorithm (its hardsigmoid arrived in 3.0): ours.
     // erf: oneDNN has gelu_erf but no bare erf. log: oneDNN 2.6's is off by 1.4e-6 at log(1) = 0
     // (ONNX's test_log_example), so ours computes it.
     default: return std::nullopt;
@@ -149,6 +151,7 @@ Status lowerElementwise(Lowering& L, const Node& n) {
     int in = L.plainBuffer(n.operands[0]);
     double alpha = n.op == OpKind::Clip ? c.f("min") : n.op == OpKind::LeakyRelu || n.op == OpKind::Elu ? c.f("alpha") : 0;
     double beta = n.op == OpKind::Clip ? c.f("max") : 0;
+    if (n.op == OpKind::HardSigmoid) alpha = c.f("alpha"), beta = c.f("beta");
     int io = L.defineResult(y);
     auto k = unaryKernel(n.op, dt, alpha, beta, ty.numel(), in, io);
     if (!k) return Error(fmt::format("no kernel for {}", types[0].str()));

@@ -161,6 +161,8 @@ Result<bool> lowerSmallOp(Lowering& L, const Node& n);
 // Whether a dense runs on the matrix-vector kernel (kernels_gemv.cpp): one row, constant
 // weights and bias, relu or no activation, an AVX-512 CPU.
 bool runsOnGemv(const Lowering& L, const Node& n);
+// pad and pad_grad on our kernels (lower_pad.cpp).
+Status lowerPad(Lowering& L, const Node& n);
 // Training ops: gradients (oneDNN backward primitives where it has them) and optimizer updates.
 Status lowerTraining(Lowering& L, const Node& n);
 

@@ -30,6 +30,11 @@ Status unaryOp(ImportCtx& c) {
   } else if (K == OpKind::Elu) {
     GRAPHC_ASSIGN(double alpha, c.attrFloat("alpha", 1.0));
     attrs.set("alpha", alpha);
+  } else if (K == OpKind::HardSigmoid) {
+    GRAPHC_ASSIGN(double alpha, c.attrFloat("alpha", 0.2));
+    GRAPHC_ASSIGN(double beta, c.attrFloat("beta", 0.5));
+    attrs.set("alpha", alpha);
+    attrs.set("beta", beta);
   }
   GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, std::move(attrs)));
   c.setOut(0, r);
@@ -142,6 +147,8 @@ void registerElementwise(OpTable& t) {
   t["Elu"] = {unaryOp<OpKind::Elu>, 1, 1};
   t["Sigmoid"] = {unaryOp<OpKind::Sigmoid>, 1, 1};
   t["Tanh"] = {unaryOp<OpKind::Tanh>, 1, 1};
+  t["HardSigmoid"] = {unaryOp<OpKind::HardSigmoid>, 1, 1};
+  t["HardSwish"] = {unaryOp<OpKind::HardSwish>, 1, 1};
   t["Clip"] = {clipOp, 1, 3};
   t["Cast"] = {castOp, 1, 1};
   t["Identity"] = {identityOp, 1, 1};

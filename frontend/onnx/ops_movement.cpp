@@ -2,6 +2,7 @@
 // Unsqueeze's axes, ...) must be constants at import: shapes are static in graphc.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -301,9 +302,71 @@ Status rangeOp(ImportCtx& c) {
   return ok();
 }
 
+// Pad (opset 11+): pads, constant_value and (opset 18) axes are inputs and must be constants.
+// A negative pad crops: a slice first, then the pad of what is left.
+Status padOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(std::string mode, c.attrStr("mode", "constant"));
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return c.unsupported(fmt::format("Pad mode '{}' (constant, reflect and edge are supported)", mode));
+  int64_t rank = c.type(0).rank();
+  GRAPHC_ASSIGN(std::vector<int64_t> given, c.intsIn(1, "Pad's pads"));
+  std::vector<int64_t> axes;
+  if (c.hasInput(3)) {
+    GRAPHC_ASSIGN(axes, c.intsIn(3, "Pad's axes"));
+  } else {
+    for (int64_t d = 0; d < rank; ++d) axes.push_back(d);
+  }
+  if (given.size() != 2 * axes.size())
+    return c.malformed(fmt::format("pads [{}] must have 2 entries per axis ({} axes)", shapeStr(given), axes.size()));
+  std::vector<int64_t> pads(2 * rank, 0);
+  std::vector<bool> seen(rank, false);
+  for (size_t k = 0; k < axes.size(); ++k) {
+    auto a = normalizeAxis(axes[k], rank);
+    if (!a || seen[*a]) return c.malformed(fmt::format("axis {} is out of range or repeated for {}", axes[k], c.type(0).str()));
+    seen[*a] = true;
+    pads[*a] = given[k], pads[*a + rank] = given[k + axes.size()];
+  }
+  double value = 0;
+  if (c.hasInput(2)) {
+    const Tensor* t = c.constIn(2, true);
+    if (!t) return c.unsupported(fmt::format("Pad's constant_value (input '{}') is not a constant", c.node().inputs[2]));
+    if (t->numel() != 1) return c.malformed(fmt::format("constant_value must be a scalar, got {}", t->type().str()));
+    value = t->at(0);
+  }
+  const Shape& xs = c.type(0).shape;
+  std::vector<int64_t> starts(rank, 0), ends(xs.begin(), xs.end());
+  bool crops = false;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t b = pads[d], e = pads[d + rank];
+    if ((b < 0 || e < 0) && mode != "constant" && (b > 0 || e > 0))
+      return c.unsupported(fmt::format("Pad in {} mode that crops and pads the same axis {} (pads [{}])", mode, d, shapeStr(pads)));
+    if (b < 0) starts[d] = std::min(-b, xs[d]), pads[d] = 0, crops = true;
+    if (e < 0) ends[d] = std::max(xs[d] + e, starts[d]), pads[d + rank] = 0, crops = true;
+  }
+  ValueId x = c.in(0);
+  if (crops) {
+    AttrMap slice;
+    slice.set("starts", starts);
+    slice.set("ends", ends);
+    GRAPHC_ASSIGN(x, c.emit(OpKind::Slice, {x}, std::move(slice), c.outName() + ".crop"));
+  }
+  if (std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p == 0; })) {  // torch's AvgPool2d(count_include_pad)
+    c.setOut(0, x);
+    return ok();
+  }
+  AttrMap attrs;
+  attrs.set("pads", pads);
+  attrs.set("mode", mode);
+  if (value != 0) attrs.set("value", value);
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Pad, {x}, std::move(attrs)));
+  c.setOut(0, r);
+  return ok();
+}
+
 }  // namespace
 
 void registerMovement(OpTable& t) {
+  t["Pad"] = {padOp, 2, 4};
   t["Reshape"] = {reshapeOp, 2, 2};
   t["Flatten"] = {flattenOp, 1, 1};
   t["Squeeze"] = {squeezeOp, 1, 2};

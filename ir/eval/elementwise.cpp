@@ -69,6 +69,11 @@ static Result<Tensor> unaryTyped(const OpCtx& c, const Tensor& x, const TensorTy
         T lo = (T)c.f("min"), hi = (T)c.f("max");
         return mapUnary<T>(x, out, [lo, hi](T v) { return clip(v, lo, hi); });
       }
+      case OpKind::HardSigmoid: {
+        T a = (T)c.f("alpha"), b = (T)c.f("beta");
+        return mapUnary<T>(x, out, [a, b](T v) { return hardSigmoid(v, a, b); });
+      }
+      case OpKind::HardSwish: return mapUnary<T>(x, out, [](T v) { return hardSwish(v); });
       default: break;
     }
   } else if constexpr (!std::is_same_v<T, bool>) {

@@ -16,7 +16,10 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::Neg: case OpKind::Abs: case OpKind::Sqrt: case OpKind::Exp: case OpKind::Log:
     case OpKind::Erf: case OpKind::Reciprocal: case OpKind::Relu: case OpKind::LeakyRelu:
     case OpKind::Elu: case OpKind::Sigmoid: case OpKind::Tanh: case OpKind::Gelu: case OpKind::Clip:
+    case OpKind::HardSigmoid: case OpKind::HardSwish:
       return evalUnary;
+    case OpKind::Pad: return evalPad;
+    case OpKind::PadGrad: return evalPadGrad;
     case OpKind::Add: case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Pow:
     case OpKind::Min: case OpKind::Max:
       return evalBinary;

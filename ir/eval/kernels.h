@@ -36,6 +36,8 @@ Result<Tensor> evalConv2d(const OpCtx& c, std::span<const Tensor> in, const Tens
 Result<Tensor> evalMaxPool2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalAvgPool2d(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalGlobalAvgPool(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalPad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalPadGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 
 // Backward ops (grad.cpp, movement.cpp) and optimizer updates (optim.cpp).
 Result<Tensor> evalReluGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
@@ -121,6 +123,9 @@ template <class T> T sigmoid(T x) { return T(1) / (T(1) + std::exp(-x)); }
 // Exact (erf) gelu, not the tanh approximation.
 template <class T> T gelu(T x) { return T(0.5) * x * (T(1) + std::erf(x * T(0.70710678118654752440))); }
 template <class T> T clip(T x, T lo, T hi) { return x < lo ? lo : x > hi ? hi : x; }
+// ONNX's formulas as NumPy evaluates them: NaN stays NaN, and hard_swish(-inf) = -inf * 0 = NaN.
+template <class T> T hardSigmoid(T x, T alpha, T beta) { return clip(alpha * x + beta, T(0), T(1)); }
+template <class T> T hardSwish(T x) { return x * clip(x / T(6) + T(0.5), T(0), T(1)); }
 
 inline Error kernelError(const OpCtx& c, const std::string& what) {
   return Error(std::string(c.info.name) + ": " + what);

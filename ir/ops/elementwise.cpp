@@ -92,6 +92,21 @@ void gradElu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Elu, c.f("
 void gradGelu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Gelu, 0, 0, c.dy(), c.x(0))); }
 void gradClip(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Clip, c.f("min"), c.f("max"), c.dy(), c.x(0))); }
 
+// hard_sigmoid = clip(alpha*x + beta, 0, 1): slope alpha strictly inside the clip, 0 outside.
+void gradHardSigmoid(GradCtx& c) {
+  ValueId x = c.x(0), alpha = c.scalar(c.f("alpha"), x);
+  ValueId z = c.add(c.mul(x, alpha), c.scalar(c.f("beta"), x));
+  c.addGrad(0, activationGrad(c, Activation::Clip, 0, 1, c.mul(c.dy(), alpha), z));
+}
+
+// hard_swish = x * hard_sigmoid(x; 1/6, 1/2): 0 below -3, 1 above 3, x/3 + 1/2 between (PyTorch's).
+void gradHardSwish(GradCtx& c) {
+  ValueId x = c.x(0), dy = c.dy();
+  ValueId inner = c.mul(dy, c.add(c.div(x, c.scalar(3, x)), c.scalar(0.5, x)));
+  ValueId upper = c.where(c.op(OpKind::Greater, {x, c.scalar(3, x)}), dy, inner);
+  c.addGrad(0, c.where(c.op(OpKind::Less, {x, c.scalar(-3, x)}), c.scalar(0, x), upper));
+}
+
 void gradSigmoid(GradCtx& c) {
   ValueId y = c.y();
   c.addGrad(0, c.mul(c.dy(), c.mul(y, c.sub(c.scalar(1, y), y))));

@@ -469,4 +469,18 @@ TEST_CASE("import errors carry a code: parse for malformed, unsupported, shape")
   auto m = missing.import();
   REQUIRE(!m);
   CHECK(m.error().code == ErrorCode::Parse);
+TEST_CASE("Pad: non-constant pads, wrap mode and a reflect that crops are refused with the reason") {
+  ModelBuilder b;
+  b.input("x", {1, 2, 4, 4}).input("p", {8});
+  b.node("Pad", {"x", "p"}, {"a"}, "dyn_pad");
+  constInts(b, "crop", {0, 0, -1, 0, 0, 0, 1, 0});
+  setAttr(b.node("Pad", {"x", "crop"}, {"c"}, "crop_reflect"), "mode", std::string("reflect"));
+  setAttr(b.node("Pad", {"x", "crop"}, {"d"}, "wrap"), "mode", std::string("wrap"));
+  b.node("Pad", {"x", "crop"}, {"e"}, "crop_constant");  // constant mode: crop, then pad
+  b.output("a").output("c").output("d").output("e");
+  std::string msg = errorOf(b.import());
+  CHECK(has(msg, "(3 problems)"));
+  CHECK(has(msg, "node 'dyn_pad' (Pad): Pad's pads (input 'p') is not a constant"));
+  CHECK(has(msg, "node 'crop_reflect' (Pad): Pad in reflect mode that crops and pads the same axis 2"));
+  CHECK(has(msg, "node 'wrap' (Pad): Pad mode 'wrap' (constant, reflect and edge are supported)"));
 }

@@ -39,6 +39,8 @@ TEST_CASE("every FileCheck case of the fusion passes computes the same after the
   checkCases("fuse_layer_norm.graph", {"fuse_layer_norm"});
   checkCases("fuse_gelu.graph", {"fuse_gelu", "fuse_dense"});
   checkCases("raise_log_softmax.graph", {"raise_log_softmax"});
+  checkCases("fold_pad.graph", {"fold_pad"});
+  checkCases("raise_hard_swish.graph", {"raise_hard_swish"});
 }
 
 TEST_CASE("fuse_dense: matmul + bias + relu + residual become one dense") {

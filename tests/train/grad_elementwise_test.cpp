@@ -40,6 +40,10 @@ TEST_CASE("unary ops") {
   unary(OpKind::Gelu, randomF64(s, 13, -3, 3));
   unary(OpKind::Clip, randomF64(s, 14, -1, 1, {-0.5, 0.5}), attrsOf({{"min", -0.5}, {"max", 0.5}}));
   unary(OpKind::Clip, randomF64(s, 15, -1, 1, {0.25}), attrsOf({{"max", 0.25}}));  // min = -inf
+  // hard_sigmoid(0.25 x + 0.4) bends at x = -1.6 and 2.4, the default one at ±2.5; hard_swish at ±3.
+  unary(OpKind::HardSigmoid, randomF64(s, 16, -4, 4, {-1.6, 2.4}), attrsOf({{"alpha", 0.25}, {"beta", 0.4}}));
+  unary(OpKind::HardSigmoid, randomF64(s, 17, -4, 4, {-2.5, 2.5}));
+  unary(OpKind::HardSwish, randomF64(s, 18, -5, 5, {-3, 3}));
 }
 
 // Each binary op with equal shapes and with the broadcasts that must be summed back.

@@ -1,4 +1,5 @@
-// Gradient rules of the normalizations, reductions and movement ops against finite differences.
+// Gradient rules of the normalizations, reductions and movement ops (pad too) against finite
+// differences.
 #include <doctest/doctest.h>
 
 #include "ir/grad.h"
@@ -102,6 +103,16 @@ TEST_CASE("backward ops that have rules: relu_grad, slice_grad, gather_grad") {
                return b.create(OpKind::GatherGrad, {p[0], b.constant(idx, "idx")}, attrsOf({{"dim", int64_t{2}}}));
              },
              kTol);
+}
+
+TEST_CASE("pad in every mode, and pad_grad (whose rule is pad, its adjoint)") {
+  Tensor x = randomF64({3, 4}, 31);
+  for (std::string mode : {"constant", "reflect", "edge"}) {
+    INFO("mode ", mode);
+    one(OpKind::Pad, x, attrsOf({{"pads", Ints{1, 2, 2, 3}}, {"mode", mode}}));
+    one(OpKind::Pad, x, attrsOf({{"pads", Ints{0, 3, 2, 0}}, {"mode", mode}, {"value", 0.5}}));
+    one(OpKind::PadGrad, randomF64({6, 9}, 32), attrsOf({{"pads", Ints{1, 2, 2, 3}}, {"mode", mode}}));
+  }
 }
 
 }  // namespace

@@ -301,3 +301,24 @@ case("int64_constant_of_shape_max", [const("s", np.array([3], np.int64)),
                                      const("m1", np.array(I64_MAX - 2, np.int64)), helper.make_node("Sub", ["m", "m1"], ["k"]),
                                      helper.make_node("Cast", ["k"], ["kf"], to=TensorProto.FLOAT), helper.make_node("Add", ["X", "kf"], ["Y"])],
      [("X", x23)], [("Y", x23 + 2)])
+# HardSigmoid, HardSwish and Pad, with their own generator so that the cases above keep their values.
+rng = np.random.default_rng(20261206)
+x = rand(2, 3, 4, lo=-5.0, hi=5.0)
+case("hard_sigmoid_default", [node("HardSigmoid", ["X"], ["Y"])], [("X", x)], [("Y", np.clip(0.2 * x + 0.5, 0, 1))])
+case("hard_sigmoid_attrs", [node("HardSigmoid", ["X"], ["Y"], alpha=0.3, beta=0.6)], [("X", x)],
+     [("Y", np.clip(0.3 * x + 0.6, 0, 1))])
+case("hard_swish", [node("HardSwish", ["X"], ["Y"])], [("X", x)], [("Y", x * np.clip(x / 6 + 0.5, 0, 1))], opset=14)
+xi = rand(1, 2, 4, 5)
+pads = np.array([0, 0, 1, 2, 0, 1, 2, 0], dtype=np.int64)
+case("pad_constant_value", [node("Pad", ["X", "pads", "v"], ["Y"])], [("X", xi)],
+     [("Y", np.pad(xi, ((0, 0), (0, 1), (1, 2), (2, 0)), constant_values=0.5))],
+     {"pads": pads, "v": np.array(0.5, dtype=np.float32)})
+case("pad_default_zero", [node("Pad", ["X", "pads"], ["Y"])], [("X", xi)], [("Y", np.pad(xi, ((0, 0), (0, 1), (1, 2), (2, 0))))],
+     {"pads": pads})
+for mode in ("reflect", "edge"):
+    case(f"pad_{mode}", [node("Pad", ["X", "pads"], ["Y"], mode=mode)], [("X", xi)],
+         [("Y", np.pad(xi, ((0, 0), (0, 1), (1, 2), (2, 0)), mode=mode))], {"pads": pads}, opset=13)
+# Negative pads crop, in constant mode together with padding on the same axis.
+case("pad_negative_crops", [node("Pad", ["X", "pads"], ["Y"])], [("X", xi)],
+     [("Y", np.pad(xi, ((0, 0), (0, 0), (0, 2), (0, 0)))[:, :, 1:, :-2])],
+     {"pads": np.array([0, 0, -1, 0, 0, 0, 2, -2], dtype=np.int64)})

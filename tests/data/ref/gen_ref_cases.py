@@ -425,4 +425,26 @@ graph mlp2 {
 }
 """ % (ty(x), ty(w1), ty(b1), ty(w2), ty(b2)))
 
+# ---------------------------------------------------------------- hard activations and pad
+# Their own generator, so that the cases above keep their random values.
+rng = np.random.default_rng(20261206)
+SPECIAL = [np.nan, np.inf, -np.inf, -3.0, 3.0, 0.0]
+for dt in ("f32", "f64"):
+    x = rand((3, 6), dt, -6, 6)
+    x.flat[:len(SPECIAL)] = SPECIAL
+    with np.errstate(invalid="ignore"):  # hard_swish(-inf) = -inf * 0 = NaN, as ONNX's formula gives
+        case("hard_sigmoid_%s" % dt, "hard_sigmoid", [x], np.clip(0.25 * f64(x) + 0.4, 0, 1).astype(DT[dt]),
+             alpha=0.25, beta=0.4)
+        case("hard_swish_%s" % dt, "hard_swish", [x], (f64(x) * np.clip(f64(x) / 6 + 0.5, 0, 1)).astype(DT[dt]))
+x = rand((2, 3, 4))
+x.flat[0] = np.nan
+case("pad_constant_f32", "pad", [x], np.pad(x, ((0, 1), (2, 0), (1, 3)), constant_values=1.5),
+     pads=[0, 2, 1, 1, 0, 3], value=1.5)
+case("pad_reflect_f32", "pad", [x], np.pad(x, ((1, 1), (2, 2), (3, 1)), mode="reflect"), mode="reflect",
+     pads=[1, 2, 3, 1, 2, 1])
+x = rand((3, 4), "f64")
+case("pad_reflect_widest_f64", "pad", [x], np.pad(x, ((2, 0), (3, 3)), mode="reflect"), mode="reflect", pads=[2, 3, 0, 3])
+x = rand((2, 3), "i64", -9, 9)
+case("pad_edge_i64", "pad", [x], np.pad(x, ((2, 1), (0, 3)), mode="edge"), mode="edge", pads=[2, 0, 1, 3])
+
 print("wrote %d cases to %s" % (len(written), HERE))
