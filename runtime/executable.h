@@ -34,8 +34,9 @@ class Executable {
   // A context's memory (arena, scratch, training state); out of memory is an Error.
   virtual Result<std::unique_ptr<ExecutionContext>> createContext() const = 0;
   // Runs once on the caller's memory: inputs in graph().inputs order, outputs in
-  // graph().outputs order, each of its value's type (checked). The data is read and written in
-  // place, never copied. Safe to call from many threads, one context each.
+  // graph().outputs order, each of its value's type (checked). Inputs are read in place, never
+  // copied; dnnl writes the outputs in place too (ref copies its interpreter's results into
+  // them). Safe to call from many threads, one context each.
   virtual Status run(ExecutionContext& ctx, std::span<const ConstTensorView> inputs,
                      std::span<const TensorView> outputs) const = 0;
   // The same for owning tensors: an empty output is allocated first; then it runs on views.
