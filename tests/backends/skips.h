@@ -27,6 +27,7 @@ bool skipCovers(std::string_view cases, std::string_view testCase);
 std::vector<std::string> referenceModelCaseNames();
 std::vector<std::string> trajectoryCaseNames();
 std::vector<std::string> peerModelCaseNames();
+std::vector<std::string> trainStepCaseNames();  // and "train/contexts"
 
 // The name a suite gives a case on a backend, for failure messages: "<backend>/<case>".
 inline std::string caseOn(std::string_view backend, std::string_view testCase) {

@@ -16,6 +16,10 @@ Tensor slice0(const Tensor& t, int64_t i);      // t[i] of a stacked tensor
 // model ends in a softmax. Params are named w1, b1, w2, ...
 Graph mlp(int64_t batch, const std::vector<std::pair<Tensor, Tensor>>& layers, bool softmax);
 
+// dense relu -> layer_norm -> dense tanh on x [16, 20], 5 outputs (params w1, b1, s, t, w2, b2);
+// with `softmax`, the model ends in a softmax (cross_entropy then fuses with the logits).
+Graph layerNormMlp(bool softmax);
+
 // The training step of model, prepared on a registered backend.
 std::unique_ptr<Executable> prepareStep(const Graph& model, const TrainingOptions& options,
                                         std::string_view backend = "ref");
