@@ -25,6 +25,7 @@ bool skipCovers(std::string_view cases, std::string_view testCase);
 // The case names of the suites that are not tables of their own (defined beside each suite),
 // so that skips_test.cpp can check every entry against every real case.
 std::vector<std::string> referenceModelCaseNames();
+std::vector<std::string> syntheticModelCaseNames();
 std::vector<std::string> trajectoryCaseNames();
 std::vector<std::string> peerModelCaseNames();
 std::vector<std::string> trainStepCaseNames();  // and "train/contexts"

@@ -13,7 +13,7 @@ static std::vector<std::string> allCaseNames() {
   for (const OpCase& c : opCases()) names.push_back("op/" + c.name);
   for (const ErrorCase& c : errorCases()) names.push_back("error/" + c.name);
   for (const OnnxOpCase& c : onnxOpCases()) names.push_back("onnx/" + c.name);
-  for (auto list : {referenceModelCaseNames(), trajectoryCaseNames(), peerModelCaseNames(), trainStepCaseNames()})
+  for (auto list : {referenceModelCaseNames(), syntheticModelCaseNames(), trajectoryCaseNames(), peerModelCaseNames(), trainStepCaseNames()})
     names.insert(names.end(), list.begin(), list.end());
   return names;
 }
