@@ -6,8 +6,9 @@
 namespace graphc {
 
 static const BackendInfo kBackends[] = {
-    {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare},
-    {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare},
+    {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare, ref::isOpSupported, false},
+    {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare,
+     dnnl::isOpSupported, false},
 };
 
 std::span<const BackendInfo> allBackends() { return kBackends; }

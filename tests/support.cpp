@@ -8,7 +8,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc::test {
 

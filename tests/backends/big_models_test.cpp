@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "tests/backends/cases.h"
 #include "tests/backends/run.h"
 #include "tests/backends/skips.h"
@@ -45,7 +45,7 @@ double seconds(std::chrono::steady_clock::time_point start) {
 void checkModel(const Graph& g, const std::string& name) {
   std::vector<Tensor> inputs = randomInputs(g, 99, -1, 1);
   auto start = std::chrono::steady_clock::now();
-  auto want = ref::interpret(g, inputs);
+  auto want = eval::interpret(g, inputs);
   REQUIRE_MESSAGE(want.ok(), (want.ok() ? "" : want.error().message()));
   MESSAGE(name << " on the interpreter: " << seconds(start) << " s");
   int64_t nonFinite = 0;

@@ -1,11 +1,35 @@
 // Conformance cases: reshape, transpose, slice (negative steps too), concat, gather and expand,
 // in f32 and other dtypes; movement is exact.
+#include <array>
+#include <limits>
+
 #include "tests/backends/cases.h"
 
 namespace graphc::test {
 
 static void add(std::vector<OpCase>& out, OpKind op, std::string variant, Graph g) {
   out.push_back({fmt::format("{}/{}", opName(op), variant), op, std::move(g), -9, 9, 0, 1});
+}
+
+// Slices (and their gradients) with INT64_MIN and INT64_MAX as bounds and steps, as ONNX
+// exporters write open ends: they clamp like NumPy's.
+static void addExtremeSlices(std::vector<OpCase>& out) {
+  constexpr int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  const std::array<Ints, 4> cases[] = {  // starts, ends, axes, steps
+      {Ints{1}, Ints{hi}, Ints{1}, Ints{1}},     {Ints{-4}, Ints{hi}, Ints{-1}, Ints{1}}, {Ints{-1, -1}, Ints{lo, lo}, Ints{0, 2}, Ints{-1, -1}},
+      {Ints{hi}, Ints{lo}, Ints{2}, Ints{-2}},   {Ints{lo}, Ints{hi}, Ints{2}, Ints{hi}}, {Ints{hi}, Ints{lo}, Ints{1}, Ints{lo}},
+      {Ints{-100}, Ints{lo}, Ints{2}, Ints{-1}}, {Ints{hi}, Ints{hi}, Ints{0}, Ints{1}},  {Ints{lo, 2}, Ints{lo, hi}, Ints{1, 2}, Ints{-1, 3}}};
+  int i = 0;
+  for (const auto& [starts, ends, axes, steps] : cases) {
+    for (DType t : {DType::f32, DType::i64}) {
+      AttrMap a = attrs({{"starts", starts}, {"ends", ends}, {"axes", axes}, {"steps", steps}});
+      add(out, OpKind::Slice, fmt::format("{} int64 extremes {}", dtypeName(t), i), oneOpGraph(OpKind::Slice, {{t, {3, 5, 17}}}, a));
+      Shape dy = inferTypes(OpKind::Slice, std::vector<TensorType>{{t, {3, 5, 17}}}, a)->at(0).shape;
+      a.set("input_shape", Ints{3, 5, 17});
+      add(out, OpKind::SliceGrad, fmt::format("{} int64 extremes {}", dtypeName(t), i), oneOpGraph(OpKind::SliceGrad, {{t, dy}}, a));
+    }
+    ++i;
+  }
 }
 
 void addMovementCases(std::vector<OpCase>& out) {
@@ -29,6 +53,7 @@ void addMovementCases(std::vector<OpCase>& out) {
     add(out, OpKind::Expand, fmt::format("{} scalar", d), oneOpGraph(OpKind::Expand, {{t, {}}}, attrs({{"shape", Ints{4, 1}}})));
     add(out, OpKind::Reshape, std::string(d), oneOpGraph(OpKind::Reshape, {{t, {2, 3, 4}}}, attrs({{"shape", Ints{6, 4}}})));
   }
+  addExtremeSlices(out);
   for (DType t : {DType::f32, DType::i64}) {
     std::string_view d = dtypeName(t);
     add(out, OpKind::Concat, fmt::format("{} last axis", d),

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "tests/backends/cases.h"
 #include "tests/backends/run.h"
 #include "tests/backends/skips.h"
@@ -29,7 +29,7 @@ std::string_view family(OpKind op) {
 
 void checkCase(const BackendInfo& backend, const OpCase& c) {
   std::vector<Tensor> inputs = randomInputs(c.graph, c.seed, c.lo, c.hi);
-  auto want = ref::interpret(c.graph, inputs);
+  auto want = eval::interpret(c.graph, inputs);
   REQUIRE_MESSAGE(want.ok(), "interpreter: " << (want.ok() ? "" : want.error().message()));
   auto got = runOn(backend, c.graph, inputs);
   REQUIRE_MESSAGE(got.ok(), (got.ok() ? "" : got.error().message()));

@@ -8,7 +8,7 @@ namespace graphc::test {
 Result<std::vector<Tensor>> runOn(const BackendInfo& backend, const Graph& g, std::span<const Tensor> inputs, int threads) {
   auto exe = backend.prepare(g, CompileOptions{std::string(backend.name), threads});
   if (!exe) return exe.error();
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   std::vector<Tensor> out = (*exe)->makeOutputs();
   if (Status st = (*exe)->run(*ctx, inputs, out); !st) return st.error();
   return out;

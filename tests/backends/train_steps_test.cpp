@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "passes/training.h"
+#include "passes/train/training.h"
 #include "tests/backends/cases.h"
 #include "tests/backends/skips.h"
 #include "tests/train/train_util.h"
@@ -64,7 +64,7 @@ void checkSteps(const BackendInfo& backend, const StepCase& c) {
   auto step = buildTrainingStep(c.graph, c.options);
   REQUIRE_MESSAGE(step.ok(), (step.ok() ? "" : step.error().message()));
   auto ours = prepare(backend, *step), theirs = prepare(*findBackend("ref"), *step);
-  auto c1 = ours->createContext(), c2 = theirs->createContext();
+  auto c1 = std::move(ours->createContext().value()), c2 = std::move(theirs->createContext().value());
   for (int s = 0; s < c.steps; ++s) {
     std::vector<Tensor> in;
     for (ValueId v : step->inputs) {
@@ -113,16 +113,16 @@ TEST_CASE("on every backend, each context trains its own copy of the weights") {
     if (findSkip(backend.name, "train/contexts")) continue;
     INFO(caseOn(backend.name, "train/contexts"));
     auto exe = prepare(backend, *step);
-    auto a = exe->createContext(), b = exe->createContext();
+    auto a = std::move(exe->createContext().value()), b = std::move(exe->createContext().value());
     auto out = exe->makeOutputs();
     for (int i = 0; i < 3; ++i) REQUIRE(exe->run(*a, in, out).ok());
     REQUIRE(exe->run(*b, in, out).ok());
-    auto fresh = exe->createContext();
+    auto fresh = std::move(exe->createContext().value());
     auto wa = exe->readState(*a, w1), wb = exe->readState(*b, w1), w0 = exe->readState(*fresh, w1);
     REQUIRE(wa.ok());
     CHECK(!wa->bitEqual(*wb));                 // a took three steps, b one
     CHECK(w0->bitEqual(step->value(w1).data));  // a new context starts from the initial weights
-    auto again = exe->createContext();
+    auto again = std::move(exe->createContext().value());
     REQUIRE(exe->run(*again, in, out).ok());
     CHECK(exe->readState(*again, w1)->bitEqual(*wb));  // one step from the same start: same weights
   }

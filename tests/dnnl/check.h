@@ -4,8 +4,8 @@
 #include <doctest/doctest.h>
 
 #include "backend/dnnl/executable.h"
-#include "backend/ref/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "tests/support.h"
 
 namespace graphc::test {
@@ -35,12 +35,12 @@ inline RunResult runBoth(const Graph& g, uint64_t seed = 1, double lo = -1, doub
   std::vector<Tensor> inputs;
   for (ValueId v : g.inputs) inputs.push_back(randomTensor(g.type(v), seed++, lo, hi));
   RunResult r;
-  auto ref = ref::interpret(g, inputs);
+  auto ref = eval::interpret(g, inputs);
   REQUIRE_MESSAGE(ref.ok(), (ref.ok() ? "" : ref.error().message()));
   r.ref = *ref;
   auto exe = dnnl::prepare(g, CompileOptions{"dnnl", threads});
   REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().message()));
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   r.dnnl = (*exe)->makeOutputs();
   Status st = (*exe)->run(*ctx, inputs, r.dnnl);
   REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message()));

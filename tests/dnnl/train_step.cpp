@@ -1,6 +1,6 @@
 // dnnl backend: how a training step's updates compile (in place, or through a copy when the old
 // value is still read).
-#include "passes/training.h"
+#include "passes/train/training.h"
 #include "tests/dnnl/check.h"
 #include "tests/train/train_util.h"
 
@@ -45,7 +45,7 @@ TEST_CASE("dnnl: an update whose old value is read later is not done in place") 
   for (const std::string& s : dnnl::stepNames(**exe)) copies = copies || s == "update w";
   CHECK(copies);
   Tensor in = randomF32({4, 3}, 8);
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   auto out = (*exe)->makeOutputs();
   REQUIRE((*exe)->run(*ctx, std::vector<Tensor>{in}, out).ok());
   for (int64_t i = 0; i < 12; ++i) {
