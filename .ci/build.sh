@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Installs what is missing, then configures and builds graphc into build/ (Ninja, 2 jobs).
+# Installs what is missing, then configures and builds graphc (Ninja, 2 jobs).
+# Usage: .ci/build.sh [DIR [CMAKE_ARGS...]]; DIR defaults to build/ (Release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release > build-configure.log 2>&1 || { cat build-configure.log; exit 1; }
-ninja -C build -j"${JOBS:-2}"
+dir="${1:-build}"
+shift || true
+args=(-DCMAKE_BUILD_TYPE=Release)
+[ $# -gt 0 ] && args=("$@")
+# ccache when installed: a rebuild of unchanged files costs nothing.
+command -v ccache > /dev/null && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+mkdir -p "$dir"
+cmake -S . -B "$dir" -G Ninja "${args[@]}" > "$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
+ninja -C "$dir" -j"${JOBS:-2}"

@@ -1,40 +1,11 @@
-// dnnl backend: matmul (batched, broadcasting, 1-D) and dense with every activation and the
-// residual, with packed constant weights and with weights bound at run time.
+// dnnl backend: which steps denses and matmuls compile to (the batch-1 matrix-vector kernel, a
+// dense split per column block, a matmul taking over a scale and a transpose), beside their
+// values; tests/backends covers dense and matmul themselves on every backend.
 #include <cstring>
 
 #include "tests/dnnl/check.h"
 
 namespace graphc::test {
-
-static const std::string kActs[] = {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu"};
-
-static Graph denseGraph(Shape x, int64_t n, const std::string& act, bool residual, bool constWeights, DType t = DType::f32) {
-  Graph g;
-  Builder b(g);
-  int64_t k = x.back();
-  ValueId in = b.input("x", {t, x});
-  ValueId w = constWeights ? b.param("w", randomTensor({t, {k, n}}, 41)) : b.input("w", {t, {k, n}});
-  ValueId bias = b.param("b", randomTensor({t, {n}}, 42));
-  std::vector<ValueId> ops{in, w, bias};
-  Shape out = x;
-  out.back() = n;
-  if (residual) ops.push_back(b.input("r", {t, out}));
-  AttrMap a = attrs({{"activation", act}});
-  if (act == "leaky_relu" || act == "elu") a.set("alpha", 0.3);
-  if (act == "clip") a.set("alpha", -0.5), a.set("beta", 0.75);
-  b.output("y", b.create(OpKind::Dense, ops, a));
-  return g;
-}
-
-TEST_CASE("dnnl: dense with each activation, residual and weight kind") {
-  for (const std::string& act : kActs)
-    for (bool residual : {false, true})
-      for (bool constW : {true, false})
-        for (Shape x : {Shape{1, 17}, Shape{33, 17}, Shape{3, 5, 16}, Shape{17}}) {
-          INFO(act, " residual=", residual, " const=", constW, " x=", shapeStr(x));
-          checkClose(denseGraph(x, 33, act, residual, constW), 1e-5);
-        }
-}
 
 // Batch 1 runs on our matrix-vector kernel where the CPU has AVX-512 (elsewhere on oneDNN's
 // matmul): several 64-column panels, the last one partial, on one and two threads (the first
@@ -66,69 +37,6 @@ TEST_CASE("dnnl: dense at batch 1 on the matrix-vector kernel") {
         CHECK(std::memcmp(first[0].raw(), again[0].raw(), first[0].bytes()) == 0);
       }
     }
-}
-
-TEST_CASE("dnnl: dense chain (the MLP shape) with softmax") {
-  Graph g;
-  Builder b(g);
-  ValueId h = b.input("x", {DType::f32, {64, 784}});
-  int64_t sizes[] = {784, 512, 512, 10};
-  for (int i = 0; i < 3; ++i) {
-    ValueId w = b.param("w" + std::to_string(i), randomTensor({DType::f32, {sizes[i], sizes[i + 1]}}, 10 + i, -0.05, 0.05));
-    ValueId bias = b.param("b" + std::to_string(i), randomTensor({DType::f32, {sizes[i + 1]}}, 20 + i));
-    h = b.create(OpKind::Dense, {h, w, bias}, attrs({{"activation", std::string(i < 2 ? "relu" : "none")}}));
-  }
-  b.output("y", b.create(OpKind::Softmax, {h}));
-  checkClose(g, 1e-5);
-}
-
-static Graph matmulGraph(Shape a, Shape b, bool constB, DType t = DType::f32) {
-  Graph g;
-  Builder bl(g);
-  ValueId x = bl.input("a", {t, a});
-  ValueId y = constB ? bl.param("b", randomTensor({t, b}, 9)) : bl.input("b", {t, b});
-  bl.output("y", bl.create(OpKind::MatMul, {x, y}));
-  return g;
-}
-
-TEST_CASE("dnnl: matmul, batched and broadcasting") {
-  const std::pair<Shape, Shape> cases[] = {
-      {{1, 1}, {1, 1}},     {{3, 17}, {17, 33}},        {{17}, {17, 3}},       {{3, 17}, {17}},
-      {{17}, {17}},         {{2, 3, 17}, {17, 5}},      {{2, 3, 17}, {2, 17, 5}}, {{2, 1, 3, 17}, {4, 17, 5}},
-      {{1, 3, 4}, {5, 4, 2}}, {{33, 64}, {64, 33}}};
-  for (auto& [a, b] : cases)
-    for (bool constB : {false, true}) {
-      INFO(shapeStr(a), " x ", shapeStr(b), " const=", constB);
-      checkClose(matmulGraph(a, b, constB), 1e-5);
-    }
-}
-
-// Transposes that only matmuls read are not copied: the matmuls run on strided views of the
-// transposes' operands (attention's head split and K^T); a view the matmul cannot take as it is
-// (a broadcast batch rank) is copied to row-major first.
-TEST_CASE("dnnl: matmul on transposed strided views") {
-  using V = std::vector<int64_t>;
-  for (Shape x : {Shape{1, 8, 24}, Shape{3, 16, 24}}) {
-    INFO("x=", shapeStr(x));
-    Graph g;
-    Builder b(g);
-    ValueId in = b.input("x", {DType::f32, x});
-    ValueId heads = b.create(OpKind::Reshape, {in}, attrs({{"shape", V{x[0], x[1], 4, 6}}}));
-    ValueId q = b.create(OpKind::Transpose, {heads}, attrs({{"perm", V{0, 2, 1, 3}}}));
-    ValueId kt = b.create(OpKind::Transpose, {heads}, attrs({{"perm", V{0, 2, 3, 1}}}));
-    ValueId p = b.create(OpKind::Softmax, {b.create(OpKind::MatMul, {q, kt})});
-    ValueId o = b.create(OpKind::MatMul, {p, q});
-    b.output("y", b.create(OpKind::Transpose, {o}, attrs({{"perm", V{0, 2, 1, 3}}})));
-    checkClose(g, 1e-5);
-  }
-  Graph g;
-  Builder b(g);
-  ValueId a = b.create(OpKind::Transpose, {b.input("a", {DType::f32, {5, 3}})}, attrs({{"perm", V{1, 0}}}));
-  ValueId w = b.input("w", {DType::f32, {2, 5, 4}});
-  b.output("y", b.create(OpKind::MatMul, {a, w}));
-  ValueId ct = b.create(OpKind::Transpose, {b.input("c", {DType::f32, {3, 5}})}, attrs({{"perm", V{1, 0}}}));
-  b.output("z", b.create(OpKind::MatMul, {b.create(OpKind::Transpose, {w}, attrs({{"perm", V{0, 2, 1}}})), ct}));
-  checkClose(g, 1e-5);
 }
 
 // A dense whose result only last-axis slices read runs as one matmul per slice, on that block of
@@ -232,11 +140,6 @@ TEST_CASE("dnnl: a matmul takes over the scale and the transpose after it") {
     CHECK(s.find("'mul'") == std::string::npos);
     CHECK(s.find("'transpose'") == std::string::npos);
   }
-}
-
-TEST_CASE("dnnl: f64 matmul and dense fall back to the interpreter") {
-  checkClose(matmulGraph({2, 3, 7}, {7, 5}, false, DType::f64), 1e-12);
-  checkClose(denseGraph({3, 7}, 5, "gelu", true, true, DType::f64), 1e-12);
 }
 
 }  // namespace graphc::test

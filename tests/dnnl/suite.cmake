@@ -1,6 +1,7 @@
-# dnnl/: the oneDNN backend against the reference interpreter, including whole training steps;
+# dnnl/: what is particular to the oneDNN backend (steps, threads, allocation, in-place updates);
 # oneDNN itself only to ask which ISA it runs (isa.cpp).
 find_package(dnnl 2.6 REQUIRED CONFIG)
 graphc_test_suite(test_dnnl dnnl graphc_backends graphc_dnnl graphc_train graphc_eval graphc_ir DNNL::dnnl)
 # The thread-count test sets and reads the caller's OpenMP setting.
 target_link_libraries(test_dnnl PRIVATE OpenMP::OpenMP_CXX)
+target_sources(test_dnnl PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/train/train_util.cpp)

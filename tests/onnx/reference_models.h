@@ -1,11 +1,10 @@
-// Shared by the model tests: load a reference model (optionally through the default pipeline),
-// count ops, and compare its interpreter output with PyTorch's.
+// Shared by the model tests: load a reference model (optionally through the default pipeline)
+// and count ops.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include "frontend/onnx/onnx_import.h"
-#include "ir/eval/interpreter.h"
 #include "passes/pass.h"
 #include "tests/support.h"
 
@@ -30,21 +29,6 @@ inline int countOps(const Graph& g, OpKind op, const char* activation = nullptr,
     ++n;
   }
   return n;
-}
-
-// Max relative error of the interpreter against PyTorch on one reference case.
-[[maybe_unused]] inline double referenceError(const std::string& model, int batch, Shape inShape, Shape outShape,
-                                              bool optimized) {
-  Graph g = loadReferenceModel(model, inShape, optimized);
-  Tensor x = referenceCase(model, batch, "in");
-  Tensor expected = referenceCase(model, batch, "out");
-  REQUIRE(x.shape() == inShape);
-  REQUIRE(expected.shape() == outShape);
-  auto out = eval::interpret(g, std::span<const Tensor>(&x, 1));
-  if (!out) FAIL(out.error().message());
-  double err = maxRelDiff(out->at(0), expected);
-  MESSAGE(model << " batch " << batch << (optimized ? " optimized" : "") << ": max rel error " << err);
-  return err;
 }
 
 }  // namespace graphc::test

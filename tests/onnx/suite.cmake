@@ -1,4 +1,4 @@
-# onnx/: the ONNX importer against PyTorch's outputs (reference models, torch.onnx exports run on
-# every backend), NumPy-computed per-op cases (tests/data/onnx/ops, made by gen_op_models.py) and
-# malformed files.
+# onnx/: the ONNX importer: the reference models' structure as imported and fused, torch.onnx
+# exports run on every backend, malformed files and fuzzed ones (tests/backends runs the models
+# and the per-op cases on every backend).
 graphc_test_suite(test_onnx onnx graphc_onnx graphc_passes graphc_backends graphc_eval graphc_ir onnx_proto protobuf::libprotobuf)

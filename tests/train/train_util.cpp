@@ -38,6 +38,20 @@ Graph mlp(int64_t batch, const std::vector<std::pair<Tensor, Tensor>>& layers, b
   return g;
 }
 
+Graph layerNormMlp(bool softmax) {
+  auto uniform = [](Shape s, uint64_t seed, double lo, double hi) { return randomTensor({DType::f32, std::move(s)}, seed, lo, hi); };
+  auto reluAct = attrsOf({{"activation", std::string("relu")}}), tanhAct = attrsOf({{"activation", std::string("tanh")}});
+  Graph g;
+  Builder b(g);
+  ValueId h = b.input("x", {DType::f32, {16, 20}});
+  h = b.create(OpKind::Dense, {h, b.param("w1", uniform({20, 33}, 1, -0.3, 0.3)), b.param("b1", uniform({33}, 2, -0.1, 0.1))}, reluAct);
+  h = b.create(OpKind::LayerNorm, {h, b.param("s", uniform({33}, 3, 0.5, 1.5)), b.param("t", uniform({33}, 4, -0.1, 0.1))});
+  h = b.create(OpKind::Dense, {h, b.param("w2", uniform({33, 5}, 5, -0.3, 0.3)), b.param("b2", uniform({5}, 6, -0.1, 0.1))}, tanhAct);
+  if (softmax) h = b.create(OpKind::Softmax, {h});
+  b.output("y", h);
+  return g;
+}
+
 std::unique_ptr<Executable> prepareStep(const Graph& model, const TrainingOptions& options, std::string_view backend) {
   auto step = buildTrainingStep(model, options);
   REQUIRE_MESSAGE(step, (step ? "" : step.error().message()));

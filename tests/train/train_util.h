@@ -16,12 +16,12 @@ Tensor slice0(const Tensor& t, int64_t i);      // t[i] of a stacked tensor
 // model ends in a softmax. Params are named w1, b1, w2, ...
 Graph mlp(int64_t batch, const std::vector<std::pair<Tensor, Tensor>>& layers, bool softmax);
 
-// The ref backend's executable of the training step of `model`.
-// The training step of model, prepared on a backend ("ref" or "dnnl").
+// dense relu -> layer_norm -> dense tanh on x [16, 20], 5 outputs (params w1, b1, s, t, w2, b2);
+// with `softmax`, the model ends in a softmax (cross_entropy then fuses with the logits).
+Graph layerNormMlp(bool softmax);
+
+// The training step of model, prepared on a registered backend.
 std::unique_ptr<Executable> prepareStep(const Graph& model, const TrainingOptions& options,
                                         std::string_view backend = "ref");
-
-// The backends every training test runs on.
-inline constexpr std::string_view kTrainBackends[] = {"ref", "dnnl"};
 
 }  // namespace graphc::test

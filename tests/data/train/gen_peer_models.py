@@ -1,4 +1,4 @@
-# Exports what tests/train/peer_models_test.cpp needs to replay the first Adam steps recorded in
+# Exports what tests/backends/peer_models_test.cpp needs to replay the first Adam steps recorded in
 # /work/shared/peers/models/manifest.json ('training': seed and mlp): the ONNX initializers
 # (Gemm with transB=1, so W is [out, in]; saved transposed to graphc's dense layout [in, out])
 # and the recorded batch (raw little-endian f32 files) as .npy. Run with /usr/bin/python3.

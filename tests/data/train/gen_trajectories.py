@@ -1,6 +1,6 @@
 # Loss trajectories of a small MLP (6 -> 8 relu -> 3, batch 4, 5 steps) under every loss x
 # optimizer pair, computed with PyTorch from the same initial weights and batches that
-# tests/train/trajectory_test.cpp feeds graphc. Run with /usr/bin/python3 (numpy + torch).
+# tests/backends/trajectory_test.cpp feeds graphc. Run with /usr/bin/python3 (numpy + torch).
 #   traj_{x,labels,targets,w1,b1,w2,b2}.npy   inputs (weights in graphc's dense layout [K, N])
 #   traj_losses.npy    f64 [3 losses, 3 optimizers, 5 steps], the loss of each step before its update
 #   traj_final_w1.npy  f32 [3, 3, 6, 8], w1 after the 5 steps

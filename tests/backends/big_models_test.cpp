@@ -1,20 +1,22 @@
-// The reference models (MLP, LeNet, a BERT block) at their real sizes on the interpreter, which
-// every backend test compares against: the outputs are finite. The time is reported, not
-// asserted (a loaded CI machine must not fail a correct build).
+// Model-shaped graphs at their real sizes (an MLP at batch 1024, LeNet at batch 64, a BERT
+// block) on the interpreter, whose outputs must be finite, and on every backend against it.
+// Failures name "<backend>/model/synthetic/<model>".
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <cmath>
 
-#include "ir/builder.h"
 #include "ir/eval/interpreter.h"
-#include "tests/ref/cases.h"
-#include "tests/support.h"
+#include "tests/backends/cases.h"
+#include "tests/backends/run.h"
+#include "tests/backends/skips.h"
 
-using namespace graphc;
-using namespace graphc::test;
-
+namespace graphc::test {
 namespace {
+
+const char* const kMlp = "model/synthetic/mlp b1024";
+const char* const kLenet = "model/synthetic/lenet b64";
+const char* const kBert = "model/synthetic/bert block";
 
 struct Model {
   Graph g;
@@ -34,29 +36,44 @@ struct Model {
   }
 };
 
-// Runs g on random inputs; checks every output is finite and reports the time taken.
-void runTimed(const Graph& g, const char* name) {
-  std::vector<Tensor> inputs;
-  for (ValueId v : g.inputs) inputs.push_back(randomTensor(g.type(v), 99));
+double seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Runs g on random inputs on the interpreter (every output finite) and on every backend (within
+// 1e-4 of the interpreter). Times are reported, never asserted.
+void checkModel(const Graph& g, const std::string& name) {
+  std::vector<Tensor> inputs = randomInputs(g, 99, -1, 1);
   auto start = std::chrono::steady_clock::now();
-  auto out = eval::interpret(g, inputs);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  REQUIRE_MESSAGE(out.ok(), out.error().message());
-  MESSAGE(std::string(name), " ran in ", secs, " s");
+  auto want = eval::interpret(g, inputs);
+  REQUIRE_MESSAGE(want.ok(), (want.ok() ? "" : want.error().message()));
+  MESSAGE(name << " on the interpreter: " << seconds(start) << " s");
   int64_t nonFinite = 0;
-  for (const Tensor& t : *out)
+  for (const Tensor& t : *want)
     for (int64_t i = 0; i < t.numel(); ++i) nonFinite += !std::isfinite(t.at(i));
   CHECK(nonFinite == 0);
+  for (const BackendInfo& backend : allBackends()) {
+    if (findSkip(backend.name, name)) continue;
+    INFO(caseOn(backend.name, name));
+    start = std::chrono::steady_clock::now();
+    auto got = runOn(backend, g, inputs);
+    REQUIRE_MESSAGE(got.ok(), (got.ok() ? "" : got.error().message()));
+    MESSAGE(caseOn(backend.name, name) << ": " << seconds(start) << " s (prepare and one run)");
+    REQUIRE(got->size() == want->size());
+    for (size_t i = 0; i < want->size(); ++i) CHECK(maxRelDiff((*got)[i], (*want)[i]) < 1e-4);
+  }
 }
 
 }  // namespace
+
+std::vector<std::string> syntheticModelCaseNames() { return {kMlp, kLenet, kBert}; }
 
 TEST_CASE("MLP 784-512-512-10 at batch 1024") {
   Model m;
   ValueId x = m.b.input("x", {DType::f32, {1024, 784}});
   ValueId h = m.dense(m.dense(x, 784, 512, "relu"), 512, 512, "relu");
   m.b.output("y", m.b.create(OpKind::Softmax, {m.dense(h, 512, 10, "none")}));
-  runTimed(m.g, "mlp");
+  checkModel(m.g, kMlp);
 }
 
 TEST_CASE("LeNet at batch 64") {
@@ -74,7 +91,7 @@ TEST_CASE("LeNet at batch 64") {
   ValueId flat = m.b.create(OpKind::Reshape, {f}, attrs({{"shape", Ints{64, 400}}}));
   ValueId h = m.dense(m.dense(flat, 400, 120, "relu"), 120, 84, "relu");
   m.b.output("y", m.b.create(OpKind::LogSoftmax, {m.dense(h, 84, 10, "none")}));
-  runTimed(m.g, "lenet");
+  checkModel(m.g, kLenet);
 }
 
 TEST_CASE("BERT encoder block 8x128x256, 4 heads") {
@@ -95,5 +112,7 @@ TEST_CASE("BERT encoder block 8x128x256, 4 heads") {
   ValueId h1 = m.layerNorm(m.dense(merged, D, D, "none", x), D);
   ValueId h2 = m.layerNorm(m.dense(m.dense(h1, D, 4 * D, "gelu"), 4 * D, D, "none", h1), D);
   m.b.output("y", h2);
-  runTimed(m.g, "bert block");
+  checkModel(m.g, kBert);
 }
+
+}  // namespace graphc::test

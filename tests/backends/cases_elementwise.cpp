@@ -1,0 +1,83 @@
+// Conformance cases: unary and binary elementwise ops (broadcasting), where and cast, in f32
+// and in the other dtypes.
+#include "tests/backends/cases.h"
+
+namespace graphc::test {
+
+static bool positiveOnly(OpKind op) { return op == OpKind::Log || op == OpKind::Sqrt || op == OpKind::Reciprocal; }
+
+static AttrMap unaryAttrs(OpKind op, bool integer) {
+  if (op == OpKind::Clip) return integer ? attrs({{"min", -2.5}, {"max", 3.0}}) : attrs({{"min", -0.25}, {"max", 0.5}});
+  if (op == OpKind::LeakyRelu) return attrs({{"alpha", 0.2}});
+  if (op == OpKind::Elu) return attrs({{"alpha", 0.7}});
+  return {};
+}
+
+static void addUnary(std::vector<OpCase>& out) {
+  for (const OpInfo& info : allOps()) {
+    if (!info.has(kUnary) || info.kind == OpKind::Cast) continue;
+    double lo = positiveOnly(info.kind) ? 0.1 : -3;
+    for (const Shape& s : {Shape{1}, Shape{3, 17}, Shape{2, 3, 33}, Shape{}})
+      // oneDNN's exp/log/gelu_erf are polynomial approximations: log is off by up to 3.5e-6
+      // near 1, well inside 1e-5.
+      out.push_back({fmt::format("{}/f32 {}", info.name, dims(s)), info.kind,
+                     oneOpGraph(info.kind, {{DType::f32, s}}, unaryAttrs(info.kind, false)), lo, 3, 1e-5, 7});
+    out.push_back({fmt::format("{}/f64", info.name), info.kind, oneOpGraph(info.kind, {{DType::f64, {3, 17}}}), lo, 3, 1e-12, 3});
+    if (info.has(kFloatOnly)) continue;
+    for (DType t : {DType::i32, DType::i64})
+      out.push_back({fmt::format("{}/{}", info.name, dtypeName(t)), info.kind,
+                     oneOpGraph(info.kind, {{t, {5, 7}}}, unaryAttrs(info.kind, true)), -9, 9, 0, 3});
+  }
+}
+
+static const OpKind kBinary[] = {OpKind::Add, OpKind::Sub,   OpKind::Mul,  OpKind::Div,    OpKind::Min,
+                                 OpKind::Max, OpKind::Equal, OpKind::Less, OpKind::Greater};
+
+static void addBinary(std::vector<OpCase>& out) {
+  const std::pair<Shape, Shape> pairs[] = {{{3, 17}, {3, 17}}, {{3, 17}, {17}},       {{17}, {3, 17}}, {{1, 17}, {3, 1}},
+                                           {{2, 1, 33}, {1, 3, 1}}, {{2, 3, 33}, {}}, {{}, {4, 1}},    {{1}, {1}}};
+  std::vector<OpKind> f32Ops(std::begin(kBinary), std::end(kBinary));
+  f32Ops.push_back(OpKind::Pow);
+  for (OpKind op : f32Ops)
+    for (auto& [a, b] : pairs)
+      // Positive operands keep pow and div well conditioned.
+      out.push_back({fmt::format("{}/f32 {} {}", opName(op), dims(a), dims(b)), op,
+                     oneOpGraph(op, {{DType::f32, a}, {DType::f32, b}}), 0.5, 2, 1e-6, 11});
+  for (OpKind op : kBinary)
+    for (DType t : {DType::f64, DType::i32, DType::i64})
+      out.push_back({fmt::format("{}/{}", opName(op), dtypeName(t)), op, oneOpGraph(op, {{t, {2, 3, 5}}, {t, {3, 1}}}), 1, 9,
+                     1e-12, 5});
+  for (double e : {2.0, 0.5, -1.5, 3.0}) {  // a constant scalar exponent (oneDNN's eltwise_pow)
+    Tensor exponent = Tensor::fromVector<float>(DType::f32, {}, {(float)e});
+    out.push_back({fmt::format("pow/constant exponent {}", e), OpKind::Pow,
+                   oneOpGraph(OpKind::Pow, {{DType::f32, {3, 17}}, exponent.type()}, {}, {Tensor(), exponent}), 0.1, 3, 2e-6, 3});
+  }
+}
+
+static void addWhereAndCast(std::vector<OpCase>& out) {
+  Graph g;
+  Builder b(g);
+  ValueId c = b.input("c", {DType::boolean, {3, 1}});
+  ValueId x = b.input("x", {DType::f32, {3, 17}}), y = b.input("y", {DType::f32, {17}});
+  ValueId w = b.create(OpKind::Where, {c, x, y});
+  b.output("w", w);
+  b.output("eq", b.create(OpKind::Equal, {c, c}));
+  out.push_back({"where/f32 broadcast", OpKind::Where, g, -4, 4, 0, 3});
+  for (DType t : {DType::i64, DType::f64})
+    out.push_back({fmt::format("where/{}", dtypeName(t)), OpKind::Where,
+                   oneOpGraph(OpKind::Where, {{DType::boolean, {2, 1}}, {t, {2, 5}}, {t, {5}}}), -9, 9, 0, 3});
+  for (DType from : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean})
+    for (DType to : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean}) {
+      if (from == to) continue;
+      out.push_back({fmt::format("cast/{} to {}", dtypeName(from), dtypeName(to)), OpKind::Cast,
+                     oneOpGraph(OpKind::Cast, {{from, {3, 17}}}, attrs({{"to", std::string(dtypeName(to))}})), -4, 4, 0, 3});
+    }
+}
+
+void addElementwiseCases(std::vector<OpCase>& out) {
+  addUnary(out);
+  addBinary(out);
+  addWhereAndCast(out);
+}
+
+}  // namespace graphc::test
