@@ -1,4 +1,4 @@
-// Conformance cases: reshape, transpose, slice (negative steps too), concat, gather and expand,
+// Conformance cases: reshape, transpose, slice (negative steps too), concat, gather, expand and pad,
 // in f32 and other dtypes; movement is exact.
 #include <array>
 #include <limits>
@@ -32,7 +32,22 @@ static void addExtremeSlices(std::vector<OpCase>& out) {
   }
 }
 
+// Pad in every mode (reflect pads stay below their axis) and its gradient, which sums the copies.
+static void addPads(std::vector<OpCase>& out) {
+  const Ints pads = {0, 2, 1, 1, 0, 3};  // [3, 5, 17] -> [4, 7, 21]
+  for (std::string mode : {"constant", "reflect", "edge"})
+    for (DType t : {DType::f32, DType::i64}) {
+      AttrMap a = attrs({{"pads", pads}, {"mode", mode}, {"value", 1.5}});
+      add(out, OpKind::Pad, fmt::format("{} {}", dtypeName(t), mode), oneOpGraph(OpKind::Pad, {{t, {3, 5, 17}}}, a));
+      Shape dy = inferTypes(OpKind::Pad, std::vector<TensorType>{{t, {3, 5, 17}}}, a)->at(0).shape;
+      // The gradient sums the copies of an element, in an order each backend may choose.
+      out.push_back({fmt::format("pad_grad/{} {}", dtypeName(t), mode), OpKind::PadGrad,
+                     oneOpGraph(OpKind::PadGrad, {{t, dy}}, attrs({{"pads", pads}, {"mode", mode}})), -9, 9, 1e-6, 1});
+    }
+}
+
 void addMovementCases(std::vector<OpCase>& out) {
+  addPads(out);
   for (DType t : {DType::f32, DType::i64, DType::f64, DType::boolean}) {
     std::string_view d = dtypeName(t);
     add(out, OpKind::Transpose, fmt::format("{} 2-D", d), oneOpGraph(OpKind::Transpose, {{t, {3, 17}}}, attrs({{"perm", Ints{1, 0}}})));

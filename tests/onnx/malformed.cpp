@@ -469,6 +469,8 @@ TEST_CASE("import errors carry a code: parse for malformed, unsupported, shape")
   auto m = missing.import();
   REQUIRE(!m);
   CHECK(m.error().code == ErrorCode::Parse);
+}
+
 TEST_CASE("Pad: non-constant pads, wrap mode and a reflect that crops are refused with the reason") {
   ModelBuilder b;
   b.input("x", {1, 2, 4, 4}).input("p", {8});
