@@ -2,12 +2,14 @@
 #include "backend/ref/executable.h"
 #include "runtime/executable.h"
 #include "backend/dnnl/executable.h"
+#include "backend/llvm/executable.h"
 
 namespace graphc {
 
 static const BackendInfo kBackends[] = {
     {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare},
     {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare},
+    {"llvm", "loop nests JIT-compiled by LLVM for the host CPU, one arena, inference ops only so far", llvmjit::prepare},
 };
 
 std::span<const BackendInfo> allBackends() { return kBackends; }

@@ -1,0 +1,89 @@
+// llvm backend: matmul (batched, broadcast, 1-D operands) and dense with every activation and
+// a residual against the interpreter; the W1 MLP end to end against PyTorch; refusals.
+#include <chrono>
+
+#include "frontend/onnx/onnx_import.h"
+#include "passes/pass.h"
+#include "tests/llvm/check.h"
+
+namespace graphc::test {
+
+TEST_CASE("llvm: matmul on odd, batched, broadcast and 1-D shapes") {
+  const std::pair<Shape, Shape> cases[] = {
+      {{1, 1}, {1, 1}},     {{7, 17}, {17, 1023}}, {{17, 1023}, {1023, 7}}, {{2, 3, 5, 7}, {7, 9}},
+      {{5, 7}, {4, 7, 3}},  {{2, 1, 5, 7}, {3, 7, 2}}, {{17}, {17, 5}}, {{5, 17}, {17}}, {{17}, {17}},
+      {{3, 0}, {0, 4}},     {{0, 5}, {5, 3}}};
+  for (DType t : {DType::f32, DType::f64})
+    for (const auto& [a, b] : cases) {
+      INFO(dtypeName(t), " ", shapeStr(a), " . ", shapeStr(b));
+      // The dot products (up to 1023 terms) run in the element type, the interpreter's in double.
+      checkAgainstRef(opGraph(OpKind::MatMul, {{t, a}, {t, b}}), t == DType::f32 ? 1e-4 : 1e-12, 8);
+    }
+}
+
+TEST_CASE("llvm: dense with every activation, with and without a residual") {
+  for (const char* act : {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu"})
+    for (bool residual : {false, true})
+      for (const Shape& x : {Shape{7, 17}, Shape{1, 1023}, Shape{2, 3, 17}, Shape{0, 17}}) {
+        INFO(act, residual ? " + residual " : " ", shapeStr(x));
+        int64_t k = x.back(), n = 9;
+        Shape out = x;
+        out.back() = n;
+        std::vector<TensorType> types = {{DType::f32, x}, {DType::f32, {k, n}}, {DType::f32, {n}}};
+        if (residual) types.push_back({DType::f32, out});
+        Graph g = opGraph(OpKind::Dense, types, attrs({{"activation", std::string(act)}, {"alpha", 0.1}, {"beta", 0.6}}));
+        checkAgainstRef(g, 1e-5, 12);
+      }
+}
+
+TEST_CASE("llvm: the matmul's inner loop vectorizes, with multiply-adds that may contract to FMAs") {
+  auto ir = llvmjit::optimizedIR(opGraph(OpKind::MatMul, {{DType::f32, {64, 256}}, {DType::f32, {256, 128}}}));
+  REQUIRE(ir.ok());
+  bool wide = ir->find("fmul contract <8 x float>") != std::string::npos ||
+              ir->find("fmul contract <16 x float>") != std::string::npos;
+  CHECK(wide);
+}
+
+TEST_CASE("llvm: the W1 MLP matches PyTorch end to end") {
+  for (int batch : {1, 64}) {
+    auto g = importOnnx(dataPath("onnx/mlp.onnx"), {{{"x", {batch, 784}}}});
+    REQUIRE(g.ok());
+    REQUIRE(runPipeline(*g, defaultPipeline()).ok());
+    auto t0 = std::chrono::steady_clock::now();
+    auto exe = llvmjit::prepare(*g, {});
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().render()));
+    llvmjit::JitTimes times = llvmjit::jitTimes(**exe);
+    MESSAGE("W1 b", batch, ": prepare ", seconds * 1e3, " ms (generate ", times.generate * 1e3, ", optimize ",
+            times.optimize * 1e3, ", compile+load ", times.load * 1e3, ")");
+    Tensor x = referenceCase("mlp", batch, "in"), expected = referenceCase("mlp", batch, "out");
+    auto ctx = (*exe)->createContext();
+    std::vector<Tensor> out = (*exe)->makeOutputs();
+    REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), out).ok());
+    CHECK(maxRelDiff(out[0], expected) < 1e-4);
+    // A second run in the same context gives the same bits (nothing is left over in the arena).
+    std::vector<Tensor> again = (*exe)->makeOutputs();
+    REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), again).ok());
+    CHECK(again[0].bitEqual(out[0]));
+  }
+}
+
+TEST_CASE("llvm: prepare refuses a graph it cannot lower, naming every such node") {
+  Graph g;
+  Builder b(g);
+  ValueId dy = b.input("dy", {DType::f32, {4, 3}}), y = b.input("y", {DType::f32, {4, 3}});
+  ValueId grad = b.create(OpKind::ReluGrad, {dy, y});
+  ValueId img = b.input("img", {DType::f32, {1, 1, 4, 4}});
+  ValueId pooled = b.create(OpKind::MaxPool2d, {img}, attrs({{"kernel", std::vector<int64_t>{2, 2}}}));
+  b.output("grad", b.create(OpKind::Relu, {grad}));
+  b.output("pooled", pooled);
+  auto exe = llvmjit::prepare(g, {});
+  REQUIRE(!exe.ok());
+  const Error& e = exe.error();
+  CHECK(e.message() == "llvm: cannot lower 2 node(s) yet, of op(s) relu_grad, max_pool2d");
+  REQUIRE(e.diags.size() == 3);
+  CHECK(e.diags[1].message.find("relu_grad") != std::string::npos);
+  CHECK(e.diags[2].message.find("max_pool2d") != std::string::npos);
+}
+
+}  // namespace graphc::test
