@@ -98,9 +98,18 @@ void Emitter::store(ValueId v, llvm::Value* at, llvm::Value* x) {
   b.CreateStore(x, b.CreateInBoundsGEP(t, ptr(v), at));
 }
 
-// Tags every memory access of the blocks [first, last] with one access group, and the loop
-// whose latch branch is `latch` as running them in parallel.
-static void markParallel(llvm::LLVMContext& ctx, llvm::BasicBlock* first, llvm::BasicBlock* last, llvm::Instruction* latch) {
+// The loop whose latch branch is `latch` gets these properties (llvm.loop metadata).
+static void setLoopProperties(llvm::LLVMContext& ctx, llvm::Instruction* latch, std::vector<llvm::Metadata*> properties) {
+  if (properties.empty()) return;
+  properties.insert(properties.begin(), nullptr);
+  llvm::MDNode* loopId = llvm::MDNode::getDistinct(ctx, properties);
+  loopId->replaceOperandWith(0, loopId);
+  latch->setMetadata(llvm::LLVMContext::MD_loop, loopId);
+}
+
+// Tags every memory access of the blocks [first, last] with one access group, and returns the
+// loop property that declares the accesses of that group independent across iterations.
+static llvm::Metadata* parallelAccesses(llvm::LLVMContext& ctx, llvm::BasicBlock* first, llvm::BasicBlock* last) {
   llvm::MDNode* group = llvm::MDNode::getDistinct(ctx, {});
   for (auto it = first->getIterator();; ++it) {
     for (llvm::Instruction& inst : *it)
@@ -108,10 +117,11 @@ static void markParallel(llvm::LLVMContext& ctx, llvm::BasicBlock* first, llvm::
     if (&*it == last) break;
   }
   llvm::Metadata* parallel[] = {llvm::MDString::get(ctx, "llvm.loop.parallel_accesses"), group};
-  llvm::Metadata* ops[] = {nullptr, llvm::MDNode::get(ctx, parallel)};
-  llvm::MDNode* loopId = llvm::MDNode::getDistinct(ctx, ops);
-  loopId->replaceOperandWith(0, loopId);
-  latch->setMetadata(llvm::LLVMContext::MD_loop, loopId);
+  return llvm::MDNode::get(ctx, parallel);
+}
+
+static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
+  return llvm::MDNode::get(ctx, {llvm::MDString::get(ctx, "llvm.loop.unroll.disable")});
 }
 
 void Emitter::loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel) {
@@ -129,28 +139,41 @@ void Emitter::loop(int64_t n, const std::function<void(llvm::Value*)>& body, boo
   auto* exit = llvm::BasicBlock::Create(context, "loop.end", fn_);
   llvm::Instruction* br = b.CreateCondBr(b.CreateICmpEQ(next, index(n)), exit, head);
   i->addIncoming(next, latch);
-  if (parallel) markParallel(context, head, latch, br);
+  std::vector<llvm::Metadata*> properties;
+  if (parallel) properties.push_back(parallelAccesses(context, head, latch));
+  if (keepRolled) properties.push_back(noUnroll(context));
+  setLoopProperties(context, br, properties);
   b.SetInsertPoint(exit);
 }
 
 llvm::Value* Emitter::reduce(int64_t n, llvm::Value* init,
                              const std::function<llvm::Value*(llvm::Value*, llvm::Value*)>& body) {
+  return reduceMany(n, {init}, [&](llvm::Value* i, const Values& acc) { return Values{body(i, acc[0])}; })[0];
+}
+
+Emitter::Values Emitter::reduceMany(int64_t n, Values init, const std::function<Values(llvm::Value*, const Values&)>& body) {
   if (n <= 0) return init;
   llvm::BasicBlock* pre = b.GetInsertBlock();
   auto* head = llvm::BasicBlock::Create(context, "reduce", fn_);
   b.CreateBr(head);
   b.SetInsertPoint(head);
   llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
-  llvm::PHINode* acc = b.CreatePHI(init->getType(), 2, "acc");
   i->addIncoming(index(0), pre);
-  acc->addIncoming(init, pre);
-  llvm::Value* result = body(i, acc);
+  std::vector<llvm::PHINode*> phis;
+  Values acc;
+  for (llvm::Value* v : init) {
+    phis.push_back(b.CreatePHI(v->getType(), 2, "acc"));
+    phis.back()->addIncoming(v, pre);
+    acc.push_back(phis.back());
+  }
+  Values result = body(i, acc);
   llvm::Value* next = b.CreateAdd(i, index(1), "", true, true);
   llvm::BasicBlock* latch = b.GetInsertBlock();
   auto* exit = llvm::BasicBlock::Create(context, "reduce.end", fn_);
-  b.CreateCondBr(b.CreateICmpEQ(next, index(n)), exit, head);
+  llvm::Instruction* br = b.CreateCondBr(b.CreateICmpEQ(next, index(n)), exit, head);
+  if (keepRolled) setLoopProperties(context, br, {noUnroll(context)});
   i->addIncoming(next, latch);
-  acc->addIncoming(result, latch);
+  for (size_t k = 0; k < phis.size(); ++k) phis[k]->addIncoming(result[k], latch);
   b.SetInsertPoint(exit);
   return result;
 }

@@ -41,6 +41,15 @@ class Emitter {
   llvm::IRBuilder<> b;
   // errors[i] is the message of error code i + 1.
   std::vector<std::string> errors;
+  // Loops made while set are never unrolled: code whose body is already a register tile
+  // gains little from it, and unrolling is what JIT time goes on.
+  bool keepRolled = false;
+  struct KeepRolled {  // keepRolled for the lifetime of this scope
+    Emitter& e;
+    bool saved;
+    explicit KeepRolled(Emitter& em) : e(em), saved(em.keepRolled) { e.keepRolled = true; }
+    ~KeepRolled() { e.keepRolled = saved; }
+  };
 
   // Starts node n's function (its buffer pointers loaded at entry) and ends it (returns 0).
   llvm::Function* begin(const Node& n, const std::string& name);
@@ -58,6 +67,9 @@ class Emitter {
   void loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel = false);
   // The same carrying an accumulator: acc = body(i, acc); returns the final value.
   llvm::Value* reduce(int64_t n, llvm::Value* init, const std::function<llvm::Value*(llvm::Value*, llvm::Value*)>& body);
+  // With several accumulators (a register tile): accs = body(i, accs).
+  using Values = std::vector<llvm::Value*>;
+  Values reduceMany(int64_t n, Values init, const std::function<Values(llvm::Value*, const Values&)>& body);
   // The nest's loops; body gets every operand's element offset. The innermost loop is
   // parallel when `parallel` is set.
   void nest(const LoopNest& nest, const std::function<void(std::span<llvm::Value* const>)>& body, bool parallel = false);

@@ -2,7 +2,10 @@
 // epilogue (bias, activation, residual), on one GEMM loop nest.
 #include <fmt/format.h>
 
+#include <llvm/IR/Intrinsics.h>
+
 #include "backend/llvm/codegen.h"
+#include "backend/llvm/jit.h"
 
 namespace graphc::llvmjit {
 namespace {
@@ -15,29 +18,87 @@ struct GemmOperands {
   Value *aOffset, *bOffset, *cOffset;
 };
 
-// c = a . b, row by row: the row of c stays in L1 while the k loop adds a[i, p] * b[p, :] into
-// it, and the contiguous j loop vectorizes into FMAs. `finishRow(i, rowOffset)` then runs on
-// the row while it is still hot (dense's epilogue).
-void gemm(Emitter& e, DType t, const GemmOperands& op, int64_t m, int64_t k, int64_t n,
-          const std::function<void(Value*)>& finishRow = nullptr) {
+// The register tile of the micro-kernel: kRows rows of C by two vectors. With AVX2 that is
+// 6 x 16 floats in 12 of the 16 ymm registers (the shape of BLIS's Haswell kernel), leaving
+// room for the two B vectors and the broadcast A element.
+constexpr int64_t kRows = 6, kVectors = 2;
+// The depth of one pass over C: a kKc x (2 vectors) panel of B stays in L1 while the kernel
+// walks down the rows of A.
+constexpr int64_t kKc = 256;
+
+struct GemmShape {
+  int64_t m, k, n;
+};
+
+// One register tile: C[i0 + r, j0 + c] += sum over p < kc of A[i0 + r, p0 + p] * B[p0 + p, j0 + c]
+// for r < rows and c < vectors * lanes, the last vector masked to lastLanes (the column tail).
+void microKernel(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s, Value* i0, Value* j0, Value* p0,
+                 int64_t kc, int64_t rows, int64_t vectors, int64_t lastLanes) {
   auto& b = e.b;
-  e.loop(m, [&](Value* i) {
-    Value* row = b.CreateAdd(op.cOffset, b.CreateMul(i, e.index(n)));
-    e.loop(n, [&](Value* j) { e.store(op.c, b.CreateAdd(row, j), e.constant(t, 0)); }, true);
-    e.loop(k, [&](Value* p) {
-      Value* av = e.load(op.a, b.CreateAdd(op.aOffset, b.CreateAdd(b.CreateMul(i, e.index(k)), p)));
-      Value* bRow = b.CreateAdd(op.bOffset, b.CreateMul(p, e.index(n)));
-      e.loop(n, [&](Value* j) {
-        llvm::IRBuilder<>::FastMathFlagGuard guard(b);
-        llvm::FastMathFlags flags;
-        flags.setAllowContract();  // a * b + c may become one FMA
-        b.setFastMathFlags(flags);
-        Value* at = b.CreateAdd(row, j);
-        e.store(op.c, at, b.CreateFAdd(e.load(op.c, at), b.CreateFMul(av, e.load(op.b, b.CreateAdd(bRow, j)))));
-      }, true);
-    });
-    if (finishRow) finishRow(row);
+  llvm::Type* elem = e.type(t);
+  int64_t lanes = (hostTarget().avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
+  auto* vec = llvm::FixedVectorType::get(elem, (unsigned)lanes);
+  llvm::Align align(dtypeSize(t));
+  std::vector<llvm::Constant*> maskBits;
+  for (int64_t l = 0; l < lanes; ++l) maskBits.push_back(b.getInt1(l < lastLanes));
+  llvm::Constant* tailMask = llvm::ConstantVector::get(maskBits);
+  auto vectorPtr = [&](ValueId v, Value* offset) { return b.CreateInBoundsGEP(elem, e.ptr(v), offset); };
+  auto loadVector = [&](ValueId v, Value* offset, bool tail) -> Value* {
+    if (tail && lastLanes < lanes)
+      return b.CreateMaskedLoad(vec, vectorPtr(v, offset), align, tailMask, llvm::Constant::getNullValue(vec));
+    return b.CreateAlignedLoad(vec, vectorPtr(v, offset), align);
+  };
+  auto cOffset = [&](int64_t r, int64_t v) {
+    return b.CreateAdd(op.cOffset, b.CreateAdd(b.CreateMul(b.CreateAdd(i0, e.index(r)), e.index(s.n)),
+                                               b.CreateAdd(j0, e.index(v * lanes))));
+  };
+  Emitter::Values acc;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t v = 0; v < vectors; ++v) acc.push_back(loadVector(op.c, cOffset(r, v), v + 1 == vectors));
+  acc = e.reduceMany(kc, acc, [&](Value* p, const Emitter::Values& in) {
+    Value* depth = b.CreateAdd(p0, p);
+    Value* bRow = b.CreateAdd(op.bOffset, b.CreateAdd(b.CreateMul(depth, e.index(s.n)), j0));
+    Emitter::Values bv, out = in;
+    for (int64_t v = 0; v < vectors; ++v) bv.push_back(loadVector(op.b, b.CreateAdd(bRow, e.index(v * lanes)), v + 1 == vectors));
+    for (int64_t r = 0; r < rows; ++r) {
+      Value* aAt = b.CreateAdd(op.aOffset, b.CreateAdd(b.CreateMul(b.CreateAdd(i0, e.index(r)), e.index(s.k)), depth));
+      Value* a = b.CreateVectorSplat((unsigned)lanes, e.load(op.a, aAt));
+      for (int64_t v = 0; v < vectors; ++v) out[r * vectors + v] = e.intrinsic(llvm::Intrinsic::fma, {a, bv[v], in[r * vectors + v]});
+    }
+    return out;
   });
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value* at = vectorPtr(op.c, cOffset(r, v));
+      if (v + 1 == vectors && lastLanes < lanes) b.CreateMaskedStore(acc[r * vectors + v], at, align, tailMask);
+      else b.CreateAlignedStore(acc[r * vectors + v], at, align);
+    }
+}
+
+// C = A . B, blocked: C is zeroed, then each kKc-deep slice of the product is added in; per
+// slice, column panels of B (outer) meet every row tile of A (inner). Row and column tails
+// get kernels of their own (fewer rows; a masked last vector), so there is no scalar tail.
+void gemm(Emitter& e, DType t, const GemmOperands& op, int64_t m, int64_t k, int64_t n) {
+  auto& b = e.b;
+  GemmShape s{m, k, n};
+  Emitter::KeepRolled rolled(e);
+  e.loop(m * n, [&](Value* i) { e.store(op.c, b.CreateAdd(op.cOffset, i), e.constant(t, 0)); }, true);
+  int64_t lanes = (hostTarget().avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8), panel = kVectors * lanes;
+  auto slice = [&](Value* p0, int64_t kc) {
+    auto rowTiles = [&](Value* j0, int64_t vectors, int64_t lastLanes) {
+      e.loop(m / kRows, [&](Value* it) {
+        microKernel(e, t, op, s, b.CreateMul(it, e.index(kRows)), j0, p0, kc, kRows, vectors, lastLanes);
+      });
+      if (m % kRows) microKernel(e, t, op, s, e.index(m / kRows * kRows), j0, p0, kc, m % kRows, vectors, lastLanes);
+    };
+    e.loop(n / panel, [&](Value* jt) { rowTiles(b.CreateMul(jt, e.index(panel)), kVectors, lanes); });
+    if (int64_t tail = n % panel) {
+      int64_t vectors = (tail + lanes - 1) / lanes;
+      rowTiles(e.index(n / panel * panel), vectors, tail - (vectors - 1) * lanes);
+    }
+  };
+  e.loop(k / kKc, [&](Value* pt) { slice(b.CreateMul(pt, e.index(kKc)), kKc); });
+  if (k % kKc) slice(e.index(k / kKc * kKc), k % kKc);
 }
 
 Status emitMatMul(Emitter& e, const Node& n) {
@@ -78,7 +139,10 @@ Status emitDense(Emitter& e, const Node& n) {
   int64_t m = k ? g.type(x).numel() / k : g.type(y).numel() / std::max<int64_t>(nn, 1);
   DType t = g.type(y).dtype;
   auto& b = e.b;
-  gemm(e, t, {x, w, y, e.index(0), e.index(0), e.index(0)}, m, k, nn, [&](Value* row) {
+  gemm(e, t, {x, w, y, e.index(0), e.index(0), e.index(0)}, m, k, nn);
+  // The epilogue, on C while it is still in cache: bias, activation, residual.
+  e.loop(m, [&](Value* i) {
+    Value* row = b.CreateMul(i, e.index(nn));
     e.loop(nn, [&](Value* j) {
       Value* at = b.CreateAdd(row, j);
       Value* v = emitActivation(e, *act, c.f("alpha"), c.f("beta"), t, b.CreateFAdd(e.load(y, at), e.load(bias, j)));

@@ -52,6 +52,9 @@ Status emitSoftmax(Emitter& e, const Node& n) {
   for (int64_t d = 0; d < axis; ++d) outer *= type.shape[d];
   for (int64_t d = axis + 1; d < type.rank(); ++d) inner *= type.shape[d];
   auto& b = e.b;
+  // Unrolled short rows turn the row loop into the innermost one, which then vectorizes
+  // across rows with gathers: more code (and JIT time) for no gain.
+  Emitter::KeepRolled rolled(e);
   LoopNest rows({outer, inner});
   rows.add({len * inner, 1});
   rows.coalesce();
