@@ -46,6 +46,32 @@ Shape broadcastStrides(const Shape& in, const Shape& out) {
   return strides;
 }
 
+// The loop whose latch branch is `latch` gets these properties (llvm.loop metadata).
+static void setLoopProperties(llvm::LLVMContext& ctx, llvm::Instruction* latch, std::vector<llvm::Metadata*> properties) {
+  if (properties.empty()) return;
+  properties.insert(properties.begin(), nullptr);
+  llvm::MDNode* loopId = llvm::MDNode::getDistinct(ctx, properties);
+  loopId->replaceOperandWith(0, loopId);
+  latch->setMetadata(llvm::LLVMContext::MD_loop, loopId);
+}
+
+// Tags every memory access of the blocks [first, last] with one access group, and returns the
+// loop property that declares the accesses of that group independent across iterations.
+static llvm::Metadata* parallelAccesses(llvm::LLVMContext& ctx, llvm::BasicBlock* first, llvm::BasicBlock* last) {
+  llvm::MDNode* group = llvm::MDNode::getDistinct(ctx, {});
+  for (auto it = first->getIterator();; ++it) {
+    for (llvm::Instruction& inst : *it)
+      if (inst.mayReadOrWriteMemory()) inst.setMetadata(llvm::LLVMContext::MD_access_group, group);
+    if (&*it == last) break;
+  }
+  llvm::Metadata* parallel[] = {llvm::MDString::get(ctx, "llvm.loop.parallel_accesses"), group};
+  return llvm::MDNode::get(ctx, parallel);
+}
+
+static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
+  return llvm::MDNode::get(ctx, {llvm::MDString::get(ctx, "llvm.loop.unroll.disable")});
+}
+
 Emitter::Emitter(llvm::Module& m, const Graph& g) : context(m.getContext()), module(m), graph(g), b(m.getContext()) {}
 
 llvm::Function* Emitter::begin(const Node& n, const std::string& name) {
@@ -58,6 +84,11 @@ llvm::Function* Emitter::begin(const Node& n, const std::string& name) {
   setTargetAttributes(*fn_);
   buffers_ = fn_->getArg(0);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
+  loadPointers(n);
+  return fn_;
+}
+
+void Emitter::loadPointers(const Node& n) {
   ptrs_.assign(graph.values.size(), nullptr);
   auto loadPtr = [&](ValueId v) {
     if (ptrs_[v]) return;
@@ -66,7 +97,67 @@ llvm::Function* Emitter::begin(const Node& n, const std::string& name) {
   };
   for (ValueId v : n.operands) loadPtr(v);
   for (ValueId v : n.results) loadPtr(v);
-  return fn_;
+}
+
+void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel) {
+  llvm::BasicBlock* pre = b.GetInsertBlock();
+  auto* head = llvm::BasicBlock::Create(context, "range", fn_);
+  auto* exit = llvm::BasicBlock::Create(context, "range.end");  // placed after the body
+  b.CreateCondBr(b.CreateICmpSLT(lo, hi), head, exit);
+  b.SetInsertPoint(head);
+  llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
+  i->addIncoming(lo, pre);
+  body(i);
+  llvm::Value* next = b.CreateAdd(i, index(1), "", true, true);
+  llvm::BasicBlock* latch = b.GetInsertBlock();
+  exit->insertInto(fn_);
+  llvm::Instruction* br = b.CreateCondBr(b.CreateICmpEQ(next, hi), exit, head);
+  i->addIncoming(next, latch);
+  std::vector<llvm::Metadata*> properties;
+  if (parallel) properties.push_back(parallelAccesses(context, head, latch));
+  if (keepRolled) properties.push_back(noUnroll(context));
+  setLoopProperties(context, br, properties);
+  b.SetInsertPoint(exit);
+}
+
+void Emitter::ifThenElse(llvm::Value* cond, const std::function<void()>& then, const std::function<void()>& otherwise) {
+  auto* thenBlock = llvm::BasicBlock::Create(context, "then", fn_);
+  auto* elseBlock = llvm::BasicBlock::Create(context, "else");
+  auto* merge = llvm::BasicBlock::Create(context, "merge");
+  b.CreateCondBr(cond, thenBlock, elseBlock);
+  b.SetInsertPoint(thenBlock);
+  then();
+  b.CreateBr(merge);
+  elseBlock->insertInto(fn_);
+  b.SetInsertPoint(elseBlock);
+  otherwise();
+  b.CreateBr(merge);
+  merge->insertInto(fn_);
+  b.SetInsertPoint(merge);
+}
+
+void Emitter::parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body) {
+  llvm::Function *outer = fn_;
+  llvm::Value* outerBuffers = buffers_;
+  std::vector<llvm::Value*> outerPtrs = ptrs_;
+  llvm::IRBuilderBase::InsertPoint resume = b.saveIP();
+  auto* type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
+  fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, outer->getName() + ".team", module);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  setTargetAttributes(*fn_);
+  buffers_ = fn_->getArg(0);
+  b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
+  loadPointers(n);
+  auto* intFn = llvm::FunctionType::get(b.getInt32Ty(), false);
+  llvm::Value* thread = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_thread_num", intFn)), b.getInt64Ty());
+  llvm::Value* team = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_num_threads", intFn)), b.getInt64Ty());
+  body(thread, team);
+  b.CreateRetVoid();
+  llvm::Function* teamFn = fn_;
+  fn_ = outer, buffers_ = outerBuffers, ptrs_ = std::move(outerPtrs);
+  b.restoreIP(resume);
+  auto* gompType = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getPtrTy(), b.getInt32Ty(), b.getInt32Ty()}, false);
+  b.CreateCall(module.getOrInsertFunction("GOMP_parallel", gompType), {teamFn, buffers_, b.getInt32((uint32_t)threads), b.getInt32(0)});
 }
 
 void Emitter::end() { b.CreateRet(b.getInt32(0)); }
@@ -96,32 +187,6 @@ llvm::Value* Emitter::load(ValueId v, llvm::Value* at) {
 void Emitter::store(ValueId v, llvm::Value* at, llvm::Value* x) {
   llvm::Type* t = type(graph.type(v).dtype);
   b.CreateStore(x, b.CreateInBoundsGEP(t, ptr(v), at));
-}
-
-// The loop whose latch branch is `latch` gets these properties (llvm.loop metadata).
-static void setLoopProperties(llvm::LLVMContext& ctx, llvm::Instruction* latch, std::vector<llvm::Metadata*> properties) {
-  if (properties.empty()) return;
-  properties.insert(properties.begin(), nullptr);
-  llvm::MDNode* loopId = llvm::MDNode::getDistinct(ctx, properties);
-  loopId->replaceOperandWith(0, loopId);
-  latch->setMetadata(llvm::LLVMContext::MD_loop, loopId);
-}
-
-// Tags every memory access of the blocks [first, last] with one access group, and returns the
-// loop property that declares the accesses of that group independent across iterations.
-static llvm::Metadata* parallelAccesses(llvm::LLVMContext& ctx, llvm::BasicBlock* first, llvm::BasicBlock* last) {
-  llvm::MDNode* group = llvm::MDNode::getDistinct(ctx, {});
-  for (auto it = first->getIterator();; ++it) {
-    for (llvm::Instruction& inst : *it)
-      if (inst.mayReadOrWriteMemory()) inst.setMetadata(llvm::LLVMContext::MD_access_group, group);
-    if (&*it == last) break;
-  }
-  llvm::Metadata* parallel[] = {llvm::MDString::get(ctx, "llvm.loop.parallel_accesses"), group};
-  return llvm::MDNode::get(ctx, parallel);
-}
-
-static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
-  return llvm::MDNode::get(ctx, {llvm::MDString::get(ctx, "llvm.loop.unroll.disable")});
 }
 
 void Emitter::loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel) {
@@ -259,11 +324,12 @@ static Status checkDTypes(const Graph& g, const Node& n) {
   return ok();
 }
 
-Result<GeneratedCode> generate(const Graph& g) {
+Result<GeneratedCode> generate(const Graph& g, int threads) {
   GeneratedCode out;
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = std::make_unique<llvm::Module>("graphc." + g.name, *out.context);
   Emitter e(*out.module, g);
+  e.threads = threads;
   std::vector<llvm::Function*> nodes;
   std::vector<Diag> refused;
   std::vector<std::string_view> refusedOps;

@@ -44,6 +44,8 @@ class Emitter {
   // Loops made while set are never unrolled: code whose body is already a register tile
   // gains little from it, and unrolling is what JIT time goes on.
   bool keepRolled = false;
+  // The compile option: threads for parallel regions, 1 for none, 0 for the runtime's default.
+  int threads = 1;
   struct KeepRolled {  // keepRolled for the lifetime of this scope
     Emitter& e;
     bool saved;
@@ -70,6 +72,15 @@ class Emitter {
   // With several accumulators (a register tile): accs = body(i, accs).
   using Values = std::vector<llvm::Value*>;
   Values reduceMany(int64_t n, Values init, const std::function<Values(llvm::Value*, const Values&)>& body);
+  // for (i = lo; i < hi; ++i) body(i), with bounds known only at run time.
+  void loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel = false);
+  // if (cond) then() else otherwise().
+  void ifThenElse(llvm::Value* cond, const std::function<void()>& then, const std::function<void()>& otherwise);
+  // Runs body(thread, threads) on an OpenMP team (libgomp's GOMP_parallel, the runtime oneDNN
+  // uses) of `threads` threads (0: the runtime's default). The body is emitted into a function
+  // of its own that sees node n's buffer pointers; values of the current function other than
+  // constants must not cross into it.
+  void parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body);
   // The nest's loops; body gets every operand's element offset. The innermost loop is
   // parallel when `parallel` is set.
   void nest(const LoopNest& nest, const std::function<void(std::span<llvm::Value* const>)>& body, bool parallel = false);
@@ -81,6 +92,7 @@ class Emitter {
   llvm::Value* intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args);
 
  private:
+  void loadPointers(const Node& n);
   llvm::Function* fn_ = nullptr;
   llvm::Value* buffers_ = nullptr;
   std::vector<llvm::Value*> ptrs_;
@@ -104,6 +116,7 @@ struct GeneratedCode {
   std::vector<std::string> errors;
 };
 // Fails with one diagnostic per node it cannot lower, after a summary naming their ops.
-Result<GeneratedCode> generate(const Graph& g);
+// threads as in Emitter::threads.
+Result<GeneratedCode> generate(const Graph& g, int threads);
 
 }  // namespace graphc::llvmjit

@@ -25,6 +25,9 @@ constexpr int64_t kRows = 6, kVectors = 2;
 // The depth of one pass over C: a kKc x (2 vectors) panel of B stays in L1 while the kernel
 // walks down the rows of A.
 constexpr int64_t kKc = 256;
+// Rows of A per block (a multiple of kRows): a kMc x kKc block of A (96 KB of f32) stays in L2
+// while the column panels of B pass over it.
+constexpr int64_t kMc = 96;
 
 struct GemmShape {
   int64_t m, k, n;
@@ -75,30 +78,71 @@ void microKernel(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s
     }
 }
 
-// C = A . B, blocked: C is zeroed, then each kKc-deep slice of the product is added in; per
-// slice, column panels of B (outer) meet every row tile of A (inner). Row and column tails
-// get kernels of their own (fewer rows; a masked last vector), so there is no scalar tail.
-void gemm(Emitter& e, DType t, const GemmOperands& op, int64_t m, int64_t k, int64_t n) {
+// The columns [panelLo, panelHi) x panel of C = A . B (clipped to n), blocked: that part of
+// C is zeroed, then each kKc-deep slice of the product is added in; per slice and block of
+// kMc rows, column panels of B (outer) meet every row tile of the block (inner). Row and column tails get kernels of their own
+// (fewer rows; a masked last vector), so there is no scalar tail. finish(jlo, jhi) then runs
+// on the columns, still in cache.
+void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s, Value* panelLo, Value* panelHi,
+                const std::function<void(Value*, Value*)>& finish) {
   auto& b = e.b;
-  GemmShape s{m, k, n};
-  Emitter::KeepRolled rolled(e);
-  e.loop(m * n, [&](Value* i) { e.store(op.c, b.CreateAdd(op.cOffset, i), e.constant(t, 0)); }, true);
+  int64_t m = s.m, k = s.k, n = s.n;
   int64_t lanes = (hostTarget().avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8), panel = kVectors * lanes;
+  int64_t fullPanels = n / panel, tail = n % panel;
+  Value* jlo = b.CreateMul(panelLo, e.index(panel));
+  Value* jhi = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.CreateMul(panelHi, e.index(panel)), e.index(n));
+  e.loop(m, [&](Value* i) {
+    Value* row = b.CreateAdd(op.cOffset, b.CreateMul(i, e.index(n)));
+    e.loopRange(jlo, jhi, [&](Value* j) { e.store(op.c, b.CreateAdd(row, j), e.constant(t, 0)); }, true);
+  });
   auto slice = [&](Value* p0, int64_t kc) {
-    auto rowTiles = [&](Value* j0, int64_t vectors, int64_t lastLanes) {
-      e.loop(m / kRows, [&](Value* it) {
-        microKernel(e, t, op, s, b.CreateMul(it, e.index(kRows)), j0, p0, kc, kRows, vectors, lastLanes);
+    // Rows [r0, r0 + rows) of the slice: every column panel, each down the block's row tiles.
+    auto rowBlock = [&](Value* r0, int64_t rows) {
+      auto rowTiles = [&](Value* j0, int64_t vectors, int64_t lastLanes) {
+        e.loop(rows / kRows, [&](Value* it) {
+          microKernel(e, t, op, s, b.CreateAdd(r0, b.CreateMul(it, e.index(kRows))), j0, p0, kc, kRows, vectors, lastLanes);
+        });
+        if (rows % kRows)
+          microKernel(e, t, op, s, b.CreateAdd(r0, e.index(rows / kRows * kRows)), j0, p0, kc, rows % kRows, vectors, lastLanes);
+      };
+      e.loopRange(panelLo, panelHi, [&](Value* jt) {
+        Value* j0 = b.CreateMul(jt, e.index(panel));
+        if (!tail) return rowTiles(j0, kVectors, lanes);
+        int64_t vectors = (tail + lanes - 1) / lanes;
+        e.ifThenElse(b.CreateICmpSLT(jt, e.index(fullPanels)), [&] { rowTiles(j0, kVectors, lanes); },
+                     [&] { rowTiles(j0, vectors, tail - (vectors - 1) * lanes); });
       });
-      if (m % kRows) microKernel(e, t, op, s, e.index(m / kRows * kRows), j0, p0, kc, m % kRows, vectors, lastLanes);
     };
-    e.loop(n / panel, [&](Value* jt) { rowTiles(b.CreateMul(jt, e.index(panel)), kVectors, lanes); });
-    if (int64_t tail = n % panel) {
-      int64_t vectors = (tail + lanes - 1) / lanes;
-      rowTiles(e.index(n / panel * panel), vectors, tail - (vectors - 1) * lanes);
-    }
+    e.loop(m / kMc, [&](Value* rb) { rowBlock(b.CreateMul(rb, e.index(kMc)), kMc); });
+    if (m % kMc) rowBlock(e.index(m / kMc * kMc), m % kMc);
   };
   e.loop(k / kKc, [&](Value* pt) { slice(b.CreateMul(pt, e.index(kKc)), kKc); });
   if (k % kKc) slice(e.index(k / kKc * kKc), k % kKc);
+  if (finish) finish(jlo, jhi);
+}
+
+// Below this many multiply-adds a GEMM runs on the calling thread: waking a team costs more.
+constexpr int64_t kParallelWork = 1 << 20;
+
+// C = A . B (then finish on each thread's columns). With threads, the column panels are split
+// evenly over an OpenMP team; a thread owns whole panels, so no two threads touch one element
+// and no barrier is needed. Only a GEMM at constant offsets (no batch loop) goes parallel.
+void gemm(Emitter& e, DType t, const GemmOperands& op, int64_t m, int64_t k, int64_t n,
+          const std::function<void(Value*, Value*)>& finish = nullptr, const Node* node = nullptr) {
+  auto& b = e.b;
+  GemmShape s{m, k, n};
+  Emitter::KeepRolled rolled(e);
+  int64_t lanes = (hostTarget().avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
+  int64_t panels = (n + kVectors * lanes - 1) / (kVectors * lanes);
+  if (node && e.threads != 1 && panels > 1 && m * n * k >= kParallelWork) {
+    e.parallel(*node, [&](Value* thread, Value* team) {
+      Value* lo = b.CreateSDiv(b.CreateMul(e.index(panels), thread), team);
+      Value* hi = b.CreateSDiv(b.CreateMul(e.index(panels), b.CreateAdd(thread, e.index(1))), team);
+      gemmPanels(e, t, op, s, lo, hi, finish);
+    });
+    return;
+  }
+  gemmPanels(e, t, op, s, e.index(0), e.index(panels), finish);
 }
 
 Status emitMatMul(Emitter& e, const Node& n) {
@@ -122,6 +166,10 @@ Status emitMatMul(Emitter& e, const Node& n) {
   batches.add(scaled(broadcastStrides(bb, *batch), k * nn));
   batches.coalesce();
   DType t = g.type(c).dtype;
+  if (batches.shape.empty()) {  // one GEMM, at constant offsets: it may run on a team
+    gemm(e, t, {a, bv, c, e.index(batches.offsets[1]), e.index(batches.offsets[2]), e.index(batches.offsets[0])}, m, k, nn, nullptr, &n);
+    return ok();
+  }
   e.nest(batches, [&](std::span<Value* const> at) { gemm(e, t, {a, bv, c, at[1], at[2], at[0]}, m, k, nn); });
   return ok();
 }
@@ -139,17 +187,20 @@ Status emitDense(Emitter& e, const Node& n) {
   int64_t m = k ? g.type(x).numel() / k : g.type(y).numel() / std::max<int64_t>(nn, 1);
   DType t = g.type(y).dtype;
   auto& b = e.b;
-  gemm(e, t, {x, w, y, e.index(0), e.index(0), e.index(0)}, m, k, nn);
-  // The epilogue, on C while it is still in cache: bias, activation, residual.
-  e.loop(m, [&](Value* i) {
-    Value* row = b.CreateMul(i, e.index(nn));
-    e.loop(nn, [&](Value* j) {
-      Value* at = b.CreateAdd(row, j);
-      Value* v = emitActivation(e, *act, c.f("alpha"), c.f("beta"), t, b.CreateFAdd(e.load(y, at), e.load(bias, j)));
-      if (residual) v = b.CreateFAdd(v, e.load(*residual, at));
-      e.store(y, at, v);
-    }, true);
-  });
+  // The epilogue, on each thread's columns of C while they are still in cache: bias,
+  // activation, residual.
+  auto epilogue = [&](Value* jlo, Value* jhi) {
+    e.loop(m, [&](Value* i) {
+      Value* row = b.CreateMul(i, e.index(nn));
+      e.loopRange(jlo, jhi, [&](Value* j) {
+        Value* at = b.CreateAdd(row, j);
+        Value* v = emitActivation(e, *act, c.f("alpha"), c.f("beta"), t, b.CreateFAdd(e.load(y, at), e.load(bias, j)));
+        if (residual) v = b.CreateFAdd(v, e.load(*residual, at));
+        e.store(y, at, v);
+      }, true);
+    });
+  };
+  gemm(e, t, {x, w, y, e.index(0), e.index(0), e.index(0)}, m, k, nn, epilogue, &n);
   return ok();
 }
 

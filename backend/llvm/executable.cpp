@@ -7,6 +7,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/raw_ostream.h>
+#include <omp.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -44,8 +45,10 @@ class LlvmExecutable final : public Executable {
   // value's buffer (an input, a constant, or a value that an earlier output already holds).
   std::vector<bool> outputInPlace;
   JitTimes times;
+  int threads_ = 0;  // as compiled: 0 means the OpenMP runtime's default
 
-  explicit LlvmExecutable(Graph g) : graph_(std::move(g)) {}
+  LlvmExecutable(Graph g, int threads) : graph_(std::move(g)), threads_(threads) {}
+  int threads() const override { return threads_ > 0 ? threads_ : omp_get_max_threads(); }
   const Graph& graph() const override { return graph_; }
   const ArenaPlan* arenaPlan() const override { return &arena; }
 
@@ -111,14 +114,14 @@ Status planArena(LlvmExecutable& exe) {
 
 }  // namespace
 
-Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions&) {
+Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));
   if (!g.updates.empty()) return Error("llvm: training steps (graphs with updates) are not supported yet");
   // The executable's graph shares the constants' storage with g (Tensor copies share); the
   // code reads them in place and never writes them.
-  auto exe = std::make_unique<LlvmExecutable>(Graph(g));
+  auto exe = std::make_unique<LlvmExecutable>(Graph(g), options.threads);
   auto t0 = std::chrono::steady_clock::now();
-  GRAPHC_ASSIGN(GeneratedCode generated, generate(exe->graph_));
+  GRAPHC_ASSIGN(GeneratedCode generated, generate(exe->graph_, options.threads));
   exe->times.generate = secondsSince(t0);
   t0 = std::chrono::steady_clock::now();
   GRAPHC_TRY(optimizeModule(*generated.module));
@@ -133,9 +136,9 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
   return std::unique_ptr<Executable>(std::move(exe));
 }
 
-Result<std::string> optimizedIR(const Graph& g) {
+Result<std::string> optimizedIR(const Graph& g, int threads) {
   GRAPHC_TRY(verify(g));
-  GRAPHC_ASSIGN(GeneratedCode generated, generate(g));
+  GRAPHC_ASSIGN(GeneratedCode generated, generate(g, threads));
   GRAPHC_TRY(optimizeModule(*generated.module));
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -10,8 +10,9 @@ namespace graphc::llvmjit {
 // op or dtype it cannot lower yet is an Error naming every such node, never a crash.
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
 
-// The optimized LLVM IR of the graph's code, as prepare would load it (to see what vectorized).
-Result<std::string> optimizedIR(const Graph& g);
+// The optimized LLVM IR of the graph's code, as prepare would load it (to see what vectorized);
+// threads as in CompileOptions.
+Result<std::string> optimizedIR(const Graph& g, int threads = 1);
 
 // How long the last prepare of exe spent generating, optimizing and loading code, in seconds;
 // zeros for an executable of another backend.

@@ -43,8 +43,8 @@ inline std::vector<Tensor> makeInputs(const Graph& g, uint64_t seed, double lo, 
   return inputs;
 }
 
-inline std::vector<Tensor> runLlvm(const Graph& g, std::span<const Tensor> inputs) {
-  auto exe = llvmjit::prepare(g, CompileOptions{"llvm", 1});
+inline std::vector<Tensor> runLlvm(const Graph& g, std::span<const Tensor> inputs, int threads = 1) {
+  auto exe = llvmjit::prepare(g, CompileOptions{"llvm", threads});
   REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().render()));
   auto ctx = (*exe)->createContext();
   std::vector<Tensor> out = (*exe)->makeOutputs();
@@ -55,10 +55,10 @@ inline std::vector<Tensor> runLlvm(const Graph& g, std::span<const Tensor> input
 
 // Every output within tol of the interpreter's (relative to max(1, |ref|), NaN matching NaN);
 // exact for integer and bool results.
-inline void checkAgainstRef(const Graph& g, const std::vector<Tensor>& inputs, double tol) {
+inline void checkAgainstRef(const Graph& g, const std::vector<Tensor>& inputs, double tol, int threads = 1) {
   auto ref = ref::interpret(g, inputs);
   REQUIRE_MESSAGE(ref.ok(), (ref.ok() ? "" : ref.error().message()));
-  std::vector<Tensor> got = runLlvm(g, inputs);
+  std::vector<Tensor> got = runLlvm(g, inputs, threads);
   for (size_t i = 0; i < got.size(); ++i) {
     INFO("output ", g.outputs[i].name, " ", (*ref)[i].type().str());
     double d = maxRelDiff(got[i], (*ref)[i]);

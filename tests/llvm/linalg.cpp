@@ -12,7 +12,8 @@ TEST_CASE("llvm: matmul on odd, batched, broadcast and 1-D shapes") {
   const std::pair<Shape, Shape> cases[] = {
       {{1, 1}, {1, 1}},     {{7, 17}, {17, 1023}}, {{17, 1023}, {1023, 7}}, {{2, 3, 5, 7}, {7, 9}},
       {{5, 7}, {4, 7, 3}},  {{2, 1, 5, 7}, {3, 7, 2}}, {{17}, {17, 5}}, {{5, 17}, {17}}, {{17}, {17}},
-      {{3, 0}, {0, 4}},     {{0, 5}, {5, 3}}};
+      {{3, 0}, {0, 4}},     {{0, 5}, {5, 3}},
+      {{197, 300}, {300, 45}}};  // two 96-row blocks and a tail; a 256-deep slice and a tail
   for (DType t : {DType::f32, DType::f64})
     for (const auto& [a, b] : cases) {
       INFO(dtypeName(t), " ", shapeStr(a), " . ", shapeStr(b));
@@ -34,6 +35,35 @@ TEST_CASE("llvm: dense with every activation, with and without a residual") {
         Graph g = opGraph(OpKind::Dense, types, attrs({{"activation", std::string(act)}, {"alpha", 0.1}, {"beta", 0.6}}));
         checkAgainstRef(g, 1e-5, 12);
       }
+}
+
+TEST_CASE("llvm: matmul and dense on 1, 2 and 8 threads (column panels split over an OpenMP team)") {
+  // Large enough to go parallel; 67 rows and 130 columns leave row and column tails.
+  Graph mm = opGraph(OpKind::MatMul, {{DType::f32, {67, 300}}, {DType::f32, {300, 130}}});
+  Graph dense = opGraph(OpKind::Dense, {{DType::f32, {67, 300}}, {DType::f32, {300, 130}}, {DType::f32, {130}}, {DType::f32, {67, 130}}},
+                        attrs({{"activation", std::string("gelu")}}));
+  Graph wide = opGraph(OpKind::MatMul, {{DType::f64, {5, 1023}}, {DType::f64, {1023, 257}}});
+  Graph tall = opGraph(OpKind::MatMul, {{DType::f32, {197, 64}}, {DType::f32, {64, 100}}});
+  for (int threads : {1, 2, 8}) {
+    INFO(threads, " threads");
+    checkAgainstRef(mm, makeInputs(mm, 3, -1, 1), 1e-4, threads);
+    checkAgainstRef(dense, makeInputs(dense, 4, -1, 1), 1e-4, threads);
+    checkAgainstRef(wide, makeInputs(wide, 5, -1, 1), 1e-12, threads);
+    checkAgainstRef(tall, makeInputs(tall, 7, -1, 1), 1e-4, threads);
+    // The split changes no sum: every thread count gives the same bits.
+    std::vector<Tensor> in = makeInputs(dense, 6, -1, 1);
+    CHECK(runLlvm(dense, in, threads)[0].bitEqual(runLlvm(dense, in, 1)[0]));
+  }
+  auto exe = llvmjit::prepare(mm, CompileOptions{"llvm", 2});
+  REQUIRE(exe.ok());
+  CHECK((*exe)->threads() == 2);
+  // The parallel region is a function of its own that GOMP_parallel runs on the team; with one
+  // thread there is none.
+  auto two = llvmjit::optimizedIR(mm, 2), one = llvmjit::optimizedIR(mm, 1);
+  REQUIRE((two.ok() && one.ok()));
+  CHECK(two->find("@GOMP_parallel(ptr") != std::string::npos);
+  CHECK(two->find("@omp_get_thread_num()") != std::string::npos);
+  CHECK(one->find("GOMP_parallel") == std::string::npos);
 }
 
 TEST_CASE("llvm: the matmul's micro-kernel is vector FMAs, 256-bit (512 only with AVX-512)") {
