@@ -191,24 +191,8 @@ void Emitter::store(ValueId v, llvm::Value* at, llvm::Value* x) {
 
 void Emitter::loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel) {
   if (n <= 0) return;  // shapes are static: an empty loop is no code
-  llvm::BasicBlock* pre = b.GetInsertBlock();
-  auto* head = llvm::BasicBlock::Create(context, "loop", fn_);
-  b.CreateBr(head);
-  b.SetInsertPoint(head);
-  llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
-  i->addIncoming(index(0), pre);
-  body(i);
-  // Bottom-tested: the trip count is known to be at least one.
-  llvm::Value* next = b.CreateAdd(i, index(1), "", true, true);
-  llvm::BasicBlock* latch = b.GetInsertBlock();
-  auto* exit = llvm::BasicBlock::Create(context, "loop.end", fn_);
-  llvm::Instruction* br = b.CreateCondBr(b.CreateICmpEQ(next, index(n)), exit, head);
-  i->addIncoming(next, latch);
-  std::vector<llvm::Metadata*> properties;
-  if (parallel) properties.push_back(parallelAccesses(context, head, latch));
-  if (keepRolled) properties.push_back(noUnroll(context));
-  setLoopProperties(context, br, properties);
-  b.SetInsertPoint(exit);
+  // The guard of a constant range folds away (IRBuilder folds the compare of two constants).
+  loopRange(index(0), index(n), body, parallel);
 }
 
 llvm::Value* Emitter::reduce(int64_t n, llvm::Value* init,
