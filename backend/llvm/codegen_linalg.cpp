@@ -22,8 +22,8 @@ struct GemmOperands {
 // 6 x 16 floats in 12 of the 16 ymm registers (the shape of BLIS's Haswell kernel), leaving
 // room for the two B vectors and the broadcast A element.
 constexpr int64_t kRows = 6, kVectors = 2;
-// The depth of one pass over C: a kKc x (2 vectors) panel of B stays in L1 while the kernel
-// walks down the rows of A.
+// The greatest depth of one pass over C: a kKc x (2 vectors) panel of B stays in L1 while the
+// kernel walks down the rows of A.
 constexpr int64_t kKc = 256;
 // Rows of A per block (a multiple of kRows): a kMc x kKc block of A (96 KB of f32) stays in L2
 // while the column panels of B pass over it.
@@ -116,8 +116,11 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
     e.loop(m / kMc, [&](Value* rb) { rowBlock(b.CreateMul(rb, e.index(kMc)), kMc); });
     if (m % kMc) rowBlock(e.index(m / kMc * kMc), m % kMc);
   };
-  e.loop(k / kKc, [&](Value* pt) { slice(b.CreateMul(pt, e.index(kKc)), kKc); });
-  if (k % kKc) slice(e.index(k / kKc * kKc), k % kKc);
+  // Slices of equal depth where k allows (784 = 4 x 196): a tail slice is one more copy of
+  // every kernel, and so more JIT time.
+  int64_t slices = (k + kKc - 1) / kKc, kc = slices ? (k + slices - 1) / slices : 0;
+  e.loop(k / std::max<int64_t>(kc, 1), [&](Value* pt) { slice(b.CreateMul(pt, e.index(kc)), kc); });
+  if (kc && k % kc) slice(e.index(k / kc * kc), k % kc);
   if (finish) finish(jlo, jhi);
 }
 
