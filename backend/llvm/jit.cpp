@@ -39,8 +39,9 @@ const HostTarget& hostTarget() {
     t.avx512 = features.lookup("avx512f");
     // The vectorizer maps llvm.exp/log/pow onto libmvec's _ZGV* functions, which the JIT then
     // resolves from the process; without the library those loops stay scalar.
-    t.vectorMath = llvm::Triple(t.triple).getArch() == llvm::Triple::x86_64 &&
+    t.vectorMath = llvm::Triple(t.triple).getArch() == llvm::Triple::x86_64 && features.lookup("avx2") &&
                    !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
+    t.vectorMathErf = t.vectorMath && llvm::sys::DynamicLibrary::SearchForAddressOfSymbol("_ZGVdN8v_erff");
     return t;
   }();
   return target;
@@ -81,8 +82,23 @@ Status optimizeModule(llvm::Module& m) {
   tuning.SLPVectorization = true;
   llvm::PassBuilder pb(&tm, tuning);
   llvm::TargetLibraryInfoImpl libraryInfo(tm.getTargetTriple());
-  if (hostTarget().vectorMath)
+  if (hostTarget().vectorMath) {
     libraryInfo.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, tm.getTargetTriple());
+    // glibc 2.35's libmvec also has erf, tanh and expm1 (gelu, tanh, elu); LLVM 16's table
+    // predates them. AVX2 variants ('d'), and AVX-512 ones ('e') where the CPU has it.
+    static const llvm::VecDesc avx2[] = {
+        {"erff", "_ZGVdN8v_erff", llvm::ElementCount::getFixed(8)}, {"tanhf", "_ZGVdN8v_tanhf", llvm::ElementCount::getFixed(8)},
+        {"expm1f", "_ZGVdN8v_expm1f", llvm::ElementCount::getFixed(8)}, {"erf", "_ZGVdN4v_erf", llvm::ElementCount::getFixed(4)},
+        {"tanh", "_ZGVdN4v_tanh", llvm::ElementCount::getFixed(4)}, {"expm1", "_ZGVdN4v_expm1", llvm::ElementCount::getFixed(4)}};
+    static const llvm::VecDesc avx512[] = {
+        {"erff", "_ZGVeN16v_erff", llvm::ElementCount::getFixed(16)}, {"tanhf", "_ZGVeN16v_tanhf", llvm::ElementCount::getFixed(16)},
+        {"expm1f", "_ZGVeN16v_expm1f", llvm::ElementCount::getFixed(16)}, {"erf", "_ZGVeN8v_erf", llvm::ElementCount::getFixed(8)},
+        {"tanh", "_ZGVeN8v_tanh", llvm::ElementCount::getFixed(8)}, {"expm1", "_ZGVeN8v_expm1", llvm::ElementCount::getFixed(8)}};
+    if (hostTarget().vectorMathErf) {
+      libraryInfo.addVectorizableFunctions(avx2);
+      if (hostTarget().avx512) libraryInfo.addVectorizableFunctions(avx512);
+    }
+  }
   // Registered before the defaults, which would otherwise install a library info without it.
   fam.registerPass([&] { return llvm::TargetLibraryAnalysis(libraryInfo); });
   pb.registerModuleAnalyses(mam);

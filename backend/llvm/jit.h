@@ -18,7 +18,8 @@ namespace graphc::llvmjit {
 struct HostTarget {
   std::string triple, cpu, features;  // features: "+avx2,+fma,-avx512f,..."
   bool avx512 = false;
-  bool vectorMath = false;  // glibc's libmvec is loaded: exp, log and pow loops vectorize
+  bool vectorMath = false;     // glibc's libmvec is loaded: exp, log and pow loops vectorize
+  bool vectorMathErf = false;  // and it has erf, tanh and expm1 (glibc >= 2.35)
 };
 const HostTarget& hostTarget();
 

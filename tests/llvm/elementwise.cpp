@@ -1,5 +1,6 @@
 // llvm backend: elementwise ops against the interpreter on odd sizes, every dtype each op
 // supports, broadcasting on every axis, empty tensors, and NaN / +-Inf inputs.
+#include "backend/llvm/jit.h"
 #include "tests/llvm/check.h"
 
 namespace graphc::test {
@@ -121,6 +122,17 @@ TEST_CASE("llvm: an f32 elementwise loop vectorizes to 256-bit vectors (512 only
   CHECK(ir->find(" nnan ") == std::string::npos);
   CHECK(ir->find(" ninf ") == std::string::npos);
   CHECK(ir->find(" fast ") == std::string::npos);
+}
+
+TEST_CASE("llvm: exp, erf and tanh loops call libmvec's vector functions where glibc has them") {
+  const llvmjit::HostTarget& host = llvmjit::hostTarget();
+  auto ir = llvmjit::optimizedIR(opGraph(OpKind::Gelu, {{DType::f32, {1023}}}));
+  REQUIRE(ir.ok());
+  if (host.vectorMathErf) CHECK(ir->find(host.avx512 ? "@_ZGVeN16v_erff" : "@_ZGVdN8v_erff") != std::string::npos);
+  auto exp = llvmjit::optimizedIR(opGraph(OpKind::Exp, {{DType::f32, {1023}}}));
+  REQUIRE(exp.ok());
+  if (host.vectorMath) CHECK(exp->find("_ZGV") != std::string::npos);
+  else CHECK(exp->find("_ZGV") == std::string::npos);
 }
 
 }  // namespace graphc::test
