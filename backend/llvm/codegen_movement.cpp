@@ -9,6 +9,9 @@ namespace {
 
 using llvm::Value;
 
+// Contiguous runs at least this long are copied by memcpy rather than by a loop.
+constexpr int64_t kMemcpyRun = 16;
+
 // dst[dstOffset + sum_d i_d dstStrides_d] = src[srcOffset + sum_d i_d srcStrides_d] over shape.
 void copy(Emitter& e, ValueId src, ValueId dst, const Shape& shape, Shape srcStrides, int64_t srcOffset,
           Shape dstStrides, int64_t dstOffset) {
@@ -16,6 +19,23 @@ void copy(Emitter& e, ValueId src, ValueId dst, const Shape& shape, Shape srcStr
   nest.add(std::move(dstStrides), dstOffset);
   nest.add(std::move(srcStrides), srcOffset);
   nest.coalesce();
+  // Rolled: a copy gains nothing from unrolling, and strided (transposing) copies unrolled and
+  // vectorized into shuffles cost most of a model's JIT time.
+  Emitter::KeepRolled rolled(e);
+  size_t rank = nest.shape.size();
+  if (rank && nest.shape.back() >= kMemcpyRun && nest.strides[0].back() == 1 && nest.strides[1].back() == 1) {
+    // Contiguous runs on both sides: one memcpy per run (the whole tensor for a reshape).
+    auto& b = e.b;
+    size_t es = dtypeSize(e.graph.type(dst).dtype);
+    llvm::Type* elem = e.type(e.graph.type(dst).dtype);
+    LoopNest runs(Shape(nest.shape.begin(), nest.shape.end() - 1));
+    for (size_t k = 0; k < 2; ++k) runs.add(Shape(nest.strides[k].begin(), nest.strides[k].end() - 1), nest.offsets[k]);
+    e.nest(runs, [&](std::span<Value* const> at) {
+      b.CreateMemCpy(b.CreateInBoundsGEP(elem, e.ptr(dst), at[0]), llvm::MaybeAlign(es),
+                     b.CreateInBoundsGEP(elem, e.ptr(src), at[1]), llvm::MaybeAlign(es), (uint64_t)nest.shape.back() * es);
+    });
+    return;
+  }
   e.nest(nest, [&](std::span<Value* const> at) { e.store(dst, at[0], e.load(src, at[1])); }, true);
 }
 

@@ -77,6 +77,7 @@ Status emitBatchNorm(Emitter& e, const Node& n) {
 }  // namespace
 
 Status emitNorm(Emitter& e, const Node& n) {
+  Emitter::KeepRolled rolled(e);  // vectorized, the rows need no unrolling on top
   return n.op == OpKind::LayerNorm ? emitLayerNorm(e, n) : emitBatchNorm(e, n);
 }
 

@@ -1,5 +1,5 @@
 // llvm backend: matmul (batched, broadcast, 1-D operands) and dense with every activation and
-// a residual against the interpreter; the W1 MLP end to end against PyTorch; refusals.
+// a residual against the interpreter; the W1 MLP and W4 transformer against PyTorch; refusals.
 #include <chrono>
 
 #include "frontend/onnx/onnx_import.h"
@@ -97,6 +97,22 @@ TEST_CASE("llvm: the W1 MLP matches PyTorch end to end") {
     REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), again).ok());
     CHECK(again[0].bitEqual(out[0]));
   }
+}
+
+TEST_CASE("llvm: the W4 transformer block matches PyTorch end to end") {
+  auto g = importOnnx(dataPath("onnx/transformer.onnx"), {{{"x", {1, 128, 256}}}});
+  REQUIRE(g.ok());
+  REQUIRE(runPipeline(*g, defaultPipeline()).ok());
+  auto t0 = std::chrono::steady_clock::now();
+  auto exe = llvmjit::prepare(*g, {});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().render()));
+  MESSAGE("W4 b1: prepare ", seconds * 1e3, " ms");
+  Tensor x = referenceCase("transformer", 1, "in"), expected = referenceCase("transformer", 1, "out");
+  auto ctx = (*exe)->createContext();
+  std::vector<Tensor> out = (*exe)->makeOutputs();
+  REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), out).ok());
+  CHECK(maxRelDiff(out[0], expected) < 1e-4);
 }
 
 TEST_CASE("llvm: prepare refuses a graph it cannot lower, naming every such node") {

@@ -21,6 +21,14 @@ TEST_CASE("llvm: reshape, transpose and expand on every dtype") {
   }
 }
 
+TEST_CASE("llvm: contiguous runs are copied by memcpy, strided ones by a loop") {
+  auto reshape = llvmjit::optimizedIR(opGraph(OpKind::Reshape, {{DType::f32, {3, 5, 17}}}, attrs({{"shape", Ints{17, 15}}})));
+  auto transpose = llvmjit::optimizedIR(opGraph(OpKind::Transpose, {{DType::f32, {3, 5, 17}}}, attrs({{"perm", Ints{2, 0, 1}}})));
+  REQUIRE((reshape.ok() && transpose.ok()));
+  CHECK(reshape->find("memcpy") != std::string::npos);
+  CHECK(transpose->find("memcpy") == std::string::npos);
+}
+
 TEST_CASE("llvm: slice with steps, negative indices and clamping") {
   struct Case { Ints starts, ends, axes, steps; };
   const Case cases[] = {{{1}, {4}, {0}, {}},
