@@ -75,44 +75,34 @@ TEST_CASE("llvm: the matmul's micro-kernel is vector FMAs, 256-bit (512 only wit
   CHECK(ir->find("@llvm.masked.load") != std::string::npos);
 }
 
-TEST_CASE("llvm: the W1 MLP matches PyTorch end to end") {
-  for (int batch : {1, 64}) {
-    auto g = importOnnx(dataPath("onnx/mlp.onnx"), {{{"x", {batch, 784}}}});
-    REQUIRE(g.ok());
-    REQUIRE(runPipeline(*g, defaultPipeline()).ok());
-    auto t0 = std::chrono::steady_clock::now();
-    auto exe = llvmjit::prepare(*g, {});
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().render()));
-    llvmjit::JitTimes times = llvmjit::jitTimes(**exe);
-    MESSAGE("W1 b", batch, ": prepare ", seconds * 1e3, " ms (generate ", times.generate * 1e3, ", optimize ",
-            times.optimize * 1e3, ", compile+load ", times.load * 1e3, ")");
-    Tensor x = referenceCase("mlp", batch, "in"), expected = referenceCase("mlp", batch, "out");
-    auto ctx = (*exe)->createContext();
-    std::vector<Tensor> out = (*exe)->makeOutputs();
-    REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), out).ok());
-    CHECK(maxRelDiff(out[0], expected) < 1e-4);
-    // A second run in the same context gives the same bits (nothing is left over in the arena).
-    std::vector<Tensor> again = (*exe)->makeOutputs();
-    REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), again).ok());
-    CHECK(again[0].bitEqual(out[0]));
-  }
-}
-
-TEST_CASE("llvm: the W4 transformer block matches PyTorch end to end") {
-  auto g = importOnnx(dataPath("onnx/transformer.onnx"), {{{"x", {1, 128, 256}}}});
+// Imports a reference model with its batch bound, runs the default pipeline, prepares it on
+// llvm (reporting the JIT phases) and checks two runs against PyTorch's output.
+static void checkReferenceModel(const std::string& model, int batch, Shape shape) {
+  auto g = importOnnx(dataPath("onnx/" + model + ".onnx"), {{{"x", shape}}});
   REQUIRE(g.ok());
   REQUIRE(runPipeline(*g, defaultPipeline()).ok());
   auto t0 = std::chrono::steady_clock::now();
   auto exe = llvmjit::prepare(*g, {});
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().render()));
-  MESSAGE("W4 b1: prepare ", seconds * 1e3, " ms");
-  Tensor x = referenceCase("transformer", 1, "in"), expected = referenceCase("transformer", 1, "out");
+  llvmjit::JitTimes times = llvmjit::jitTimes(**exe);
+  MESSAGE(model, " b", batch, ": prepare ", seconds * 1e3, " ms (generate ", times.generate * 1e3, ", optimize ",
+          times.optimize * 1e3, ", compile+load ", times.load * 1e3, ")");
+  Tensor x = referenceCase(model, batch, "in"), expected = referenceCase(model, batch, "out");
   auto ctx = (*exe)->createContext();
   std::vector<Tensor> out = (*exe)->makeOutputs();
   REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), out).ok());
   CHECK(maxRelDiff(out[0], expected) < 1e-4);
+  // A second run in the same context gives the same bits (nothing is left over in the arena).
+  std::vector<Tensor> again = (*exe)->makeOutputs();
+  REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), again).ok());
+  CHECK(again[0].bitEqual(out[0]));
+}
+
+TEST_CASE("llvm: the W1 MLP and the W4 transformer block match PyTorch end to end") {
+  checkReferenceModel("mlp", 1, {1, 784});
+  checkReferenceModel("mlp", 64, {64, 784});
+  checkReferenceModel("transformer", 1, {1, 128, 256});
 }
 
 TEST_CASE("llvm: prepare refuses a graph it cannot lower, naming every such node") {
