@@ -20,7 +20,7 @@ struct LoopNest {
   std::vector<Shape> strides;
   std::vector<int64_t> offsets;
 
-  LoopNest(Shape s) : shape(std::move(s)) {}
+  explicit LoopNest(Shape s) : shape(std::move(s)) {}
   // Adds an operand walked with these strides from `offset`; returns its index.
   size_t add(Shape operandStrides, int64_t offset = 0);
   // Merges neighbouring axes that every operand walks as one (and drops axes of extent 1), so
@@ -115,6 +115,17 @@ struct GeneratedCode {
   std::unique_ptr<llvm::Module> module;
   std::vector<std::string> errors;
 };
+// Floating-point operations built in this scope may be reassociated (so that sums vectorize);
+// nothing else is relaxed: no nnan or ninf, NaN and infinities keep their meaning.
+struct Reassociate {
+  llvm::IRBuilderBase::FastMathFlagGuard guard;
+  explicit Reassociate(llvm::IRBuilderBase& b) : guard(b) {
+    llvm::FastMathFlags flags;
+    flags.setAllowReassoc();
+    b.setFastMathFlags(flags);
+  }
+};
+
 // Fails with one diagnostic per node it cannot lower, after a summary naming their ops.
 // threads as in Emitter::threads.
 Result<GeneratedCode> generate(const Graph& g, int threads);

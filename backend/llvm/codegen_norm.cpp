@@ -10,10 +10,7 @@ namespace {
 using llvm::Value;
 
 Value* sum(Emitter& e, DType t, int64_t n, const std::function<Value*(Value*)>& term) {
-  llvm::IRBuilder<>::FastMathFlagGuard guard(e.b);
-  llvm::FastMathFlags flags;
-  flags.setAllowReassoc();  // so that the sum vectorizes; no nnan or ninf
-  e.b.setFastMathFlags(flags);
+  Reassociate fast(e.b);
   return e.reduce(n, e.constant(t, 0), [&](Value* i, Value* acc) { return e.b.CreateFAdd(acc, term(i)); });
 }
 

@@ -11,16 +11,6 @@ namespace {
 
 using llvm::Value;
 
-// Sums may be reassociated (so that they vectorize); nothing else changes: no nnan or ninf.
-struct Reassociate {
-  llvm::IRBuilder<>::FastMathFlagGuard guard;
-  explicit Reassociate(llvm::IRBuilder<>& b) : guard(b) {
-    llvm::FastMathFlags flags;
-    flags.setAllowReassoc();
-    b.setFastMathFlags(flags);
-  }
-};
-
 Value* add(Emitter& e, DType t, Value* acc, Value* x) {
   if (!isFloat(t)) return e.b.CreateAdd(acc, x);  // wraps, like the interpreter's uint64 sum narrowed
   Reassociate fast(e.b);
