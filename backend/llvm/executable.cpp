@@ -117,9 +117,10 @@ Status planArena(LlvmExecutable& exe) {
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));
   if (!g.updates.empty()) return Error("llvm: training steps (graphs with updates) are not supported yet");
-  // The executable's graph shares the constants' storage with g (Tensor copies share); the
-  // code reads them in place and never writes them.
-  auto exe = std::make_unique<LlvmExecutable>(Graph(g), options.threads);
+  // The code reads the constants in place, so the executable owns copies of them (Tensor
+  // copies share storage): a caller that later changes its graph's weights changes nothing
+  // here. For W1 that is a 2.6 MB copy, well under a millisecond.
+  auto exe = std::make_unique<LlvmExecutable>(g.clone(), options.threads);
   auto t0 = std::chrono::steady_clock::now();
   GRAPHC_ASSIGN(GeneratedCode generated, generate(exe->graph_, options.threads));
   exe->times.generate = secondsSince(t0);

@@ -53,6 +53,20 @@ TEST_CASE("llvm: outputs that are an input, a constant, or one value twice") {
   checkAgainstRef(g, 0, 9);
 }
 
+TEST_CASE("llvm: an executable keeps its own weights: changing the graph's afterwards changes nothing") {
+  Graph g = chain();
+  auto exe = llvmjit::prepare(g, {});
+  REQUIRE(exe.ok());
+  std::vector<Tensor> in = makeInputs(g, 2, -1, 1);
+  std::vector<Tensor> before = (*exe)->makeOutputs(), after = (*exe)->makeOutputs();
+  auto ctx = (*exe)->createContext();
+  REQUIRE((*exe)->run(*ctx, in, before).ok());
+  Tensor& w = g.value(g.findValue("w")).data;
+  for (int64_t i = 0; i < w.numel(); ++i) w.set(i, 0);
+  REQUIRE((*exe)->run(*ctx, in, after).ok());
+  CHECK(after[0].bitEqual(before[0]));
+}
+
 TEST_CASE("llvm: a run checks its inputs and outputs") {
   Graph g = chain();
   auto exe = llvmjit::prepare(g, {});
