@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times graphc on the peer harness's workloads and writes its JSON lines, so that
 #   EXTRA_BENCH="bash $PWD/bench/graphc_bench.sh" bash ../shared/peers/run_peers.sh DIR
-# prints graphc beside PyTorch and ONNX Runtime in one table.
+# prints graphc beside PyTorch and ONNX Runtime in one table. Each case gives two rows: variant
+# BACKEND (warm caches, as the peers run) and BACKEND-cold (caches evicted before each run).
 # Usage: graphc_bench.sh [--threads 1,2] [--budget SECONDS] [--out FILE] [--backend dnnl]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,21 +43,26 @@ train=1
 for t in ${threads//,/ }; do
   for c in "${cases[@]}"; do
     read -r workload model shape <<<"$c"
-    OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
-      --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" >> "$tmp"
+    for cold in "" --cold; do
+      OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
+        --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" $cold >> "$tmp"
+    done
   done
   for c in "${train_cases[@]}"; do
     [ "$train" = 1 ] || break
     read -r workload model shape lr <<<"$c"
-    # A backend without the training ops skips these rows instead of failing the whole run.
-    if ! OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
-        --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" \
-        --train --loss cross_entropy --optimizer adam --lr "$lr" >> "$tmp" 2> "$err"; then
-      cat "$err" >&2
-      [ "$backend" != ref ] || exit 1  # ref runs every training op: a failure there is a bug
-      echo "graphc_bench.sh: note: backend $backend cannot run this training step; skipping the mlp-train and seed-train rows" >&2
-      train=0
-    fi
+    for cold in "" --cold; do
+      # A backend without the training ops skips these rows instead of failing the whole run.
+      if ! OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
+          --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" $cold \
+          --train --loss cross_entropy --optimizer adam --lr "$lr" >> "$tmp" 2> "$err"; then
+        cat "$err" >&2
+        [ "$backend" != ref ] || exit 1  # ref runs every training op: a failure there is a bug
+        echo "graphc_bench.sh: note: backend $backend cannot run this training step; skipping the mlp-train and seed-train rows" >&2
+        train=0
+        break
+      fi
+    done
   done
 done
 cat "$tmp" > "$out"

@@ -10,6 +10,8 @@ runs met the target.
 Inference rows compare with the fastest PyTorch or ONNX Runtime variant of the same workload,
 batch and thread count; training rows with PyTorch's training step (the harness's only peer
 there). W1 b1024 is also compared with the run's best oneDNN f32 2048^3 matmul probe.
+graphc's cold-cache rows (variant "...-cold", caches evicted before each run) are not compared
+with the peers, which run warm; a table of their own gives cold / warm per cell.
 """
 import csv
 import sys
@@ -33,10 +35,12 @@ def median(values):
 
 def report(path):
     rows = list(csv.DictReader(open(f"{path}/all.csv")))
-    ours, peers, probe = {}, defaultdict(list), {}
+    ours, cold, peers, probe = {}, {}, defaultdict(list), {}
     for r in rows:
         key = (r["workload"], int(r["batch"]), int(r["threads"]))
-        if r["runtime"].startswith("graphc-"):
+        if r["runtime"].startswith("graphc-") and r["variant"].endswith("-cold"):
+            cold[key] = r
+        elif r["runtime"].startswith("graphc-"):
             ours[key] = r
         elif r["runtime"].startswith("oneDNN") and r["variant"].startswith("f32"):
             probe[key[2]] = max(probe.get(key[2], 0.0), float(r["gflops"]))
@@ -62,6 +66,15 @@ def report(path):
               f"{float(best['median_ms']):.3f} ({best['runtime'].split('-')[0]} {best['variant']}) | "
               f"{ratio:.2f} | <= {target} | {'yes' if met else 'no'}{extra} |")
     print()
+    if cold:
+        print("| graphc cold caches | threads | warm ms | cold ms | cold / warm |")
+        print("|---|---|---|---|---|")
+        for (workload, batch, threads), r in sorted(cold.items()):
+            cold_ms = float(r["median_ms"])
+            warm = ours.get((workload, batch, threads))
+            warm_ms, ratio = (f"{float(warm['median_ms']):.3f}", f"{cold_ms / float(warm['median_ms']):.2f}") if warm else ("-", "-")
+            print(f"| {workload} b{batch} | {threads} | {warm_ms} | {cold_ms:.3f} | {ratio} |")
+        print()
     return cells
 
 

@@ -2,21 +2,20 @@
 #include "ir/builder.h"
 
 #include <fmt/format.h>
-#include <stdexcept>
 
 namespace graphc {
 
 static Status checkAttrs(const OpInfo& info, const AttrMap& attrs) {
   for (const auto& [name, value] : attrs) {
     const AttrSpec* spec = info.findAttr(name);
-    if (!spec) return Error(fmt::format("'{}' has no attribute '{}'", info.name, name));
+    if (!spec) return Error(ErrorCode::Shape, fmt::format("'{}' has no attribute '{}'", info.name, name));
     if (spec->kind != attrKind(value))
-      return Error(fmt::format("attribute '{}' of '{}' must be {}, got {}", name, info.name,
+      return Error(ErrorCode::Shape, fmt::format("attribute '{}' of '{}' must be {}, got {}", name, info.name,
                                attrKindName(spec->kind), attrKindName(attrKind(value))));
   }
   for (const AttrSpec& spec : info.attrs)
     if (!spec.defaultValue && !attrs.find(spec.name))
-      return Error(fmt::format("'{}' requires attribute '{}'", info.name, spec.name));
+      return Error(ErrorCode::Shape, fmt::format("'{}' requires attribute '{}'", info.name, spec.name));
   return ok();
 }
 
@@ -27,15 +26,15 @@ Result<std::vector<TensorType>> inferTypes(OpKind op, std::span<const TensorType
     std::string expected = info.maxOperands < 0 ? fmt::format("at least {}", info.minOperands)
                            : info.minOperands == info.maxOperands ? std::to_string(info.minOperands)
                                                                   : fmt::format("{} to {}", info.minOperands, info.maxOperands);
-    return Error(fmt::format("'{}' takes {} operand(s), got {}", info.name, expected, n));
+    return Error(ErrorCode::Shape, fmt::format("'{}' takes {} operand(s), got {}", info.name, expected, n));
   }
   GRAPHC_TRY(checkAttrs(info, attrs));
   for (int i = 0; i < n; ++i) {
     if (operands[i].dtype == DType::bf16)
-      return Error(fmt::format("'{}': operand #{} is bf16, which no op supports yet", info.name, i));
+      return Error(ErrorCode::Unsupported, fmt::format("'{}': operand #{} is bf16, which no op supports yet", info.name, i));
     if (info.has(kFloatOnly) && !isFloat(operands[i].dtype) && !(op == OpKind::Where && i == 0) &&
         !(op == OpKind::Gather && i == 1))
-      return Error(fmt::format("'{}' needs floating-point operands, operand #{} is {}", info.name, i,
+      return Error(ErrorCode::Shape, fmt::format("'{}' needs floating-point operands, operand #{} is {}", info.name, i,
                                operands[i].str()));
   }
   OpCtx ctx{info, operands, attrs};
@@ -59,9 +58,20 @@ Result<std::vector<ValueId>> Builder::tryCreate(OpKind op, std::vector<ValueId> 
 }
 
 ValueId Builder::create(OpKind op, std::vector<ValueId> operands, AttrMap attrs, std::string nameHint) {
+  ValueId standIn = operands.empty() ? UINT32_MAX : operands.front();
   auto r = tryCreate(op, std::move(operands), std::move(attrs), std::move(nameHint));
-  if (!r) throw std::logic_error("Builder::create: " + r.error().message());
-  return r->front();
+  if (r) return r->front();
+  fail(r.takeError().prefixed(fmt::format("cannot build '{}': ", opName(op))));
+  return standIn != UINT32_MAX ? standIn : scalar(DType::f32, 0);
+}
+
+void Builder::fail(Error e) {
+  if (!failure_) failure_ = std::move(e);
+}
+
+Status Builder::status() const {
+  if (failure_) return *failure_;
+  return ok();
 }
 
 }  // namespace graphc

@@ -5,6 +5,19 @@
 
 namespace graphc {
 
+std::string_view errorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidArgument: return "invalid argument";
+    case ErrorCode::Parse: return "parse";
+    case ErrorCode::Unsupported: return "unsupported";
+    case ErrorCode::Shape: return "shape";
+    case ErrorCode::IO: return "I/O";
+    case ErrorCode::OutOfMemory: return "out of memory";
+    case ErrorCode::Internal: return "internal";
+  }
+  return "unknown";
+}
+
 static std::string sourceLine(const std::string& file, int line) {
   std::ifstream in(file);
   std::string text;

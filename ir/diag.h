@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -22,14 +23,37 @@ struct Diag {
   std::string sourceLine;  // the line loc points into, when the producer had the text at hand
 };
 
+// What kind of failure an Error is, so that a program (the CLI, the C API) can act on it without
+// reading the message.
+enum class ErrorCode {
+  InvalidArgument,  // a bad option, name or value given by the caller
+  Parse,            // malformed input text or file (textual IR, protobuf, .npy header)
+  Unsupported,      // well-formed, but uses an op, attribute or dtype graphc does not handle
+  Shape,            // types or shapes that do not fit (shape inference, verifier)
+  IO,               // a file that cannot be read or written
+  OutOfMemory,      // an allocation failed or would exceed the limit
+  Internal,         // a bug in graphc
+};
+// "invalid argument", "parse", "unsupported", "shape", "I/O", "out of memory", "internal".
+std::string_view errorCodeName(ErrorCode code);
+
 // One or more diagnostics. A parse may report several errors at once.
 struct Error {
+  ErrorCode code = ErrorCode::InvalidArgument;
   std::vector<Diag> diags;
 
   Error() = default;
   explicit Error(std::string message, Loc loc = {}) { diags.push_back({std::move(loc), std::move(message), {}}); }
+  Error(ErrorCode code, std::string message, Loc loc = {}) : code(code) {
+    diags.push_back({std::move(loc), std::move(message), {}});
+  }
 
   const std::string& message() const { return diags.front().message; }
+  // Puts `context` (e.g. "model.onnx: ") before every message, keeping the code.
+  Error prefixed(std::string_view context) && {
+    for (Diag& d : diags) d.message.insert(0, context);
+    return std::move(*this);
+  }
   // "FILE:LINE:COL: error: message" lines, one per diagnostic, with source and caret when the
   // file can be read.
   std::string render() const;

@@ -1,8 +1,9 @@
 // The gradient-rule table and what rules share: GradCtx, undoing broadcasts, activations.
 #include "ir/grad.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
-#include <stdexcept>
 
 namespace graphc {
 
@@ -94,23 +95,43 @@ ValueId GradCtx::dy(size_t i) {
 }
 
 void GradCtx::addGrad(size_t i, ValueId g) {
-  if (type(g) != type(x(i)))
-    throw std::logic_error("gradient of operand #" + std::to_string(i) + " of '" + std::string(node.info().name) +
-                           "' is " + type(g).str() + ", expected " + type(x(i)).str());
+  if (type(g) != type(x(i))) {
+    b.fail(Error(ErrorCode::Internal, fmt::format("gradient of operand #{} of '{}' is {}, expected {}", i, node.info().name,
+                                                  type(g).str(), type(x(i)).str())));
+    return;
+  }
   if (wants_[i]) accumulate_(x(i), g);
 }
 
 const Attr& GradCtx::attr(std::string_view name) const {
   if (const Attr* a = node.attrs.find(name)) return *a;
   const AttrSpec* spec = node.info().findAttr(name);
-  if (!spec || !spec->defaultValue) throw std::logic_error("attribute '" + std::string(name) + "' missing");
-  return *spec->defaultValue;
+  if (spec && spec->defaultValue) return *spec->defaultValue;
+  b.fail(Error(ErrorCode::Internal, fmt::format("the gradient rule of '{}' reads attribute '{}', which it lacks", node.info().name, name)));
+  static const Attr missing{};  // read by the rest of the rule only; autodiff reports the error
+  return missing;
 }
 
+template <class T>
+const T& GradCtx::attrAs(std::string_view name) const {
+  if (const T* value = std::get_if<T>(&attr(name))) return *value;
+  b.fail(Error(ErrorCode::Internal, fmt::format("the gradient rule of '{}' reads attribute '{}' as the wrong kind", node.info().name, name)));
+  static const T missing{};
+  return missing;
+}
+template const int64_t& GradCtx::attrAs(std::string_view) const;
+template const double& GradCtx::attrAs(std::string_view) const;
+template const std::string& GradCtx::attrAs(std::string_view) const;
+template const std::vector<int64_t>& GradCtx::attrAs(std::string_view) const;
+
 std::vector<ValueId> GradCtx::ops(OpKind op, std::vector<ValueId> operands, AttrMap attrs) {
+  std::vector<ValueId> standIns(operands.size(), operands.empty() ? y() : operands.front());
   auto r = b.tryCreate(op, std::move(operands), std::move(attrs), b.graph().value(y()).name + ".grad");
-  if (!r) throw std::logic_error(std::string(opName(op)) + ": " + r.error().message());
-  return *r;
+  if (r) return *r;
+  // A gradient op has no more results than operands (dense_grad: 4 -> 3), so a rule can index
+  // the stand-ins as it would the results; autodiff reports the error after the rule.
+  b.fail(Error(ErrorCode::Internal, fmt::format("'{}': {}", opName(op), r.error().message())));
+  return standIns;
 }
 
 ValueId GradCtx::op(OpKind op, std::vector<ValueId> operands, AttrMap attrs) {

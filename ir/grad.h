@@ -34,13 +34,14 @@ class GradCtx {
 
   // The node's attributes, defaults filled in.
   const Attr& attr(std::string_view name) const;
-  int64_t i(std::string_view name) const { return std::get<int64_t>(attr(name)); }
-  double f(std::string_view name) const { return std::get<double>(attr(name)); }
-  const std::string& s(std::string_view name) const { return std::get<std::string>(attr(name)); }
-  const std::vector<int64_t>& ints(std::string_view name) const { return std::get<std::vector<int64_t>>(attr(name)); }
+  int64_t i(std::string_view name) const { return attrAs<int64_t>(name); }
+  double f(std::string_view name) const { return attrAs<double>(name); }
+  const std::string& s(std::string_view name) const { return attrAs<std::string>(name); }
+  const std::vector<int64_t>& ints(std::string_view name) const { return attrAs<std::vector<int64_t>>(name); }
 
-  // Builders for rules. They throw std::logic_error on a type error, which is a bug in a rule;
-  // autodiff turns it into an Error naming the node.
+  // Builders for rules. A type error (or a missing attribute above) is a bug in a rule: it is
+  // recorded in the Builder (b.status()), stand-in values let the rule run to its end, and
+  // autodiff turns the failure into an Error naming the node.
   ValueId op(OpKind op, std::vector<ValueId> operands, AttrMap attrs = {});
   std::vector<ValueId> ops(OpKind op, std::vector<ValueId> operands, AttrMap attrs = {});
   ValueId scalar(double v, ValueId like);  // a scalar constant of like's dtype
@@ -57,6 +58,9 @@ class GradCtx {
   ValueId zerosLike(ValueId v);
 
  private:
+  template <class T>
+  const T& attrAs(std::string_view name) const;
+
   std::vector<ValueId> dys_;
   std::vector<bool> wants_;
   Accumulate accumulate_;

@@ -32,6 +32,7 @@ enum OpTrait : uint32_t {
   kNonDifferentiable = 1u << 7,
   kFused = 1u << 8,     // carries an activation (and maybe a residual) folded in by fusion
   kStateful = 1u << 9,  // writes one of its operands in place (optimizer updates)
+  kInPlace = 1u << 10,  // result 0 may be written over operand 0 of the same size (ops.def)
 };
 
 struct AttrSpec {
@@ -62,6 +63,18 @@ std::optional<OpKind> opByName(std::string_view name);
 std::span<const OpInfo> allOps();
 inline std::string_view opName(OpKind kind) { return opInfo(kind).name; }
 
+// Whether the op table lets the op compute in dtype t (kFloatOnly ops: floating point only).
+inline bool acceptsDType(const OpInfo& info, DType t) { return !info.has(kFloatOnly) || isFloat(t); }
+
+// Whether result `result` of an op may take the buffer of operand `operand` (the kInPlace and
+// kStateful traits of ops.def); the caller checks that the two have the same type and size and
+// that the operand dies at the op.
+inline bool mayOverwrite(const OpInfo& info, size_t result, size_t operand) {
+  if (info.has(kStateful)) return operand == (result == 0 ? 0 : result + 1);
+  if (!info.has(kInPlace) || result != 0) return false;
+  return operand == 0 || (operand == 1 && info.has(kCommutative));
+}
+
 // What shape inference sees: operand types and the attributes (with defaults filled in).
 struct OpCtx {
   const OpInfo& info;
@@ -78,12 +91,22 @@ struct OpCtx {
 
 // A slice (ONNX semantics: negative indices count from the end, out-of-range ones clamp)
 // resolved against the input shape: per input axis, the first index read, the step, and the
-// output extent. Shared by shape inference and every backend so that they agree.
+// output extent. Shared by shape inference and every backend so that they agree. A window
+// axis of extent 0 has start 0 and step 1, and one of extent 1 has step 1, so that the start
+// is always a valid index when anything is read and start + step * (extent - 1) and
+// stride * step never overflow.
 struct SliceWindow {
   Shape start, step, shape;
 };
 // From the attributes of a slice or slice_grad node.
 Result<SliceWindow> resolveSlice(const Shape& input, const OpCtx& c);
+
+// One axis of extent dim sliced by any int64 start, end and step != 0, as ONNX Slice
+// specifies; {start, step, count} normalized as in SliceWindow.
+struct SliceAxis {
+  int64_t start, step, count;
+};
+SliceAxis resolveSliceAxis(int64_t dim, int64_t start, int64_t end, int64_t step);
 
 // Activations a fused op (dense, conv2d) may carry.
 enum class Activation { None, Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Clip, Elu };

@@ -1,8 +1,12 @@
 // Tensor storage.
 #include "ir/tensor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <new>
 
 namespace graphc {
@@ -23,6 +27,14 @@ Tensor Tensor::uninitialized(TensorType type) {
   Tensor t;
   t.type_ = std::move(type);
   t.data_ = allocate(t.type_.bytes(), false);
+  return t;
+}
+
+Tensor Tensor::borrowed(TensorType type, void* data) {
+  Tensor t;
+  t.type_ = std::move(type);
+  // The aliasing constructor with an empty owner: a pointer that frees nothing.
+  t.data_ = std::shared_ptr<std::byte[]>(std::shared_ptr<std::byte[]>(), static_cast<std::byte*>(data));
   return t;
 }
 
@@ -55,6 +67,21 @@ double Tensor::at(int64_t i) const {
   });
 }
 
+// A double into an integer type: saturated at the type's bounds and NaN as 0, because the
+// plain conversion of an out-of-range double is undefined behaviour.
+template <class T>
+static T saturatingCast(double v) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    constexpr T lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
+    if (std::isnan(v)) return 0;
+    if (v <= (double)lo) return lo;
+    if (v >= -(double)lo) return hi;  // -lo is 2^31 or 2^63 exactly; (double)hi would round up to it
+    return (T)v;
+  } else {
+    return (T)v;
+  }
+}
+
 void Tensor::set(int64_t i, double v) {
   if (dtype() == DType::bf16) {
     data<uint16_t>()[i] = floatToBf16((float)v);
@@ -62,8 +89,43 @@ void Tensor::set(int64_t i, double v) {
   }
   visitDType(dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
-    data<T>()[i] = (T)v;
+    data<T>()[i] = saturatingCast<T>(v);
   });
+}
+
+Result<int64_t> Tensor::intAt(int64_t i) const {
+  switch (dtype()) {
+    case DType::i64: return data<int64_t>()[i];
+    case DType::i32: return (int64_t)data<int32_t>()[i];
+    case DType::boolean: return (int64_t)data<bool>()[i];
+    default: break;
+  }
+  double v = at(i);
+  if (!std::isfinite(v) || v != std::trunc(v)) return Error(fmt::format("element {} ({}) is not an integer", i, v));
+  // [-2^63, 2^63): both bounds are exact doubles, unlike INT64_MAX.
+  if (v < -0x1p63 || v >= 0x1p63) return Error(fmt::format("element {} ({}) is outside the range of int64", i, v));
+  return (int64_t)v;
+}
+
+Result<std::vector<int64_t>> Tensor::ints() const {
+  std::vector<int64_t> out;
+  out.reserve((size_t)numel());
+  for (int64_t i = 0; i < numel(); ++i) {
+    GRAPHC_ASSIGN(int64_t v, intAt(i));
+    out.push_back(v);
+  }
+  return out;
+}
+
+void Tensor::setInt(int64_t i, int64_t v) {
+  switch (dtype()) {
+    case DType::i64: data<int64_t>()[i] = v; return;
+    case DType::i32:
+      data<int32_t>()[i] = (int32_t)std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+      return;
+    case DType::boolean: data<bool>()[i] = v != 0; return;
+    default: set(i, (double)v);
+  }
 }
 
 Tensor Tensor::clone() const {

@@ -4,7 +4,10 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <type_traits>
+#include <vector>
 
+#include "ir/diag.h"
 #include "ir/types.h"
 
 namespace graphc {
@@ -16,6 +19,9 @@ class Tensor {
   // For a caller that writes every byte next: skips the zero fill (a pass over the memory).
   static Tensor uninitialized(TensorType type);
   static Tensor scalar(DType dtype, double value);
+  // A Tensor over memory it does not own (a caller's buffer, seen through a view): the caller
+  // keeps `data` alive, and at least type.bytes() long, for as long as any copy of the Tensor.
+  static Tensor borrowed(TensorType type, void* data);
   template <class T>
   static Tensor fromVector(DType dtype, Shape shape, const std::vector<T>& values);
 
@@ -34,8 +40,18 @@ class Tensor {
   template <class T> std::span<const T> span() const { return {data<T>(), (size_t)numel()}; }
 
   // Element i converted to/from double, whatever the dtype (slow; for tests, folding, printing).
+  // Not for integer data that must stay exact (an i64 above 2^53 rounds): use intAt/setInt.
+  // set() saturates a value outside an integer dtype's range, and stores NaN there as 0.
   double at(int64_t i) const;
   void set(int64_t i, double v);
+  // Element i as an exact integer: i32, i64 and bool always; a float only when it holds a
+  // whole number inside int64's range. Anything else is an error, never a rounded or wrapped value.
+  Result<int64_t> intAt(int64_t i) const;
+  // Every element through intAt (shape operands: Reshape's shape, Slice's bounds, axes, ...).
+  Result<std::vector<int64_t>> ints() const;
+  // Stores v exactly into an i64 element; into i32 when it fits (saturated otherwise, like
+  // set), into bool as v != 0, and into a float element rounded to nearest.
+  void setInt(int64_t i, int64_t v);
 
   Tensor clone() const;
   // Same bytes, new shape of equal element count.
@@ -52,7 +68,11 @@ class Tensor {
 template <class T>
 Tensor Tensor::fromVector(DType dtype, Shape shape, const std::vector<T>& values) {
   Tensor t(TensorType{dtype, std::move(shape)});
-  for (size_t i = 0; i < values.size() && (int64_t)i < t.numel(); ++i) t.set((int64_t)i, (double)values[i]);
+  for (size_t i = 0; i < values.size() && (int64_t)i < t.numel(); ++i) {
+    static_assert(!std::is_integral_v<T> || std::is_signed_v<T> || sizeof(T) < 8, "a u64 may not fit int64");
+    if constexpr (std::is_integral_v<T>) t.setInt((int64_t)i, (int64_t)values[i]);  // exact, not through double
+    else t.set((int64_t)i, (double)values[i]);
+  }
   return t;
 }
 

@@ -15,6 +15,7 @@ std::string describeNode(const Graph& g, const Node& n) {
 
 Status verify(const Graph& g) {
   Error errors;
+  errors.code = ErrorCode::Shape;
   auto fail = [&](Loc loc, std::string msg) { errors.diags.push_back({std::move(loc), std::move(msg), {}}); };
 
   std::vector<bool> defined(g.values.size(), false);

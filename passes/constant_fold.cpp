@@ -1,15 +1,12 @@
-// Constant folding: evaluate nodes whose operands are all constants with the reference
-// interpreter, and replace their results by constants.
-#include "backend/ref/interpreter.h"
+// Constant folding: evaluate nodes whose operands are all constants (ir/eval), and replace their
+// results by constants.
+#include "ir/eval/fold_limit.h"
+#include "ir/eval/interpreter.h"
 #include "passes/graph_utils.h"
 #include "passes/rewrite.h"
 
 namespace graphc {
 namespace {
-
-// Larger results stay as computations: a folded expand or broadcast could bloat the model file
-// and the memory plan by far more than the computation costs at run time.
-constexpr int64_t kMaxFoldedElements = int64_t{1} << 20;
 
 bool foldable(const Graph& g, const Node& n) {
   // Only ValueKind::Const operands, never Params: params are weights, constant for inference
@@ -18,12 +15,10 @@ bool foldable(const Graph& g, const Node& n) {
     if (g.value(v).kind != ValueKind::Const) return false;
   // Stateful nodes matter for their writes; nodes without operands (none today) have nothing to fold.
   if (n.operands.empty() || n.info().has(kStateful)) return false;
-  int64_t elements = 0;
-  for (ValueId r : n.results) elements += g.type(r).numel();
-  return elements <= kMaxFoldedElements;
+  return eval::withinFoldLimit(g.types(n.results));
 }
 
-// Replaces node id by constants holding its results, computed by the reference interpreter.
+// Replaces node id by constants holding its results, computed by ir/eval.
 bool foldNode(Graph& g, NodeId id, PassContext&) {
   if (!foldable(g, g.nodes[id])) return false;
   const Node& n = g.nodes[id];
@@ -31,7 +26,7 @@ bool foldNode(Graph& g, NodeId id, PassContext&) {
   std::vector<TensorType> resultTypes;
   for (ValueId v : n.operands) operands.push_back(g.value(v).data);
   for (ValueId r : n.results) resultTypes.push_back(g.type(r));
-  auto folded = ref::evalNode(n, operands, resultTypes);
+  auto folded = eval::evalNode(n, operands, resultTypes);
   // A data-dependent failure (say a gather index out of range) is left for run time, where the
   // backend reports it against the same node.
   if (!folded || folded->size() != resultTypes.size()) return false;

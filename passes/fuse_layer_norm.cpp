@@ -3,15 +3,23 @@
 // into one layer_norm(x, scale, bias){axis, epsilon}: one pass over each row instead of about
 // eight, and a single op the backends have a fast kernel for.
 #include <algorithm>
-#include <string>
-
-#include <fmt/format.h>
+#include <charconv>
 
 #include "passes/graph_utils.h"
 #include "passes/rewrite.h"
 
 namespace graphc {
 namespace {
+
+// The double that the f32's shortest decimal form denotes (1e-05f -> 1e-05), through
+// to_chars/from_chars: std::stod would read "0.001" as 0 under a comma-decimal locale.
+double shortestAsDouble(float f) {
+  char buf[32];
+  char* end = std::to_chars(buf, buf + sizeof buf, f).ptr;
+  double d = f;
+  std::from_chars(buf, end, d);
+  return d;
+}
 
 // k when the reduction keeps its dims and reduces exactly the trailing axes k..rank-1 (empty
 // axes: all of them), the axes a layer_norm with axis k normalizes over.
@@ -128,9 +136,8 @@ bool fuseLayerNorm(Graph& g, NodeId n, PassContext&) {
   if (bias == UINT32_MAX) bias = g.addConstant(g.uniqueName("ln_bias"), Tensor(normType));
   AttrMap attrs;
   attrs.set("axis", m->axis - (int64_t)xt.rank());  // counted from the end, like the exporters' axes=[-1]
-  attrs.set("epsilon", m->eps);
-  if (g.type(m->x).dtype == DType::f32)  // 1e-5 read back from f32 is 9.99999975e-06: keep the literal
-    attrs.set("epsilon", std::stod(fmt::format("{}", (float)m->eps)));
+  // 1e-5 read back from f32 is 9.99999975e-06: keep the literal.
+  attrs.set("epsilon", g.type(m->x).dtype == DType::f32 ? shortestAsDouble((float)m->eps) : m->eps);
   return replaceWithNewNode(g, last, OpKind::LayerNorm, {m->x, scale, bias}, std::move(attrs));
 }
 

@@ -30,12 +30,6 @@ std::string validNames(std::span<const PassInfo> extra) {
   return names;
 }
 
-// Prefixes every diagnostic so that a verifier failure names the pass that caused it.
-Error prefixed(Error e, std::string_view prefix) {
-  for (Diag& d : e.diags) d.message = fmt::format("{}{}", prefix, d.message);
-  return e;
-}
-
 // What callers bind and read: input names and types, output names and types. The verifier
 // checks a graph against itself, so a pass that changes this would otherwise go unnoticed.
 std::vector<std::pair<std::string, TensorType>> signature(const Graph& g) {
@@ -111,7 +105,7 @@ Status runPipeline(Graph& g, const std::vector<std::string>& passNames, const Pi
     auto t0 = Clock::now();
     Status s = verify(g);
     verifyMs += msSince(t0);
-    if (!s) return prefixed(s.takeError(), "pipeline input: ");
+    if (!s) return s.takeError().prefixed("pipeline input: ");
   }
   const auto interface = signature(g);
   for (const PassInfo* p : passes) {
@@ -119,13 +113,18 @@ Status runPipeline(Graph& g, const std::vector<std::string>& passNames, const Pi
     auto t0 = Clock::now();
     Status s = p->run(g, ctx);
     timings.emplace_back(std::string(p->name), msSince(t0));
-    if (!s) return prefixed(s.takeError(), fmt::format("in pass {}: ", p->name));
+    if (!s) return s.takeError().prefixed(fmt::format("in pass {}: ", p->name));
     if (options.verifyEach) {
       auto t1 = Clock::now();
       Status v = verify(g);
       if (v) v = checkSignature(g, interface);
       verifyMs += msSince(t1);
-      if (!v) return prefixed(v.takeError(), fmt::format("after pass {}: ", p->name));
+      if (!v) {
+        // The input verified, so the pass broke the graph: a bug in graphc, not bad input.
+        Error e = v.takeError().prefixed(fmt::format("after pass {}: ", p->name));
+        e.code = ErrorCode::Internal;
+        return e;
+      }
     }
     if (options.printAfterAll) {
       std::string text = options.print(g);

@@ -7,7 +7,8 @@
 #include <string>
 
 #include "ir/graph.h"
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
+#include "runtime/tensor_view.h"
 
 namespace graphc {
 
@@ -16,6 +17,12 @@ namespace graphc {
 class ExecutionContext {
  public:
   virtual ~ExecutionContext() = default;
+
+ private:
+  friend class Executable;
+  // The Tensor adapter's views of a run's tensors, kept so that later runs reuse the capacity.
+  std::vector<ConstTensorView> inputViews_;
+  std::vector<TensorView> outputViews_;
 };
 
 class Executable {
@@ -24,10 +31,15 @@ class Executable {
 
   // Types of the bound inputs (g.inputs order) and outputs (g.outputs order).
   virtual const Graph& graph() const = 0;
-  virtual std::unique_ptr<ExecutionContext> createContext() const = 0;
-  // Runs once. inputs are in graph().inputs order; outputs are preallocated tensors of the
-  // output types, in graph().outputs order. Safe to call from many threads, one context each.
-  virtual Status run(ExecutionContext& ctx, std::span<const Tensor> inputs, std::span<Tensor> outputs) const = 0;
+  // A context's memory (arena, scratch, training state); out of memory is an Error.
+  virtual Result<std::unique_ptr<ExecutionContext>> createContext() const = 0;
+  // Runs once on the caller's memory: inputs in graph().inputs order, outputs in
+  // graph().outputs order, each of its value's type (checked). The data is read and written in
+  // place, never copied. Safe to call from many threads, one context each.
+  virtual Status run(ExecutionContext& ctx, std::span<const ConstTensorView> inputs,
+                     std::span<const TensorView> outputs) const = 0;
+  // The same for owning tensors: an empty output is allocated first; then it runs on views.
+  Status run(ExecutionContext& ctx, std::span<const Tensor> inputs, std::span<Tensor> outputs) const;
 
   // Training state. A graph with updates (graph().updates: a training step) rewrites its params
   // and state after every run; each context keeps its own copy, starting from the graph's
@@ -55,11 +67,18 @@ class Executable {
   std::vector<Tensor> makeOutputs() const;
   // Checks that inputs match the graph's input types; names the first mismatch.
   Status checkInputs(std::span<const Tensor> inputs) const;
+  // Checks a run's views: their count, types, and non-null data (unless empty).
+  Status checkViews(std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const;
 };
 
 struct CompileOptions {
   std::string backend = "dnnl";
   int threads = 0;  // 0: the runtime's default
+  // Code generation, for backends that generate code (ignored by ref and dnnl, which pick their
+  // kernels by the CPU they run on):
+  std::string targetCpu{};   // e.g. "znver3", "sapphirerapids"; empty: the host's CPU
+  std::string targetTriple{};  // e.g. "x86_64-pc-linux-gnu"; empty: the host's triple
+  int optLevel = 3;          // 0 to 3, as -O0 to -O3
 };
 
 // A backend turns a finished (optimized, verified) graph into an Executable.
@@ -67,6 +86,12 @@ struct BackendInfo {
   std::string_view name;
   std::string_view summary;
   Result<std::unique_ptr<Executable>> (*prepare)(const Graph& g, const CompileOptions& options);
+  // Whether prepare accepts an op on operands of this dtype (its first operand's, as shape
+  // inference sees it); an unsupported op makes prepare fail with an Error.
+  bool (*isOpSupported)(OpKind op, DType dtype);
+  // Whether the backend can also write its program out (an object file and a C header) rather
+  // than only run it in this process.
+  bool emitsArtefacts = false;
 };
 
 std::span<const BackendInfo> allBackends();

@@ -1,5 +1,8 @@
 # lit configuration: FileCheck tests of passes (tests/passes) and of the CLI (tests/cli).
+# CMake finds the tools (python, FileCheck and its siblings `not` and `count`) and passes them
+# in as --param; the defaults only serve a hand-run lit with everything on the PATH.
 import os
+import sys
 import lit.formats
 
 config.name = "graphc"
@@ -17,5 +20,7 @@ config.substitutions.append(("%npycmp", lit_config.params.get("npycmp", "npycmp"
 config.substitutions.append(("%data", data))
 config.substitutions.append(("%make_seed_data", lit_config.params.get("seed_make_data", "seed_make_data")))
 config.substitutions.append(("%check_accuracy", lit_config.params.get("seed_accuracy", "seed_accuracy")))
-config.substitutions.append(("%python", "/usr/bin/python3"))
-config.environment["PATH"] = "/usr/lib/llvm-16/bin:" + os.environ.get("PATH", "")
+config.substitutions.append(("%python", lit_config.params.get("python", sys.executable)))
+tools_dir = lit_config.params.get("tools_dir")
+path = os.environ.get("PATH", "")
+config.environment["PATH"] = tools_dir + os.pathsep + path if tools_dir else path

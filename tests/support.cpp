@@ -8,7 +8,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc::test {
 
@@ -51,6 +51,18 @@ Tensor randomTensor(const TensorType& type, uint64_t seed, double lo, double hi)
     t.set(i, type.dtype == DType::boolean ? (v > (lo + hi) / 2) : isFloat(type.dtype) ? v : std::floor(v));
   }
   return t;
+}
+
+bool cpuHas(std::string_view feature) {
+  // __builtin_cpu_supports takes only a literal, hence the table.
+  if (feature == "avx2") return __builtin_cpu_supports("avx2");
+  if (feature == "fma") return __builtin_cpu_supports("fma");
+  if (feature == "avx512f") return __builtin_cpu_supports("avx512f");
+  if (feature == "avx512bw") return __builtin_cpu_supports("avx512bw");
+  if (feature == "avx512vl") return __builtin_cpu_supports("avx512vl");
+  if (feature == "avx512bf16") return __builtin_cpu_supports("avx512bf16");
+  if (feature == "amx-tile") return __builtin_cpu_supports("amx-tile");
+  throw std::invalid_argument("cpuHas: unknown feature '" + std::string(feature) + "'");
 }
 
 static double maxDiff(const Tensor& a, const Tensor& b, bool relative) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/tensor.h"
@@ -25,6 +26,11 @@ std::vector<OnnxOpCase> onnxOpCases();
 
 // Uniform in [lo, hi) from a fixed seed, whatever the dtype.
 Tensor randomTensor(const TensorType& type, uint64_t seed, double lo = -1.0, double hi = 1.0);
+
+// Whether this CPU has an x86 feature ("avx2", "fma", "avx512f", "avx512bw", "avx512bf16",
+// "amx-tile", ...): tests of paths that only some CPUs take assert what the CPU selects.
+// Throws on a name it does not know, so a typo cannot silently read as "absent".
+bool cpuHas(std::string_view feature);
 
 // Largest |a - b| / max(1, |b|) over all elements; +inf when the types differ.
 double maxRelDiff(const Tensor& a, const Tensor& b);

@@ -5,11 +5,10 @@
 #include "frontend/text/parser.h"
 #include "frontend/text/printer.h"
 #include "frontend/text/split.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "passes/pass.h"
+#include "tools/cli.h"
 #include "tools/commands.h"
-#include "tools/model.h"
-#include "tools/pipeline.h"
 
 namespace graphc::tool {
 namespace {
@@ -19,7 +18,7 @@ struct OptOptions {
   std::string passes;
   bool split = false;
   bool verifyDiagnostics = false;
-  PipelineFlags flags;
+  driver::PassOptions passOptions;
 };
 
 std::vector<std::string> splitCommas(const std::string& s) {
@@ -38,13 +37,7 @@ std::vector<std::string> splitCommas(const std::string& s) {
 // Parses and transforms one chunk; returns the printed IR or the diagnostics.
 Result<std::string> processChunk(const OptOptions& o, std::string_view text, int firstLine) {
   GRAPHC_ASSIGN(Graph g, parseGraph(text, o.file, firstLine));
-  PipelineOptions options;
-  options.timePasses = o.flags.timePasses;
-  options.printAfterAll = o.flags.printAfterAll;
-  options.debugRewrites = o.flags.debugRewrites;
-  options.out = &std::cerr;
-  options.print = [](const Graph& graph) { return printGraph(graph); };
-  GRAPHC_TRY(runPipeline(g, splitCommas(o.passes), options));
+  GRAPHC_TRY(driver::optimize(g, o.passOptions, splitCommas(o.passes)));
   return printGraph(g);
 }
 
@@ -87,7 +80,7 @@ Runner addOptCommand(CLI::App& app) {
   cmd->add_flag("--split-input-file", o->split, "Treat '// -----' lines as separating independent graphs");
   cmd->add_flag("--verify-diagnostics", o->verifyDiagnostics,
                 "Check the errors against '// expected-error {{...}}' lines in the input");
-  o->flags.addTo(*cmd);
+  addPassOptions(*cmd, o->passOptions);
   cmd->add_flag_callback("--list-passes", [] {
     for (const PassInfo& p : allPasses()) std::cout << fmt::format("  {:<24} {}\n", p.name, p.summary);
     throw CLI::Success();

@@ -9,28 +9,32 @@
 #include <fmt/format.h>
 
 #include "backend/dnnl/lowering.h"
+#include "runtime/bind.h"
+#include "runtime/state.h"
 #include "ir/verifier.h"
 
 namespace graphc::dnnl {
 namespace {
 
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
-using Bytes = std::unique_ptr<void, FreeDeleter>;
+// Sets the calling thread's OpenMP thread count (n > 0) and restores the caller's on the way
+// out, so that neither prepare nor a run changes it behind the caller's back.
+class ThreadsScope {
+ public:
+  explicit ThreadsScope(int n) : saved_(n > 0 ? omp_get_max_threads() : 0) {
+    if (n > 0 && n != saved_) omp_set_num_threads(n);
+  }
+  ~ThreadsScope() {
+    if (saved_ > 0 && omp_get_max_threads() != saved_) omp_set_num_threads(saved_);
+  }
 
-Bytes alignedBytes(size_t n) {
-  size_t size = std::max<size_t>((n + 63) / 64 * 64, 64);
-  void* p = std::aligned_alloc(64, size);
-  if (!p) throw std::bad_alloc();
-  return Bytes(p);
-}
+ private:
+  int saved_;
+};
 
 class DnnlContext final : public ExecutionContext {
  public:
-  Bytes arena, scratch, state;
+  ContextMemory memory;                             // arena, scratch, state; an address per buffer
   dn::stream stream;
-  std::vector<void*> ptrs;                          // per buffer
   std::vector<dn::memory> mems;                     // per memref
   std::vector<std::vector<dnnl_exec_arg_t>> args;   // per step, prebuilt for the C API
   std::vector<int> bound;                           // memrefs over input/output buffers
@@ -55,27 +59,24 @@ class DnnlExecutable final : public Executable {
   const Graph& graph() const override { return graph_; }
   const ArenaPlan* arenaPlan() const override { return &program.arena; }
 
-  std::unique_ptr<ExecutionContext> createContext() const override {
-    auto ctx = std::make_unique<DnnlContext>();
-    ctx->arena = alignedBytes(program.arenaBytes);
-    ctx->scratch = alignedBytes(program.scratchBytes);
-    ctx->state = alignedBytes(program.stateBytes);
-    ctx->stream = dn::stream(program.engine);
-    ctx->ptrs.resize(program.buffers.size(), nullptr);
-    for (size_t b = 0; b < program.buffers.size(); ++b) {
-      const Buffer& buf = program.buffers[b];
-      if (buf.storage == Storage::Arena) ctx->ptrs[b] = static_cast<char*>(ctx->arena.get()) + buf.offset;
-      if (buf.storage == Storage::Const) ctx->ptrs[b] = const_cast<void*>(buf.data);
-      if (buf.storage == Storage::Scratch) ctx->ptrs[b] = ctx->scratch.get();
-      if (buf.storage == Storage::State) {
-        ctx->ptrs[b] = static_cast<char*>(ctx->state.get()) + buf.offset;
-        if (buf.bytes) std::memcpy(ctx->ptrs[b], buf.data, buf.bytes);  // the initial weights and state
-      }
+  Result<std::unique_ptr<ExecutionContext>> createContext() const override {
+    try {
+      return makeContext();
+    } catch (const std::bad_alloc&) {
+      return Error(ErrorCode::OutOfMemory, "out of memory: cannot create an execution context");
+    } catch (const dn::error& e) {
+      return Error(fmt::format("dnnl: cannot create an execution context: {}", e.what()));
     }
+  }
+
+  Result<std::unique_ptr<ExecutionContext>> makeContext() const {
+    auto ctx = std::make_unique<DnnlContext>();
+    GRAPHC_ASSIGN(ctx->memory, allocateContext(program));
+    ctx->stream = dn::stream(program.engine);
     for (size_t m = 0; m < program.memrefs.size(); ++m) {
       const MemRef& r = program.memrefs[m];
       Storage s = program.buffers[r.buffer].storage;
-      ctx->mems.emplace_back(r.md, program.engine, ctx->ptrs[r.buffer]);
+      ctx->mems.emplace_back(r.md, program.engine, ctx->memory.ptrs[r.buffer]);
       if (s == Storage::Input || s == Storage::Output) ctx->bound.push_back((int)m);
     }
     if (const char* p = std::getenv("GRAPHC_DNNL_PROFILE"); p && *p && *p != '0') ctx->stepSeconds.assign(program.steps.size(), 0);
@@ -85,46 +86,39 @@ class DnnlExecutable final : public Executable {
       for (auto [arg, m] : step.args) a.push_back({arg, ctx->mems[m].get()});
       ctx->args.push_back(std::move(a));
     }
-    return ctx;
+    return std::unique_ptr<ExecutionContext>(std::move(ctx));
   }
 
   Result<Tensor> readState(const ExecutionContext& base, ValueId v) const override {
     const auto* ctx = dynamic_cast<const DnnlContext*>(&base);
     if (!ctx) return Error("readState: the context was not made by this executable");
-    for (auto [target, b] : program.stateOf)
-      if (target == v) {
-        Tensor t(graph_.type(v));
-        if (t.bytes()) std::memcpy(t.raw(), ctx->ptrs[b], t.bytes());
-        return t;
-      }
-    if (v < graph_.values.size() && (graph_.value(v).kind == ValueKind::Param || graph_.value(v).kind == ValueKind::State))
-      return graph_.value(v).data.clone();  // never updated: still the initial data
-    return Error("readState: not a param or state of the graph");
+    return graphc::readState(graph_, program, ctx->memory.ptrs, v);
   }
 
-  Status run(ExecutionContext& base, std::span<const Tensor> inputs, std::span<Tensor> outputs) const override {
+  using Executable::run;
+  Status run(ExecutionContext& base, std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const override {
     auto& ctx = static_cast<DnnlContext&>(base);
-    GRAPHC_TRY(checkInputs(inputs));
-    if (outputs.size() != graph_.outputs.size())
-      return Error(fmt::format("the model has {} output(s), got {}", graph_.outputs.size(), outputs.size()));
-    for (size_t i = 0; i < outputs.size(); ++i) {
-      const TensorType& t = graph_.type(graph_.outputs[i].value);
-      if (outputs[i].empty()) outputs[i] = Tensor(t);
-      if (outputs[i].type() != t)
-        return Error(fmt::format("output '{}' must be {}, got {}", graph_.outputs[i].name, t.str(), outputs[i].type().str()));
-      ctx.ptrs[program.outputBuffer[i]] = outputs[i].raw();
-    }
-    for (size_t i = 0; i < inputs.size(); ++i) ctx.ptrs[program.inputBuffer[i]] = const_cast<void*>(inputs[i].raw());
+    GRAPHC_TRY(checkViews(inputs, outputs));
+    bindRun(program, inputs, outputs, ctx.memory.ptrs);
     for (int m : ctx.bound)
-      dnnl_memory_set_data_handle_v2(ctx.mems[m].get(), ctx.ptrs[program.memrefs[m].buffer], ctx.stream.get());
-    // The OpenMP thread count is per calling thread, so it is set on every run.
-    if (threads_ > 0) omp_set_num_threads(threads_);
+      dnnl_memory_set_data_handle_v2(ctx.mems[m].get(), ctx.memory.ptrs[program.memrefs[m].buffer], ctx.stream.get());
+    // The OpenMP thread count is per calling thread: set for this run, the caller's restored.
+    ThreadsScope threads(threads_);
+    try {
+      return runSteps(ctx);
+    } catch (const std::bad_alloc&) {  // the reference fallback's tensors
+      return Error(ErrorCode::OutOfMemory, "out of memory while running the program");
+    }
+  }
+
+  Status runSteps(DnnlContext& ctx) const {
     bool profile = !ctx.stepSeconds.empty();
+    void* const* ptrs = ctx.memory.ptrs.data();
     for (size_t i = 0; i < program.steps.size(); ++i) {
       const Step& step = program.steps[i];
       double t0 = profile ? omp_get_wtime() : 0;
       if (step.kernel) {
-        GRAPHC_TRY(step.kernel->run(ctx.ptrs.data()));
+        GRAPHC_TRY(step.kernel->run(ptrs));
       } else {
         const auto& a = ctx.args[i];
         dnnl_status_t st = dnnl_primitive_execute(step.prim.get(), ctx.stream.get(), (int)a.size(), a.data());
@@ -197,20 +191,16 @@ std::vector<std::string> stepNames(const Executable& exe) {
   return names;
 }
 
-Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
-  GRAPHC_TRY(verify(g));
+namespace {
+
+Result<std::unique_ptr<Executable>> prepareProgram(const Graph& g, const CompileOptions& options) {
   // The executable's graph shares the weights' storage with g (Tensor copies share) rather than
   // cloning them: most weights are packed at prepare and never read again, and cloning W1's
   // 2.6 MB cost a zero fill, a copy and the page faults of both. What runs read in place is
   // cloned below, once lowering knows which those are.
   auto exe = std::make_unique<DnnlExecutable>(Graph(g), options.threads);
-  // Primitives pick their blocking for the thread count they will run with; the caller's own
-  // setting is restored on the way out.
-  struct ThreadsScope {
-    int saved = omp_get_max_threads();
-    explicit ThreadsScope(int n) { if (n > 0) omp_set_num_threads(n); }
-    ~ThreadsScope() { omp_set_num_threads(saved); }
-  } threadsScope(options.threads);
+  // Primitives pick their blocking for the thread count they will run with.
+  ThreadsScope threadsScope(options.threads);
   auto engine = dnnlTry("dnnl", [] { return dn::engine(dn::engine::kind::cpu, 0); });
   if (!engine) return engine.takeError();
   exe->program.engine = *engine;
@@ -225,7 +215,10 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
     }
     try {
       Status st = lowerNode(L, n);
-      if (!st) return Error(fmt::format("dnnl: {}: {}", L.describe(n), st.error().message()), n.loc);
+      if (st) st = L.takeFailure();
+      if (!st) return Error(st.error().code, fmt::format("dnnl: {}: {}", L.describe(n), st.error().message()), n.loc);
+    } catch (const std::bad_alloc&) {
+      return Error(ErrorCode::OutOfMemory, fmt::format("dnnl: {}: out of memory", L.describe(n)), n.loc);
     } catch (const dn::error& e) {
       return Error(fmt::format("dnnl: {}: oneDNN: {}", L.describe(n), e.what()), n.loc);
     } catch (const std::exception& e) {
@@ -241,6 +234,17 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
     fmt::print(stderr, "dnnl: {} steps, scratchpad {} bytes\n{}\n", p.steps.size(), p.scratchBytes, memoryReport(p.arena.plan));
   }
   return std::unique_ptr<Executable>(std::move(exe));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
+  GRAPHC_TRY(verify(g));
+  try {
+    return prepareProgram(g, options);
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorCode::OutOfMemory, "dnnl: out of memory while preparing the program");
+  }
 }
 
 }  // namespace graphc::dnnl

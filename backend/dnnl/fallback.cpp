@@ -1,18 +1,13 @@
 // Non-f32 nodes that have no primitive (f64/integer matmul, dense, conv, pools, norms,
-// softmax, reductions) run on the reference interpreter's evalNode. oneDNN is f32-centric,
+// softmax, reductions) run on ir/eval's evalNode, the reference semantics. oneDNN is f32-centric,
 // so this is for the non-f32 dtypes only; it copies operands into tensors on every run, so it
 // allocates, which the f32 path never does.
 #include <cstring>
 
 #include "backend/dnnl/lowering.h"
-
-#ifdef GRAPHC_DNNL_HAVE_REF
-#include "backend/ref/interpreter.h"
-#endif
+#include "ir/eval/interpreter.h"
 
 namespace graphc::dnnl {
-
-#ifdef GRAPHC_DNNL_HAVE_REF
 namespace {
 
 class Fallback final : public Kernel {
@@ -25,7 +20,7 @@ class Fallback final : public Kernel {
       operands.emplace_back(in_[i]);
       if (in_[i].bytes()) std::memcpy(operands.back().raw(), buf[ins_[i]], in_[i].bytes());
     }
-    GRAPHC_ASSIGN(std::vector<Tensor> results, ref::evalNode(node_, operands, out_));
+    GRAPHC_ASSIGN(std::vector<Tensor> results, eval::evalNode(node_, operands, out_));
     for (size_t i = 0; i < out_.size(); ++i)
       if (out_[i].bytes()) std::memcpy(buf[outs_[i]], results[i].raw(), out_[i].bytes());
     return ok();
@@ -48,14 +43,5 @@ Status lowerFallback(Lowering& L, const Node& n) {
               L.describe(n) + " (reference fallback)");
   return ok();
 }
-
-#else
-
-Status lowerFallback(Lowering& L, const Node& n) {
-  return Error(fmt::format("dnnl: {} needs the reference interpreter for dtype {}, which this build lacks", L.describe(n),
-                           dtypeName(L.type(n.operands[0]).dtype)));
-}
-
-#endif
 
 }  // namespace graphc::dnnl

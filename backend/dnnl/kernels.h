@@ -30,9 +30,17 @@ std::unique_ptr<Kernel> concatKernel(size_t elemSize, int64_t outer, const std::
 // packed by packGemvWeights and b padded by padGemvBias, once, at prepare.
 // Only on CPUs with AVX-512 (gemvAvailable); elsewhere oneDNN's matmul is the faster one.
 bool gemvAvailable();
+// Our AVX-512 kernels (gemv, the narrow GEMMs of training) may run: the CPU has AVX-512 and
+// ONEDNN_MAX_CPU_ISA does not cap oneDNN below it (cpu_isa.cpp).
+bool avx512Kernels();
 Tensor packGemvWeights(const Tensor& w);
 Tensor padGemvBias(const Tensor& bias);
-std::unique_ptr<Kernel> gemvKernel(bool relu, int64_t k, int64_t n, int x, int w, int bias, int y);
+// Buffer ids; `runs` is a uint64_t of the context's state: how many runs it has made, whose
+// parity picks the panel order.
+struct GemvBuffers {
+  int x, w, bias, y, runs;
+};
+std::unique_ptr<Kernel> gemvKernel(bool relu, int64_t k, int64_t n, const GemvBuffers& b);
 std::unique_ptr<Kernel> gatherKernel(size_t elemSize, DType indexType, int64_t outer, int64_t dim, int64_t inner,
                                      int64_t count, int data, int index, int out);
 

@@ -15,7 +15,7 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <atomic>
+#include <cstdint>
 
 #include "backend/dnnl/kernels.h"
 
@@ -72,18 +72,19 @@ void panel(const Panel& p, int64_t stride) {
 
 class Gemv final : public Kernel {
  public:
-  Gemv(bool relu, int64_t k, int64_t n, int x, int w, int bias, int y)
+  Gemv(bool relu, int64_t k, int64_t n, const GemvBuffers& b)
       : relu_(relu),
         // Small weights are read faster than a team of threads forks and joins (LeNet's 400x120).
         split_(k * n * (int64_t)sizeof(float) >= (256 << 10)),
-        k_(k), n_(n), panels_((n + kPanel - 1) / kPanel), x_(x), w_(w), bias_(bias), y_(y) {}
+        k_(k), n_(n), panels_((n + kPanel - 1) / kPanel), b_(b) {}
 
   Status run(void* const* b) const override {
-    const float *x = static_cast<const float*>(b[x_]), *w = static_cast<const float*>(b[w_]);
-    const float* bias = static_cast<const float*>(b[bias_]);
-    float* y = static_cast<float*>(b[y_]);
-    // Shared by every context that runs this executable: a race only changes the cache luck.
-    bool reverse = runs_.fetch_add(1, std::memory_order_relaxed) & 1;
+    const float *x = static_cast<const float*>(b[b_.x]), *w = static_cast<const float*>(b[b_.w]);
+    const float* bias = static_cast<const float*>(b[b_.bias]);
+    float* y = static_cast<float*>(b[b_.y]);
+    // The context's own count: one context runs on one thread at a time, so no atomic, and
+    // contexts running side by side keep their own alternation.
+    bool reverse = (*static_cast<uint64_t*>(b[b_.runs]))++ & 1;
     // Each thread keeps its own panels from run to run, so that they stay in its core's L2.
     auto work = [&](int64_t first, int64_t last) {
       for (int64_t i = first; i < last; ++i) {
@@ -108,16 +109,12 @@ class Gemv final : public Kernel {
  private:
   bool relu_, split_;
   int64_t k_, n_, panels_;
-  int x_, w_, bias_, y_;
-  mutable std::atomic<uint64_t> runs_{0};
+  GemvBuffers b_;
 };
 
 }  // namespace
 
-bool gemvAvailable() {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  return avx512;
-}
+bool gemvAvailable() { return avx512Kernels(); }
 
 Tensor packGemvWeights(const Tensor& w) {
   int64_t k = w.shape()[0], n = w.shape()[1], panels = (n + kPanel - 1) / kPanel;
@@ -139,8 +136,8 @@ Tensor padGemvBias(const Tensor& bias) {
   return padded;
 }
 
-std::unique_ptr<Kernel> gemvKernel(bool relu, int64_t k, int64_t n, int x, int w, int bias, int y) {
-  return std::make_unique<Gemv>(relu, k, n, x, w, bias, y);
+std::unique_ptr<Kernel> gemvKernel(bool relu, int64_t k, int64_t n, const GemvBuffers& b) {
+  return std::make_unique<Gemv>(relu, k, n, b);
 }
 
 }  // namespace graphc::dnnl

@@ -204,8 +204,7 @@ __attribute__((target("avx512f"))) void narrowGemmAvx512(const NarrowGemm& g) {
 #pragma GCC diagnostic pop
 
 bool narrowGemm(const NarrowGemm& g) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  if (!avx512 || g.width > 32 || g.width < 1) return false;
+  if (!avx512Kernels() || g.width > 32 || g.width < 1) return false;
   narrowGemmAvx512(g);
   return true;
 }

@@ -230,7 +230,9 @@ Status denseGemv(Lowering& L, const Node& n, int64_t k, int64_t cols) {
   int w = L.addConstTensor(packGemvWeights(L.constData(n.operands[1])));
   int bias = L.addConstTensor(padGemvBias(L.constData(n.operands[2])));
   int x = L.plainBuffer(n.operands[0]), y = L.defineResult(n.results[0]);
-  L.addKernel(gemvKernel(relu, k, cols, x, w, bias, y), {x, w, bias}, {y}, L.describe(n) + " (gemv)");
+  // Which way the panels go this run: counted per context, in its state block.
+  int runs = L.contextState(sizeof(uint64_t), L.graph.value(n.results[0]).name + ".gemv_runs");
+  L.addKernel(gemvKernel(relu, k, cols, {x, w, bias, y, runs}), {x, w, bias}, {y}, L.describe(n) + " (gemv)");
   return ok();
 }
 

@@ -36,19 +36,13 @@ SliceView sliceView(const Shape& x, const OpCtx& c) {
   SliceView v;
   Shape inStrides = stridesOf(x);
   v.strides = inStrides;
-  const auto& starts = c.ints("starts");
-  std::vector<int64_t> axes = c.ints("axes"), steps = c.ints("steps");
-  if (axes.empty())
-    for (size_t i = 0; i < starts.size(); ++i) axes.push_back((int64_t)i);
-  if (steps.empty()) steps.assign(starts.size(), 1);
-  for (size_t i = 0; i < starts.size(); ++i) {
-    // The clamping of inferSlice: [0, dim] going forward, [-1, dim-1] going backward.
-    int64_t a = *normalizeAxis(axes[i], (int64_t)x.size()), dim = x[a], s = starts[i];
-    if (s < 0) s += dim;
-    s = steps[i] > 0 ? std::clamp<int64_t>(s, 0, dim) : std::clamp<int64_t>(s, -1, dim - 1);
-    v.offset += s * inStrides[a];
-    v.strides[a] = inStrides[a] * steps[i];
-    v.positive &= steps[i] > 0;
+  // The resolution shape inference made (which succeeded before lowering): one rule everywhere,
+  // with steps normalized so that the strides below cannot overflow.
+  SliceWindow w = *resolveSlice(x, c);
+  for (size_t a = 0; a < x.size(); ++a) {
+    v.offset += w.start[a] * inStrides[a];
+    v.strides[a] = inStrides[a] * w.step[a];
+    v.positive &= w.step[a] > 0;
   }
   return v;
 }

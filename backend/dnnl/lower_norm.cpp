@@ -51,7 +51,7 @@ Status layerNorm(Lowering& L, const Node& n, const OpCtx& c) {
                  {{DNNL_ARG_SRC, L.memref(src, md)}, {DNNL_ARG_SCALE, L.memref(scale, ss)},
                   {DNNL_ARG_SHIFT, L.memref(shift, ss)}, {DNNL_ARG_DST, L.memref(dst, md)}},
                  L.describe(n));
-  L.allowInPlace(src, dst);
+  L.allowInPlace(n, 0, src, dst);
   return ok();
 }
 
@@ -84,7 +84,7 @@ Status batchNorm(Lowering& L, const Node& n, const OpCtx& c) {
                  {{DNNL_ARG_SRC, L.memref(src, md)}, {DNNL_ARG_SCALE, L.memref(scale, ch)}, {DNNL_ARG_SHIFT, L.memref(shift, ch)},
                   {DNNL_ARG_MEAN, L.memref(mean, ch)}, {DNNL_ARG_VARIANCE, L.memref(var, ch)}, {DNNL_ARG_DST, L.memref(dst, md)}},
                  L.describe(n));
-  L.allowInPlace(src, dst);
+  L.allowInPlace(n, 0, src, dst);
   return ok();
 }
 

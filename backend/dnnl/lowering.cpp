@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "ir/verifier.h"
-#include "passes/memory_plan.h"
+#include "runtime/state.h"
 
 namespace graphc::dnnl {
 
@@ -50,7 +50,7 @@ Lowering::Lowering(const Graph& g, Program& p)
         if (readers_[v].empty() || readers_[v].back() != &n) readers_[v].push_back(&n);
   for (const Output& o : g.outputs) held_[o.value] = true;
   for (const Update& u : g.updates) held_[u.value] = held_[u.target] = true;
-  findInPlaceUpdates();
+  inPlaceTarget_ = inPlaceUpdates(g);
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     ValueId v = g.inputs[i];
     int b = newBuffer(Storage::Input, type(v).bytes(), g.value(v).name, (int)i);
@@ -58,13 +58,8 @@ Lowering::Lowering(const Graph& g, Program& p)
     state_[v] = {b, plainDesc(type(v).shape, type(v).dtype), false, -1};
   }
   for (ValueId v : g.constants) {
-    Storage s = updated_[v] ? Storage::State : Storage::Const;
-    int b = newBuffer(s, type(v).bytes(), g.value(v).name, -1, g.value(v).data.raw());
-    if (s == Storage::State) {
-      program_.buffers[b].offset = program_.stateBytes;
-      program_.stateBytes += (type(v).bytes() + 63) / 64 * 64;
-      program_.stateOf.push_back({v, b});
-    }
+    int b = updated_[v] ? addStateValue(program_, g, v)
+                        : newBuffer(Storage::Const, type(v).bytes(), g.value(v).name, -1, g.value(v).data.raw());
     state_[v] = {b, plainDesc(type(v).shape, type(v).dtype), false, -1};
   }
   for (size_t i = 0; i < g.outputs.size(); ++i) {
@@ -74,50 +69,8 @@ Lowering::Lowering(const Graph& g, Program& p)
   }
 }
 
-// The operand a result of an in-place-capable node overwrites elementwise: an optimizer update
-// writes w', buf', m', v' over w, buf, m, v; an elementwise op (adam's step count + 1) may write
-// over its same-typed first operand.
-static std::optional<size_t> overwritableOperand(const Graph& g, const Node& n, size_t result, ValueId target) {
-  switch (n.op) {
-    case OpKind::SgdUpdate: return result == 0 ? std::optional<size_t>(0) : std::nullopt;
-    case OpKind::MomentumUpdate: return result == 0 ? 0 : 2;
-    case OpKind::AdamUpdate: return result == 0 ? 0 : result + 1;
-    default:
-      if (!n.info().has(kElementwise) || n.results.size() != 1) return std::nullopt;
-      // Operand 0 only: oneDNN's binary runs in place when dst is src0.
-      if (n.operands[0] == target && g.type(target) == g.type(n.results[0])) return 0;
-      return std::nullopt;
-  }
-}
-
-// An update u -> t is in place when u's producer reads t at the operand it overwrites and every
-// other reader of t runs before it (steps follow node order); the new value is then written
-// straight into t's state storage and the step copies nothing.
-void Lowering::findInPlaceUpdates() {
-  inPlaceTarget_.assign(graph.values.size(), UINT32_MAX);
-  std::vector<std::vector<NodeId>> users = graph.users();
-  std::vector<bool> isOutput(graph.values.size(), false);
-  for (const Output& o : graph.outputs) isOutput[o.value] = true;
-  for (const Update& u : graph.updates) {
-    const Node* p = graph.producer(u.value);
-    if (!p || isOutput[u.target] || isOutput[u.value] || graph.value(u.value).kind != ValueKind::Result) continue;
-    NodeId at = (NodeId)(p - graph.nodes.data());
-    size_t r = 0;
-    while (r < p->results.size() && p->results[r] != u.value) ++r;
-    std::optional<size_t> operand = overwritableOperand(graph, *p, r, u.target);
-    if (!operand || *operand >= p->operands.size() || p->operands[*operand] != u.target) continue;
-    bool before = true;
-    for (NodeId user : users[u.target])
-      before = before && (user < at || (user == at && std::count(p->operands.begin(), p->operands.end(), u.target) == 1));
-    if (before) inPlaceTarget_[u.value] = u.target;
-  }
-}
-
 int Lowering::newBuffer(Storage s, size_t bytes, std::string name, int binding, const void* data) {
-  Buffer b;
-  b.storage = s, b.bytes = bytes, b.name = std::move(name), b.binding = binding, b.data = data;
-  program_.buffers.push_back(std::move(b));
-  return (int)program_.buffers.size() - 1;
+  return program_.addBuffer(s, bytes, std::move(name), binding, data);
 }
 
 int Lowering::memref(int buffer, const dn::memory::desc& md) {
@@ -133,13 +86,7 @@ dn::primitive_attr Lowering::attr() const {
   return a;
 }
 
-void Lowering::touch(int buffer, bool) {
-  Buffer& b = program_.buffers[buffer];
-  int32_t step = (int32_t)program_.steps.size() - 1;
-  // Arena buffers are always written first; for the others the range does not matter.
-  if (b.start < 0) b.start = step;
-  b.end = std::max(b.end, step);
-}
+void Lowering::touch(int buffer, bool) { program_.touch(buffer, (int32_t)program_.steps.size() - 1); }
 
 void Lowering::addPrimitive(const dn::primitive_desc_base& pd, std::vector<std::pair<int, int>> args, std::string what) {
   size_t scratch = pd.scratchpad_desc().get_size();
@@ -200,7 +147,7 @@ int Lowering::defineResult(ValueId v, const dn::memory::desc& md) {
   bool blocked = md.data.ndims && md != plain && !samePhysical(md, plain);
   int out = outIndex_[v];
   int b;
-  if (!blocked && inPlaceTarget_[v] != UINT32_MAX) {
+  if (!blocked && inPlaceTarget_[v] != kNoTarget) {
     b = state_[inPlaceTarget_[v]].buffer;
   } else if (!blocked && out >= 0 && !outClaimed_[out]) {
     outClaimed_[out] = true;
@@ -230,9 +177,9 @@ int Lowering::plainBuffer(ValueId v) {
   } else {
     b = newBuffer(Storage::Arena, t.bytes(), graph.value(v).name + ".plain");
   }
-  // Reordering blocked to plain cannot fail for f32; a failure here is a bug worth a crash.
+  // Reordering blocked to plain does not fail for f32; if it does, prepare fails (fail()).
   Status st = addReorder(memref(s.buffer, s.md), memref(b, plain), "reorder to plain " + graph.value(v).name);
-  if (!st) throw std::logic_error(st.error().message());
+  if (!st) fail(st.takeError());
   state_[v].plain = b;
   return b;
 }
@@ -246,7 +193,7 @@ int Lowering::inLayout(ValueId v, const dn::memory::desc& want) {
   int b = newBuffer(Storage::Arena, std::max(want.get_size(), type(v).bytes()), graph.value(v).name + ".reordered");
   int dst = memref(b, want);
   Status st = addReorder(memref(s.buffer, s.md), dst, "reorder " + graph.value(v).name);
-  if (!st) throw std::logic_error(st.error().message());
+  if (!st) fail(st.takeError());
   reordered_.push_back({v, dst});
   return dst;
 }
@@ -328,35 +275,9 @@ Status Lowering::finish() {
               "update " + graph.value(u.target).name);
   }
 
-  // In-place permissions: the operand must die exactly where the result is born.
-  auto& bufs = program_.buffers;
-  for (const InPlace& ip : inPlace_) {
-    const Buffer &in = bufs[ip.in], &out = bufs[ip.out];
-    if (in.storage == Storage::Arena && out.storage == Storage::Arena && in.end == ip.step && out.start == ip.step &&
-        in.bytes == out.bytes && ip.in != ip.out)
-      bufs[ip.out].reuse = ip.in;
-  }
-
-  std::vector<BufferRequest> requests;
-  std::vector<int> requestOf(bufs.size(), -1), bufferOf;
-  for (size_t b = 0; b < bufs.size(); ++b) {
-    if (bufs[b].storage != Storage::Arena) continue;
-    if (bufs[b].start < 0) bufs[b].start = bufs[b].end = 0;  // never touched (a dead value)
-    requestOf[b] = (int)requests.size();
-    bufferOf.push_back((int)b);
-    requests.push_back({std::max<size_t>(bufs[b].bytes, 1), bufs[b].start, bufs[b].end, -1, bufs[b].name});
-  }
-  for (size_t r = 0; r < requests.size(); ++r)
-    if (int reuse = bufs[bufferOf[r]].reuse; reuse >= 0) requests[r].reuse = requestOf[reuse];
-  MemoryPlan plan = planMemory(requests, 64);
-  if (plan.offsets.size() != requests.size()) return Error("dnnl: the memory planner returned no plan");
-  // Every plan is validated before anything runs in it: overlapping live buffers would corrupt
-  // results silently, and the check costs little next to primitive creation.
-  if (Status valid = validatePlan(requests, plan); !valid)
-    return Error("dnnl: internal error: invalid memory plan: " + valid.error().message());
-  for (size_t r = 0; r < requests.size(); ++r) bufs[bufferOf[r]].offset = plan.offsets[r];
-  program_.arenaBytes = plan.arenaBytes;
-  program_.arena = {std::move(requests), std::move(plan), program_.stateBytes, (int)graph.updates.size(), inPlace};
+  GRAPHC_TRY(takeFailure());
+  if (Status planned = program_.planArena(inPlace_, (int)graph.updates.size(), inPlace); !planned)
+    return Error(planned.error().code, "dnnl: " + planned.error().message());
   return ok();
 }
 

@@ -3,6 +3,8 @@
 // consumer needs another layout, and records live ranges for the memory plan.
 #pragma once
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "backend/dnnl/program.h"
@@ -78,6 +80,9 @@ class Lowering {
   int memref(int buffer, const dn::memory::desc& md);
   dn::primitive_attr attr() const;  // scratchpad mode user
 
+  // Zero-filled bytes each context keeps from run to run (a kernel's own state), in the state
+  // block.
+  int contextState(size_t bytes, std::string name) { return program_.addState(bytes, std::move(name), nullptr); }
   // A scratch buffer in the arena for a step's temporary (not a graph value).
   int tempBuffer(size_t bytes, std::string name) { return newBuffer(Storage::Arena, bytes, std::move(name)); }
 
@@ -90,8 +95,23 @@ class Lowering {
   void touchLastStep(const std::vector<int>& reads, const std::vector<int>& writes);
   // Reorder src memref into dst memref (a step).
   Status addReorder(int src, int dst, std::string what);
-  // out may take in's place when in dies at the step just added (decided after lowering).
-  void allowInPlace(int in, int out) { inPlace_.push_back({(int)program_.steps.size() - 1, in, out}); }
+  // Result 0 of n (buffer out) may take the place of n's operand `operand` (buffer in) at the
+  // step just added, if the op table allows it (mayOverwrite) and in dies there (decided after
+  // lowering, by planArena).
+  void allowInPlace(const Node& n, size_t operand, int in, int out) {
+    if (mayOverwrite(n.info(), 0, operand)) inPlace_.push_back({(int)program_.steps.size() - 1, in, out});
+  }
+  // Records a failure of a builder that returns a buffer id (which stays usable); prepare checks
+  // takeFailure() after every node and fails with the first.
+  void fail(Error e) {
+    if (!failure_) failure_ = std::move(e);
+  }
+  Status takeFailure() {
+    if (!failure_) return ok();
+    Error e = std::move(*failure_);
+    failure_.reset();
+    return e;
+  }
 
   // Live ranges, output copies, memory plan and scratchpad: call once after the last node.
   Status finish();
@@ -106,7 +126,6 @@ class Lowering {
     int plain = -1;  // plain copy of a blocked value
     bool view = false;  // md is a strided view of another value's buffer (see viewResult)
   };
-  void findInPlaceUpdates();
   int newBuffer(Storage s, size_t bytes, std::string name, int binding = -1, const void* data = nullptr);
   void touch(int buffer, bool write);  // extends the buffer's live range to the last step
 
@@ -114,12 +133,12 @@ class Lowering {
   std::vector<ValueState> state_;
   std::vector<int> outIndex_;      // first output index of each value, -1 if none
   std::vector<bool> outClaimed_;   // output buffer already written by its value
-  struct InPlace { int step, in, out; };
-  std::vector<InPlace> inPlace_;
+  std::vector<InPlaceRequest> inPlace_;
+  std::optional<Error> failure_;
   std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
   int scratch_ = -1;
   std::vector<bool> updated_;  // update targets
-  std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or UINT32_MAX
+  std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or kNoTarget
   std::vector<std::vector<const Node*>> readers_;  // per value
   std::vector<bool> held_;        // per value: an output or an update's value or target
   std::vector<bool> takenOver_;   // per node
@@ -154,7 +173,7 @@ struct SliceView {
 };
 SliceView sliceView(const Shape& x, const OpCtx& c);
 
-// Runs the node through the reference interpreter (non-f32 dtypes only).
+// Runs the node on ir/eval's kernels (non-f32 dtypes only).
 Status lowerFallback(Lowering& L, const Node& n);
 
 // Wraps a oneDNN call: a dnnl::error (unimplemented, invalid arguments) becomes an Error.

@@ -16,7 +16,7 @@
 #include "backend/llvm/codegen.h"
 #include "backend/llvm/jit.h"
 #include "ir/verifier.h"
-#include "passes/memory_plan.h"  // the memory planner (graphBuffers, planMemory)
+#include "runtime/memory/memory_plan.h"  // the memory planner (graphBuffers, planMemory)
 
 namespace graphc::llvmjit {
 namespace {
@@ -52,37 +52,31 @@ class LlvmExecutable final : public Executable {
   const Graph& graph() const override { return graph_; }
   const ArenaPlan* arenaPlan() const override { return &arena; }
 
-  std::unique_ptr<ExecutionContext> createContext() const override {
+  Result<std::unique_ptr<ExecutionContext>> createContext() const override {
     auto ctx = std::make_unique<LlvmContext>();
     size_t bytes = std::max<size_t>((arena.plan.arenaBytes + 63) / 64 * 64, 64);
     ctx->arena.reset(std::aligned_alloc(64, bytes));
-    if (!ctx->arena) throw std::bad_alloc();
+    if (!ctx->arena) return Error(ErrorCode::OutOfMemory, "out of memory: cannot create an execution context");
     ctx->buffers.assign(graph_.values.size(), nullptr);
     for (ValueId v : graph_.constants) ctx->buffers[v] = const_cast<void*>(graph_.value(v).data.raw());
     for (size_t v = 0; v < arenaOffset.size(); ++v)
       if (arenaOffset[v] >= 0) ctx->buffers[v] = static_cast<char*>(ctx->arena.get()) + arenaOffset[v];
-    return ctx;
+    return std::unique_ptr<ExecutionContext>(std::move(ctx));
   }
 
-  Status run(ExecutionContext& base, std::span<const Tensor> inputs, std::span<Tensor> outputs) const override {
+  Status run(ExecutionContext& base, std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const override {
     auto* ctx = dynamic_cast<LlvmContext*>(&base);
     if (!ctx) return Error("run: the context was not made by this executable");
-    GRAPHC_TRY(checkInputs(inputs));
-    if (outputs.size() != graph_.outputs.size())
-      return Error(fmt::format("the model has {} output(s), got {}", graph_.outputs.size(), outputs.size()));
-    for (size_t i = 0; i < inputs.size(); ++i) ctx->buffers[graph_.inputs[i]] = const_cast<void*>(inputs[i].raw());
-    for (size_t i = 0; i < outputs.size(); ++i) {
-      const TensorType& t = graph_.type(graph_.outputs[i].value);
-      if (outputs[i].empty()) outputs[i] = Tensor(t);
-      if (outputs[i].type() != t)
-        return Error(fmt::format("output '{}' must be {}, got {}", graph_.outputs[i].name, t.str(), outputs[i].type().str()));
-      if (outputInPlace[i]) ctx->buffers[graph_.outputs[i].value] = outputs[i].raw();
-    }
+    GRAPHC_TRY(checkViews(inputs, outputs));
+    for (size_t i = 0; i < inputs.size(); ++i) ctx->buffers[graph_.inputs[i]] = const_cast<void*>(inputs[i].data);
+    for (size_t i = 0; i < outputs.size(); ++i)
+      if (outputInPlace[i]) ctx->buffers[graph_.outputs[i].value] = outputs[i].data;
     if (int32_t code = runFn(ctx->buffers.data()); code != 0)
       return Error(code > 0 && (size_t)code <= errors.size() ? errors[code - 1] : fmt::format("llvm: error code {}", code));
-    for (size_t i = 0; i < outputs.size(); ++i)
-      if (!outputInPlace[i] && outputs[i].bytes())
-        std::memcpy(outputs[i].raw(), ctx->buffers[graph_.outputs[i].value], outputs[i].bytes());
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      size_t bytes = graph_.type(graph_.outputs[i].value).bytes();
+      if (!outputInPlace[i] && bytes) std::memcpy(outputs[i].data, ctx->buffers[graph_.outputs[i].value], bytes);
+    }
     return ok();
   }
 };

@@ -9,6 +9,8 @@ namespace graphc::llvmjit {
 // Generates, optimizes (O3, host CPU) and loads the code, and plans the arena. A graph with an
 // op or dtype it cannot lower yet is an Error naming every such node, never a crash.
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
+// Whether prepare lowers op on operands of this dtype (capabilities.cpp).
+bool isOpSupported(OpKind op, DType dtype);
 
 // The optimized LLVM IR of the graph's code, as prepare would load it (to see what vectorized);
 // threads as in CompileOptions.

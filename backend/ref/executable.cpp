@@ -1,7 +1,7 @@
 // The ref backend's Executable: the interpreter behind the common runtime interface.
 #include "backend/ref/executable.h"
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 
 namespace graphc::ref {
 namespace {
@@ -15,11 +15,11 @@ class RefExecutable final : public Executable {
  public:
   explicit RefExecutable(Graph g) : graph_(std::move(g)) {}
   const Graph& graph() const override { return graph_; }
-  std::unique_ptr<ExecutionContext> createContext() const override {
+  Result<std::unique_ptr<ExecutionContext>> createContext() const override {
     auto ctx = std::make_unique<RefContext>();
     ctx->state.resize(graph_.values.size());
     for (const Update& u : graph_.updates) ctx->state[u.target] = graph_.value(u.target).data.clone();
-    return ctx;
+    return std::unique_ptr<ExecutionContext>(std::move(ctx));
   }
   Result<Tensor> readState(const ExecutionContext& ctx, ValueId v) const override {
     const auto* ref = dynamic_cast<const RefContext*>(&ctx);
@@ -29,16 +29,24 @@ class RefExecutable final : public Executable {
       return graph_.value(v).data.clone();  // never updated: still the initial data
     return Error("readState: not a param or state of the graph");
   }
-  Status run(ExecutionContext& ctx, std::span<const Tensor> inputs, std::span<Tensor> outputs) const override {
-    GRAPHC_TRY(checkInputs(inputs));
+  using Executable::run;
+  // The inputs are read where they are (borrowed tensors); the interpreter makes each result
+  // afresh, so the outputs are copies of those.
+  Status run(ExecutionContext& ctx, std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const override {
+    GRAPHC_TRY(checkViews(inputs, outputs));
     auto* ref = dynamic_cast<RefContext*>(&ctx);
     if (!ref) return Error("run: the context was not made by this executable");
-    GRAPHC_ASSIGN(std::vector<Tensor> results, interpret(graph_, inputs, ref->state));
-    for (size_t i = 0; i < results.size() && i < outputs.size(); ++i) {
-      if (outputs[i].empty() || outputs[i].type() != results[i].type()) outputs[i] = Tensor(results[i].type());
-      std::memcpy(outputs[i].raw(), results[i].raw(), results[i].bytes());
+    std::vector<Tensor> borrowed;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      borrowed.push_back(Tensor::borrowed(graph_.type(graph_.inputs[i]), const_cast<void*>(inputs[i].data)));
+    try {  // the interpreter allocates every value
+      GRAPHC_ASSIGN(std::vector<Tensor> results, eval::interpret(graph_, borrowed, ref->state));
+      for (size_t i = 0; i < results.size() && i < outputs.size(); ++i)
+        if (results[i].bytes()) std::memcpy(outputs[i].data, results[i].raw(), results[i].bytes());
+      return ok();
+    } catch (const std::bad_alloc&) {
+      return Error(ErrorCode::OutOfMemory, "out of memory while interpreting the graph");
     }
-    return ok();
   }
 
  private:

@@ -1,7 +1,7 @@
 // seed_accuracy PROBS.npy LABELS.npy: prints how often the arg-max class equals the label.
 #include <cstdio>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 int main(int argc, char** argv) {
   using namespace graphc;

@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 using namespace graphc;
 

@@ -1,8 +1,9 @@
 // ImportCtx: operand lookup, ONNX attributes with defaults, and op creation with constant folding.
 #include <fmt/format.h>
 
-#include "backend/ref/interpreter.h"
 #include "frontend/onnx/importer.h"
+#include "ir/eval/fold_limit.h"
+#include "ir/eval/interpreter.h"
 
 namespace graphc::onnxfe {
 
@@ -33,11 +34,15 @@ const Tensor* ImportCtx::constIn(size_t i, bool allowParam) const {
 
 Result<std::vector<int64_t>> ImportCtx::intsIn(size_t i, std::string_view what) const {
   const Tensor* t = constIn(i, true);
-  if (!t) return unsupported(fmt::format("{} (input '{}') is not a constant", what, node_->inputs[i]));
+  if (!t) {
+    auto big = unfolded_.find(in(i));
+    return unsupported(fmt::format("{} (input '{}') is not a constant{}", what, node_->inputs[i],
+                                   big == unfolded_.end() ? "" : ": " + big->second));
+  }
   if (!isInteger(t->dtype())) return malformed(fmt::format("{} must be integers, got {}", what, t->type().str()));
-  std::vector<int64_t> v;
-  for (int64_t k = 0; k < t->numel(); ++k) v.push_back((int64_t)t->at(k));
-  return v;
+  auto values = t->ints();  // exact: INT64_MAX, the usual "to the end", must not pass through double
+  if (!values) return malformed(fmt::format("{} (input '{}'): {}", what, node_->inputs[i], values.error().message()));
+  return std::move(*values);
 }
 
 static const char* kindName(OnnxAttr::Kind k) {
@@ -81,21 +86,37 @@ ValueId ImportCtx::constant(Tensor t, std::string hint) {
 
 Result<ValueId> ImportCtx::emit(OpKind op, std::vector<ValueId> operands, AttrMap attrs, std::string hint) {
   if (hint.empty()) hint = outName();
-  bool allConst = !operands.empty();
-  for (ValueId v : operands) allConst = allConst && g_.value(v).kind == ValueKind::Const;
-  // Shape sub-graphs fold away here, on the interpreter's kernels, so that shapes are static.
-  if (allConst) {
-    std::vector<Tensor> data;
-    for (ValueId v : operands) data.push_back(g_.value(v).data);
-    Node node{op, operands, {}, attrs, {}, false};
-    GRAPHC_ASSIGN(auto folded, ref::evalNode(node, data, {}));
-    return constant(std::move(folded.at(0)), hint);
+  // Constant in value: every operand is a Const, or a result left unfolded (whose reason carries on).
+  bool constValued = !operands.empty();
+  std::string unfoldedWhy;
+  for (ValueId v : operands) {
+    if (g_.value(v).kind == ValueKind::Const) continue;
+    auto it = unfolded_.find(v);
+    constValued = constValued && it != unfolded_.end();
+    if (it != unfolded_.end()) unfoldedWhy = it->second;
+  }
+  // Shape sub-graphs fold away here, on ir/eval's kernels, so that shapes are static. A result
+  // above the folding cap stays a node, so that a small file cannot make the importer allocate
+  // gigabytes; a consumer that needs its value at compile time says why it has none (intsIn).
+  if (constValued && unfoldedWhy.empty()) {
+    GRAPHC_ASSIGN(std::vector<TensorType> types, inferTypes(op, g_.types(operands), attrs));
+    int64_t elements = eval::foldedElements(types);
+    if (elements <= eval::kMaxFoldedElements) {
+      std::vector<Tensor> data;
+      for (ValueId v : operands) data.push_back(g_.value(v).data);
+      Node node{op, operands, {}, attrs, {}, false};
+      GRAPHC_ASSIGN(auto folded, eval::evalNode(node, data, types));
+      return constant(std::move(folded.at(0)), hint);
+    }
+    unfoldedWhy = fmt::format("{} makes {} elements, more than import-time folding materialises ({})",
+                              describe(*node_), elements, eval::kMaxFoldedElements);
   }
   GRAPHC_ASSIGN(auto results, b_.tryCreate(op, std::move(operands), std::move(attrs), hint));
+  if (constValued) unfolded_[results.at(0)] = std::move(unfoldedWhy);
   return results.at(0);
 }
 
-Error ImportCtx::unsupported(std::string what) const { return Error(std::string(kUnsupported) + what); }
-Error ImportCtx::malformed(std::string what) const { return Error(std::move(what)); }
+Error ImportCtx::unsupported(std::string what) const { return Error(ErrorCode::Unsupported, std::move(what)); }
+Error ImportCtx::malformed(std::string what) const { return Error(ErrorCode::Parse, std::move(what)); }
 
 }  // namespace graphc::onnxfe

@@ -4,7 +4,7 @@
 
 #include "frontend/onnx/model.h"
 #include "frontend/onnx/onnx_import.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc {
 

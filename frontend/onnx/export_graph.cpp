@@ -6,7 +6,7 @@
 #include <set>
 
 #include "frontend/onnx/onnx_import.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "frontend/onnx/importer.h"
 #include "frontend/onnx/onnx_import.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "ir/verifier.h"
 
 namespace graphc::onnxfe {
@@ -13,7 +13,7 @@ namespace {
 Error unsupportedModel(const std::string& file, const std::vector<std::string>& issues) {
   std::string msg = fmt::format("{}: unsupported ONNX model ({} problem{}):", file, issues.size(), issues.size() == 1 ? "" : "s");
   for (const std::string& i : issues) msg += "\n  " + i;
-  return Error(msg);
+  return Error(ErrorCode::Unsupported, msg);
 }
 
 // Resolves every input's shape from the model and the caller's bindings.
@@ -81,7 +81,7 @@ Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, const OnnxImportO
   if (!problems.empty()) {
     std::string msg = fmt::format("{}: cannot bind the input shapes:", m.file);
     for (const std::string& p : problems) msg += "\n  " + p;
-    return Error(msg);
+    return Error(ErrorCode::Shape, msg);
   }
   return types;
 }
@@ -94,7 +94,7 @@ Result<std::vector<size_t>> topoOrder(const OnnxModel& m, const std::set<std::st
     for (const std::string& o : n.outputs) {
       if (o.empty()) continue;
       if (available.count(o) || !producer.emplace(o, n.index).second)
-        return Error(fmt::format("{}: {}: value '{}' is defined more than once", m.file, describe(n), o));
+        return Error(ErrorCode::Parse, fmt::format("{}: {}: value '{}' is defined more than once", m.file, describe(n), o));
     }
   std::vector<std::vector<size_t>> users(m.nodes.size());
   std::vector<size_t> pending(m.nodes.size(), 0);
@@ -103,13 +103,13 @@ Result<std::vector<size_t>> topoOrder(const OnnxModel& m, const std::set<std::st
       if (i.empty() || available.count(i)) continue;
       auto it = producer.find(i);
       if (it == producer.end())
-        return Error(fmt::format("{}: {}: input '{}' is not produced by any node, input or initializer", m.file, describe(n), i));
+        return Error(ErrorCode::Parse, fmt::format("{}: {}: input '{}' is not produced by any node, input or initializer", m.file, describe(n), i));
       users[it->second].push_back(n.index);
       ++pending[n.index];
     }
   for (const std::string& o : m.outputs)
     if (!available.count(o) && !producer.count(o))
-      return Error(fmt::format("{}: graph output '{}' is not produced by any node, input or initializer", m.file, o));
+      return Error(ErrorCode::Parse, fmt::format("{}: graph output '{}' is not produced by any node, input or initializer", m.file, o));
   std::vector<size_t> order, ready;
   for (size_t k = m.nodes.size(); k-- > 0;)
     if (pending[k] == 0) ready.push_back(k);
@@ -126,7 +126,7 @@ Result<std::vector<size_t>> topoOrder(const OnnxModel& m, const std::set<std::st
   }
   if (order.size() != m.nodes.size()) {
     for (const OnnxNode& n : m.nodes)
-      if (pending[n.index]) return Error(fmt::format("{}: the graph has a cycle through {}", m.file, describe(n)));
+      if (pending[n.index]) return Error(ErrorCode::Parse, fmt::format("{}: the graph has a cycle through {}", m.file, describe(n)));
   }
   return order;
 }
@@ -138,10 +138,10 @@ Status checkInputCount(const OnnxNode& n, const OpEntry& e) {
     std::string expected = e.maxInputs < 0 ? fmt::format("at least {}", e.minInputs)
                            : e.minInputs == e.maxInputs ? std::to_string(e.minInputs)
                                                         : fmt::format("{} to {}", e.minInputs, e.maxInputs);
-    return Error(fmt::format("takes {} input(s), got {}", expected, count));
+    return Error(ErrorCode::Parse, fmt::format("takes {} input(s), got {}", expected, count));
   }
   for (int i = 0; i < e.minInputs; ++i)
-    if (n.inputs[i].empty()) return Error(fmt::format("required input #{} is missing", i));
+    if (n.inputs[i].empty()) return Error(ErrorCode::Parse, fmt::format("required input #{} is missing", i));
   return ok();
 }
 
@@ -214,13 +214,12 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
     Status s = checkInputCount(n, entry);
     if (s) s = entry.fn(ctx);
     if (!s) {
-      const std::string& msg = s.error().message();
-      if (msg.rfind(kUnsupported, 0) != 0) {
-        issues.push_back(fmt::format("{}: {}", describe(n), msg));
-        if (issues.size() == 1) return Error(fmt::format("{}: {}", m.file, issues[0]));
+      issues.push_back(fmt::format("{}: {}", describe(n), s.error().message()));
+      if (s.error().code != ErrorCode::Unsupported) {
+        // A malformed node ends the import; with earlier unsupported ones, all are listed.
+        if (issues.size() == 1) return Error(s.error().code, fmt::format("{}: {}", m.file, issues[0]));
         return unsupportedModel(m.file, issues);
       }
-      issues.push_back(fmt::format("{}: {}", describe(n), msg.substr(kUnsupported.size())));
       poisoned.insert(n.outputs.begin(), n.outputs.end());
       continue;
     }
@@ -234,7 +233,7 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
 
   for (const std::string& o : m.outputs) g.addOutput(o, ctx.lookup(o));
   GRAPHC_TRY(g.finalize());
-  if (Status s = verify(g); !s) return Error(fmt::format("{}: imported graph is invalid: {}", m.file, s.error().message()));
+  if (Status s = verify(g); !s) return s.takeError().prefixed(m.file + ": imported graph is invalid: ");
   return g;
 }
 

@@ -10,10 +10,6 @@
 
 namespace graphc::onnxfe {
 
-// Marks an error as "this model uses something graphc does not support" (as opposed to a
-// malformed model): the walk records it, skips the node and goes on, to report them all.
-inline constexpr std::string_view kUnsupported = "unsupported: ";
-
 class ImportCtx {
  public:
   ImportCtx(Graph& g, const OnnxModel& m);
@@ -36,7 +32,8 @@ class ImportCtx {
   const TensorType& type(size_t i) const { return g_.type(in(i)); }
   // The data of input i when it is a known constant (Const; Params too when allowParam).
   const Tensor* constIn(size_t i, bool allowParam = false) const;
-  // Constant integer input as a list, or an "unsupported" error when it is not constant.
+  // Constant integer input as a list, or an "unsupported" error when it is not constant (saying
+  // why when its producer was too big to fold).
   Result<std::vector<int64_t>> intsIn(size_t i, std::string_view what) const;
   bool outputUsed(size_t i) const;
 
@@ -54,7 +51,10 @@ class ImportCtx {
   void setOut(size_t i, ValueId v) { if (i < node_->outputs.size() && !node_->outputs[i].empty()) define(node_->outputs[i], v); }
   std::string outName(size_t i = 0) const { return i < node_->outputs.size() ? node_->outputs[i] : std::string(); }
 
-  Error unsupported(std::string what) const;  // "unsupported: <what>"
+  // "This model uses something graphc does not support" (ErrorCode::Unsupported), as opposed to
+  // a malformed model (ErrorCode::Parse): the walk records it, skips the node and goes on, to
+  // report them all.
+  Error unsupported(std::string what) const;
   Error malformed(std::string what) const;
 
  private:
@@ -65,6 +65,7 @@ class ImportCtx {
   std::unordered_map<std::string, ValueId> names_;
   std::set<std::string> transposed_;
   std::set<std::string> used_;  // names some node or graph output reads
+  std::unordered_map<ValueId, std::string> unfolded_;  // constant-valued results above the fold cap: why
 };
 
 using Importer = Status (*)(ImportCtx&);

@@ -55,6 +55,20 @@ Status whereOp(ImportCtx& c) {
   return ok();
 }
 
+// A Clip bound as the double the IR's clip attributes hold. An integer bound is exact there up
+// to 2^53; INT64_MIN and INT64_MAX bound nothing (they are the limits of i64 itself); any other
+// integer a double would round is refused rather than clipped to a neighbouring value.
+Result<double> clipBound(const ImportCtx& c, const Tensor& t, const char* which) {
+  if (isFloat(t.dtype())) return t.at(0);
+  GRAPHC_ASSIGN(int64_t v, t.intAt(0));
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (v == std::numeric_limits<int64_t>::min()) return -kInf;
+  if (v == std::numeric_limits<int64_t>::max()) return kInf;
+  if (v > (int64_t(1) << 53) || v < -(int64_t(1) << 53))
+    return c.unsupported(fmt::format("Clip {} {} (beyond 2^53, which graphc's clip cannot hold exactly)", which, v));
+  return (double)v;
+}
+
 // Clip: min and max are optional constant inputs since opset 11.
 Status clipOp(ImportCtx& c) {
   double bounds[2] = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
@@ -63,7 +77,7 @@ Status clipOp(ImportCtx& c) {
     const Tensor* t = c.constIn(i, true);
     if (!t) return c.unsupported(fmt::format("Clip {} (input '{}') is not a constant", i == 1 ? "min" : "max", c.node().inputs[i]));
     if (t->numel() != 1) return c.malformed(fmt::format("Clip {} must be a scalar, got {}", i == 1 ? "min" : "max", t->type().str()));
-    bounds[i - 1] = t->at(0);
+    GRAPHC_ASSIGN(bounds[i - 1], clipBound(c, *t, i == 1 ? "min" : "max"));
   }
   AttrMap attrs;
   attrs.set("min", bounds[0]);

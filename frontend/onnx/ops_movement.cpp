@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "frontend/onnx/importer.h"
+#include "ir/eval/fold_limit.h"
 
 namespace graphc::onnxfe {
 namespace {
@@ -25,7 +26,7 @@ Status reshapeOp(ImportCtx& c) {
   GRAPHC_ASSIGN(std::vector<int64_t> shape, c.intsIn(1, "Reshape's shape"));
   GRAPHC_ASSIGN(int64_t allowZero, c.attrInt("allowzero", 0));
   const Shape& xs = c.type(0).shape;
-  int64_t known = 1, inferAt = -1;
+  int64_t known = 1, inferAt = -1;  // the product of the given dimensions
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] == 0 && !allowZero) {
       if (d >= xs.size()) return c.malformed(fmt::format("shape [{}] copies axis {} of {}, which it lacks", shapeStr(shape), d, c.type(0).str()));
@@ -36,8 +37,8 @@ Status reshapeOp(ImportCtx& c) {
       inferAt = (int64_t)d;
     } else if (shape[d] < 0) {
       return c.malformed(fmt::format("shape [{}] has a negative dimension", shapeStr(shape)));
-    } else {
-      known *= shape[d];
+    } else if (__builtin_mul_overflow(known, shape[d], &known)) {
+      return c.malformed(fmt::format("shape [{}] has more elements than int64 can count", shapeStr(shape)));
     }
   }
   if (inferAt >= 0) {
@@ -147,9 +148,13 @@ Status splitOp(ImportCtx& c) {
     int64_t part = (dim + n - 1) / n;
     for (int64_t k = 0; k < n; ++k) sizes.push_back(std::clamp<int64_t>(dim - k * part, 0, part));
   }
+  bool fits = (int64_t)sizes.size() == n;
   int64_t total = 0;
-  for (int64_t s : sizes) total += s < 0 ? dim + 1 : s;
-  if ((int64_t)sizes.size() != n || total != dim)
+  for (int64_t s : sizes) {  // each size checked before it is added: no sum of huge sizes can wrap
+    fits = fits && s >= 0 && s <= dim - total;
+    if (fits) total += s;
+  }
+  if (!fits || total != dim)
     return c.malformed(fmt::format("split sizes [{}] do not cut axis {} of {} into {} outputs", shapeStr(sizes), *axis, c.type(0).str(), n));
   int64_t start = 0;
   for (int64_t k = 0; k < n; ++k) {
@@ -189,9 +194,9 @@ Status gatherOp(ImportCtx& c) {
     Tensor fixed = t->clone();
     bool changed = false;
     for (int64_t i = 0; i < fixed.numel(); ++i) {
-      int64_t v = (int64_t)fixed.at(i);
+      GRAPHC_ASSIGN(int64_t v, fixed.intAt(i));
       if (v < -dim || v >= dim) return c.malformed(fmt::format("index {} is out of range for axis {} of {}", v, *axis, c.type(0).str()));
-      if (v < 0) fixed.set(i, (double)(v + dim)), changed = true;
+      if (v < 0) fixed.setInt(i, v + dim), changed = true;
     }
     if (changed) idx = c.constant(fixed, c.node().inputs[1]);
   }
@@ -231,7 +236,7 @@ Status constantOp(ImportCtx& c) {
   Tensor t;
   if (name == "value" && a.kind == OnnxAttr::Kind::Tensor) t = a.t;
   else if (name == "value_float" && a.kind == OnnxAttr::Kind::Float) t = Tensor::scalar(DType::f32, a.f);
-  else if (name == "value_int" && a.kind == OnnxAttr::Kind::Int) t = Tensor::scalar(DType::i64, (double)a.i);
+  else if (name == "value_int" && a.kind == OnnxAttr::Kind::Int) t = Tensor::fromVector(DType::i64, {}, std::vector<int64_t>{a.i});
   else if (name == "value_floats" && a.kind == OnnxAttr::Kind::Floats) t = Tensor::fromVector(DType::f32, {(int64_t)a.floats.size()}, a.floats);
   else if (name == "value_ints" && a.kind == OnnxAttr::Kind::Ints) t = int64Tensor(a.ints);
   else return c.unsupported(fmt::format("Constant with attribute '{}'{}", name, a.kind == OnnxAttr::Kind::Other ? " (" + a.s + ")" : ""));
@@ -252,22 +257,46 @@ Status constantOfShapeOp(ImportCtx& c) {
     if (d < 0 || (d > 0 && n > (int64_t(1) << 31) / d)) return c.malformed(fmt::format("bad shape [{}]", shapeStr(shape)));
     n *= d;
   }
-  Tensor t(TensorType{value.dtype(), shape});
-  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, value.at(0));
-  c.setOut(0, c.constant(t, c.outName()));
+  // An expand of the value: emit folds it to a constant unless it is above the folding cap.
+  AttrMap attrs;
+  attrs.set("shape", shape);
+  GRAPHC_ASSIGN(ValueId filled, c.emit(OpKind::Expand, {c.constant(value.reshaped({}), c.outName() + ".value")}, std::move(attrs)));
+  c.setOut(0, filled);
   return ok();
 }
 
+// Range on integers is computed in integers (int64 bounds near INT64_MAX stay exact, and the
+// length in 128 bits cannot overflow); on floats in double. There is no IR op for it: the range
+// is folded here, or refused above the folding cap.
 Status rangeOp(ImportCtx& c) {
   const Tensor *s = c.constIn(0, true), *l = c.constIn(1, true), *d = c.constIn(2, true);
   if (!s || !l || !d) return c.unsupported("Range with non-constant inputs");
   if (s->numel() != 1 || l->numel() != 1 || d->numel() != 1) return c.malformed("inputs must be scalars");
-  double start = s->at(0), limit = l->at(0), delta = d->at(0);
+  if (l->dtype() != s->dtype() || d->dtype() != s->dtype())
+    return c.malformed(fmt::format("inputs must have one dtype, got {}, {} and {}", s->type().str(), l->type().str(), d->type().str()));
+  auto tooLong = [&](double count) {
+    return c.unsupported(fmt::format("Range makes {:.0f} elements, more than import-time folding materialises ({})", count,
+                                     eval::kMaxFoldedElements));
+  };
+  if (isFloat(s->dtype())) {
+    double start = s->at(0), limit = l->at(0), delta = d->at(0);
+    if (delta == 0) return c.malformed("delta is 0");
+    double count = std::max(std::ceil((limit - start) / delta), 0.0);
+    if (!(count <= double(eval::kMaxFoldedElements))) return tooLong(count);  // NaN is refused too
+    Tensor t(TensorType{s->dtype(), {(int64_t)count}});
+    for (int64_t i = 0; i < t.numel(); ++i) t.set(i, start + (double)i * delta);
+    c.setOut(0, c.constant(t, c.outName()));
+    return ok();
+  }
+  GRAPHC_ASSIGN(int64_t start, s->intAt(0));
+  GRAPHC_ASSIGN(int64_t limit, l->intAt(0));
+  GRAPHC_ASSIGN(int64_t delta, d->intAt(0));
   if (delta == 0) return c.malformed("delta is 0");
-  double count = std::max(std::ceil((limit - start) / delta), 0.0);
-  if (count > double(int64_t(1) << 31)) return c.malformed("the range is too long");
-  Tensor t(TensorType{s->dtype(), {(int64_t)count}});
-  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, start + (double)i * delta);
+  __int128 span = (__int128)limit - start, count = span / delta;
+  if (span % delta != 0 && (span > 0) == (delta > 0)) ++count;  // the ceiling of span / delta
+  if (count > eval::kMaxFoldedElements) return tooLong((double)count);
+  Tensor t(TensorType{s->dtype(), {std::max<int64_t>((int64_t)count, 0)}});
+  for (int64_t i = 0; i < t.numel(); ++i) t.setInt(i, (int64_t)(start + (__int128)i * delta));  // between start and limit
   c.setOut(0, c.constant(t, c.outName()));
   return ok();
 }

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "frontend/onnx/model.h"
 
@@ -16,8 +17,8 @@ Result<Shape> readDims(const google::protobuf::RepeatedField<int64_t>& dims, con
   Shape s;
   int64_t n = 1;
   for (int64_t d : dims) {
-    if (d < 0) return Error(fmt::format("{} has a negative dimension {}", what, d));
-    if (d > 0 && n > kMaxElements / d) return Error(fmt::format("{} is too large", what));
+    if (d < 0) return Error(ErrorCode::Parse, fmt::format("{} has a negative dimension {}", what, d));
+    if (d > 0 && n > kMaxElements / d) return Error(ErrorCode::Parse, fmt::format("{} is too large", what));
     n *= d;
     s.push_back(d);
   }
@@ -28,8 +29,11 @@ Result<Shape> readDims(const google::protobuf::RepeatedField<int64_t>& dims, con
 template <class Field>
 Status copyField(const Field& f, Tensor& t, const std::string& what) {
   if ((int64_t)f.size() != t.numel())
-    return Error(fmt::format("{} holds {} values for shape [{}] ({} elements)", what, f.size(), shapeStr(t.shape()), t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, (double)f.Get((int)i));
+    return Error(ErrorCode::Parse, fmt::format("{} holds {} values for shape [{}] ({} elements)", what, f.size(), shapeStr(t.shape()), t.numel()));
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    if constexpr (std::is_integral_v<std::decay_t<decltype(f.Get(0))>>) t.setInt(i, f.Get((int)i));  // exact
+    else t.set(i, (double)f.Get((int)i));
+  }
   return ok();
 }
 
@@ -40,7 +44,7 @@ Result<Tensor> readTensor(const onnx::TensorProto& p, const std::string& what, s
     *unsupported = fmt::format("{} keeps its data in an external file", what);
     return Tensor();
   }
-  if (p.has_segment()) return Error(fmt::format("{} is segmented, which is not supported", what));
+  if (p.has_segment()) return Error(ErrorCode::Unsupported, fmt::format("{} is segmented, which is not supported", what));
   auto dtype = dtypeFromOnnx(p.data_type());
   if (!dtype) {
     *unsupported = fmt::format("{} has element type {}", what, onnxTypeName(p.data_type()));
@@ -51,7 +55,7 @@ Result<Tensor> readTensor(const onnx::TensorProto& p, const std::string& what, s
     const std::string& raw = p.raw_data();
     Tensor t = Tensor::uninitialized(TensorType{*dtype, shape});  // every byte is copied below
     if (raw.size() != t.bytes())
-      return Error(fmt::format("{} has {} bytes of raw data, its type {} needs {}", what, raw.size(), t.type().str(), t.bytes()));
+      return Error(ErrorCode::Parse, fmt::format("{} has {} bytes of raw data, its type {} needs {}", what, raw.size(), t.type().str(), t.bytes()));
     if (!raw.empty()) std::memcpy(t.raw(), raw.data(), raw.size());
     if (*dtype == DType::boolean)
       for (int64_t i = 0; i < t.numel(); ++i) t.data<bool>()[i] = raw[i] != 0;
@@ -125,34 +129,34 @@ std::string describe(const OnnxNode& n) {
 }
 
 Result<OnnxModel> readModel(std::string_view bytes, const std::string& name) {
-  if (bytes.empty()) return Error(fmt::format("{}: empty file, not an ONNX model", name));
+  if (bytes.empty()) return Error(ErrorCode::Parse, fmt::format("{}: empty file, not an ONNX model", name));
   if (bytes.size() > (size_t)std::numeric_limits<int>::max())
-    return Error(fmt::format("{}: file too large for protobuf (2 GiB limit)", name));
+    return Error(ErrorCode::Parse, fmt::format("{}: file too large for protobuf (2 GiB limit)", name));
   onnx::ModelProto proto;
   if (!proto.ParseFromArray(bytes.data(), (int)bytes.size()))
-    return Error(fmt::format("{}: not a valid ONNX model (protobuf parsing failed: truncated or not a model file)", name));
+    return Error(ErrorCode::Parse, fmt::format("{}: not a valid ONNX model (protobuf parsing failed: truncated or not a model file)", name));
   return convertModel(proto, name);
 }
 
 Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string& name) {
   OnnxModel m;
   m.file = name;
-  if (!proto.has_graph()) return Error(fmt::format("{}: not a valid ONNX model (it has no graph)", name));
+  if (!proto.has_graph()) return Error(ErrorCode::Parse, fmt::format("{}: not a valid ONNX model (it has no graph)", name));
   for (const auto& op : proto.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx") m.opset = op.version();
-  if (m.opset == 0) return Error(fmt::format("{}: the model imports no opset of the default ONNX domain", name));
+  if (m.opset == 0) return Error(ErrorCode::Parse, fmt::format("{}: the model imports no opset of the default ONNX domain", name));
   if (m.opset < 13 || m.opset > 17)
-    return Error(fmt::format("{}: opset {} of the default domain is not supported (graphc reads opsets 13 to 17)", name, m.opset));
+    return Error(ErrorCode::Unsupported, fmt::format("{}: opset {} of the default domain is not supported (graphc reads opsets 13 to 17)", name, m.opset));
 
   const onnx::GraphProto& g = proto.graph();
   std::set<std::string> initNames;
   for (const auto& init : g.initializer()) {
     std::string what = fmt::format("initializer '{}'", init.name());
-    if (init.name().empty()) return Error(fmt::format("{}: an initializer has no name", name));
-    if (!initNames.insert(init.name()).second) return Error(fmt::format("{}: {} is defined twice", name, what));
+    if (init.name().empty()) return Error(ErrorCode::Parse, fmt::format("{}: an initializer has no name", name));
+    if (!initNames.insert(init.name()).second) return Error(ErrorCode::Parse, fmt::format("{}: {} is defined twice", name, what));
     std::string unsupported;
     auto t = readTensor(init, what, &unsupported);
-    if (!t) return Error(fmt::format("{}: {}", name, t.error().message()));
+    if (!t) return t.takeError().prefixed(name + ": ");
     if (!unsupported.empty()) {
       m.issues.push_back(unsupported);
       m.skipped.insert(init.name());
@@ -165,17 +169,17 @@ Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string&
   std::set<std::string> inputNames;
   for (const auto& in : g.input()) {
     if (initNames.count(in.name())) continue;  // a default value, not an input
-    if (!inputNames.insert(in.name()).second) return Error(fmt::format("{}: input '{}' is listed twice", name, in.name()));
+    if (!inputNames.insert(in.name()).second) return Error(ErrorCode::Parse, fmt::format("{}: input '{}' is listed twice", name, in.name()));
     OnnxInput i;
     i.name = in.name();
-    if (!in.type().has_tensor_type()) return Error(fmt::format("{}: input '{}' is not a tensor", name, in.name()));
+    if (!in.type().has_tensor_type()) return Error(ErrorCode::Parse, fmt::format("{}: input '{}' is not a tensor", name, in.name()));
     const auto& tt = in.type().tensor_type();
     i.elemType = tt.elem_type();
     i.hasShape = tt.has_shape();
     for (const auto& d : tt.shape().dim()) {
       OnnxDim dim;
       if (d.has_dim_value()) {
-        if (d.dim_value() < 0) return Error(fmt::format("{}: input '{}' has a negative dimension", name, in.name()));
+        if (d.dim_value() < 0) return Error(ErrorCode::Parse, fmt::format("{}: input '{}' has a negative dimension", name, in.name()));
         dim.value = d.dim_value();
       } else {
         dim.param = d.dim_param();
@@ -196,13 +200,13 @@ Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string&
     n.outputs.assign(np.output().begin(), np.output().end());
     for (const auto& a : np.attribute()) {
       auto attr = readAttr(a, describe(n));
-      if (!attr) return Error(fmt::format("{}: {}", name, attr.error().message()));
+      if (!attr) return attr.takeError().prefixed(name + ": ");
       n.attrs[a.name()] = std::move(*attr);
     }
     m.nodes.push_back(std::move(n));
   }
   for (const auto& out : g.output()) m.outputs.push_back(out.name());
-  if (m.outputs.empty()) return Error(fmt::format("{}: the graph has no outputs", name));
+  if (m.outputs.empty()) return Error(ErrorCode::Parse, fmt::format("{}: the graph has no outputs", name));
   return m;
 }
 

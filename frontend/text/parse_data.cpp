@@ -4,7 +4,7 @@
 
 #include "frontend/text/literals.h"
 #include "frontend/text/parser_impl.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 namespace graphc::text {
 

@@ -310,128 +310,148 @@ bool Parser::attribute(ParsedAttr& a) {
 }
 
 // %r0, %r1 = OP(%a, %b) {attr = value, ...} : TYPE, TYPE
+// First the syntax; then, for a well-formed statement, every problem with what it means.
 bool Parser::node() {
-  Loc start = loc(lex_.peek());
-  std::vector<Named> results;
+  ParsedNode n;
   auto poisonAll = [&] {
-    for (const Named& r : results)
+    for (const Named& r : n.results)
       if (!defLine_.count(r.name)) defLine_[r.name] = r.loc.line, poisoned_.insert(r.name);
   };
+  if (!nodeSyntax(n)) return poisonAll(), false;
+
+  bool good = nodeResultsAreNew(n);
+  if (n.types.size() != n.results.size()) {
+    error(loc(n.colon), fmt::format("{} result name(s) but {} result type(s)", n.results.size(), n.types.size()));
+    good = false;
+  }
+  auto kind = opByName(n.op.raw);
+  if (!kind) error(loc(n.op), fmt::format("unknown op {}", describe(n.op))), good = false;
+  std::vector<ValueId> ids(n.operands.size());
+  bool operandsOk = true;
+  for (size_t i = 0; i < n.operands.size(); ++i) operandsOk = resolve(n.operands[i], ids[i]) && operandsOk;
+  good = good && operandsOk;
+  // Types follow from the operands', so a failed operand has said what is wrong with them.
+  std::vector<TensorType> declared;
+  for (const SymType& t : n.types) {
+    if (!operandsOk) break;
+    auto r = dims_->resolve(t);
+    if (r) declared.push_back(std::move(*r));
+    else report(r.takeError()), good = false;
+  }
+  AttrMap map;
+  if (kind) good = nodeAttrs(opInfo(*kind), n, map) && good;
+  if (!good) return poisonAll(), true;
+
+  if (!checkInferredTypes(n, *kind, ids, map, declared)) return poisonAll(), true;
+  // Define the results with their declared types so later statements are checked against them.
+  std::vector<std::string> names;
+  for (const Named& r : n.results) names.push_back(r.name), defLine_[r.name] = r.loc.line;
+  g_.addNode(*kind, std::move(ids), std::move(map), std::move(declared), std::move(names), n.start);
+  return true;
+}
+
+// The statement's tokens, into n; false (reported) at the first syntax error.
+bool Parser::nodeSyntax(ParsedNode& n) {
+  n.start = loc(lex_.peek());
   do {
     auto r = valueName();
-    if (!r) return poisonAll(), false;
-    results.push_back(std::move(*r));
+    if (!r) return false;
+    n.results.push_back(std::move(*r));
   } while (lex_.peek().is(Tok::Comma) && (lex_.next(), true));
-  if (!expect(Tok::Equal, "'=' after the result names")) return poisonAll(), false;
-  Token op = lex_.next();
-  if (!op.is(Tok::Word)) return errorAt(op, "expected an op name, got " + describe(op)), poisonAll(), false;
-  if (!expect(Tok::LParen, "'(' after the op name")) return poisonAll(), false;
-  std::vector<Named> operands;
+  if (!expect(Tok::Equal, "'=' after the result names")) return false;
+  n.op = lex_.next();
+  if (!n.op.is(Tok::Word)) return errorAt(n.op, "expected an op name, got " + describe(n.op)), false;
+  if (!expect(Tok::LParen, "'(' after the op name")) return false;
   while (!lex_.peek().is(Tok::RParen)) {
-    if (!operands.empty() && !expect(Tok::Comma, "',' or ')' after an operand")) return poisonAll(), false;
+    if (!n.operands.empty() && !expect(Tok::Comma, "',' or ')' after an operand")) return false;
     auto o = valueName();
-    if (!o) return poisonAll(), false;
-    operands.push_back(std::move(*o));
+    if (!o) return false;
+    n.operands.push_back(std::move(*o));
   }
   lex_.next();
-  std::vector<ParsedAttr> attrs;
   if (lex_.peek().is(Tok::LBrace)) {
     lex_.next();
     while (!lex_.peek().is(Tok::RBrace)) {
-      if (!attrs.empty() && !expect(Tok::Comma, "',' or '}' after an attribute")) return poisonAll(), false;
+      if (!n.attrs.empty() && !expect(Tok::Comma, "',' or '}' after an attribute")) return false;
       ParsedAttr a;
-      if (!attribute(a)) return poisonAll(), false;
-      attrs.push_back(std::move(a));
+      if (!attribute(a)) return false;
+      n.attrs.push_back(std::move(a));
     }
     lex_.next();
   }
-  Token colon = lex_.peek();
-  if (!expect(Tok::Colon, "':' and the result type")) return poisonAll(), false;
-  std::vector<SymType> types;
+  n.colon = lex_.peek();
+  if (!expect(Tok::Colon, "':' and the result type")) return false;
   do {
     auto t = type();
-    if (!t) return poisonAll(), false;
-    types.push_back(std::move(*t));
+    if (!t) return false;
+    n.types.push_back(std::move(*t));
   } while (lex_.peek().is(Tok::Comma) && (lex_.next(), true));
+  return true;
+}
 
-  // The statement is well formed; now check what it means, reporting every problem.
+// Each result name is new, and named once.
+bool Parser::nodeResultsAreNew(const ParsedNode& n) {
   bool good = true;
   std::unordered_set<std::string> seen;
-  for (const Named& r : results) {
+  for (const Named& r : n.results) {
     if (!seen.insert(r.name).second)
       error(r.loc, fmt::format("'%{}' is named twice", r.name)), good = false;
     else if (!checkNew(r))
       good = false;
   }
-  if (types.size() != results.size()) {
-    error(loc(colon), fmt::format("{} result name(s) but {} result type(s)", results.size(), types.size()));
-    good = false;
-  }
-  auto kind = opByName(op.raw);
-  if (!kind) error(loc(op), fmt::format("unknown op {}", describe(op))), good = false;
-  std::vector<ValueId> ids(operands.size());
-  bool operandsOk = true;
-  for (size_t i = 0; i < operands.size(); ++i) operandsOk = resolve(operands[i], ids[i]) && operandsOk;
-  good = good && operandsOk;
-  // Types follow from the operands', so a failed operand has said what is wrong with them.
-  std::vector<TensorType> concrete;
-  for (const SymType& t : types) {
-    if (!operandsOk) break;
-    auto r = dims_->resolve(t);
-    if (r) concrete.push_back(std::move(*r));
-    else report(r.takeError()), good = false;
-  }
-  AttrMap map;
-  if (kind) {
-    const OpInfo& info = opInfo(*kind);
-    for (ParsedAttr& a : attrs) {
-      const AttrSpec* spec = info.findAttr(a.name);
-      if (!spec) {
-        error(a.nameLoc, fmt::format("'{}' has no attribute '{}'", info.name, a.name)), good = false;
-        continue;
-      }
-      if (map.find(a.name)) {
-        error(a.nameLoc, fmt::format("attribute '{}' is given twice", a.name)), good = false;
-        continue;
-      }
-      if (a.emptyList && spec->kind == AttrKind::Floats) a.value = std::vector<double>{};
-      if (attrKind(a.value) != spec->kind) {
-        error(a.valueLoc, fmt::format("attribute '{}' of '{}' must be {}, got {}", a.name, info.name,
-                                      attrKindName(spec->kind), attrKindName(attrKind(a.value))));
-        good = false;
-        continue;
-      }
-      map.set(a.name, std::move(a.value));
-    }
-    // An unknown attribute is likely a misspelled required one: say so only once.
-    bool unknownAttr = std::any_of(attrs.begin(), attrs.end(), [&](const ParsedAttr& a) { return !info.findAttr(a.name); });
-    for (const AttrSpec& spec : info.attrs)
-      if (!unknownAttr && !spec.defaultValue && !map.find(spec.name))
-        error(loc(op), fmt::format("'{}' requires attribute '{}'", info.name, spec.name)), good = false;
-  }
-  if (!good) return poisonAll(), true;
+  return good;
+}
 
-  std::vector<TensorType> operandTypes;
-  for (ValueId id : ids) operandTypes.push_back(g_.type(id));
-  auto inferred = inferTypes(*kind, operandTypes, map);
+// The attributes against the op's specs, into map: known, given once, of the declared kind, and
+// every required one present.
+bool Parser::nodeAttrs(const OpInfo& info, ParsedNode& n, AttrMap& map) {
+  bool good = true;
+  for (ParsedAttr& a : n.attrs) {
+    const AttrSpec* spec = info.findAttr(a.name);
+    if (!spec) {
+      error(a.nameLoc, fmt::format("'{}' has no attribute '{}'", info.name, a.name)), good = false;
+      continue;
+    }
+    if (map.find(a.name)) {
+      error(a.nameLoc, fmt::format("attribute '{}' is given twice", a.name)), good = false;
+      continue;
+    }
+    if (a.emptyList && spec->kind == AttrKind::Floats) a.value = std::vector<double>{};
+    if (attrKind(a.value) != spec->kind) {
+      error(a.valueLoc, fmt::format("attribute '{}' of '{}' must be {}, got {}", a.name, info.name,
+                                    attrKindName(spec->kind), attrKindName(attrKind(a.value))));
+      good = false;
+      continue;
+    }
+    map.set(a.name, std::move(a.value));
+  }
+  // An unknown attribute is likely a misspelled required one: say so only once.
+  bool unknownAttr = std::any_of(n.attrs.begin(), n.attrs.end(), [&](const ParsedAttr& a) { return !info.findAttr(a.name); });
+  for (const AttrSpec& spec : info.attrs)
+    if (!unknownAttr && !spec.defaultValue && !map.find(spec.name))
+      error(loc(n.op), fmt::format("'{}' requires attribute '{}'", info.name, spec.name)), good = false;
+  return good;
+}
+
+// The written result types against the op's shape inference, reporting every mismatch; false when
+// the op has another number of results than are named (the node cannot be defined).
+bool Parser::checkInferredTypes(const ParsedNode& n, OpKind kind, const std::vector<ValueId>& ids, const AttrMap& map,
+                                const std::vector<TensorType>& declared) {
+  auto inferred = inferTypes(kind, g_.types(ids), map);
   if (!inferred) {
     std::string msg = inferred.error().message();
-    std::string prefix = fmt::format("'{}'", op.raw);
-    error(loc(op), msg.starts_with(prefix) ? msg : prefix + ": " + msg);
-  } else if (inferred->size() != results.size()) {
-    error(start, fmt::format("'{}' has {} result(s), but {} are named", op.raw, inferred->size(), results.size()));
-    return poisonAll(), true;
+    std::string prefix = fmt::format("'{}'", n.op.raw);
+    error(loc(n.op), msg.starts_with(prefix) ? msg : prefix + ": " + msg);
+  } else if (inferred->size() != n.results.size()) {
+    error(n.start, fmt::format("'{}' has {} result(s), but {} are named", n.op.raw, inferred->size(), n.results.size()));
+    return false;
   } else {
-    for (size_t i = 0; i < types.size(); ++i) {
-      if (concrete[i] == (*inferred)[i]) continue;
-      std::string written = types[i].firstSymbol() ? types[i].str() + " (" + concrete[i].str() + ")" : concrete[i].str();
-      error(types[i].loc, fmt::format("result type {} does not match the inferred type {}", written, (*inferred)[i].str()));
+    for (size_t i = 0; i < n.types.size(); ++i) {
+      if (declared[i] == (*inferred)[i]) continue;
+      std::string written = n.types[i].firstSymbol() ? n.types[i].str() + " (" + declared[i].str() + ")" : declared[i].str();
+      error(n.types[i].loc, fmt::format("result type {} does not match the inferred type {}", written, (*inferred)[i].str()));
     }
   }
-  // Define the results with their declared types so later statements are checked against them.
-  std::vector<std::string> names;
-  for (const Named& r : results) names.push_back(r.name), defLine_[r.name] = r.loc.line;
-  g_.addNode(*kind, std::move(ids), std::move(map), std::move(concrete), std::move(names), start);
   return true;
 }
 
@@ -517,7 +537,10 @@ Result<Graph> Parser::run() {
                                         names.empty() ? "it has no inputs" : "its inputs: " + names));
   }
   if (tooMany_) errors_.diags.push_back(Diag{Loc{file_, 0, 0}, "too many errors, giving up", ""});
-  if (!errors_.diags.empty()) return errors_;
+  if (!errors_.diags.empty()) {
+    errors_.code = ErrorCode::Parse;
+    return errors_;
+  }
 
   auto verified = verify(g_);
   if (!verified) {
@@ -542,8 +565,10 @@ Result<Graph> parseGraph(std::string_view text, const std::string& filename, int
   try {
     text::Parser p(text, filename, firstLine, options);
     return p.run();
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorCode::OutOfMemory, "out of memory while parsing", Loc{filename, firstLine, 1});
   } catch (const std::exception& e) {
-    return Error(std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});
+    return Error(ErrorCode::Internal, std::string("internal error while parsing: ") + e.what(), Loc{filename, firstLine, 1});
   }
 }
 

@@ -29,6 +29,15 @@ struct ParsedAttr {
   Loc nameLoc, valueLoc;
 };
 
+// A node statement as written, before any check of what it means.
+struct ParsedNode {
+  Loc start;
+  std::vector<Named> results, operands;
+  Token op, colon;
+  std::vector<ParsedAttr> attrs;
+  std::vector<SymType> types;
+};
+
 class Parser {
  public:
   // The input declarations alone, read ahead (no symbol is bound, nothing is reported).
@@ -58,6 +67,11 @@ class Parser {
   bool input();
   bool constant();
   bool node();
+  bool nodeSyntax(ParsedNode& n);
+  bool nodeResultsAreNew(const ParsedNode& n);
+  bool nodeAttrs(const OpInfo& info, ParsedNode& n, AttrMap& map);
+  bool checkInferredTypes(const ParsedNode& n, OpKind kind, const std::vector<ValueId>& ids, const AttrMap& map,
+                          const std::vector<TensorType>& declared);
   bool output();
   bool update();
   std::optional<Named> valueName();

@@ -3,7 +3,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 
 #include "frontend/text/lexer.h"
@@ -27,20 +26,25 @@ std::string floatAttr(double v) {
   return s;
 }
 
-std::string dataElement(const Tensor& t, int64_t i) {
+// printf's %.<digits>g without its locale: under a comma-decimal LC_NUMERIC, snprintf would
+// write "1,5", which the parser (from_chars) rightly rejects.
+std::string generalDigits(double v, int digits) {
   char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
+  return std::string(buf, r.ptr);
+}
+
+std::string dataElement(const Tensor& t, int64_t i) {
   switch (t.dtype()) {
     case DType::f32: {
       float f = t.data<float>()[i];
       if (!std::isfinite(f)) return nonFinite(f);
-      std::snprintf(buf, sizeof buf, "%.9g", (double)f);
-      return buf;
+      return generalDigits(f, 9);
     }
     case DType::f64: {
       double d = t.data<double>()[i];
       if (!std::isfinite(d)) return nonFinite(d);
-      std::snprintf(buf, sizeof buf, "%.17g", d);
-      return buf;
+      return generalDigits(d, 17);
     }
     case DType::bf16: {
       // bf16 is the high half of an f32, so every bf16 prints exactly as an f32.
@@ -48,8 +52,7 @@ std::string dataElement(const Tensor& t, int64_t i) {
       float f;
       std::memcpy(&f, &bits, 4);
       if (!std::isfinite(f)) return nonFinite(f);
-      std::snprintf(buf, sizeof buf, "%.9g", (double)f);
-      return buf;
+      return generalDigits(f, 9);
     }
     case DType::i32: return std::to_string(t.data<int32_t>()[i]);
     case DType::i64: return std::to_string(t.data<int64_t>()[i]);

@@ -16,7 +16,7 @@ using Types = Result<std::vector<TensorType>>;
 // Formats an inference error; the verifier adds which node it is.
 template <class... Args>
 Error inferError(fmt::format_string<Args...> f, Args&&... args) {
-  return Error(fmt::format(f, std::forward<Args>(args)...));
+  return Error(ErrorCode::Shape, fmt::format(f, std::forward<Args>(args)...));
 }
 
 inline Types single(TensorType t) { return std::vector<TensorType>{std::move(t)}; }

@@ -8,10 +8,14 @@ namespace graphc {
 Types inferReshape(const OpCtx& c) {
   const TensorType& x = c.operands[0];
   const Shape& s = c.ints("shape");
-  for (int64_t d : s)
+  int64_t count = 1;  // counted with overflow checks: the target comes from the model's data
+  for (int64_t d : s) {
     if (d < 0) return inferError("reshape target [{}] has a negative dimension (graphc shapes are static)", shapeStr(s));
-  if (numElements(s) != x.numel())
-    return inferError("cannot reshape {} ({} elements) to [{}] ({} elements)", x.str(), x.numel(), shapeStr(s), numElements(s));
+    if (__builtin_mul_overflow(count, d, &count))
+      return inferError("reshape target [{}] has more elements than int64 can count", shapeStr(s));
+  }
+  if (count != x.numel())
+    return inferError("cannot reshape {} ({} elements) to [{}] ({} elements)", x.str(), x.numel(), shapeStr(s), count);
   return single({x.dtype, s});
 }
 
@@ -46,6 +50,27 @@ Types inferConcat(const OpCtx& c) {
   return single({first.dtype, out});
 }
 
+// ONNX: negative indices have dim added; then, stepping forward, start and end clamp to
+// [0, dim]; stepping backward, start clamps to [0, dim - 1] and end to [-1, dim - 1]. (Python's
+// slice.indices differs in one corner: backward from start < -dim it clamps start to -1 and
+// reads nothing, where ONNX reads element 0.) The count is computed from the clamped distance,
+// never as start + step * n, so no int64 start, end or step can overflow.
+SliceAxis resolveSliceAxis(int64_t dim, int64_t start, int64_t end, int64_t step) {
+  if (start < 0) start += dim;  // cannot overflow: dim >= 0
+  if (end < 0) end += dim;
+  int64_t count = 0;
+  if (step > 0) {
+    start = std::clamp<int64_t>(start, 0, dim), end = std::clamp<int64_t>(end, 0, dim);
+    if (end > start) count = (end - start - 1) / step + 1;
+  } else if (dim > 0) {
+    start = std::clamp<int64_t>(start, 0, dim - 1), end = std::clamp<int64_t>(end, -1, dim - 1);
+    uint64_t magnitude = uint64_t(-(step + 1)) + 1;  // |step|, representable even for INT64_MIN
+    if (start > end) count = (int64_t)(uint64_t(start - end - 1) / magnitude) + 1;
+  }
+  if (count == 0) return {0, 1, 0};
+  return {start, count == 1 ? 1 : step, count};
+}
+
 // Resolves ONNX-style slice attributes into a per-axis (start, step, count) triple.
 Result<SliceWindow> resolveSlice(const Shape& input, const OpCtx& c) {
   int64_t rank = (int64_t)input.size();
@@ -63,18 +88,13 @@ Result<SliceWindow> resolveSlice(const Shape& input, const OpCtx& c) {
     if (!axis || seen[*axis]) return inferError("slice axis {} is out of range or repeated for [{}]", axes[i], shapeStr(input));
     seen[*axis] = true;
     if (steps[i] == 0) return inferError("slice step must not be 0");
-    int64_t dim = input[*axis], step = steps[i];
-    // Going forward indices clamp to [0, dim]; going backward to [-1, dim - 1].
-    auto clampIdx = [&](int64_t v) {
-      if (v < 0) v += dim;
-      return step > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
-    };
-    int64_t s = clampIdx(starts[i]), e = clampIdx(ends[i]);
-    int64_t n = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
-    w.start[*axis] = s;
-    w.step[*axis] = step;
-    w.shape[*axis] = std::max<int64_t>(n, 0);
+    SliceAxis a = resolveSliceAxis(input[*axis], starts[i], ends[i], steps[i]);
+    w.start[*axis] = a.start;
+    w.step[*axis] = a.step;
+    w.shape[*axis] = a.count;
   }
+  // An empty window reads nothing: every axis starts at 0 then (the start stays a valid index).
+  if (numElements(w.shape) == 0) std::fill(w.start.begin(), w.start.end(), 0);
   return w;
 }
 

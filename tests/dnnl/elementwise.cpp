@@ -82,7 +82,7 @@ TEST_CASE("dnnl: integer division by zero is a run-time error") {
   Graph g = binaryGraph(OpKind::Div, {DType::i32, {4}}, {DType::i32, {4}});
   auto exe = dnnl::prepare(g, {});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   std::vector<Tensor> in{Tensor::fromVector<int>(DType::i32, {4}, {1, 2, 3, 4}),
                          Tensor::fromVector<int>(DType::i32, {4}, {1, 0, 1, 1})};
   auto out = (*exe)->makeOutputs();

@@ -36,13 +36,14 @@ TEST_CASE("dnnl: dense with each activation, residual and weight kind") {
         }
 }
 
-// Batch 1 runs on our matrix-vector kernel: several 64-column panels, the last one partial, on
-// one and two threads (the first layer's 300 KB of weights are enough to split); runs alternate
-// the panel order, and every run must give the same bits.
+// Batch 1 runs on our matrix-vector kernel where the CPU has AVX-512 (elsewhere on oneDNN's
+// matmul): several 64-column panels, the last one partial, on one and two threads (the first
+// layer's 300 KB of weights are enough to split); runs alternate the panel order, and every run
+// must give the same bits.
 TEST_CASE("dnnl: dense at batch 1 on the matrix-vector kernel") {
   for (const char* act : {"none", "relu"})
     for (int threads : {1, 2}) {
-      INFO(act, " threads=", threads);
+      INFO(std::string(act), " threads=", threads);
       Graph g;
       Builder b(g);
       ValueId h = b.input("x", {DType::f32, {1, 300}});
@@ -56,8 +57,8 @@ TEST_CASE("dnnl: dense at batch 1 on the matrix-vector kernel") {
       REQUIRE(exe.ok());
       int gemvSteps = 0;
       for (const std::string& s : dnnl::stepNames(**exe)) gemvSteps += s.find("(gemv)") != std::string::npos;
-      CHECK(gemvSteps == 2);
-      auto ctx = (*exe)->createContext();
+      CHECK(gemvSteps == (avx512Kernels() ? 2 : 0));
+      auto ctx = std::move((*exe)->createContext().value());
       std::vector<Tensor> inputs{randomF32({1, 300}, 11)}, first = (*exe)->makeOutputs(), again = (*exe)->makeOutputs();
       REQUIRE((*exe)->run(*ctx, inputs, first).ok());
       for (int run = 0; run < 5; ++run) {

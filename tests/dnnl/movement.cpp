@@ -1,4 +1,7 @@
 // dnnl backend: reshape, transpose, concat, slice, gather and expand in f32 and other dtypes.
+#include <array>
+#include <limits>
+
 #include "tests/dnnl/check.h"
 
 namespace graphc::test {
@@ -30,6 +33,24 @@ TEST_CASE("dnnl: slice with positive and negative steps") {
     checkClose(oneOp(OpKind::Slice, {{t, {5, 17}}}, attrs({{"starts", V{3}}, {"ends", V{-1}}, {"axes", V{1}}, {"steps", V{4}}})), 0);
     checkClose(oneOp(OpKind::Slice, {{t, {5, 17}}}, attrs({{"starts", V{-1, 16}}, {"ends", V{-100, 0}}, {"steps", V{-2, -3}}})), 0);
     checkClose(oneOp(OpKind::Slice, {{t, {2, 3, 33}}}, attrs({{"starts", V{0, 1}}, {"ends", V{1, 100}}, {"axes", V{0, 2}}})), 0);
+  }
+}
+
+TEST_CASE("dnnl: slices with INT64_MIN and INT64_MAX bounds and steps agree with the interpreter") {
+  constexpr int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  const std::vector<std::array<V, 4>> cases = {  // starts, ends, axes, steps
+      {V{1}, V{hi}, V{1}, V{1}},          {V{-4}, V{hi}, V{-1}, V{1}},       {V{-1, -1}, V{lo, lo}, V{0, 2}, V{-1, -1}},
+      {V{hi}, V{lo}, V{2}, V{-2}},        {V{lo}, V{hi}, V{2}, V{hi}},       {V{hi}, V{lo}, V{1}, V{lo}},
+      {V{-100}, V{lo}, V{2}, V{-1}},      {V{hi}, V{hi}, V{0}, V{1}},        {V{lo, 2}, V{lo, hi}, V{1, 2}, V{-1, 3}}};
+  for (DType t : {DType::f32, DType::i64}) {
+    for (const auto& [starts, ends, axes, steps] : cases) {
+      INFO(dtypeName(t), " starts ", starts[0], " steps ", steps[0]);
+      AttrMap a = attrs({{"starts", starts}, {"ends", ends}, {"axes", axes}, {"steps", steps}});
+      checkClose(oneOp(OpKind::Slice, {{t, {3, 5, 17}}}, a), 0);
+      Shape dyShape = inferTypes(OpKind::Slice, std::vector<TensorType>{{t, {3, 5, 17}}}, a)->at(0).shape;
+      a.set("input_shape", V{3, 5, 17});
+      checkClose(oneOp(OpKind::SliceGrad, {{t, dyShape}}, a), 0);
+    }
   }
 }
 
@@ -67,7 +88,7 @@ TEST_CASE("dnnl: gather with negative indices, and an index out of range fails")
   b.output("y", b.create(OpKind::Gather, {x, idx}));
   auto exe = dnnl::prepare(g, {});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   std::vector<Tensor> in{randomF32({5, 3}, 1), Tensor::fromVector<int>(DType::i64, {2}, {1, 5})};
   auto out = (*exe)->makeOutputs();
   Status st = (*exe)->run(*ctx, in, out);

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <new>
 
-#include "passes/training.h"
+#include "passes/train/training.h"
 #include "tests/dnnl/check.h"
 
 namespace {
@@ -42,7 +42,7 @@ namespace graphc::test {
 namespace {
 
 long allocationsDuringRuns(const Executable& exe, const std::vector<Tensor>& inputs, int runs) {
-  auto ctx = exe.createContext();
+  auto ctx = std::move(exe.createContext().value());
   std::vector<Tensor> out = exe.makeOutputs();
   REQUIRE(exe.run(*ctx, inputs, out).ok());  // the first run may set things up
   allocations = 0;

@@ -40,7 +40,7 @@ TEST_CASE("dnnl: 8 threads x 1000 runs of one Executable agree bit for bit") {
     REQUIRE(exe.ok());
     const Executable& e = **exe;
     std::vector<Tensor> in{randomF32(g.type(g.inputs[0]).shape, 7)};
-    auto ctx = e.createContext();
+    auto ctx = std::move(e.createContext().value());
     std::vector<Tensor> want = e.makeOutputs();
     REQUIRE(e.run(*ctx, in, want).ok());
     checkClose(g, 1e-5, 7);
@@ -49,7 +49,7 @@ TEST_CASE("dnnl: 8 threads x 1000 runs of one Executable agree bit for bit") {
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t)
       threads.emplace_back([&, t] {
-        auto myCtx = e.createContext();
+        auto myCtx = std::move(e.createContext().value());
         std::vector<Tensor> out = e.makeOutputs();
         for (int i = 0; i < 1000; ++i) {
           if (!e.run(*myCtx, in, out).ok()) ++failures[t];
@@ -68,12 +68,12 @@ TEST_CASE("dnnl: a context is reusable and new inputs are picked up on every run
   Graph g = smallNet();
   auto exe = dnnl::prepare(g, CompileOptions{"dnnl", 1});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   for (uint64_t seed = 1; seed < 4; ++seed) {
     std::vector<Tensor> in{randomF32({4, 1, 8, 8}, seed)};
     auto out = (*exe)->makeOutputs();
     REQUIRE((*exe)->run(*ctx, in, out).ok());
-    auto ref = ref::interpret(g, in);
+    auto ref = eval::interpret(g, in);
     REQUIRE(ref.ok());
     CHECK(maxRelDiff(out[0], (*ref)[0]) < 1e-5);
   }
@@ -107,7 +107,7 @@ TEST_CASE("dnnl: prepare fails cleanly on what it cannot run") {
   Graph h = smallNet();
   auto e = dnnl::prepare(h, {});
   REQUIRE(e.ok());
-  auto ctx = (*e)->createContext();
+  auto ctx = std::move((*e)->createContext().value());
   std::vector<Tensor> bad{randomF32({4, 1, 8, 9}, 1)};
   auto out = (*e)->makeOutputs();
   CHECK(!(*e)->run(*ctx, bad, out).ok());
@@ -161,13 +161,13 @@ TEST_CASE("dnnl: empty contractions and reductions") {
                              attrs({{"activation", std::string("sigmoid")}})));
   auto exe = dnnl::prepare(g, {});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   std::vector<Tensor> in{randomF32({3, 0}, 1), randomF32({0, 4}, 2)};
   auto out = (*exe)->makeOutputs();
   for (Tensor& t : out)
     for (int64_t i = 0; i < t.numel(); ++i) t.set(i, 7);
   REQUIRE((*exe)->run(*ctx, in, out).ok());
-  auto ref = ref::interpret(g, in);
+  auto ref = eval::interpret(g, in);
   REQUIRE(ref.ok());
   for (size_t i = 0; i < out.size(); ++i) CHECK(maxRelDiff(out[i], (*ref)[i]) < 1e-6);
 

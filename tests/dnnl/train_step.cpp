@@ -1,7 +1,7 @@
 // dnnl backend: whole training steps (forward, loss, backward, optimizer update) against the
 // interpreter over several steps, and training state kept per context.
 #include "backend/ref/executable.h"
-#include "passes/training.h"
+#include "passes/train/training.h"
 #include "tests/dnnl/check.h"
 
 namespace graphc::test {
@@ -43,7 +43,7 @@ static void checkTraining(const Graph& model, TrainingOptions opts, int steps, i
   REQUIRE_MESSAGE(ours.ok(), (ours.ok() ? "" : ours.error().message()));
   auto theirs = ref::prepare(*step, {});
   REQUIRE(theirs.ok());
-  auto c1 = (*ours)->createContext(), c2 = (*theirs)->createContext();
+  auto c1 = std::move((*ours)->createContext().value()), c2 = std::move((*theirs)->createContext().value());
   for (int s = 0; s < steps; ++s) {
     std::vector<Tensor> in;
     for (ValueId v : step->inputs) {
@@ -93,17 +93,17 @@ TEST_CASE("dnnl: each context trains its own copy of the weights") {
   auto exe = dnnl::prepare(*step, {});
   REQUIRE(exe.ok());
   std::vector<Tensor> in{randomF32({16, 20}, 1), randomTensor({DType::i64, {16}}, 2, 0, 5)};
-  auto a = (*exe)->createContext(), b = (*exe)->createContext();
+  auto a = std::move((*exe)->createContext().value()), b = std::move((*exe)->createContext().value());
   auto out = (*exe)->makeOutputs();
   for (int i = 0; i < 3; ++i) REQUIRE((*exe)->run(*a, in, out).ok());
   REQUIRE((*exe)->run(*b, in, out).ok());
-  auto fresh = (*exe)->createContext();
+  auto fresh = std::move((*exe)->createContext().value());
   ValueId w1 = step->findValue("w1");
   auto wa = (*exe)->readState(*a, w1), wb = (*exe)->readState(*b, w1), w0 = (*exe)->readState(*fresh, w1);
   REQUIRE(wa.ok());
   CHECK(!wa->bitEqual(*wb));                       // a took three steps, b one
   CHECK(w0->bitEqual(step->value(w1).data));        // a new context starts from the initial weights
-  auto again = (*exe)->createContext();
+  auto again = std::move((*exe)->createContext().value());
   REQUIRE((*exe)->run(*again, in, out).ok());
   CHECK((*exe)->readState(*again, w1)->bitEqual(*wb));  // one step from the same start: same weights
 }
@@ -146,7 +146,7 @@ TEST_CASE("dnnl: an update whose old value is read later is not done in place") 
   for (const std::string& s : dnnl::stepNames(**exe)) copies = copies || s == "update w";
   CHECK(copies);
   Tensor in = randomF32({4, 3}, 8);
-  auto ctx = (*exe)->createContext();
+  auto ctx = std::move((*exe)->createContext().value());
   auto out = (*exe)->makeOutputs();
   REQUIRE((*exe)->run(*ctx, std::vector<Tensor>{in}, out).ok());
   for (int64_t i = 0; i < 12; ++i) {

@@ -1,5 +1,9 @@
-// Tensor storage helpers: the transpose importers use for W^T and allocation without a zero fill.
+// Tensor storage helpers: the transpose importers use for W^T, allocation without a zero fill,
+// and the exact integer accessors (intAt, ints, setInt) that shape operands are read through.
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
 
 #include "ir/tensor.h"
 
@@ -32,6 +36,64 @@ TEST_CASE("a zero-filled tensor stays zero-filled; an uninitialized one has the 
   Tensor u = Tensor::uninitialized(TensorType{DType::f32, {3, 5}});
   CHECK(u.type() == z.type());
   CHECK(!u.empty());
+}
+
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+
+TEST_CASE("intAt reads i64, i32 and bool exactly, INT64_MAX and 2^53 + 1 included") {
+  Tensor t = Tensor::fromVector(DType::i64, {5}, std::vector<int64_t>{kMax, kMin, (int64_t(1) << 53) + 1, -1, 0});
+  auto v = t.ints();
+  REQUIRE(v.ok());
+  CHECK(*v == std::vector<int64_t>{kMax, kMin, (int64_t(1) << 53) + 1, -1, 0});
+  CHECK(t.data<int64_t>()[0] == kMax);  // fromVector stored it exactly (not through double)
+  Tensor i32 = Tensor::fromVector(DType::i32, {2}, std::vector<int32_t>{std::numeric_limits<int32_t>::min(), 7});
+  CHECK(*i32.intAt(0) == std::numeric_limits<int32_t>::min());
+  CHECK(*i32.intAt(1) == 7);
+  Tensor b = Tensor::fromVector(DType::boolean, {2}, std::vector<int>{0, 5});
+  CHECK(*b.ints() == std::vector<int64_t>{0, 1});
+}
+
+TEST_CASE("intAt takes a float only when it holds an int64 exactly, and says why otherwise") {
+  Tensor f = Tensor::fromVector(DType::f64, {7}, std::vector<double>{3.0, -0x1p63, 2.5, NAN, INFINITY, 0x1p63, -1e300});
+  CHECK(*f.intAt(0) == 3);
+  CHECK(*f.intAt(1) == kMin);
+  auto half = f.intAt(2);
+  REQUIRE(!half.ok());
+  CHECK(half.error().message() == "element 2 (2.5) is not an integer");
+  CHECK(!f.intAt(3).ok());
+  CHECK(!f.intAt(4).ok());
+  auto big = f.intAt(5);
+  REQUIRE(!big.ok());
+  CHECK(big.error().message().find("outside the range of int64") != std::string::npos);
+  CHECK(!f.intAt(6).ok());
+  CHECK(!f.ints().ok());
+  Tensor f32 = Tensor::fromVector(DType::f32, {1}, std::vector<float>{-7.0f});
+  CHECK(*f32.intAt(0) == -7);
+}
+
+TEST_CASE("set saturates a double outside an integer dtype instead of wrapping, and NaN is 0") {
+  Tensor t(TensorType{DType::i64, {4}});
+  t.set(0, 1e30), t.set(1, -1e30), t.set(2, NAN), t.set(3, 0x1p63);
+  CHECK(*t.ints() == std::vector<int64_t>{kMax, kMin, 0, kMax});
+  Tensor i32(TensorType{DType::i32, {3}});
+  i32.set(0, 1e10), i32.set(1, -1e10);
+  i32.setInt(2, kMin);
+  CHECK(*i32.ints() == std::vector<int64_t>{std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(),
+                                            std::numeric_limits<int32_t>::min()});
+}
+
+TEST_CASE("setInt stores integers exactly and converts for float and bool elements") {
+  Tensor t(TensorType{DType::i64, {2}});
+  t.setInt(0, kMax - 1), t.setInt(1, kMin + 1);
+  CHECK(t.data<int64_t>()[0] == kMax - 1);
+  CHECK(t.data<int64_t>()[1] == kMin + 1);
+  Tensor f(TensorType{DType::f32, {1}});
+  f.setInt(0, -3);
+  CHECK(f.data<float>()[0] == -3.0f);
+  Tensor b(TensorType{DType::boolean, {2}});
+  b.setInt(0, kMin), b.setInt(1, 0);
+  CHECK(b.data<bool>()[0]);
+  CHECK(!b.data<bool>()[1]);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "backend/llvm/executable.h"
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/builder.h"
 #include "tests/support.h"
 
@@ -43,10 +43,17 @@ inline std::vector<Tensor> makeInputs(const Graph& g, uint64_t seed, double lo, 
   return inputs;
 }
 
+// A new context of exe; fails the test when it cannot be made.
+inline std::unique_ptr<ExecutionContext> contextOf(const Executable& exe) {
+  auto ctx = exe.createContext();
+  REQUIRE_MESSAGE(ctx.ok(), (ctx.ok() ? "" : ctx.error().message()));
+  return std::move(*ctx);
+}
+
 inline std::vector<Tensor> runLlvm(const Graph& g, std::span<const Tensor> inputs, int threads = 1) {
   auto exe = llvmjit::prepare(g, CompileOptions{"llvm", threads});
   REQUIRE_MESSAGE(exe.ok(), (exe.ok() ? "" : exe.error().render()));
-  auto ctx = (*exe)->createContext();
+  auto ctx = contextOf(**exe);
   std::vector<Tensor> out = (*exe)->makeOutputs();
   Status st = (*exe)->run(*ctx, inputs, out);
   REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message()));
@@ -56,7 +63,7 @@ inline std::vector<Tensor> runLlvm(const Graph& g, std::span<const Tensor> input
 // Every output within tol of the interpreter's (relative to max(1, |ref|), NaN matching NaN);
 // exact for integer and bool results.
 inline void checkAgainstRef(const Graph& g, const std::vector<Tensor>& inputs, double tol, int threads = 1) {
-  auto ref = ref::interpret(g, inputs);
+  auto ref = eval::interpret(g, inputs);
   REQUIRE_MESSAGE(ref.ok(), (ref.ok() ? "" : ref.error().message()));
   std::vector<Tensor> got = runLlvm(g, inputs, threads);
   for (size_t i = 0; i < got.size(); ++i) {

@@ -87,7 +87,7 @@ TEST_CASE("llvm: integer division wraps at lowest / -1 and refuses zero divisors
   checkAgainstRef(g, {a, b}, 0);
   auto exe = llvmjit::prepare(g, {});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = contextOf(**exe);
   std::vector<Tensor> out = (*exe)->makeOutputs();
   std::vector<Tensor> in = {a, Tensor::fromVector<double>(DType::i32, {3}, {1, 0, 1})};
   Status st = (*exe)->run(*ctx, in, out);

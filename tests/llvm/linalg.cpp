@@ -89,7 +89,7 @@ static void checkReferenceModel(const std::string& model, int batch, Shape shape
   MESSAGE(model, " b", batch, ": prepare ", seconds * 1e3, " ms (generate ", times.generate * 1e3, ", optimize ",
           times.optimize * 1e3, ", compile+load ", times.load * 1e3, ")");
   Tensor x = referenceCase(model, batch, "in"), expected = referenceCase(model, batch, "out");
-  auto ctx = (*exe)->createContext();
+  auto ctx = contextOf(**exe);
   std::vector<Tensor> out = (*exe)->makeOutputs();
   REQUIRE((*exe)->run(*ctx, std::span<const Tensor>(&x, 1), out).ok());
   CHECK(maxRelDiff(out[0], expected) < 1e-4);

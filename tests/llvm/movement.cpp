@@ -67,7 +67,7 @@ TEST_CASE("llvm: gather with i32 and i64 indices, negative ones counting from th
   Graph g = opGraph(OpKind::Gather, {{DType::f32, {3, 5}}, {DType::i64, {2}}}, attrs({{"axis", 1}}));
   auto exe = llvmjit::prepare(g, {});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = contextOf(**exe);
   std::vector<Tensor> out = (*exe)->makeOutputs();
   std::vector<Tensor> in = {randomTensor({DType::f32, {3, 5}}, 1), Tensor::fromVector<double>(DType::i64, {2}, {1, 5})};
   Status st = (*exe)->run(*ctx, in, out);

@@ -28,7 +28,7 @@ TEST_CASE("llvm: 8 threads x 100 runs of one executable, each with its own conte
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&, t] {
-      auto ctx = (*exe)->createContext();
+      auto ctx = contextOf(**exe);
       std::vector<Tensor> out = (*exe)->makeOutputs();
       for (int r = 0; r < 100; ++r) {
         Status st = (*exe)->run(*ctx, in, out);
@@ -59,7 +59,7 @@ TEST_CASE("llvm: an executable keeps its own weights: changing the graph's after
   REQUIRE(exe.ok());
   std::vector<Tensor> in = makeInputs(g, 2, -1, 1);
   std::vector<Tensor> before = (*exe)->makeOutputs(), after = (*exe)->makeOutputs();
-  auto ctx = (*exe)->createContext();
+  auto ctx = contextOf(**exe);
   REQUIRE((*exe)->run(*ctx, in, before).ok());
   Tensor& w = g.value(g.findValue("w")).data;
   for (int64_t i = 0; i < w.numel(); ++i) w.set(i, 0);
@@ -71,7 +71,7 @@ TEST_CASE("llvm: a run checks its inputs and outputs") {
   Graph g = chain();
   auto exe = llvmjit::prepare(g, {});
   REQUIRE(exe.ok());
-  auto ctx = (*exe)->createContext();
+  auto ctx = contextOf(**exe);
   std::vector<Tensor> out = (*exe)->makeOutputs();
   std::vector<Tensor> wrong = {Tensor({DType::f32, {33, 64}})};
   CHECK(!(*exe)->run(*ctx, wrong, out).ok());

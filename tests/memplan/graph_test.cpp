@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "ir/builder.h"
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 #include "tests/memplan/models.h"
 
 using namespace graphc;
@@ -81,4 +81,29 @@ TEST_CASE("corpus: model-like graphs reach 95% of the lower bound") {
     sum += plan.efficiency();
   }
   MESSAGE("corpus: mean efficiency ", sum / double(cases.size()), " over ", cases.size(), " graphs");
+}
+
+TEST_CASE("graphBuffers: the op table's in-place traits decide which results reuse an operand") {
+  Graph g;
+  Builder b(g);
+  TensorType t{DType::f32, {4, 16}};
+  ValueId x = b.input("x", t);
+  Tensor ones(TensorType{DType::f32, {16}});
+  ValueId a = b.create(OpKind::Exp, {x}, {}, "a");
+  ValueId s = b.create(OpKind::Softmax, {a}, {}, "s");                                    // no trait: no reuse
+  ValueId n = b.create(OpKind::LayerNorm, {s, b.param("g", ones), b.param("h", ones)}, {}, "n");  // kInPlace
+  ValueId d = b.create(OpKind::Sub, {x, n}, {}, "d");  // n is operand 1 of a non-commutative op: no reuse
+  ValueId m = b.create(OpKind::Mul, {x, d}, {}, "m");  // d is operand 1 of a commutative op: reuse
+  b.output("y", b.create(OpKind::Neg, {m}));
+  GraphBuffers gb = graphBuffers(g);
+  REQUIRE(gb.requests.size() == 5);
+  CHECK(gb.requests[1].reuse == -1);
+  CHECK(gb.requests[2].reuse == 1);
+  CHECK(gb.requests[3].reuse == -1);
+  CHECK(gb.requests[4].reuse == 3);
+  for (size_t r = 0; r < gb.requests.size(); ++r) {
+    const Node* p = g.producer(gb.valueOf[r]);
+    REQUIRE(p);
+    if (gb.requests[r].reuse >= 0) CHECK(p->info().has(kInPlace));
+  }
 }

@@ -1,7 +1,7 @@
 // Memory planner on hand-made liveness traces whose optimum is known.
 #include <doctest/doctest.h>
 
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 #include "tests/memplan/traces.h"
 
 using namespace graphc;

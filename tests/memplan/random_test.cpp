@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 #include "tests/memplan/traces.h"
 
 using namespace graphc;

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 #include "tests/memplan/models.h"
 #include "tests/memplan/traces.h"
 

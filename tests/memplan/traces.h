@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 
 namespace graphc::test {
 

@@ -4,7 +4,7 @@
 
 #include "backend/dnnl/executable.h"
 #include "frontend/onnx/onnx_import.h"
-#include "passes/memory_plan.h"
+#include "runtime/memory/memory_plan.h"
 #include "passes/pass.h"
 #include "tests/support.h"
 

@@ -4,13 +4,16 @@
 #include <onnx/onnx_pb.h>
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <random>
 
 #include "frontend/onnx/onnx_import.h"
+#include "ir/eval/fold_limit.h"
 #include "tests/support.h"
 
 using namespace graphc;
@@ -61,6 +64,16 @@ struct ModelBuilder {
     for (float f : data) t->add_float_data(f);
     return *this;
   }
+  // An initializer of any element type, its values given as little-endian raw bytes.
+  template <class T>
+  ModelBuilder& rawInit(const std::string& name, int32_t type, std::vector<int64_t> dims, std::vector<T> data) {
+    auto* t = g().add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    for (int64_t d : dims) t->add_dims(d);
+    t->set_raw_data(std::string(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(T)));
+    return *this;
+  }
   std::string bytes() const { return m.SerializeAsString(); }
   Result<Graph> import(OnnxImportOptions o = {}) const { return importOnnxBytes(bytes(), "m.onnx", o); }
 };
@@ -76,6 +89,34 @@ void setAttr(onnx::NodeProto& n, const std::string& name, const std::string& v) 
   a->set_name(name);
   a->set_type(onnx::AttributeProto::STRING);
   a->set_s(v);
+}
+
+// A Constant node holding an int64 list (value_ints) or one float (value_float).
+void constInts(ModelBuilder& b, const std::string& out, std::vector<int64_t> values) {
+  auto* a = b.node("Constant", {}, {out}, out).add_attribute();
+  a->set_name("value_ints");
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t v : values) a->add_ints(v);
+}
+void constFloat(ModelBuilder& b, const std::string& out, float value) {
+  auto* a = b.node("Constant", {}, {out}, out).add_attribute();
+  a->set_name("value_float");
+  a->set_type(onnx::AttributeProto::FLOAT);
+  a->set_f(value);
+}
+
+// The process's peak resident set so far, in MiB.
+long peakRssMiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+// No constant of g holds more than the folding cap.
+bool noBigConstants(const Graph& g) {
+  for (ValueId v : g.constants)
+    if (g.value(v).data.numel() > eval::kMaxFoldedElements) return false;
+  return true;
 }
 
 std::string errorOf(const Result<Graph>& r) {
@@ -215,6 +256,34 @@ TEST_CASE("unsupported things found during the walk are collected too") {
   CHECK(has(msg, "node 'to_half' (Cast): to=FLOAT16 is not supported"));
 }
 
+TEST_CASE("integer operands that int64 cannot hold are errors naming the node, never wrapped") {
+  using onnx::TensorProto;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  SUBCASE("a float where Slice needs integers") {
+    b.rawInit<int64_t>("st", TensorProto::INT64, {1}, {0}).rawInit<float>("en", TensorProto::FLOAT, {1}, {1.5f});
+    b.node("Slice", {"x", "st", "en"}, {"y"}, "cut");
+    CHECK(has(errorOf(b.output("y").import()), "node 'cut' (Slice): Slice's ends must be integers, got f32[1]"));
+  }
+  SUBCASE("a uint64 shape above INT64_MAX") {
+    b.rawInit<uint64_t>("s", TensorProto::UINT64, {1}, {~uint64_t(0)});
+    b.node("Reshape", {"x", "s"}, {"y"}, "rs");
+    CHECK(has(errorOf(b.output("y").import()), "initializer 's' has element type UINT64"));
+  }
+  SUBCASE("a Reshape shape whose element count overflows int64") {
+    b.rawInit<int64_t>("s", TensorProto::INT64, {3}, {int64_t(1) << 62, 4, -1});
+    b.node("Reshape", {"x", "s"}, {"y"}, "rs");
+    CHECK(has(errorOf(b.output("y").import()), "node 'rs' (Reshape): shape [4611686018427387904x4x-1] has more elements than int64 can count"));
+  }
+  SUBCASE("Split sizes whose sum wraps around to the axis") {
+    b.rawInit<int64_t>("s", TensorProto::INT64, {3}, {kMax, kMax, 5});  // 2^64 + 3: 3 when it wraps
+    auto& split = b.node("Split", {"x", "s"}, {"a", "b", "c"}, "sp");
+    setAttr(split, "axis", 1);
+    CHECK(has(errorOf(b.output("a").import()), "node 'sp' (Split): split sizes"));
+  }
+}
+
 TEST_CASE("symbolic dimensions bind from the shapes of given inputs") {
   ModelBuilder b;
   b.input("x", {0, 3}, {"N"}).input("z", {0, 3}, {"N"});
@@ -294,4 +363,110 @@ TEST_CASE("exportOnnxWithParams writes trained values back, undoing transposes")
   wrong.value(w).data = Tensor(TensorType{DType::f32, {3}});
   wrong.value(w).type = wrong.value(w).data.type();
   CHECK(!exportOnnxWithParams(src, wrong, out));
+}
+
+// 40000x40000 f32 is 6.4 GB: a few hundred bytes of ONNX must not make the importer allocate it.
+TEST_CASE("import-time folding leaves a result above the cap as a node") {
+  long before = peakRssMiB();
+  ModelBuilder b;
+  constInts(b, "shape", {40000, 40000});
+  SUBCASE("Expand of a constant") {
+    constFloat(b, "one", 1.5f);
+    b.node("Expand", {"one", "shape"}, {"big"}, "expand_big");
+  }
+  SUBCASE("ConstantOfShape") { b.node("ConstantOfShape", {"shape"}, {"big"}, "fill"); }
+  b.output("big");
+  auto g = b.import();
+  REQUIRE_MESSAGE(g, g.error().message());
+  const Node* n = g->producer(g->outputs[0].value);
+  REQUIRE(n);
+  CHECK(n->op == OpKind::Expand);
+  CHECK(g->type(g->outputs[0].value).shape == Shape{40000, 40000});
+  CHECK(noBigConstants(*g));
+  CHECK(peakRssMiB() - before < 256);  // folding would have needed more than 6000 MiB
+}
+
+TEST_CASE("a small ConstantOfShape still folds to a constant") {
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  constInts(b, "shape", {2, 3});
+  b.node("ConstantOfShape", {"shape"}, {"zeros"}, "fill");
+  b.node("Add", {"x", "zeros"}, {"y"});
+  b.output("y");
+  auto g = b.import();
+  REQUIRE_MESSAGE(g, g.error().message());
+  REQUIRE(g->nodes.size() == 1);
+  CHECK(g->nodes[0].op == OpKind::Add);
+}
+
+TEST_CASE("a consumer that needs an unfolded value at compile time is refused, naming the node and size") {
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  constInts(b, "one", {1});
+  constInts(b, "n", {2000000});
+  b.node("Expand", {"one", "n"}, {"big"}, "expand_shape");
+  SUBCASE("directly") {
+    b.node("Reshape", {"x", "big"}, {"y"}, "reshape");
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "node 'reshape' (Reshape): Reshape's shape (input 'big') is not a constant: node "
+                                   "'expand_shape' (Expand) makes 2000000 elements, more than import-time folding "
+                                   "materialises (1048576)"));
+  }
+  SUBCASE("through a computation on it") {
+    b.node("Neg", {"big"}, {"big_shape"}, "negate");
+    b.node("Reshape", {"x", "big_shape"}, {"y"}, "reshape");
+    b.output("y");
+    CHECK(has(errorOf(b.import()), "(input 'big_shape') is not a constant: node 'expand_shape' (Expand) makes 2000000 elements"));
+  }
+}
+
+TEST_CASE("a Range above the folding cap is refused: it has no IR op") {
+  ModelBuilder b;
+  constInts(b, "start", {0});
+  constInts(b, "limit", {3000000});
+  constInts(b, "delta", {1});
+  b.node("Range", {"start", "limit", "delta"}, {"r"}, "range");
+  b.output("r");
+  CHECK(has(errorOf(b.import()), "node 'range' (Range): Range makes 3000000 elements, more than import-time folding materialises"));
+}
+
+TEST_CASE("import errors carry a code: parse for malformed, unsupported, shape") {
+  std::string good = reluModel().bytes();
+  auto truncated = importOnnxBytes(good.substr(0, good.size() / 2), "t.onnx", {});
+  REQUIRE(!truncated);
+  CHECK(truncated.error().code == ErrorCode::Parse);
+
+  ModelBuilder unsupported;
+  unsupported.input("x", {2, 3});
+  unsupported.node("NonMaxSuppression", {"x"}, {"y"}, "nms");
+  unsupported.output("y");
+  auto u = unsupported.import();
+  REQUIRE(!u);
+  CHECK(u.error().code == ErrorCode::Unsupported);
+
+  ModelBuilder dynamicShape;  // found by the op's importer (ImportCtx::unsupported), not the table
+  dynamicShape.input("x", {2, 3});
+  dynamicShape.node("Reshape", {"x", "x"}, {"y"}, "r");
+  dynamicShape.output("y");
+  auto d = dynamicShape.import();
+  REQUIRE(!d);
+  CHECK(d.error().code == ErrorCode::Unsupported);
+  CHECK(has(d.error().message(), "node 'r' (Reshape): "));
+  CHECK(d.error().message().find("unsupported: ") == std::string::npos);
+
+  ModelBuilder shapes;
+  shapes.input("x", {2, 3}).input("z", {4, 5});
+  shapes.node("Add", {"x", "z"}, {"y"}, "bad_add");
+  shapes.output("y");
+  auto s = shapes.import();
+  REQUIRE(!s);
+  CHECK(s.error().code == ErrorCode::Shape);
+
+  ModelBuilder missing;
+  missing.input("x", {2, 3});
+  missing.node("Add", {"x"}, {"y"}, "a");
+  missing.output("y");
+  auto m = missing.import();
+  REQUIRE(!m);
+  CHECK(m.error().code == ErrorCode::Parse);
 }

@@ -2,8 +2,8 @@
 // reference interpreter its outputs match NumPy's.
 #include <doctest/doctest.h>
 
-#include "backend/ref/interpreter.h"
 #include "frontend/onnx/onnx_import.h"
+#include "ir/eval/interpreter.h"
 #include "tests/support.h"
 
 using namespace graphc;
@@ -16,7 +16,7 @@ TEST_CASE("every generated per-op model imports") {
     if (!g) FAIL_CHECK(g.error().message());
     if (!g) continue;
     REQUIRE(k.inputs.size() == g->inputs.size());
-    auto out = ref::interpret(*g, k.inputs);
+    auto out = eval::interpret(*g, k.inputs);
     if (!out) FAIL_CHECK(out.error().message());
     if (!out) continue;
     REQUIRE(out->size() == k.expected.size());

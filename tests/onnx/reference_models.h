@@ -5,9 +5,9 @@
 #include <doctest/doctest.h>
 
 #include "frontend/onnx/onnx_import.h"
+#include "ir/eval/interpreter.h"
 #include "passes/pass.h"
 #include "tests/support.h"
-#include "backend/ref/interpreter.h"
 
 namespace graphc::test {
 
@@ -40,7 +40,7 @@ inline int countOps(const Graph& g, OpKind op, const char* activation = nullptr,
   Tensor expected = referenceCase(model, batch, "out");
   REQUIRE(x.shape() == inShape);
   REQUIRE(expected.shape() == outShape);
-  auto out = ref::interpret(g, std::span<const Tensor>(&x, 1));
+  auto out = eval::interpret(g, std::span<const Tensor>(&x, 1));
   if (!out) FAIL(out.error().message());
   double err = maxRelDiff(out->at(0), expected);
   MESSAGE(model << " batch " << batch << (optimized ? " optimized" : "") << ": max rel error " << err);

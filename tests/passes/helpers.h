@@ -6,8 +6,8 @@
 #include <initializer_list>
 #include <sstream>
 
-#include "backend/ref/interpreter.h"
 #include "ir/builder.h"
+#include "ir/eval/interpreter.h"
 #include "ir/verifier.h"
 #include "passes/pass.h"
 #include "tests/support.h"
@@ -43,7 +43,7 @@ inline int liveNodes(const Graph& g) {
 inline std::vector<Tensor> interpretOnRandom(const Graph& g, uint64_t seed) {
   std::vector<Tensor> inputs;
   for (ValueId v : g.inputs) inputs.push_back(randomTensor(g.type(v), seed + v));
-  auto r = ref::interpret(g, inputs);
+  auto r = eval::interpret(g, inputs);
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message()));
   return *r;
 }

@@ -54,6 +54,7 @@ TEST_CASE("an unknown pass fails before anything runs, listing the valid ones") 
   Status s = runPipeline(g, {"dce", "nope"});
   REQUIRE(!s.ok());
   CHECK(s.error().message().find("unknown pass 'nope'") != std::string::npos);
+  CHECK(s.error().code == ErrorCode::InvalidArgument);
   CHECK(s.error().message().find("canonicalize, constant_fold, cse, dce") != std::string::npos);
   CHECK(liveNodes(g) == 3);  // dce did not run
 }
@@ -66,11 +67,13 @@ TEST_CASE("the verifier after each pass names the pass that broke the graph") {
   REQUIRE(!s.ok());
   CHECK(s.error().message().rfind("after pass break-types: ", 0) == 0);
   CHECK(s.error().message().find("does not match the inferred type") != std::string::npos);
+  CHECK(s.error().code == ErrorCode::Internal);  // the input verified: the pass is at fault
 
   Graph s2 = smallGraph();
   s = runPipeline(s2, {"short-circuit"}, options);
   REQUIRE(!s.ok());
   CHECK(s.error().message() == "after pass short-circuit: output y (f32[3,2]) became output y (f32[2,3])");
+  CHECK(s.error().code == ErrorCode::Internal);
 
   Graph h = smallGraph();
   options.verifyEach = false;

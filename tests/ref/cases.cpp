@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
-#include "backend/ref/interpreter.h"
 #include "ir/builder.h"
-#include "ir/npy.h"
+#include "ir/eval/interpreter.h"
+#include "frontend/npy/npy.h"
 #include "tests/support.h"
 
 namespace graphc::test {
@@ -45,7 +45,7 @@ void checkCase(const std::string& name, OpKind op, const AttrMap& attrs) {
   REQUIRE_MESSAGE(y.ok(), y.error().message());
   b.output("y", y->front());
 
-  auto got = ref::interpret(g, inputs);
+  auto got = eval::interpret(g, inputs);
   REQUIRE_MESSAGE(got.ok(), got.error().message());
   REQUIRE(got->size() == 1);
   checkClose(got->front(), *want, name);

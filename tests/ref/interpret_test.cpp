@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "backend/ref/interpreter.h"
 #include "ir/builder.h"
-#include "ir/npy.h"
+#include "ir/eval/interpreter.h"
+#include "frontend/npy/npy.h"
 #include "tests/ref/cases.h"
 #include "tests/support.h"
 
@@ -39,7 +39,7 @@ static Graph buildMlp2() {
 TEST_CASE("interpret runs a multi-node graph with params and two outputs") {
   Graph g = buildMlp2();
   Tensor x = load("ref/mlp2.x.npy");
-  auto out = ref::interpret(g, {&x, 1});
+  auto out = eval::interpret(g, {&x, 1});
   REQUIRE_MESSAGE(out.ok(), out.error().message());
   REQUIRE(out->size() == 2);
   checkClose((*out)[0], load("ref/mlp2.probs.npy"), "probs");
@@ -54,24 +54,24 @@ TEST_CASE("interpret skips dead nodes and passes inputs straight to outputs") {
   g.node(g.value(y).def).dead = true;
   b.output("same", x);
   Tensor in = Tensor::fromVector<float>(DType::f32, {3}, {1, 2, 3});
-  auto out = ref::interpret(g, {&in, 1});
+  auto out = eval::interpret(g, {&in, 1});
   REQUIRE(out.ok());
   CHECK(out->front().bitEqual(in));
 }
 
 TEST_CASE("interpret rejects wrong inputs with a clear error") {
   Graph g = buildMlp2();
-  auto none = ref::interpret(g, {});
+  auto none = eval::interpret(g, {});
   REQUIRE(!none.ok());
   CHECK(none.error().message() == "graph 'main' takes 1 input(s), got 0");
 
   Tensor wrongType(TensorType{DType::f64, {4, 6}});
-  auto r1 = ref::interpret(g, {&wrongType, 1});
+  auto r1 = eval::interpret(g, {&wrongType, 1});
   REQUIRE(!r1.ok());
   CHECK(r1.error().message() == "input #0 %x must be f32[4,6], got f64[4,6]");
 
   Tensor wrongShape(TensorType{DType::f32, {6, 4}});
-  auto r2 = ref::interpret(g, {&wrongShape, 1});
+  auto r2 = eval::interpret(g, {&wrongShape, 1});
   REQUIRE(!r2.ok());
   CHECK(r2.error().message() == "input #0 %x must be f32[4,6], got f32[6,4]");
 }
@@ -83,7 +83,7 @@ static Result<std::vector<Tensor>> runOne(OpKind op, std::vector<Tensor> inputs,
   std::vector<ValueId> ids;
   for (size_t i = 0; i < inputs.size(); ++i) ids.push_back(b.input("x" + std::to_string(i), inputs[i].type()));
   b.output("y", b.create(op, ids, std::move(a), "y"));
-  return ref::interpret(g, inputs);
+  return eval::interpret(g, inputs);
 }
 
 TEST_CASE("data-dependent failures are errors, not crashes") {
@@ -151,30 +151,30 @@ TEST_CASE("evalNode works on a node alone, as constant folding uses it") {
   Tensor b = Tensor::fromVector<double>(DType::f64, {3}, {10, 20, 30});
   std::vector<Tensor> ops{a, b};
   TensorType want{DType::f64, {2, 3}};
-  auto r = ref::evalNode(n, ops, {&want, 1});
+  auto r = eval::evalNode(n, ops, {&want, 1});
   REQUIRE(r.ok());
   CHECK(r->front().type() == want);
   CHECK(r->front().at(5) == 32.0);
-  CHECK(ref::evalNode(n, ops, {}).ok());  // no declared types: the inferred ones are used
+  CHECK(eval::evalNode(n, ops, {}).ok());  // no declared types: the inferred ones are used
 
   TensorType wrong{DType::f64, {3, 2}};
-  auto bad = ref::evalNode(n, ops, {&wrong, 1});
+  auto bad = eval::evalNode(n, ops, {&wrong, 1});
   REQUIRE(!bad.ok());
   CHECK(bad.error().message() == "add: result #0 is declared f64[3,2], but the operands give f64[2,3]");
 
-  auto count = ref::evalNode(n, {&a, 1}, {});
+  auto count = eval::evalNode(n, {&a, 1}, {});
   REQUIRE(!count.ok());
   CHECK(count.error().message() == "'add' takes 2 operand(s), got 1");
 
   Tensor i = Tensor::fromVector<int32_t>(DType::i32, {3}, {1, 2, 3});
   std::vector<Tensor> mixed{b, i};
-  auto dtypes = ref::evalNode(n, mixed, {});
+  auto dtypes = eval::evalNode(n, mixed, {});
   REQUIRE(!dtypes.ok());
   CHECK(dtypes.error().message().find("dtypes differ") != std::string::npos);
 
   Node sm{OpKind::Softmax, {}, {}, {}, {}, false};
   sm.attrs.set("axis", std::string("last"));
-  auto kind = ref::evalNode(sm, {&b, 1}, {});
+  auto kind = eval::evalNode(sm, {&b, 1}, {});
   REQUIRE(!kind.ok());
   CHECK(kind.error().message() == "attribute 'axis' of 'softmax' must be int, got str");
 }

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "tests/support.h"
 
 using namespace graphc;

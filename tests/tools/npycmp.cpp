@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 
 int main(int argc, char** argv) {
   using namespace graphc;

@@ -2,9 +2,9 @@
 // layer_norm_grad) against autodiff of their definitions composed from primitive ops.
 #include <doctest/doctest.h>
 
-#include "backend/ref/interpreter.h"
+#include "ir/eval/interpreter.h"
 #include "ir/grad.h"
-#include "passes/autodiff.h"
+#include "passes/train/autodiff.h"
 #include "tests/support.h"
 #include "tests/train/gradcheck.h"
 
@@ -48,7 +48,7 @@ TEST_CASE("the loss must be a float scalar; an unreachable parameter gets zeros"
   REQUIRE(r);
   b.output("dw", (*r)[0]);
   b.output("dunused", (*r)[1]);
-  auto out = ref::interpret(g, {});
+  auto out = eval::interpret(g, {});
   REQUIRE(out);
   CHECK((*out)[0].at(1) == doctest::Approx(2 * g.value(w).data.at(1)));
   CHECK(maxAbsDiff((*out)[1], Tensor({DType::f32, {3}})) == 0);
@@ -67,7 +67,7 @@ std::vector<Tensor> gradsOf(const std::vector<Tensor>& params, const BuildFn& f)
   auto grads = buildGradients(g, loss, ids);
   REQUIRE(grads);
   for (ValueId v : *grads) b.output(g.value(v).name, v);
-  auto out = ref::interpret(g, {});
+  auto out = eval::interpret(g, {});
   REQUIRE(out);
   return *out;
 }

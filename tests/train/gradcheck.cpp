@@ -4,8 +4,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "backend/ref/interpreter.h"
-#include "passes/autodiff.h"
+#include "ir/eval/interpreter.h"
+#include "passes/train/autodiff.h"
 #include "tests/support.h"
 
 namespace graphc::test {
@@ -35,11 +35,11 @@ GradCheck checkGradients(const std::vector<Tensor>& params, const BuildFn& f, do
   auto grads = buildGradients(g, loss, ids);
   if (!grads) return out.error = grads.error().message(), out;
   for (ValueId v : *grads) b.output(g.value(v).name, v);
-  auto analytic = ref::interpret(g, {});
+  auto analytic = eval::interpret(g, {});
   if (!analytic) return out.error = analytic.error().message(), out;
 
   auto lossAt = [&]() {
-    auto r = ref::interpret(forward, {});
+    auto r = eval::interpret(forward, {});
     return r ? (*r)[0].at(0) : NAN;
   };
   for (size_t p = 0; p < ids.size(); ++p) {

@@ -28,7 +28,7 @@ void replayOn(std::string_view backend, const std::string& name, int layers, dou
   Tensor x = loadTrainData(name + "_x"), y = loadTrainData(name + "_y");
   Graph model = mlp(x.shape()[0], weights, false);
   auto exe = prepareStep(model, {LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam, lr, y.type()}, backend);
-  auto ctx = exe->createContext();
+  auto ctx = std::move(exe->createContext().value());
   std::vector<Tensor> outputs = exe->makeOutputs();
   double worst = 0;
   for (size_t s = 0; s < losses.size(); ++s) {

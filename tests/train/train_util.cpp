@@ -5,7 +5,7 @@
 
 #include "runtime/executable.h"
 #include "ir/grad.h"
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "tests/support.h"
 
 namespace graphc::test {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "ir/builder.h"
-#include "passes/training.h"
+#include "passes/train/training.h"
 #include "runtime/executable.h"
 
 namespace graphc::test {

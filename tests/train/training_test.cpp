@@ -62,7 +62,7 @@ TEST_CASE("cross_entropy of a softmax trains through one fused softmax_cross_ent
 
 TEST_CASE("each context trains its own copy of the weights") {
   auto exe = prepareStep(smallMlp(false), {LossKind::Mse, OptimizerKind::Momentum, 0.1, std::nullopt});
-  auto a = exe->createContext(), b = exe->createContext();
+  auto a = std::move(exe->createContext().value()), b = std::move(exe->createContext().value());
   std::vector<Tensor> outputs = exe->makeOutputs();
   Tensor x = randomTensor({DType::f32, {4, 6}}, 5), labels = Tensor::fromVector<int64_t>(DType::i64, {4}, {0, 2, 1, 2});
   Tensor in[] = {x, labels};
@@ -88,7 +88,7 @@ TEST_CASE("training errors: label shape, label range, and a model without a floa
   CHECK(floats.error().message() == "labels must be class indices or f32[4,3] like the output, got f32[4,2]");
 
   auto exe = prepareStep(smallMlp(false), {LossKind::SoftmaxCrossEntropy, OptimizerKind::Sgd, 0.1, std::nullopt});
-  auto ctx = exe->createContext();
+  auto ctx = std::move(exe->createContext().value());
   std::vector<Tensor> outputs = exe->makeOutputs();
   Tensor in[] = {randomTensor({DType::f32, {4, 6}}, 5), Tensor::fromVector<int64_t>(DType::i64, {4}, {0, 3, 1, 2})};
   auto r = exe->run(*ctx, in, outputs);

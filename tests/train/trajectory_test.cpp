@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "ir/npy.h"
+#include "frontend/npy/npy.h"
 #include "tests/support.h"
 #include "tests/train/train_util.h"
 
@@ -29,7 +29,7 @@ TEST_CASE("loss trajectories match PyTorch for every loss and optimizer") {
         if (mse) opts.labels = TensorType{DType::f32, {4, 3}};
         Graph model = mlp(4, layers, losses[li] == LossKind::CrossEntropy);
         auto exe = prepareStep(model, opts, backend);
-        auto ctx = exe->createContext();
+        auto ctx = std::move(exe->createContext().value());
         std::vector<Tensor> outputs = exe->makeOutputs();
         for (int64_t s = 0; s < 5; ++s) {
           Tensor in[] = {slice0(x, s), slice0(mse ? targets : labels, s)};

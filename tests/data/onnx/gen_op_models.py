@@ -21,10 +21,11 @@ def rand(*shape, lo=-1.0, hi=1.0):
 
 
 def case(name, nodes, inputs, outputs, inits=None, opset=13):
-    """inputs: list of (name, array); outputs: list of (name, expected array); inits: name -> array."""
+    """inputs: list of (name, array); outputs: list of (name, expected array); inits: name -> array or TensorProto."""
     vi = lambda n, a: helper.make_tensor_value_info(n, NP2ONNX[a.dtype.type], list(a.shape))
     graph = helper.make_graph(nodes, name, [vi(n, a) for n, a in inputs], [vi(n, a) for n, a in outputs],
-                              [numpy_helper.from_array(a, n) for n, a in (inits or {}).items()])
+                              [a if isinstance(a, onnx.TensorProto) else numpy_helper.from_array(a, n)
+                               for n, a in (inits or {}).items()])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(OUT, name + ".onnx"))
@@ -241,3 +242,62 @@ mean = x.mean(axis=-1, keepdims=True)
 ln = (x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * g2[0]
 case("layernorm_nobias", [node("LayerNormalization", ["X", "g"], ["Y"])], [("X", x)], [("Y", ln.astype(np.float32))],
      {"g": g2[0].copy()}, opset=17)
+
+
+# Integer operands at the edges of int64 (INT64_MAX is what torch.onnx writes for "to the end"),
+# each given three ways: Constant nodes, int64 initializers in raw_data, and int64 initializers
+# in the int64_data field, which the reader takes through another path.
+I64_MIN, I64_MAX = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+
+
+def int_operands(how, named):
+    """(nodes, inits) that define each name of `named` (name -> list of ints) as an int64 tensor."""
+    arrays = {n: np.array(v, np.int64) for n, v in named.items()}
+    if how == "const":
+        return [const(n, a) for n, a in arrays.items()], {}
+    if how == "raw":
+        return [], arrays
+    return [], {n: helper.make_tensor(n, TensorProto.INT64, a.shape, a.tolist()) for n, a in arrays.items()}
+
+
+xe = rand(2, 3, 4)
+x4 = rand(2, 1, 3, 1)
+x7 = rand(2, 7)
+int_cases = [
+    ("slice_int64_max", {"st": [1], "en": [I64_MAX], "ax": [1]}, ["X", "st", "en", "ax"], "Slice", {}, xe, [xe[:, 1:]]),
+    ("slice_tail_int64_max", {"st": [-3], "en": [I64_MAX], "ax": [-1]}, ["X", "st", "en", "ax"], "Slice", {}, xe,
+     [xe[..., -3:]]),
+    ("slice_flip_int64_min", {"st": [-1], "en": [I64_MIN], "ax": [2], "sp": [-1]}, ["X", "st", "en", "ax", "sp"], "Slice", {},
+     xe, [xe[:, :, ::-1]]),
+    ("slice_extremes", {"st": [I64_MIN, I64_MAX], "en": [I64_MAX, I64_MIN], "ax": [0, -1], "sp": [1, -2]},
+     ["X", "st", "en", "ax", "sp"], "Slice", {}, xe, [xe[:, :, ::-2]]),
+    ("slice_step_int64_min", {"st": [I64_MAX], "en": [I64_MIN], "ax": [1], "sp": [I64_MIN]},
+     ["X", "st", "en", "ax", "sp"], "Slice", {}, xe, [xe[:, 2:3]]),
+    ("slice_step_int64_max", {"st": [I64_MIN], "en": [I64_MAX], "ax": [2], "sp": [I64_MAX]},
+     ["X", "st", "en", "ax", "sp"], "Slice", {}, xe, [xe[:, :, 0:1]]),
+    ("reshape_zero_minus1_mid", {"s": [0, -1, 2]}, ["X", "s"], "Reshape", {}, xe, [xe.reshape(2, 6, 2)]),
+    ("squeeze_neg_axes", {"ax": [-1, -3]}, ["X", "ax"], "Squeeze", {}, x4, [x4.reshape(2, 3)]),
+    ("unsqueeze_neg_axes", {"ax": [-1, 0]}, ["X", "ax"], "Unsqueeze", {}, x7, [x7[None, :, :, None]]),
+    ("split_sizes_int64", {"s": [2, 0, 5]}, ["X", "s"], "Split", {"axis": -1}, x7, [x7[:, :2], x7[:, 2:2], x7[:, 2:]]),
+]
+for name, named, ins, op, attrs, xin, outs in int_cases:
+    for how in ("const", "raw", "fields"):
+        nodes, inits = int_operands(how, named)
+        out_names = [f"Y{k}" for k in range(len(outs))]
+        case(f"int64_{name}_{how}", nodes + [node(op, ins, out_names, **attrs)], [("X", xin)],
+             list(zip(out_names, [np.ascontiguousarray(o) for o in outs])), inits)
+# A Constant given as value_ints (an attribute list, not a tensor).
+case("int64_slice_value_ints", [helper.make_node("Constant", [], ["st"], value_ints=[1]),
+                                helper.make_node("Constant", [], ["en"], value_ints=[I64_MAX]),
+                                node("Slice", ["X", "st", "en"], ["Y"])], [("X", xe)], [("Y", xe[1:])])
+# Range and ConstantOfShape on int64 values next to INT64_MAX: exact only when computed in integers.
+x23 = rand(2, 3)
+case("int64_range_near_max", [const("a", np.array(I64_MAX - 3, np.int64)), const("b", np.array(I64_MAX, np.int64)),
+                              const("d", np.array(1, np.int64)), node("Range", ["a", "b", "d"], ["r"]),
+                              helper.make_node("Sub", ["r", "a"], ["k"]), helper.make_node("Cast", ["k"], ["kf"], to=TensorProto.FLOAT),
+                              helper.make_node("Add", ["X", "kf"], ["Y"])], [("X", x23)], [("Y", x23 + np.arange(3, dtype=np.float32))])
+case("int64_constant_of_shape_max", [const("s", np.array([3], np.int64)),
+                                     helper.make_node("ConstantOfShape", ["s"], ["m"], value=numpy_helper.from_array(np.array([I64_MAX], np.int64))),
+                                     const("m1", np.array(I64_MAX - 2, np.int64)), helper.make_node("Sub", ["m", "m1"], ["k"]),
+                                     helper.make_node("Cast", ["k"], ["kf"], to=TensorProto.FLOAT), helper.make_node("Add", ["X", "kf"], ["Y"])],
+     [("X", x23)], [("Y", x23 + 2)])

@@ -1,0 +1,80 @@
+// Model loading, and the NAME=... bindings and file names the front ends share.
+#include "driver/model.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "frontend/onnx/onnx_import.h"
+#include "frontend/text/parser.h"
+#include "frontend/npy/npy.h"
+
+namespace graphc::driver {
+
+Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return Error(fmt::format("--shape '{}': expected NAME=D0xD1x... (e.g. x=1x784)", text));
+  Shape shape;
+  std::string dims = text.substr(eq + 1);
+  size_t pos = 0;
+  while (pos <= dims.size()) {
+    size_t x = dims.find('x', pos);
+    std::string d = dims.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
+    if (d.empty() || d.size() > 12 || d.find_first_not_of("0123456789") != std::string::npos)
+      return Error(fmt::format("--shape '{}': '{}' is not a dimension (expected NAME=D0xD1x...)", text, d));
+    int64_t size = 0;
+    std::from_chars(d.data(), d.data() + d.size(), size);  // checked above: 1 to 12 digits
+    shape.push_back(size);
+    if (x == std::string::npos) break;
+    pos = x + 1;
+  }
+  return std::pair{text.substr(0, eq), shape};
+}
+
+Result<ShapeMap> parseShapeBindings(const std::vector<std::string>& texts) {
+  ShapeMap shapes;
+  for (const std::string& text : texts) {
+    GRAPHC_ASSIGN(auto binding, parseShapeBinding(text));
+    shapes[binding.first] = binding.second;
+  }
+  return shapes;
+}
+
+Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& text, const char* what) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    return Error(fmt::format("{} '{}': expected NAME=FILE", what, text));
+  return std::pair{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+static bool looksLikeOnnx(const std::string& path) {
+  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
+}
+
+Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes) {
+  if (looksLikeOnnx(path)) {
+    OnnxImportOptions options;
+    options.inputShapes = shapes;
+    return importOnnx(path, options);
+  }
+  GRAPHC_ASSIGN(std::string text, readFile(path));
+  // The parser binds the symbols of the input types and checks the shapes against them.
+  return parseGraph(text, path, ParseOptions{.inputShapes = shapes});
+}
+
+Result<std::vector<std::string>> modelInputNames(const std::string& path) {
+  if (looksLikeOnnx(path)) return onnxInputNames(path);
+  GRAPHC_ASSIGN(std::string text, readFile(path));
+  return declaredInputNames(text);
+}
+
+std::string sanitizeFileName(const std::string& name) {
+  std::string out = name;
+  for (char& c : out)
+    if (!(std::isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-')) c = '_';
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
+}  // namespace graphc::driver

@@ -1,0 +1,31 @@
+// Loading models: textual IR or ONNX, with symbolic dimensions bound.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace graphc::driver {
+
+using ShapeMap = std::map<std::string, Shape>;
+
+// "x=1x784" -> {"x", {1, 784}}.
+Result<std::pair<std::string, Shape>> parseShapeBinding(const std::string& text);
+// Every "--shape" binding of a command; a name given twice keeps the last.
+Result<ShapeMap> parseShapeBindings(const std::vector<std::string>& texts);
+// "x=path.npy" -> {"x", "path.npy"}.
+Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& text, const char* what);
+
+// Reads MODEL (ONNX when it ends in .onnx or starts like a protobuf, textual IR otherwise) with
+// input shapes bound from `shapes`: they bind the symbolic dimensions (ONNX dim_param, textual
+// IR symbols such as N in f32[N,10]) and must agree with the declared fixed dimensions.
+Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes);
+
+// The model's input names in order (for binding an input known only by position).
+Result<std::vector<std::string>> modelInputNames(const std::string& path);
+
+// Replaces every character outside [A-Za-z0-9._-] by '_' (the contract's output file names).
+std::string sanitizeFileName(const std::string& name);
+
+}  // namespace graphc::driver

@@ -1,0 +1,58 @@
+// The shared compile path: load, optimize, prepare.
+#include "driver/pipeline.h"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "driver/model.h"
+#include "frontend/text/printer.h"
+#include "passes/pass.h"
+
+namespace graphc::driver {
+
+std::ostream& PassOptions::out() const { return log ? *log : std::cerr; }
+
+std::string defaultBackend() { return findBackend("dnnl") ? "dnnl" : "ref"; }
+
+Status optimize(Graph& g, const PassOptions& passes) { return optimize(g, passes, defaultPipeline()); }
+
+Status optimize(Graph& g, const PassOptions& passes, const std::vector<std::string>& names) {
+  PipelineOptions options;
+  options.timePasses = passes.timePasses;
+  options.printAfterAll = passes.printAfterAll;
+  options.debugRewrites = passes.debugRewrites;
+  options.out = &passes.out();
+  options.print = [](const Graph& graph) { return printGraph(graph); };
+  return runPipeline(g, names, options);
+}
+
+Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
+  const BackendInfo* b = findBackend(options.backend);
+  if (!b) return Error(fmt::format("unknown backend '{}'", options.backend));
+  return b->prepare(g, options);
+}
+
+Result<std::unique_ptr<ExecutionContext>> newContext(const Executable& exe) { return exe.createContext(); }
+
+Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
+                                                 const CompileOptions& backend, const PassOptions& passes,
+                                                 const std::function<Status(Graph&)>& transform) {
+  using clock = std::chrono::steady_clock;
+  auto ms = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  auto t0 = clock::now();
+  GRAPHC_ASSIGN(Graph g, loadModel(path, shapes));
+  auto t1 = clock::now();
+  GRAPHC_TRY(optimize(g, passes));
+  if (transform) GRAPHC_TRY(transform(g));
+  auto t2 = clock::now();
+  GRAPHC_ASSIGN(std::unique_ptr<Executable> exe, prepare(g, backend));
+  auto t3 = clock::now();
+  if (passes.timePasses)
+    passes.out() << fmt::format("// ----- compile timing (wall) -----\n//   {:9.3f} ms  load\n//   {:9.3f} ms  optimize\n"
+                                "//   {:9.3f} ms  prepare ({})\n//   {:9.3f} ms  total\n",
+                                ms(t0, t1), ms(t1, t2), ms(t2, t3), backend.backend, ms(t0, t3));
+  return exe;
+}
+
+}  // namespace graphc::driver

@@ -1,0 +1,42 @@
+// The compile path every front end shares: load, the default pass pipeline, then a backend.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/executable.h"
+
+namespace graphc::driver {
+
+// How the passes run and what they report (pass timings, IR dumps, rewrite logs, notes).
+struct PassOptions {
+  bool timePasses = false;
+  bool printAfterAll = false;
+  bool debugRewrites = false;
+  std::ostream* log = nullptr;  // where those reports go; nullptr: std::cerr
+  std::ostream& out() const;
+};
+
+// The backend used when none is named: dnnl when it is built in, else ref.
+std::string defaultBackend();
+
+// Runs the default pipeline, or the named passes, on g.
+Status optimize(Graph& g, const PassOptions& passes);
+Status optimize(Graph& g, const PassOptions& passes, const std::vector<std::string>& names);
+// Prepares g on the backend that `options` names (CompileOptions: backend, threads, ...).
+Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
+// A context to run `exe` in: the one place the driver makes one.
+Result<std::unique_ptr<ExecutionContext>> newContext(const Executable& exe);
+
+// Load, optimize and prepare, timed; with timePasses the phases are reported to the log.
+// `transform`, when given, rewrites the optimized graph before it is prepared (bench --train
+// turns it into a training step there).
+Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
+                                                 const CompileOptions& backend, const PassOptions& passes,
+                                                 const std::function<Status(Graph&)>& transform = {});
+
+}  // namespace graphc::driver

@@ -1,0 +1,31 @@
+// One run of a model: compile it for the shapes of the given inputs, run it once, and write its
+// outputs (graphc run; the C API's one-shot call).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "driver/pipeline.h"
+
+namespace graphc::driver {
+
+struct RunRequest {
+  std::string model;
+  std::map<std::string, Tensor> inputs;  // by input name; their shapes bind the symbolic dimensions
+  CompileOptions backend;
+  PassOptions passes;
+};
+
+struct RunOutputs {
+  std::vector<std::string> names;  // the graph's output names, in order
+  std::vector<Tensor> values;
+};
+
+// Reads each NAME=FILE.npy binding ("--input" in messages); a name given twice is an error.
+Result<std::map<std::string, Tensor>> readInputFiles(const std::vector<std::string>& bindings);
+Result<RunOutputs> runOnce(const RunRequest& request);
+// Writes each output to DIR/<sanitized name>.npy, creating DIR.
+Status writeOutputs(const RunOutputs& outputs, const std::string& dir);
+
+}  // namespace graphc::driver

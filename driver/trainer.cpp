@@ -1,0 +1,140 @@
+// The training loop: prepare the step once, then epochs of shuffled batches.
+#include "driver/trainer.h"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <ostream>
+
+#include "driver/model.h"
+#include "driver/save_trained.h"
+#include "passes/pass.h"
+
+namespace graphc::driver {
+namespace {
+
+// Every param of `after` is a param of `before` with the same name and type: the optimizer
+// updates, and save writes, the model's own weights.
+bool paramsKept(const Graph& before, const Graph& after) {
+  for (ValueId v : after.constants) {
+    if (after.value(v).kind != ValueKind::Param) continue;
+    ValueId w = before.findValue(after.value(v).name);
+    if (w == UINT32_MAX || before.value(w).kind != ValueKind::Param || before.type(w) != after.type(v)) return false;
+  }
+  return true;
+}
+
+// The default pipeline, so that the step runs fused kernels, unless it changes which weights
+// there are: fuse_conv folds a bias add into the conv's bias, and when both are weights the sum
+// is a new param, which would train as one weight where the model has two. Then the pipeline
+// runs without fuse_conv.
+Status optimizeForTraining(Graph& g, const PassOptions& passes) {
+  Graph original = g.clone();
+  GRAPHC_TRY(optimize(g, passes));
+  if (paramsKept(original, g)) return ok();
+  std::vector<std::string> names;
+  for (const std::string& p : defaultPipeline())
+    if (p != "fuse_conv") names.push_back(p);
+  passes.out() << "note: the default pipeline merges weights of this model; training without fuse_conv\n";
+  g = original.clone();
+  GRAPHC_TRY(optimize(g, passes, names));
+  if (!paramsKept(original, g)) return Error(ErrorCode::Unsupported, "the pipeline changes which weights the model has; cannot train it");
+  return ok();
+}
+
+// The model at the training batch, checked against the data and the loss.
+Result<Graph> loadForTraining(const TrainOptions& o, const TrainSet& set) {
+  GRAPHC_ASSIGN(std::vector<std::string> names, modelInputNames(o.model));
+  if (names.empty()) return Error(fmt::format("{}: the model has no inputs to feed --data to", o.model));
+  Shape shape = set.data.shape();
+  shape[0] = o.batch;
+  GRAPHC_ASSIGN(Graph model, loadModel(o.model, {{names[0], shape}}));
+  if (model.inputs.size() != 1) {
+    std::string list;
+    for (ValueId v : model.inputs) list += (list.empty() ? "" : ", ") + model.value(v).name;
+    return Error(ErrorCode::Unsupported, fmt::format("{}: graphc train feeds one input (--data), but the model has {} ({})",
+                                                     o.model, model.inputs.size(), list));
+  }
+  GRAPHC_TRY(checkData(set, model, model.inputs[0]));
+  if (model.outputs.empty()) return Error(fmt::format("{}: the model has no outputs", o.model));
+  const TensorType& output = model.type(model.outputs[0].value);
+  if (!isFloat(output.dtype))
+    return Error(ErrorCode::Shape, fmt::format("{}: the model's output '{}' is {}; training needs a floating-point output",
+                                               o.model, model.outputs[0].name, output.str()));
+  bool anyParam = false;
+  for (ValueId v : model.constants) anyParam |= model.value(v).kind == ValueKind::Param && isFloat(model.type(v).dtype);
+  if (!anyParam) return Error(fmt::format("{}: the model has no float parameters to train", o.model));
+  return model;
+}
+
+}  // namespace
+
+Result<Trainer> Trainer::create(const TrainOptions& o) {
+  Trainer t;
+  t.options_ = o;
+  GRAPHC_ASSIGN(t.set_, readTrainSet(o.data, o.labels, o.batch));
+  GRAPHC_ASSIGN(t.model_, loadForTraining(o, t.set_));
+  GRAPHC_ASSIGN(t.labels_, checkLabels(t.set_, t.model_.type(t.model_.outputs[0].value), o.loss));
+
+  Graph forward = t.model_.clone();
+  GRAPHC_TRY(optimizeForTraining(forward, o.passes));
+  auto step = buildTrainingStep(forward, TrainingOptions{o.loss, o.optimizer, o.lr, t.labels_.batchType});
+  if (!step) return step.takeError().prefixed(fmt::format("{}: --loss {}: ", o.model, lossName(o.loss)));
+  if (step->updates.empty())
+    return Error(fmt::format("{}: the loss depends on none of the model's float parameters; nothing to train", o.model));
+  // The training graph gets the cleanup passes only (the forward part is optimized already;
+  // constant_fold folds the constant chain autodiff starts from the loss seed),
+  // and the verifier after each.
+  GRAPHC_TRY(optimize(*step, o.passes, {"constant_fold", "cse", "dce"}));
+  auto exe = prepare(*step, o.backend);
+  if (!exe)
+    return Error(exe.error().code, fmt::format("backend '{}' cannot compile the training step of {}: {}{}", o.backend.backend,
+                                               o.model, exe.error().message(),
+                                               o.backend.backend == "ref" ? "" : " (--backend ref runs every training op)"));
+  t.exe_ = std::move(*exe);
+
+  // Compiled once, one context, inputs and outputs allocated once: a step only copies rows.
+  GRAPHC_ASSIGN(t.ctx_, newContext(*t.exe_));
+  t.outputs_ = t.exe_->makeOutputs();
+  t.inputs_ = {Tensor(t.exe_->graph().type(t.exe_->graph().inputs[0])), Tensor(t.labels_.batchType)};
+  t.order_.resize((size_t)t.set_.samples);
+  t.rng_.seed(o.seed);
+  return t;
+}
+
+Result<EpochStats> Trainer::epoch(const std::function<void(int64_t, int64_t)>& progress) {
+  auto start = std::chrono::steady_clock::now();
+  int64_t steps = stepsPerEpoch(), batch = options_.batch;
+  epochOrder(order_, options_.shuffle, rng_);
+  double lossSum = 0;
+  int64_t correct = 0;
+  for (int64_t s = 0; s < steps; ++s) {
+    std::span<const int64_t> rows(order_.data() + s * batch, (size_t)batch);
+    gatherRows(set_.data, rows, inputs_[0]);
+    gatherRows(set_.labels, rows, inputs_[1]);
+    GRAPHC_TRY(exe_->run(*ctx_, inputs_, outputs_));
+    lossSum += outputs_[0].at(0);
+    correct += countCorrect(outputs_[1], inputs_[1], labels_);
+    if (progress) progress(s + 1, steps);
+  }
+  EpochStats stats{++epochs_, lossSum / (double)steps, std::nullopt,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  if (labels_.accuracy()) stats.accuracy = (double)correct / (double)(steps * batch);
+  return stats;
+}
+
+Result<std::map<std::string, Tensor>> Trainer::trainedParams() const {
+  std::map<std::string, Tensor> trained;
+  const Graph& g = exe_->graph();
+  for (ValueId v : g.constants) {
+    if (g.value(v).kind != ValueKind::Param || !isFloat(g.type(v).dtype)) continue;
+    GRAPHC_ASSIGN(trained[g.value(v).name], exe_->readState(*ctx_, v));
+  }
+  return trained;
+}
+
+Status Trainer::save(const std::string& out) const {
+  GRAPHC_ASSIGN(auto trained, trainedParams());
+  return saveTrained(options_.model, model_, options_.batch, trained, out);
+}
+
+}  // namespace graphc::driver

@@ -1,0 +1,61 @@
+// The state block of a training step: its layout, initial contents, reads, and in-place updates.
+#include "runtime/state.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace graphc {
+
+int addStateValue(BufferProgram& p, const Graph& g, ValueId v) {
+  int b = p.addState(g.type(v).bytes(), g.value(v).name, g.value(v).data.raw());
+  p.stateOf.push_back({v, b});
+  return b;
+}
+
+void initState(const BufferProgram& p, void* block) {
+  for (const Buffer& b : p.buffers) {
+    if (b.storage != Storage::State || !b.bytes) continue;
+    char* at = static_cast<char*>(block) + b.offset;
+    if (b.data) std::memcpy(at, b.data, b.bytes);
+    else std::memset(at, 0, b.bytes);
+  }
+}
+
+Result<Tensor> readState(const Graph& g, const BufferProgram& p, std::span<void* const> ptrs, ValueId v) {
+  for (auto [target, b] : p.stateOf)
+    if (target == v) {
+      Tensor t(g.type(v));
+      if (t.bytes()) std::memcpy(t.raw(), ptrs[b], t.bytes());
+      return t;
+    }
+  if (v < g.values.size() && (g.value(v).kind == ValueKind::Param || g.value(v).kind == ValueKind::State))
+    return g.value(v).data.clone();  // never updated: still the initial data
+  return Error("readState: not a param or state of the graph");
+}
+
+std::vector<ValueId> inPlaceUpdates(const Graph& g) {
+  std::vector<ValueId> target(g.values.size(), kNoTarget);
+  std::vector<std::vector<NodeId>> users = g.users();
+  std::vector<bool> isOutput(g.values.size(), false);
+  for (const Output& o : g.outputs) isOutput[o.value] = true;
+  for (const Update& u : g.updates) {
+    const Node* p = g.producer(u.value);
+    if (!p || isOutput[u.target] || isOutput[u.value] || g.value(u.value).kind != ValueKind::Result) continue;
+    if (g.type(u.target) != g.type(u.value)) continue;
+    NodeId at = (NodeId)(p - g.nodes.data());
+    size_t r = std::find(p->results.begin(), p->results.end(), u.value) - p->results.begin();
+    // The first operand the op table lets result r overwrite: a commutative op's operand 1 is
+    // left out, since a binary primitive runs in place over its first source only.
+    size_t operand = 0;
+    while (operand < p->operands.size() && !mayOverwrite(p->info(), r, operand)) ++operand;
+    if (operand >= p->operands.size() || p->operands[operand] != u.target)
+      continue;
+    bool before = true;
+    for (NodeId user : users[u.target])
+      before = before && (user < at || (user == at && std::count(p->operands.begin(), p->operands.end(), u.target) == 1));
+    if (before) target[u.value] = u.target;
+  }
+  return target;
+}
+
+}  // namespace graphc

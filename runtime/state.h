@@ -1,0 +1,31 @@
+// The state block of a training step: the params and optimizer state its updates rewrite, kept
+// by each context from run to run, and which of those updates can write in place.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/program.h"
+
+namespace graphc {
+
+// Gives update target v (a param or state) a State buffer, initialised from its data.
+int addStateValue(BufferProgram& p, const Graph& g, ValueId v);
+
+// Copies every State buffer's initial bytes (zeros where it has none) into a context's block
+// of p.stateBytes bytes.
+void initState(const BufferProgram& p, void* block);
+
+// A copy of param or state v as the context whose buffer addresses are `ptrs` sees it: the
+// trained value of an update target, the graph's data for the others.
+Result<Tensor> readState(const Graph& g, const BufferProgram& p, std::span<void* const> ptrs, ValueId v);
+
+// Per value: the update target it can be written over in place, or kNoTarget. An update
+// u -> t is in place when u's producer may overwrite t (mayOverwrite in ir/op.h, same type) and
+// every other reader of t runs before it (steps follow node order); the new value is then
+// written straight into t's state storage and the step copies nothing.
+inline constexpr ValueId kNoTarget = UINT32_MAX;
+std::vector<ValueId> inPlaceUpdates(const Graph& g);
+
+}  // namespace graphc

@@ -1,0 +1,41 @@
+// The shared CLI options and the error exit.
+#include "tools/cli.h"
+
+#include <iostream>
+
+namespace graphc::tool {
+
+int fail(const Error& e) {
+  std::cerr << e.render();
+  std::cerr.flush();
+  return 1;
+}
+
+void addPassOptions(CLI::App& cmd, driver::PassOptions& passes) {
+  cmd.add_flag("--time-passes", passes.timePasses, "Print the wall time of each pass (and of backend preparation)");
+  cmd.add_flag("--print-after-all", passes.printAfterAll, "Print the IR after every pass");
+  cmd.add_flag("--debug-rewrites", passes.debugRewrites, "Log every rewrite pattern that fires");
+}
+
+void addBackendOptions(CLI::App& cmd, CompileOptions& backend) {
+  std::vector<std::string> names;
+  for (const BackendInfo& b : allBackends()) names.emplace_back(b.name);
+  backend.backend = driver::defaultBackend();
+  cmd.add_option("--backend", backend.backend, "Backend to compile for")->check(CLI::IsMember(names))->capture_default_str();
+  cmd.add_option("--threads", backend.threads, "Number of threads (0: all cores)")->check(CLI::Range(0, 1024));
+}
+
+void TrainStepFlags::addTo(CLI::App& cmd) {
+  cmd.add_flag("--train", train, "Use one training step (forward, loss, gradients, optimizer update) with one-hot labels");
+  cmd.add_option("--loss", loss, "With --train: softmax_cross_entropy, cross_entropy or mse")
+      ->check(CLI::IsMember({"softmax_cross_entropy", "cross_entropy", "mse"}))->capture_default_str();
+  cmd.add_option("--optimizer", optimizer, "With --train: sgd, momentum or adam")
+      ->check(CLI::IsMember({"sgd", "momentum", "adam"}))->capture_default_str();
+  cmd.add_option("--lr", lr, "With --train: learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+}
+
+driver::TrainStepOptions TrainStepFlags::options() const {
+  return {train, *parseLoss(loss), *parseOptimizer(optimizer), lr};  // CLI11 checked both names
+}
+
+}  // namespace graphc::tool
