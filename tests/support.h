@@ -1,13 +1,22 @@
 // Helpers shared by the doctest suites: test data paths, random tensors, comparisons.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ir/attr.h"
 #include "ir/tensor.h"
 
 namespace graphc::test {
+
+// An attribute map written inline: attrs({{"axis", int64_t{1}}, {"activation", std::string("relu")}}).
+inline AttrMap attrs(std::initializer_list<std::pair<std::string, Attr>> list) {
+  AttrMap m;
+  for (auto& [k, v] : list) m.set(k, v);
+  return m;
+}
 
 std::string dataPath(const std::string& relative);  // tests/data/<relative>
 

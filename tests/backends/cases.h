@@ -43,12 +43,6 @@ std::vector<ErrorCase> errorCases();
 
 using Ints = std::vector<int64_t>;
 
-inline AttrMap attrs(std::initializer_list<std::pair<std::string, Attr>> list) {
-  AttrMap m;
-  for (auto& [k, v] : list) m.set(k, v);
-  return m;
-}
-
 inline std::string dims(const Shape& s) { return "[" + shapeStr(s) + "]"; }
 
 inline Tensor randomF32(Shape s, uint64_t seed, double lo = -1, double hi = 1) {

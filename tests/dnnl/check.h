@@ -10,12 +10,6 @@
 
 namespace graphc::test {
 
-inline AttrMap attrs(std::initializer_list<std::pair<std::string, Attr>> list) {
-  AttrMap m;
-  for (auto& [k, v] : list) m.set(k, v);
-  return m;
-}
-
 inline Tensor randomF32(Shape s, uint64_t seed, double lo = -1, double hi = 1) {
   return randomTensor({DType::f32, std::move(s)}, seed, lo, hi);
 }

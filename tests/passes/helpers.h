@@ -14,12 +14,6 @@
 
 namespace graphc::test {
 
-inline AttrMap attrs(std::initializer_list<std::pair<std::string, Attr>> list) {
-  AttrMap m;
-  for (const auto& [k, v] : list) m.set(k, v);
-  return m;
-}
-
 inline TensorType f32(Shape s) { return {DType::f32, std::move(s)}; }
 
 inline Tensor filled(TensorType t, double v) {

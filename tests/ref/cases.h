@@ -1,4 +1,4 @@
-// Helpers of the ref tests: attribute maps in one line, and running a generated NumPy case.
+// Helpers of the ref tests: running a generated NumPy case.
 #pragma once
 
 #include <fmt/format.h>
@@ -7,16 +7,11 @@
 #include <string>
 
 #include "ir/graph.h"
+#include "tests/support.h"
 
 namespace graphc::test {
 
 using Ints = std::vector<int64_t>;
-
-inline AttrMap attrs(std::initializer_list<std::pair<std::string, Attr>> entries) {
-  AttrMap m;
-  for (const auto& [k, v] : entries) m.set(k, v);
-  return m;
-}
 
 // Loads tests/data/ref/<name>.in<i>.npy, builds the one-node graph `op(x0, x1, ...) {attrs}`
 // (the same graph as <name>.graph), interprets it and checks the result against

@@ -1,0 +1,361 @@
+// The code generator's core: loop nests, buffer access, error exits, and the module that
+// strings the nodes' functions together into graphc_run.
+#include "backend/llvm/codegen.h"
+
+#include <fmt/format.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
+
+#include <algorithm>
+
+#include "backend/llvm/jit.h"
+#include "ir/verifier.h"
+
+namespace graphc::llvmjit {
+
+size_t LoopNest::add(Shape operandStrides, int64_t offset) {
+  strides.push_back(std::move(operandStrides));
+  offsets.push_back(offset);
+  return strides.size() - 1;
+}
+
+void LoopNest::coalesce() {
+  Shape merged;
+  std::vector<Shape> mergedStrides(strides.size());
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    bool joins = !merged.empty();
+    for (size_t k = 0; k < strides.size() && joins; ++k)
+      joins = mergedStrides[k].back() == strides[k][d] * shape[d];
+    if (joins) {
+      merged.back() *= shape[d];
+      for (size_t k = 0; k < strides.size(); ++k) mergedStrides[k].back() = strides[k][d];
+      continue;
+    }
+    merged.push_back(shape[d]);
+    for (size_t k = 0; k < strides.size(); ++k) mergedStrides[k].push_back(strides[k][d]);
+  }
+  shape = std::move(merged);
+  strides = std::move(mergedStrides);
+}
+
+Shape broadcastStrides(const Shape& in, const Shape& out) {
+  Shape inStrides = stridesOf(in), strides(out.size(), 0);
+  size_t lead = out.size() - in.size();
+  for (size_t d = lead; d < out.size(); ++d) strides[d] = in[d - lead] == 1 ? 0 : inStrides[d - lead];
+  return strides;
+}
+
+// The loop whose latch branch is `latch` gets these properties (llvm.loop metadata).
+static void setLoopProperties(llvm::LLVMContext& ctx, llvm::Instruction* latch, std::vector<llvm::Metadata*> properties) {
+  if (properties.empty()) return;
+  properties.insert(properties.begin(), nullptr);
+  llvm::MDNode* loopId = llvm::MDNode::getDistinct(ctx, properties);
+  loopId->replaceOperandWith(0, loopId);
+  latch->setMetadata(llvm::LLVMContext::MD_loop, loopId);
+}
+
+// Tags every memory access of the blocks [first, last] with one access group, and returns the
+// loop property that declares the accesses of that group independent across iterations.
+static llvm::Metadata* parallelAccesses(llvm::LLVMContext& ctx, llvm::BasicBlock* first, llvm::BasicBlock* last) {
+  llvm::MDNode* group = llvm::MDNode::getDistinct(ctx, {});
+  for (auto it = first->getIterator();; ++it) {
+    for (llvm::Instruction& inst : *it)
+      if (inst.mayReadOrWriteMemory()) inst.setMetadata(llvm::LLVMContext::MD_access_group, group);
+    if (&*it == last) break;
+  }
+  llvm::Metadata* parallel[] = {llvm::MDString::get(ctx, "llvm.loop.parallel_accesses"), group};
+  return llvm::MDNode::get(ctx, parallel);
+}
+
+static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
+  return llvm::MDNode::get(ctx, {llvm::MDString::get(ctx, "llvm.loop.unroll.disable")});
+}
+
+Emitter::Emitter(llvm::Module& m, const Graph& g) : context(m.getContext()), module(m), graph(g), b(m.getContext()) {}
+
+llvm::Function* Emitter::begin(const Node& n, const std::string& name) {
+  auto* fnType = llvm::FunctionType::get(b.getInt32Ty(), {b.getPtrTy()}, false);
+  fn_ = llvm::Function::Create(fnType, llvm::Function::InternalLinkage, name, module);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  // One function per node keeps each optimization unit small; inlining them all into
+  // graphc_run would buy nothing, since every node is a loop nest of its own.
+  fn_->addFnAttr(llvm::Attribute::NoInline);
+  setTargetAttributes(*fn_);
+  buffers_ = fn_->getArg(0);
+  b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
+  loadPointers(n);
+  return fn_;
+}
+
+void Emitter::loadPointers(const Node& n) {
+  ptrs_.assign(graph.values.size(), nullptr);
+  auto loadPtr = [&](ValueId v) {
+    if (ptrs_[v]) return;
+    llvm::Value* slot = b.CreateConstInBoundsGEP1_64(b.getPtrTy(), buffers_, v);
+    ptrs_[v] = b.CreateLoad(b.getPtrTy(), slot, graph.value(v).name);
+  };
+  for (ValueId v : n.operands) loadPtr(v);
+  for (ValueId v : n.results) loadPtr(v);
+}
+
+void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel) {
+  llvm::BasicBlock* pre = b.GetInsertBlock();
+  auto* head = llvm::BasicBlock::Create(context, "range", fn_);
+  auto* exit = llvm::BasicBlock::Create(context, "range.end");  // placed after the body
+  b.CreateCondBr(b.CreateICmpSLT(lo, hi), head, exit);
+  b.SetInsertPoint(head);
+  llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
+  i->addIncoming(lo, pre);
+  body(i);
+  llvm::Value* next = b.CreateAdd(i, index(1), "", true, true);
+  llvm::BasicBlock* latch = b.GetInsertBlock();
+  exit->insertInto(fn_);
+  llvm::Instruction* br = b.CreateCondBr(b.CreateICmpEQ(next, hi), exit, head);
+  i->addIncoming(next, latch);
+  std::vector<llvm::Metadata*> properties;
+  if (parallel) properties.push_back(parallelAccesses(context, head, latch));
+  if (keepRolled) properties.push_back(noUnroll(context));
+  setLoopProperties(context, br, properties);
+  b.SetInsertPoint(exit);
+}
+
+void Emitter::ifThenElse(llvm::Value* cond, const std::function<void()>& then, const std::function<void()>& otherwise) {
+  auto* thenBlock = llvm::BasicBlock::Create(context, "then", fn_);
+  auto* elseBlock = llvm::BasicBlock::Create(context, "else");
+  auto* merge = llvm::BasicBlock::Create(context, "merge");
+  b.CreateCondBr(cond, thenBlock, elseBlock);
+  b.SetInsertPoint(thenBlock);
+  then();
+  b.CreateBr(merge);
+  elseBlock->insertInto(fn_);
+  b.SetInsertPoint(elseBlock);
+  otherwise();
+  b.CreateBr(merge);
+  merge->insertInto(fn_);
+  b.SetInsertPoint(merge);
+}
+
+void Emitter::parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body) {
+  llvm::Function *outer = fn_;
+  llvm::Value* outerBuffers = buffers_;
+  std::vector<llvm::Value*> outerPtrs = ptrs_;
+  llvm::IRBuilderBase::InsertPoint resume = b.saveIP();
+  auto* type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
+  fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, outer->getName() + ".team", module);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  setTargetAttributes(*fn_);
+  buffers_ = fn_->getArg(0);
+  b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
+  loadPointers(n);
+  auto* intFn = llvm::FunctionType::get(b.getInt32Ty(), false);
+  llvm::Value* thread = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_thread_num", intFn)), b.getInt64Ty());
+  llvm::Value* team = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_num_threads", intFn)), b.getInt64Ty());
+  body(thread, team);
+  b.CreateRetVoid();
+  llvm::Function* teamFn = fn_;
+  fn_ = outer, buffers_ = outerBuffers, ptrs_ = std::move(outerPtrs);
+  b.restoreIP(resume);
+  auto* gompType = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getPtrTy(), b.getInt32Ty(), b.getInt32Ty()}, false);
+  b.CreateCall(module.getOrInsertFunction("GOMP_parallel", gompType), {teamFn, buffers_, b.getInt32((uint32_t)threads), b.getInt32(0)});
+}
+
+void Emitter::end() { b.CreateRet(b.getInt32(0)); }
+
+llvm::Type* Emitter::type(DType t) {
+  switch (t) {
+    case DType::f32: return b.getFloatTy();
+    case DType::f64: return b.getDoubleTy();
+    case DType::i32: return b.getInt32Ty();
+    case DType::i64: return b.getInt64Ty();
+    case DType::boolean: return b.getInt8Ty();
+    case DType::bf16: return b.getBFloatTy();
+  }
+  return b.getFloatTy();
+}
+
+llvm::Value* Emitter::constant(DType t, double v) {
+  if (isFloat(t)) return llvm::ConstantFP::get(type(t), v);
+  return llvm::ConstantInt::get(type(t), (uint64_t)(int64_t)v, true);
+}
+
+llvm::Value* Emitter::load(ValueId v, llvm::Value* at) {
+  llvm::Type* t = type(graph.type(v).dtype);
+  return b.CreateLoad(t, b.CreateInBoundsGEP(t, ptr(v), at));
+}
+
+void Emitter::store(ValueId v, llvm::Value* at, llvm::Value* x) {
+  llvm::Type* t = type(graph.type(v).dtype);
+  b.CreateStore(x, b.CreateInBoundsGEP(t, ptr(v), at));
+}
+
+void Emitter::loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel) {
+  if (n <= 0) return;  // shapes are static: an empty loop is no code
+  // The guard of a constant range folds away (IRBuilder folds the compare of two constants).
+  loopRange(index(0), index(n), body, parallel);
+}
+
+llvm::Value* Emitter::reduce(int64_t n, llvm::Value* init,
+                             const std::function<llvm::Value*(llvm::Value*, llvm::Value*)>& body) {
+  return reduceMany(n, {init}, [&](llvm::Value* i, const Values& acc) { return Values{body(i, acc[0])}; })[0];
+}
+
+Emitter::Values Emitter::reduceMany(int64_t n, Values init, const std::function<Values(llvm::Value*, const Values&)>& body) {
+  if (n <= 0) return init;
+  llvm::BasicBlock* pre = b.GetInsertBlock();
+  auto* head = llvm::BasicBlock::Create(context, "reduce", fn_);
+  b.CreateBr(head);
+  b.SetInsertPoint(head);
+  llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
+  i->addIncoming(index(0), pre);
+  std::vector<llvm::PHINode*> phis;
+  Values acc;
+  for (llvm::Value* v : init) {
+    phis.push_back(b.CreatePHI(v->getType(), 2, "acc"));
+    phis.back()->addIncoming(v, pre);
+    acc.push_back(phis.back());
+  }
+  Values result = body(i, acc);
+  llvm::Value* next = b.CreateAdd(i, index(1), "", true, true);
+  llvm::BasicBlock* latch = b.GetInsertBlock();
+  auto* exit = llvm::BasicBlock::Create(context, "reduce.end", fn_);
+  llvm::Instruction* br = b.CreateCondBr(b.CreateICmpEQ(next, index(n)), exit, head);
+  if (keepRolled) setLoopProperties(context, br, {noUnroll(context)});
+  i->addIncoming(next, latch);
+  for (size_t k = 0; k < phis.size(); ++k) phis[k]->addIncoming(result[k], latch);
+  b.SetInsertPoint(exit);
+  return result;
+}
+
+void Emitter::nest(const LoopNest& nest, const std::function<void(std::span<llvm::Value* const>)>& body, bool parallel) {
+  size_t rank = nest.shape.size();
+  for (int64_t extent : nest.shape)
+    if (extent == 0) return;
+  std::vector<llvm::Value*> ivs;
+  std::function<void(size_t)> level = [&](size_t d) {
+    if (d == rank) {
+      std::vector<llvm::Value*> offsets;
+      for (size_t k = 0; k < nest.strides.size(); ++k) {
+        llvm::Value* at = index(nest.offsets[k]);
+        for (size_t a = 0; a < rank; ++a)
+          if (nest.strides[k][a]) at = b.CreateAdd(at, b.CreateMul(ivs[a], index(nest.strides[k][a])));
+        offsets.push_back(at);
+      }
+      body(offsets);
+      return;
+    }
+    loop(nest.shape[d], [&](llvm::Value* i) {
+      ivs.push_back(i);
+      level(d + 1);
+      ivs.pop_back();
+    }, parallel && d + 1 == rank);
+  };
+  level(0);
+}
+
+void Emitter::failIf(llvm::Value* cond, std::string message) {
+  errors.push_back(std::move(message));
+  auto* fail = llvm::BasicBlock::Create(context, "fail", fn_);
+  auto* cont = llvm::BasicBlock::Create(context, "ok", fn_);
+  b.CreateCondBr(cond, fail, cont, llvm::MDBuilder(context).createBranchWeights(1, 1u << 20));
+  b.SetInsertPoint(fail);
+  b.CreateRet(b.getInt32((uint32_t)errors.size()));
+  b.SetInsertPoint(cont);
+}
+
+llvm::Value* Emitter::callMath(const char* f32Name, const char* f64Name, std::initializer_list<llvm::Value*> args) {
+  llvm::Type* t = (*args.begin())->getType();
+  std::vector<llvm::Type*> params(args.size(), t);
+  auto callee = module.getOrInsertFunction(t->isFloatTy() ? f32Name : f64Name, llvm::FunctionType::get(t, params, false));
+  if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+    // Pure: graphc never reads errno, so the calls may be hoisted, vectorized or dropped.
+    f->setDoesNotAccessMemory();
+    f->setDoesNotThrow();
+    f->setWillReturn();
+  }
+  return b.CreateCall(callee, args);
+}
+
+llvm::Value* Emitter::intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args) {
+  return b.CreateIntrinsic(id, {(*args.begin())->getType()}, args);
+}
+
+static Status emitNode(Emitter& e, const Node& n) {
+  if (n.info().has(kElementwise)) return emitElementwise(e, n);
+  switch (n.op) {
+    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax: case OpKind::Softmax:
+    case OpKind::LogSoftmax:
+      return emitReduce(e, n);
+    case OpKind::LayerNorm: case OpKind::BatchNorm:
+      return emitNorm(e, n);
+    case OpKind::MatMul: case OpKind::Dense:
+      return emitLinalg(e, n);
+    default:
+      if (n.info().has(kMovement)) return emitMovement(e, n);
+      return Error(fmt::format("no lowering for '{}' yet", opName(n.op)));
+  }
+}
+
+static Status checkDTypes(const Graph& g, const Node& n) {
+  for (const auto* list : {&n.operands, &n.results})
+    for (ValueId v : *list)
+      if (g.type(v).dtype == DType::bf16) return Error("bf16 has no kernels yet");
+  // Float-only ops have f32 and f64 kernels; so do softmax and log_softmax.
+  bool floatOnly = n.info().has(kFloatOnly) || n.op == OpKind::Softmax || n.op == OpKind::LogSoftmax;
+  for (ValueId v : n.operands)
+    if (floatOnly && !isFloat(g.type(v).dtype))
+      return Error(fmt::format("no kernel for {}", dtypeName(g.type(v).dtype)));
+  return ok();
+}
+
+Result<GeneratedCode> generate(const Graph& g, int threads) {
+  GeneratedCode out;
+  out.context = std::make_unique<llvm::LLVMContext>();
+  out.module = std::make_unique<llvm::Module>("graphc." + g.name, *out.context);
+  Emitter e(*out.module, g);
+  e.threads = threads;
+  std::vector<llvm::Function*> nodes;
+  std::vector<Diag> refused;
+  std::vector<std::string_view> refusedOps;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (n.dead) continue;
+    llvm::Function* f = e.begin(n, fmt::format("node{}.{}", i, opName(n.op)));
+    Status st = checkDTypes(g, n);
+    if (st) st = emitNode(e, n);
+    if (!st) {
+      f->eraseFromParent();
+      refused.push_back({n.loc, fmt::format("{}: {}", describeNode(g, n), st.error().message()), {}});
+      if (std::find(refusedOps.begin(), refusedOps.end(), opName(n.op)) == refusedOps.end()) refusedOps.push_back(opName(n.op));
+      continue;
+    }
+    e.end();
+    nodes.push_back(f);
+  }
+  if (!refused.empty()) {
+    Error err(fmt::format("llvm: cannot lower {} node(s) yet, of op(s) {}", refused.size(), fmt::join(refusedOps, ", ")));
+    for (Diag& d : refused) err.diags.push_back(std::move(d));
+    return err;
+  }
+  // graphc_run calls the nodes in order and stops at the first error code.
+  auto* runType = llvm::FunctionType::get(e.b.getInt32Ty(), {e.b.getPtrTy()}, false);
+  auto* run = llvm::Function::Create(runType, llvm::Function::ExternalLinkage, "graphc_run", *out.module);
+  run->addFnAttr(llvm::Attribute::NoUnwind);
+  setTargetAttributes(*run);
+  llvm::IRBuilder<>& b = e.b;
+  b.SetInsertPoint(llvm::BasicBlock::Create(*out.context, "entry", run));
+  for (llvm::Function* f : nodes) {
+    llvm::Value* code = b.CreateCall(f, {run->getArg(0)});
+    auto* fail = llvm::BasicBlock::Create(*out.context, "fail", run);
+    auto* next = llvm::BasicBlock::Create(*out.context, "next", run);
+    b.CreateCondBr(b.CreateICmpNE(code, b.getInt32(0)), fail, next);
+    b.SetInsertPoint(fail);
+    b.CreateRet(code);
+    b.SetInsertPoint(next);
+  }
+  b.CreateRet(b.getInt32(0));
+  out.errors = std::move(e.errors);
+  return out;
+}
+
+}  // namespace graphc::llvmjit

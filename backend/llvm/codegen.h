@@ -1,0 +1,133 @@
+// Internal to backend/llvm: the code generator's core. Each graph node becomes one function
+// `i32 node(ptr* buffers)` of loop nests over its output (0 on success, else an error code);
+// `graphc_run(ptr* buffers)` calls them in node order. buffers[v] points at value v's data.
+#pragma once
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <functional>
+#include <span>
+
+#include "ir/graph.h"
+
+namespace graphc::llvmjit {
+
+// A loop nest over `shape` (outermost axis first) and, per operand, its element stride on
+// each axis (0 where it is broadcast) and the offset of its first element.
+struct LoopNest {
+  Shape shape;
+  std::vector<Shape> strides;
+  std::vector<int64_t> offsets;
+
+  explicit LoopNest(Shape s) : shape(std::move(s)) {}
+  // Adds an operand walked with these strides from `offset`; returns its index.
+  size_t add(Shape operandStrides, int64_t offset = 0);
+  // Merges neighbouring axes that every operand walks as one (and drops axes of extent 1), so
+  // that the innermost loop is as long as it can be.
+  void coalesce();
+};
+
+// The strides with which a value of shape `in` is read over `out` under NumPy broadcasting.
+Shape broadcastStrides(const Shape& in, const Shape& out);
+
+class Emitter {
+ public:
+  Emitter(llvm::Module& m, const Graph& g);
+
+  llvm::LLVMContext& context;
+  llvm::Module& module;
+  const Graph& graph;
+  llvm::IRBuilder<> b;
+  // errors[i] is the message of error code i + 1.
+  std::vector<std::string> errors;
+  // Loops made while set are never unrolled: code whose body is already a register tile
+  // gains little from it, and unrolling is what JIT time goes on.
+  bool keepRolled = false;
+  // The compile option: threads for parallel regions, 1 for none, 0 for the runtime's default.
+  int threads = 1;
+  struct KeepRolled {  // keepRolled for the lifetime of this scope
+    Emitter& e;
+    bool saved;
+    explicit KeepRolled(Emitter& em) : e(em), saved(em.keepRolled) { e.keepRolled = true; }
+    ~KeepRolled() { e.keepRolled = saved; }
+  };
+
+  // Starts node n's function (its buffer pointers loaded at entry) and ends it (returns 0).
+  llvm::Function* begin(const Node& n, const std::string& name);
+  void end();
+
+  llvm::Type* type(DType t);  // bool is i8 in memory
+  llvm::Value* index(int64_t i) { return b.getInt64((uint64_t)i); }
+  llvm::Value* constant(DType t, double v);
+  llvm::Value* ptr(ValueId v) { return ptrs_.at(v); }
+  llvm::Value* load(ValueId v, llvm::Value* at);
+  void store(ValueId v, llvm::Value* at, llvm::Value* x);
+
+  // for (i = 0; i < n; ++i) body(i); `parallel` declares the iterations independent (their
+  // memory accesses form a parallel access group), so no runtime alias checks are needed.
+  void loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel = false);
+  // The same carrying an accumulator: acc = body(i, acc); returns the final value.
+  llvm::Value* reduce(int64_t n, llvm::Value* init, const std::function<llvm::Value*(llvm::Value*, llvm::Value*)>& body);
+  // With several accumulators (a register tile): accs = body(i, accs).
+  using Values = std::vector<llvm::Value*>;
+  Values reduceMany(int64_t n, Values init, const std::function<Values(llvm::Value*, const Values&)>& body);
+  // for (i = lo; i < hi; ++i) body(i), with bounds known only at run time.
+  void loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel = false);
+  // if (cond) then() else otherwise().
+  void ifThenElse(llvm::Value* cond, const std::function<void()>& then, const std::function<void()>& otherwise);
+  // Runs body(thread, threads) on an OpenMP team (libgomp's GOMP_parallel, the runtime oneDNN
+  // uses) of `threads` threads (0: the runtime's default). The body is emitted into a function
+  // of its own that sees node n's buffer pointers; values of the current function other than
+  // constants must not cross into it.
+  void parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body);
+  // The nest's loops; body gets every operand's element offset. The innermost loop is
+  // parallel when `parallel` is set.
+  void nest(const LoopNest& nest, const std::function<void(std::span<llvm::Value* const>)>& body, bool parallel = false);
+  // The node's function returns an error with this message when cond (i1) holds.
+  void failIf(llvm::Value* cond, std::string message);
+
+  // A pure libm function of one or two arguments of x's type (f32 name, f64 name).
+  llvm::Value* callMath(const char* f32Name, const char* f64Name, std::initializer_list<llvm::Value*> args);
+  llvm::Value* intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args);
+
+ private:
+  void loadPointers(const Node& n);
+  llvm::Function* fn_ = nullptr;
+  llvm::Value* buffers_ = nullptr;
+  std::vector<llvm::Value*> ptrs_;
+};
+
+// The op families. Each checks what it supports first and returns an Error before emitting
+// anything; otherwise it emits node n's loops between Emitter::begin and Emitter::end.
+Status emitElementwise(Emitter& e, const Node& n);
+Status emitReduce(Emitter& e, const Node& n);  // reduce_sum, reduce_mean, reduce_max, softmax, log_softmax
+Status emitNorm(Emitter& e, const Node& n);    // layer_norm, batch_norm
+Status emitMovement(Emitter& e, const Node& n);
+Status emitLinalg(Emitter& e, const Node& n);     // matmul, dense
+
+// The scalar activation of a unary op or of a dense epilogue, on x of dtype t.
+llvm::Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType t, llvm::Value* x);
+
+// What the rest of the backend sees: the module with graphc_run, and the error messages.
+struct GeneratedCode {
+  std::unique_ptr<llvm::LLVMContext> context;
+  std::unique_ptr<llvm::Module> module;
+  std::vector<std::string> errors;
+};
+// Floating-point operations built in this scope may be reassociated (so that sums vectorize);
+// nothing else is relaxed: no nnan or ninf, NaN and infinities keep their meaning.
+struct Reassociate {
+  llvm::IRBuilderBase::FastMathFlagGuard guard;
+  explicit Reassociate(llvm::IRBuilderBase& b) : guard(b) {
+    llvm::FastMathFlags flags;
+    flags.setAllowReassoc();
+    b.setFastMathFlags(flags);
+  }
+};
+
+// Fails with one diagnostic per node it cannot lower, after a summary naming their ops.
+// threads as in Emitter::threads.
+Result<GeneratedCode> generate(const Graph& g, int threads);
+
+}  // namespace graphc::llvmjit

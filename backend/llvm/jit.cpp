@@ -1,0 +1,142 @@
+// The JIT core: host detection, the O3 pass pipeline and ORC LLJIT loading.
+#include "backend/llvm/jit.h"
+
+#include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/MC/SubtargetFeature.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/DynamicLibrary.h>
+#include <llvm/Support/Host.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Target/TargetMachine.h>
+
+
+namespace graphc::llvmjit {
+
+static Error toError(llvm::Error e, const std::string& what) {
+  return Error("llvm: " + what + ": " + llvm::toString(std::move(e)));
+}
+
+const HostTarget& hostTarget() {
+  static const HostTarget target = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    HostTarget t;
+    t.triple = llvm::sys::getProcessTriple();
+    t.cpu = llvm::sys::getHostCPUName().str();
+    llvm::StringMap<bool> features;
+    llvm::SubtargetFeatures list;
+    if (llvm::sys::getHostCPUFeatures(features))
+      for (const auto& f : features) list.AddFeature(f.first(), f.second);
+    t.features = list.getString();
+    t.avx512 = features.lookup("avx512f");
+    // The vectorizer maps llvm.exp/log/pow onto libmvec's _ZGV* functions, which the JIT then
+    // resolves from the process; without the library those loops stay scalar.
+    t.vectorMath = llvm::Triple(t.triple).getArch() == llvm::Triple::x86_64 && features.lookup("avx2") &&
+                   !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
+    t.vectorMathErf = t.vectorMath && llvm::sys::DynamicLibrary::SearchForAddressOfSymbol("_ZGVdN8v_erff");
+    return t;
+  }();
+  return target;
+}
+
+void setTargetAttributes(llvm::Function& f) {
+  const HostTarget& t = hostTarget();
+  f.addFnAttr("target-cpu", t.cpu);
+  f.addFnAttr("target-features", t.features);
+  if (t.avx512) f.addFnAttr("prefer-vector-width", "512");
+}
+
+static llvm::orc::JITTargetMachineBuilder hostMachineBuilder() {
+  const HostTarget& t = hostTarget();
+  llvm::orc::JITTargetMachineBuilder builder{llvm::Triple(t.triple)};
+  builder.setCPU(t.cpu);
+  builder.addFeatures(llvm::SubtargetFeatures(t.features).getFeatures());
+  builder.setCodeGenOptLevel(llvm::CodeGenOpt::Aggressive);
+  return builder;
+}
+
+Status optimizeModule(llvm::Module& m) {
+  auto machine = hostMachineBuilder().createTargetMachine();
+  if (!machine) return toError(machine.takeError(), "target machine");
+  llvm::TargetMachine& tm = **machine;
+  m.setTargetTriple(tm.getTargetTriple().str());
+  m.setDataLayout(tm.createDataLayout());
+  std::string broken;
+  llvm::raw_string_ostream os(broken);
+  if (llvm::verifyModule(m, &os)) return Error("llvm: internal error: generated IR is invalid: " + os.str());
+
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder pb(&tm, tuning);
+  llvm::TargetLibraryInfoImpl libraryInfo(tm.getTargetTriple());
+  if (hostTarget().vectorMath) {
+    libraryInfo.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, tm.getTargetTriple());
+    // glibc 2.35's libmvec also has erf, tanh and expm1 (gelu, tanh, elu); LLVM 16's table
+    // predates them. AVX2 variants ('d'), and AVX-512 ones ('e') where the CPU has it.
+    static const llvm::VecDesc avx2[] = {
+        {"erff", "_ZGVdN8v_erff", llvm::ElementCount::getFixed(8)}, {"tanhf", "_ZGVdN8v_tanhf", llvm::ElementCount::getFixed(8)},
+        {"expm1f", "_ZGVdN8v_expm1f", llvm::ElementCount::getFixed(8)}, {"erf", "_ZGVdN4v_erf", llvm::ElementCount::getFixed(4)},
+        {"tanh", "_ZGVdN4v_tanh", llvm::ElementCount::getFixed(4)}, {"expm1", "_ZGVdN4v_expm1", llvm::ElementCount::getFixed(4)}};
+    static const llvm::VecDesc avx512[] = {
+        {"erff", "_ZGVeN16v_erff", llvm::ElementCount::getFixed(16)}, {"tanhf", "_ZGVeN16v_tanhf", llvm::ElementCount::getFixed(16)},
+        {"expm1f", "_ZGVeN16v_expm1f", llvm::ElementCount::getFixed(16)}, {"erf", "_ZGVeN8v_erf", llvm::ElementCount::getFixed(8)},
+        {"tanh", "_ZGVeN8v_tanh", llvm::ElementCount::getFixed(8)}, {"expm1", "_ZGVeN8v_expm1", llvm::ElementCount::getFixed(8)}};
+    if (hostTarget().vectorMathErf) {
+      libraryInfo.addVectorizableFunctions(avx2);
+      if (hostTarget().avx512) libraryInfo.addVectorizableFunctions(avx512);
+    }
+  }
+  // Registered before the defaults, which would otherwise install a library info without it.
+  fam.registerPass([&] { return llvm::TargetLibraryAnalysis(libraryInfo); });
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager passes = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  passes.run(m, mam);
+  return ok();
+}
+
+struct JitCode::Impl {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+};
+
+JitCode::JitCode(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+JitCode::~JitCode() = default;
+
+Result<std::unique_ptr<JitCode>> JitCode::load(std::unique_ptr<llvm::LLVMContext> context,
+                                               std::unique_ptr<llvm::Module> module) {
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(hostMachineBuilder()).create();
+  if (!jit) return toError(jit.takeError(), "creating the JIT");
+  // libm's scalar functions (expf, erff, ...) and libmvec's vector ones come from the process.
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess((*jit)->getDataLayout().getGlobalPrefix());
+  if (!process) return toError(process.takeError(), "process symbols");
+  (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+  if (llvm::Error e = (*jit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
+    return toError(std::move(e), "adding the module");
+  auto impl = std::make_unique<Impl>();
+  impl->jit = std::move(*jit);
+  return std::unique_ptr<JitCode>(new JitCode(std::move(impl)));
+}
+
+Result<void*> JitCode::lookup(const std::string& name) const {
+  auto address = impl_->jit->lookup(name);
+  if (!address) return toError(address.takeError(), "looking up " + name);
+  return address->toPtr<void*>();
+}
+
+}  // namespace graphc::llvmjit

@@ -1,0 +1,138 @@
+// llvm backend: elementwise ops against the interpreter on odd sizes, every dtype each op
+// supports, broadcasting on every axis, empty tensors, and NaN / +-Inf inputs.
+#include "backend/llvm/jit.h"
+#include "tests/llvm/check.h"
+
+namespace graphc::test {
+
+static const Shape kSizes[] = {{1}, {7}, {17}, {1023}, {3, 5, 7}, {}, {0}, {4, 0}};
+
+static AttrMap unaryAttrs(OpKind op) {
+  if (op == OpKind::Clip) return attrs({{"min", -0.25}, {"max", 0.5}});
+  if (op == OpKind::LeakyRelu) return attrs({{"alpha", 0.2}});
+  if (op == OpKind::Elu) return attrs({{"alpha", 0.7}});
+  return {};
+}
+
+TEST_CASE("llvm: unary ops on f32 and f64, odd sizes, NaN and infinities") {
+  for (const OpInfo& info : allOps()) {
+    if (!info.has(kUnary) || info.kind == OpKind::Cast) continue;
+    bool positive = info.kind == OpKind::Log || info.kind == OpKind::Sqrt || info.kind == OpKind::Reciprocal;
+    for (DType t : {DType::f32, DType::f64})
+      for (const Shape& s : kSizes) {
+        INFO(info.name, " ", dtypeName(t), "[", shapeStr(s), "]");
+        Graph g = opGraph(info.kind, {{t, s}}, unaryAttrs(info.kind));
+        // Four elements in five are ordinary values, the fifth NaN, +-Inf or -0. libm's scalar
+        // and libmvec's vector exp/log differ by an ulp or two.
+        checkAgainstRef(g, t == DType::f32 ? 2e-6 : 1e-14, 7, positive ? 0.1 : -3, 3, true);
+      }
+  }
+}
+
+TEST_CASE("llvm: unary ops on integers wrap and clip like the interpreter") {
+  for (OpKind op : {OpKind::Neg, OpKind::Abs, OpKind::Relu, OpKind::Clip}) {
+    for (DType t : {DType::i32, DType::i64}) {
+      INFO(opName(op), " ", dtypeName(t));
+      AttrMap a = op == OpKind::Clip ? attrs({{"min", -2.5}, {"max", 3.0}}) : AttrMap{};
+      checkAgainstRef(opGraph(op, {{t, {1023}}}, a), 0, 3, -9, 9);
+      // The most negative value wraps under neg and abs.
+      Graph g = opGraph(op, {{t, {2}}}, a);
+      Tensor x = Tensor::fromVector<double>(t, {2}, {t == DType::i32 ? -2147483648.0 : -9223372036854775808.0, 5});
+      checkAgainstRef(g, {x}, 0);
+    }
+  }
+  // An unbounded clip saturates its bounds to the type.
+  checkAgainstRef(opGraph(OpKind::Clip, {{DType::i32, {17}}}, attrs({{"min", -1e20}, {"max", 4.5}})), 0, 3, -9, 9);
+}
+
+// Pairs that broadcast on every axis of a rank-3 output, and across ranks.
+static const std::pair<Shape, Shape> kPairs[] = {
+    {{3, 5, 17}, {3, 5, 17}}, {{3, 5, 17}, {1, 5, 17}}, {{3, 5, 17}, {3, 1, 17}}, {{3, 5, 17}, {3, 5, 1}},
+    {{1, 5, 1}, {3, 1, 17}}, {{3, 5, 17}, {17}}, {{17}, {3, 5, 17}}, {{3, 5, 17}, {}}, {{}, {4, 1}},
+    {{1023}, {1023}}, {{1}, {1}}, {{0, 5}, {1, 5}}, {{7, 1}, {7, 0}}};
+
+TEST_CASE("llvm: binary ops with broadcasting on every axis, f32 and f64, NaN and infinities") {
+  for (OpKind op : {OpKind::Add, OpKind::Sub, OpKind::Mul, OpKind::Div, OpKind::Pow, OpKind::Min, OpKind::Max,
+                    OpKind::Equal, OpKind::Less, OpKind::Greater}) {
+    for (DType t : {DType::f32, DType::f64})
+      for (auto& [sa, sb] : kPairs) {
+        INFO(opName(op), " ", dtypeName(t), " ", shapeStr(sa), " and ", shapeStr(sb));
+        checkAgainstRef(opGraph(op, {{t, sa}, {t, sb}}), t == DType::f32 ? 2e-6 : 1e-14, 11, 0.5, 2, true);
+      }
+  }
+}
+
+TEST_CASE("llvm: binary ops on integers, and bool comparisons") {
+  for (OpKind op : {OpKind::Add, OpKind::Sub, OpKind::Mul, OpKind::Div, OpKind::Min, OpKind::Max, OpKind::Equal,
+                    OpKind::Less, OpKind::Greater}) {
+    for (DType t : {DType::i32, DType::i64})
+      for (auto& [sa, sb] : kPairs) {
+        INFO(opName(op), " ", dtypeName(t), " ", shapeStr(sa), " and ", shapeStr(sb));
+        Graph g = opGraph(op, {{t, sa}, {t, sb}});
+        std::vector<Tensor> in = makeInputs(g, 5, -20, 9);
+        // Negative dividends check truncation toward zero; a zero divisor is tested below.
+        for (int64_t i = 0; i < in[1].numel(); ++i)
+          if (in[1].at(i) == 0) in[1].set(i, 3);
+        checkAgainstRef(g, in, 0);
+      }
+  }
+  for (OpKind op : {OpKind::Equal, OpKind::Less, OpKind::Greater})
+    checkAgainstRef(opGraph(op, {{DType::boolean, {3, 17}}, {DType::boolean, {17}}}), 0, 5);
+}
+
+TEST_CASE("llvm: integer division wraps at lowest / -1 and refuses zero divisors") {
+  Graph g = opGraph(OpKind::Div, {{DType::i32, {3}}, {DType::i32, {3}}});
+  Tensor a = Tensor::fromVector<double>(DType::i32, {3}, {-2147483648.0, -7, 7});
+  Tensor b = Tensor::fromVector<double>(DType::i32, {3}, {-1, 2, -2});
+  checkAgainstRef(g, {a, b}, 0);
+  auto exe = llvmjit::prepare(g, {});
+  REQUIRE(exe.ok());
+  auto ctx = contextOf(**exe);
+  std::vector<Tensor> out = (*exe)->makeOutputs();
+  std::vector<Tensor> in = {a, Tensor::fromVector<double>(DType::i32, {3}, {1, 0, 1})};
+  Status st = (*exe)->run(*ctx, in, out);
+  REQUIRE(!st.ok());
+  CHECK(st.error().message() == "div: integer division by zero");
+}
+
+TEST_CASE("llvm: where over every dtype with broadcasting") {
+  for (DType t : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean}) {
+    INFO(dtypeName(t));
+    checkAgainstRef(opGraph(OpKind::Where, {{DType::boolean, {3, 1, 17}}, {t, {5, 17}}, {t, {3, 5, 1}}}), 0, 13, -9, 9, true);
+  }
+}
+
+TEST_CASE("llvm: cast between every pair of dtypes, with NaN, infinities and out-of-range values") {
+  const DType all[] = {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean};
+  for (DType from : all)
+    for (DType to : all) {
+      INFO(dtypeName(from), " -> ", dtypeName(to));
+      Graph g = opGraph(OpKind::Cast, {{from, {1023}}}, attrs({{"to", std::string(dtypeName(to))}}));
+      checkAgainstRef(g, 0, 17, -3e9, 3e9, true);
+      checkAgainstRef(g, 0, 19, -3, 3, true);
+    }
+}
+
+TEST_CASE("llvm: an f32 elementwise loop vectorizes to 256-bit vectors (512 only with AVX-512)") {
+  auto ir = llvmjit::optimizedIR(opGraph(OpKind::Add, {{DType::f32, {1023}}, {DType::f32, {1023}}}));
+  REQUIRE_MESSAGE(ir.ok(), (ir.ok() ? "" : ir.error().message()));
+  bool wide = ir->find("<8 x float>") != std::string::npos || ir->find("<16 x float>") != std::string::npos;
+  CHECK(wide);
+  // NaN semantics are kept: no nnan/ninf (or fast) flags anywhere.
+  CHECK(ir->find(" nnan ") == std::string::npos);
+  CHECK(ir->find(" ninf ") == std::string::npos);
+  CHECK(ir->find(" fast ") == std::string::npos);
+}
+
+TEST_CASE("llvm: exp, erf and tanh loops call libmvec's vector functions where glibc has them") {
+  const llvmjit::HostTarget& host = llvmjit::hostTarget();
+  auto ir = llvmjit::optimizedIR(opGraph(OpKind::Gelu, {{DType::f32, {1023}}}));
+  REQUIRE(ir.ok());
+  if (host.vectorMathErf) CHECK(ir->find(host.avx512 ? "@_ZGVeN16v_erff" : "@_ZGVdN8v_erff") != std::string::npos);
+  auto exp = llvmjit::optimizedIR(opGraph(OpKind::Exp, {{DType::f32, {1023}}}));
+  REQUIRE(exp.ok());
+  if (host.vectorMath) CHECK(exp->find("_ZGV") != std::string::npos);
+  else CHECK(exp->find("_ZGV") == std::string::npos);
+}
+
+}  // namespace graphc::test
