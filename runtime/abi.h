@@ -1,6 +1,8 @@
 /* The raw-buffer ABI of a compiled program: everything one run touches, as pointers and sizes.
- * The in-process backends bind their contexts to it (runtime/bind.h); the JIT, ahead-of-time
- * object files and the C API share it. Plain C, so that a generated header can include it. */
+ * Every run goes through it: Executable::run(ctx, graphc_run_buffers) checks it and hands it to
+ * the backend (dnnl binds its buffers to it, runtime/bind.h); the llvm backend's generated
+ * entry point, int32_t graphc_run(const graphc_run_buffers*), takes it as it is. Plain C, so
+ * that a generated header can include it. */
 #ifndef GRAPHC_RUNTIME_ABI_H
 #define GRAPHC_RUNTIME_ABI_H
 

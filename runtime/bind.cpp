@@ -27,9 +27,16 @@ graphc_run_buffers ContextMemory::blocks(const BufferProgram& p) const {
   return b;
 }
 
-void bindBuffers(const BufferProgram& p, const graphc_run_buffers& run, std::span<void*> ptrs) {
+void bindBuffers(const BufferProgram& p, const graphc_run_buffers& run, std::span<void*> ptrs, BindOnly only) {
+  if (only == BindOnly::Io) {
+    for (uint32_t i = 0; i < run.num_inputs && i < p.inputBuffer.size(); ++i) ptrs[p.inputBuffer[i]] = const_cast<void*>(run.inputs[i]);
+    for (uint32_t i = 0; i < run.num_outputs && i < p.outputBuffer.size(); ++i) ptrs[p.outputBuffer[i]] = run.outputs[i];
+    return;
+  }
   for (size_t i = 0; i < p.buffers.size(); ++i) {
     const Buffer& b = p.buffers[i];
+    bool io = b.storage == Storage::Input || b.storage == Storage::Output;
+    if (only == BindOnly::Blocks && io) continue;
     switch (b.storage) {
       case Storage::Arena: ptrs[i] = static_cast<char*>(run.arena) + b.offset; break;
       case Storage::State: ptrs[i] = static_cast<char*>(run.state) + b.offset; break;

@@ -11,7 +11,6 @@
 #include "ir/diag.h"
 #include "runtime/abi.h"
 #include "runtime/program.h"
-#include "runtime/tensor_view.h"
 
 namespace graphc {
 
@@ -36,16 +35,13 @@ struct ContextMemory {
 // initialises the state from the graph's data. Fails only for lack of memory.
 Result<ContextMemory> allocateContext(const BufferProgram& p);
 
+// Which buffers bindBuffers points: all, only those in the blocks (arena, state, scratch and
+// the constants: once per context, or when a caller brings its own blocks), or only the
+// inputs and outputs (every run; allocates nothing).
+enum class BindOnly { All, Blocks, Io };
+
 // Points the buffers of p at the blocks of `run`: Arena and State at their offsets, Scratch at
 // its start, Const at the program's data, Input and Output at the run's pointers (when given).
-void bindBuffers(const BufferProgram& p, const graphc_run_buffers& run, std::span<void*> ptrs);
-
-// Points the Input and Output buffers at a run's views (checked by the caller). Allocates
-// nothing: it runs on every run.
-inline void bindRun(const BufferProgram& p, std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs,
-                    std::span<void*> ptrs) {
-  for (size_t i = 0; i < inputs.size(); ++i) ptrs[p.inputBuffer[i]] = const_cast<void*>(inputs[i].data);
-  for (size_t i = 0; i < outputs.size(); ++i) ptrs[p.outputBuffer[i]] = outputs[i].data;
-}
+void bindBuffers(const BufferProgram& p, const graphc_run_buffers& run, std::span<void*> ptrs, BindOnly only = BindOnly::All);
 
 }  // namespace graphc

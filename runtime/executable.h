@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ir/graph.h"
+#include "runtime/abi.h"
 #include "runtime/memory/memory_plan.h"
 #include "runtime/tensor_view.h"
 
@@ -20,9 +21,13 @@ class ExecutionContext {
 
  private:
   friend class Executable;
-  // The Tensor adapter's views of a run's tensors, kept so that later runs reuse the capacity.
+  // The adapters' views and raw pointer tables of a run, kept so that later runs reuse the
+  // capacity.
   std::vector<ConstTensorView> inputViews_;
   std::vector<TensorView> outputViews_;
+  std::vector<const void*> inputPtrs_;
+  std::vector<void*> outputPtrs_;
+  std::vector<size_t> inputBytes_, outputBytes_;
 };
 
 class Executable {
@@ -33,14 +38,29 @@ class Executable {
   virtual const Graph& graph() const = 0;
   // A context's memory (arena, scratch, training state); out of memory is an Error.
   virtual Result<std::unique_ptr<ExecutionContext>> createContext() const = 0;
-  // Runs once on the caller's memory: inputs in graph().inputs order, outputs in
-  // graph().outputs order, each of its value's type (checked). Inputs are read in place, never
-  // copied; dnnl writes the outputs in place too (ref copies its interpreter's results into
-  // them). Safe to call from many threads, one context each.
-  virtual Status run(ExecutionContext& ctx, std::span<const ConstTensorView> inputs,
-                     std::span<const TensorView> outputs) const = 0;
+  // Runs once on raw buffers (runtime/abi.h), the entry every other run goes through: inputs
+  // in graph().inputs order, outputs in graph().outputs order, as pointers and byte sizes
+  // (each checked against its value's type). Inputs are read in place, never copied; dnnl and
+  // llvm write the outputs in place too (ref, whose interpreter makes every value afresh,
+  // copies its results into them). The arena, state and scratch blocks are the context's when
+  // their pointers are null, else the caller's, at least blockSizes() large and
+  // GRAPHC_ABI_ALIGNMENT-aligned; a caller's state block must hold the state of an earlier run
+  // or initialState's bytes. Safe to call from many threads, one context each.
+  Status run(ExecutionContext& ctx, const graphc_run_buffers& buffers) const;
+  // The same on views of the caller's memory (dtype and dims checked as well).
+  Status run(ExecutionContext& ctx, std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const;
   // The same for owning tensors: an empty output is allocated first; then it runs on views.
   Status run(ExecutionContext& ctx, std::span<const Tensor> inputs, std::span<Tensor> outputs) const;
+
+  // The bytes of the blocks a run needs besides its inputs and outputs. A backend that keeps
+  // them elsewhere (ref) reports 0 and ignores the caller's blocks.
+  struct BlockSizes {
+    size_t arena = 0, state = 0, scratch = 0;
+  };
+  virtual BlockSizes blockSizes() const { return {}; }
+  // Writes a fresh state block (blockSizes().state bytes): the graph's initial params and
+  // optimizer state, as a new context starts from.
+  virtual void initialState(void* block) const {}
 
   // Training state. A graph with updates (graph().updates: a training step) rewrites its params
   // and state after every run; each context keeps its own copy, starting from the graph's
@@ -70,6 +90,12 @@ class Executable {
   Status checkInputs(std::span<const Tensor> inputs) const;
   // Checks a run's views: their count, types, and non-null data (unless empty).
   Status checkViews(std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const;
+  // Checks raw buffers: the ABI version, counts, byte sizes, null pointers and the blocks.
+  Status checkBuffers(const graphc_run_buffers& buffers) const;
+
+ protected:
+  // The backend's run on checked buffers.
+  virtual Status execute(ExecutionContext& ctx, const graphc_run_buffers& buffers) const = 0;
 };
 
 struct CompileOptions {

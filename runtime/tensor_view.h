@@ -11,6 +11,13 @@
 
 namespace graphc {
 
+// The bytes of a dense row-major tensor of these dims (allocates nothing, unlike type().bytes()).
+inline size_t viewBytes(DType dtype, std::span<const int64_t> shape) {
+  size_t n = dtypeSize(dtype);
+  for (int64_t d : shape) n *= (size_t)d;
+  return n;
+}
+
 // Read-only memory of one tensor: dtype, dims (row-major, C order) and the first byte.
 struct ConstTensorView {
   DType dtype = DType::f32;
@@ -19,6 +26,7 @@ struct ConstTensorView {
 
   bool hasType(const TensorType& t) const { return dtype == t.dtype && std::ranges::equal(shape, t.shape); }
   TensorType type() const { return {dtype, Shape(shape.begin(), shape.end())}; }
+  size_t bytes() const { return viewBytes(dtype, shape); }
 };
 
 // Writable memory of one tensor (an output the run fills).
@@ -29,6 +37,7 @@ struct TensorView {
 
   bool hasType(const TensorType& t) const { return dtype == t.dtype && std::ranges::equal(shape, t.shape); }
   TensorType type() const { return {dtype, Shape(shape.begin(), shape.end())}; }
+  size_t bytes() const { return viewBytes(dtype, shape); }
   operator ConstTensorView() const { return {dtype, shape, data}; }
 };
 

@@ -41,6 +41,7 @@ class DnnlContext final : public ExecutionContext {
   std::vector<double> stepSeconds;                  // GRAPHC_DNNL_PROFILE: time per step, summed
   size_t runs = 0;
   const std::vector<Step>* steps = nullptr;
+  void *boundArena = nullptr, *boundState = nullptr, *boundScratch = nullptr;  // where mems point
   ~DnnlContext() {
     if (!runs || stepSeconds.empty()) return;
     for (size_t i = 0; i < stepSeconds.size(); ++i)
@@ -72,6 +73,8 @@ class DnnlExecutable final : public Executable {
   Result<std::unique_ptr<ExecutionContext>> makeContext() const {
     auto ctx = std::make_unique<DnnlContext>();
     GRAPHC_ASSIGN(ctx->memory, allocateContext(program));
+    ctx->boundArena = ctx->memory.arena.get(), ctx->boundState = ctx->memory.state.get();
+    ctx->boundScratch = ctx->memory.scratch.get();
     ctx->stream = dn::stream(program.engine);
     for (size_t m = 0; m < program.memrefs.size(); ++m) {
       const MemRef& r = program.memrefs[m];
@@ -95,22 +98,42 @@ class DnnlExecutable final : public Executable {
     return graphc::readState(graph_, program, ctx->memory.ptrs, v);
   }
 
-  using Executable::run;
-  Status run(ExecutionContext& base, std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const override {
-    auto& ctx = static_cast<DnnlContext&>(base);
-    GRAPHC_TRY(checkViews(inputs, outputs));
-    bindRun(program, inputs, outputs, ctx.memory.ptrs);
-    for (int m : ctx.bound)
-      dnnl_memory_set_data_handle_v2(ctx.mems[m].get(), ctx.memory.ptrs[program.memrefs[m].buffer], ctx.stream.get());
+  BlockSizes blockSizes() const override { return {program.arenaBytes, program.stateBytes, program.scratchBytes}; }
+  void initialState(void* block) const override { initState(program, block); }
+
+ protected:
+  Status execute(ExecutionContext& base, const graphc_run_buffers& run) const override {
+    auto* ctx = dynamic_cast<DnnlContext*>(&base);
+    if (!ctx) return Error(ErrorCode::InvalidArgument, "run: the context was not made by this executable");
+    bindBlocks(*ctx, run);
+    bindBuffers(program, run, ctx->memory.ptrs, BindOnly::Io);
+    for (int m : ctx->bound)
+      dnnl_memory_set_data_handle_v2(ctx->mems[m].get(), ctx->memory.ptrs[program.memrefs[m].buffer], ctx->stream.get());
     // The OpenMP thread count is per calling thread: set for this run, the caller's restored.
     ThreadsScope threads(threads_);
     try {
-      return runSteps(ctx);
+      return runSteps(*ctx);
     } catch (const std::bad_alloc&) {  // the reference fallback's tensors
       return Error(ErrorCode::OutOfMemory, "out of memory while running the program");
     }
   }
 
+ private:
+  // Points the context's buffers and memory objects at the run's blocks (the caller's where
+  // given, else the context's own) when they are not there already.
+  void bindBlocks(DnnlContext& ctx, const graphc_run_buffers& run) const {
+    graphc_run_buffers blocks = ctx.memory.blocks(program);
+    if (run.arena && program.arenaBytes) blocks.arena = run.arena;
+    if (run.state && program.stateBytes) blocks.state = run.state;
+    if (run.scratch && program.scratchBytes) blocks.scratch = run.scratch;
+    if (blocks.arena == ctx.boundArena && blocks.state == ctx.boundState && blocks.scratch == ctx.boundScratch) return;
+    bindBuffers(program, blocks, ctx.memory.ptrs, BindOnly::Blocks);
+    for (size_t m = 0; m < ctx.mems.size(); ++m)
+      dnnl_memory_set_data_handle_v2(ctx.mems[m].get(), ctx.memory.ptrs[program.memrefs[m].buffer], ctx.stream.get());
+    ctx.boundArena = blocks.arena, ctx.boundState = blocks.state, ctx.boundScratch = blocks.scratch;
+  }
+
+ public:
   Status runSteps(DnnlContext& ctx) const {
     bool profile = !ctx.stepSeconds.empty();
     void* const* ptrs = ctx.memory.ptrs.data();

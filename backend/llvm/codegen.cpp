@@ -308,7 +308,7 @@ static Status checkDTypes(const Graph& g, const Node& n) {
   return ok();
 }
 
-Result<GeneratedCode> generate(const Graph& g, int threads) {
+Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout) {
   GeneratedCode out;
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = std::make_unique<llvm::Module>("graphc." + g.name, *out.context);
@@ -337,23 +337,7 @@ Result<GeneratedCode> generate(const Graph& g, int threads) {
     for (Diag& d : refused) err.diags.push_back(std::move(d));
     return err;
   }
-  // graphc_run calls the nodes in order and stops at the first error code.
-  auto* runType = llvm::FunctionType::get(e.b.getInt32Ty(), {e.b.getPtrTy()}, false);
-  auto* run = llvm::Function::Create(runType, llvm::Function::ExternalLinkage, "graphc_run", *out.module);
-  run->addFnAttr(llvm::Attribute::NoUnwind);
-  setTargetAttributes(*run);
-  llvm::IRBuilder<>& b = e.b;
-  b.SetInsertPoint(llvm::BasicBlock::Create(*out.context, "entry", run));
-  for (llvm::Function* f : nodes) {
-    llvm::Value* code = b.CreateCall(f, {run->getArg(0)});
-    auto* fail = llvm::BasicBlock::Create(*out.context, "fail", run);
-    auto* next = llvm::BasicBlock::Create(*out.context, "next", run);
-    b.CreateCondBr(b.CreateICmpNE(code, b.getInt32(0)), fail, next);
-    b.SetInsertPoint(fail);
-    b.CreateRet(code);
-    b.SetInsertPoint(next);
-  }
-  b.CreateRet(b.getInt32(0));
+  emitEntry(e, layout, nodes);
   out.errors = std::move(e.errors);
   return out;
 }

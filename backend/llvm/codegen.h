@@ -1,6 +1,8 @@
 // Internal to backend/llvm: the code generator's core. Each graph node becomes one function
-// `i32 node(ptr* buffers)` of loop nests over its output (0 on success, else an error code);
-// `graphc_run(ptr* buffers)` calls them in node order. buffers[v] points at value v's data.
+// `i32 node(ptr* buffers)` of loop nests over its output (0 on success, else an error code),
+// where buffers[v] points at value v's data. The entry point
+// `i32 graphc_run(const graphc_run_buffers*)` (runtime/abi.h) fills that table from the run's
+// buffers and calls the nodes in order.
 #pragma once
 
 #include <llvm/IR/IRBuilder.h>
@@ -126,8 +128,25 @@ struct Reassociate {
   }
 };
 
+// Where each value's bytes are during a run, which the entry point turns into the node
+// functions' pointer table.
+struct EntryLayout {
+  enum class Place : uint8_t { None, Input, Output, Arena, Const };
+  struct Slot {
+    Place place = Place::None;
+    int64_t at = 0;  // Input/Output: the binding; Arena: the byte offset; Const: its address
+  };
+  std::vector<Slot> slots;  // per ValueId
+  // Outputs held by a value the run does not write in place (an input, a constant, or a value
+  // an earlier output already holds): (output, value), copied after the nodes.
+  std::vector<std::pair<uint32_t, ValueId>> copiedOutputs;
+  size_t tableOffset = 0;  // where the pointer table lives in the arena
+};
+
 // Fails with one diagnostic per node it cannot lower, after a summary naming their ops.
 // threads as in Emitter::threads.
-Result<GeneratedCode> generate(const Graph& g, int threads);
+Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout);
+// Adds graphc_run over the node functions (codegen_entry.cpp).
+void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* const> nodes);
 
 }  // namespace graphc::llvmjit

@@ -1,6 +1,8 @@
 // The ref backend's Executable: the interpreter behind the common runtime interface.
 #include "backend/ref/executable.h"
 
+#include <cstring>
+
 #include "ir/eval/interpreter.h"
 
 namespace graphc::ref {
@@ -29,20 +31,20 @@ class RefExecutable final : public Executable {
       return graph_.value(v).data.clone();  // never updated: still the initial data
     return Error("readState: not a param or state of the graph");
   }
-  using Executable::run;
+
+ protected:
   // The inputs are read where they are (borrowed tensors); the interpreter makes each result
   // afresh, so the outputs are copies of those.
-  Status run(ExecutionContext& ctx, std::span<const ConstTensorView> inputs, std::span<const TensorView> outputs) const override {
-    GRAPHC_TRY(checkViews(inputs, outputs));
+  Status execute(ExecutionContext& ctx, const graphc_run_buffers& run) const override {
     auto* ref = dynamic_cast<RefContext*>(&ctx);
-    if (!ref) return Error("run: the context was not made by this executable");
-    std::vector<Tensor> borrowed;
-    for (size_t i = 0; i < inputs.size(); ++i)
-      borrowed.push_back(Tensor::borrowed(graph_.type(graph_.inputs[i]), const_cast<void*>(inputs[i].data)));
+    if (!ref) return Error(ErrorCode::InvalidArgument, "run: the context was not made by this executable");
     try {  // the interpreter allocates every value
+      std::vector<Tensor> borrowed;
+      for (size_t i = 0; i < graph_.inputs.size(); ++i)
+        borrowed.push_back(Tensor::borrowed(graph_.type(graph_.inputs[i]), const_cast<void*>(run.inputs[i])));
       GRAPHC_ASSIGN(std::vector<Tensor> results, eval::interpret(graph_, borrowed, ref->state));
-      for (size_t i = 0; i < results.size() && i < outputs.size(); ++i)
-        if (results[i].bytes()) std::memcpy(outputs[i].data, results[i].raw(), results[i].bytes());
+      for (size_t i = 0; i < results.size() && i < run.num_outputs; ++i)
+        if (results[i].bytes()) std::memcpy(run.outputs[i], results[i].raw(), results[i].bytes());
       return ok();
     } catch (const std::bad_alloc&) {
       return Error(ErrorCode::OutOfMemory, "out of memory while interpreting the graph");

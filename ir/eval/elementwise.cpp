@@ -6,25 +6,29 @@
 
 namespace graphc::eval {
 
+std::vector<int64_t> stridedOffsets(const Shape& shape, std::span<const int64_t> strides, int64_t start) {
+  size_t rank = shape.size();
+  std::vector<int64_t> offsets((size_t)numElements(shape)), pos(rank, 0);
+  int64_t offset = start;
+  for (size_t i = 0; i < offsets.size(); ++i) {
+    offsets[i] = offset;
+    // Odometer increment of the position, keeping the offset in step.
+    for (size_t d = rank; d-- > 0;) {
+      offset += strides[d];
+      if (++pos[d] < shape[d]) break;
+      offset -= strides[d] * pos[d];
+      pos[d] = 0;
+    }
+  }
+  return offsets;
+}
+
 std::vector<int64_t> broadcastIndex(const Shape& in, const Shape& out) {
   // Strides of `in` aligned to the trailing axes of `out`; a broadcast axis has stride 0.
   size_t rank = out.size(), lead = rank - in.size();
   Shape inStrides = stridesOf(in), strides(rank, 0);
   for (size_t d = lead; d < rank; ++d) strides[d] = in[d - lead] == 1 ? 0 : inStrides[d - lead];
-  std::vector<int64_t> index((size_t)numElements(out));
-  std::vector<int64_t> pos(rank, 0);
-  int64_t offset = 0;
-  for (size_t i = 0; i < index.size(); ++i) {
-    index[i] = offset;
-    // Odometer increment of the output position, keeping the input offset in step.
-    for (size_t d = rank; d-- > 0;) {
-      offset += strides[d];
-      if (++pos[d] < out[d]) break;
-      offset -= strides[d] * pos[d];
-      pos[d] = 0;
-    }
-  }
-  return index;
+  return stridedOffsets(out, strides);
 }
 
 // Integer arithmetic wraps around like NumPy instead of being undefined behaviour.

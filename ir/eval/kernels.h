@@ -59,6 +59,10 @@ Result<std::vector<Tensor>> evalLayerNormGrad(const OpCtx& c, std::span<const Te
 Result<std::vector<Tensor>> evalMomentumUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 Result<std::vector<Tensor>> evalAdamUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 
+// For every position of `shape` (row-major), start + sum of position[d] * strides[d]: the
+// offsets a strided walk over `shape` reads, in order.
+std::vector<int64_t> stridedOffsets(const Shape& shape, std::span<const int64_t> strides, int64_t start = 0);
+
 // For every element of `out` (row-major), the flat index of the element of a tensor of shape
 // `in` that NumPy broadcasting reads there. `in` must broadcast to `out`.
 std::vector<int64_t> broadcastIndex(const Shape& in, const Shape& out);

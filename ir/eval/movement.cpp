@@ -29,22 +29,13 @@ static std::vector<int64_t> stridedIndex(const Shape& inShape, const Shape& outS
                                          const std::vector<int64_t>& start, const std::vector<int64_t>& step) {
   Shape inStrides = stridesOf(inShape);
   size_t rank = outShape.size();
-  std::vector<int64_t> stride(rank), pos(rank, 0), index((size_t)numElements(outShape));
+  std::vector<int64_t> stride(rank);
   int64_t offset = 0;
   for (size_t d = 0; d < rank; ++d) {
     stride[d] = step[d] * inStrides[axisOf[d]];
     offset += start[d] * inStrides[axisOf[d]];
   }
-  for (size_t i = 0; i < index.size(); ++i) {
-    index[i] = offset;
-    for (size_t d = rank; d-- > 0;) {
-      offset += stride[d];
-      if (++pos[d] < outShape[d]) break;
-      offset -= stride[d] * pos[d];
-      pos[d] = 0;
-    }
-  }
-  return index;
+  return stridedOffsets(outShape, stride, offset);
 }
 
 Result<Tensor> evalReshape(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
