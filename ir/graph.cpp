@@ -14,9 +14,10 @@ const Node* Graph::producer(ValueId v) const {
 std::string Graph::uniqueName(std::string_view hint) {
   std::string base(hint.empty() ? "v" : hint);
   if (!byName_.count(base)) return base;
-  for (int i = 1;; ++i) {
-    std::string candidate = fmt::format("{}.{}", base, i);
-    if (!byName_.count(candidate)) return candidate;
+  int& next = nextSuffix_.try_emplace(base, 1).first->second;
+  for (;; ++next) {
+    std::string candidate = fmt::format("{}.{}", base, next);
+    if (!byName_.count(candidate)) return ++next, candidate;
   }
 }
 
@@ -88,6 +89,7 @@ std::vector<uint32_t> Graph::useCounts() const {
 
 void Graph::rebuildNames() {
   byName_.clear();
+  nextSuffix_.clear();  // freed names are taken again, smallest suffix first
   for (ValueId v = 0; v < values.size(); ++v) byName_[values[v].name] = v;
 }
 

@@ -119,6 +119,9 @@ class Graph {
 
  private:
   std::unordered_map<std::string, ValueId> byName_;
+  // Per hint, the suffix uniqueName tries next: without it, naming n unnamed values probes
+  // "v.1" .. "v.n" each time, quadratic in the graph's size.
+  std::unordered_map<std::string, int> nextSuffix_;
   void rebuildNames();
 };
 

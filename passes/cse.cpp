@@ -4,6 +4,8 @@
 // Params are never merged, even when equal: two zero-initialized biases are two weights that
 // training will move apart.
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <unordered_map>
 #include <ostream>
 
@@ -31,11 +33,27 @@ struct Key {
   bool operator==(const Key&) const = default;
 };
 
+// Hashes the attribute values too: nodes that differ only there (a thousand slices of one
+// tensor) must not share a bucket, or the pass turns quadratic.
+size_t hashAttr(const Attr& a) {
+  return std::visit([](const auto& x) -> size_t {
+    using T = std::decay_t<decltype(x)>;
+    if constexpr (std::is_same_v<T, std::vector<int64_t>> || std::is_same_v<T, std::vector<double>>) {
+      size_t h = x.size();
+      for (auto e : x) h = mix(h, std::hash<typename T::value_type>{}(e));
+      return h;
+    } else {
+      return std::hash<T>{}(x);
+    }
+  }, a);
+}
+
 struct KeyHash {
   size_t operator()(const Key& k) const {
     size_t h = (size_t)k.op;
     for (ValueId v : k.operands) h = mix(h, v);
-    return mix(h, k.attrs.size());
+    for (const auto& [name, value] : k.attrs) h = mix(mix(h, std::hash<std::string>{}(name)), hashAttr(value));
+    return h;
   }
 };
 

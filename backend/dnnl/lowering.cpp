@@ -73,11 +73,26 @@ int Lowering::newBuffer(Storage s, size_t bytes, std::string name, int binding, 
   return program_.addBuffer(s, bytes, std::move(name), binding, data);
 }
 
+// What tells descs apart in practice (a buffer's views differ in dims, type or offset); equal
+// descs hash equal, which is all the index needs.
+static size_t hashMemRef(int buffer, const dn::memory::desc& md) {
+  const dnnl_memory_desc_t& d = md.data;
+  size_t h = std::hash<int>{}(buffer);
+  auto mix = [&](int64_t v) { h ^= std::hash<int64_t>{}(v) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+  mix(d.ndims), mix(d.data_type), mix(d.offset0), mix(d.format_kind);
+  for (int i = 0; i < d.ndims; ++i) mix(d.dims[i]);
+  return h;
+}
+
 int Lowering::memref(int buffer, const dn::memory::desc& md) {
-  for (size_t i = 0; i < program_.memrefs.size(); ++i)
-    if (program_.memrefs[i].buffer == buffer && program_.memrefs[i].md == md) return (int)i;
+  size_t key = hashMemRef(buffer, md);
+  auto [first, last] = memrefsOf_.equal_range(key);
+  for (auto it = first; it != last; ++it)
+    if (program_.memrefs[it->second].buffer == buffer && program_.memrefs[it->second].md == md) return it->second;
   program_.memrefs.push_back({buffer, md});
-  return (int)program_.memrefs.size() - 1;
+  int m = (int)program_.memrefs.size() - 1;
+  memrefsOf_.emplace(key, m);
+  return m;
 }
 
 dn::primitive_attr Lowering::attr() const {
@@ -188,13 +203,14 @@ int Lowering::inLayout(ValueId v, const dn::memory::desc& want) {
   const ValueState& s = state_[v];
   if (s.md == want) return memref(s.buffer, want);
   if (s.plain >= 0 && want == plainDesc(type(v).shape, type(v).dtype)) return memref(s.plain, want);
-  for (const auto& [value, m] : reordered_)  // two consumers wanting one layout share a reorder
-    if (value == v && program_.memrefs[m].md == want) return m;
+  auto [first, last] = reordered_.equal_range(v);
+  for (auto it = first; it != last; ++it)  // two consumers wanting one layout share a reorder
+    if (program_.memrefs[it->second].md == want) return it->second;
   int b = newBuffer(Storage::Arena, std::max(want.get_size(), type(v).bytes()), graph.value(v).name + ".reordered");
   int dst = memref(b, want);
   Status st = addReorder(memref(s.buffer, s.md), dst, "reorder " + graph.value(v).name);
   if (!st) fail(st.takeError());
-  reordered_.push_back({v, dst});
+  reordered_.emplace(v, dst);
   return dst;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -135,7 +136,9 @@ class Lowering {
   std::vector<bool> outClaimed_;   // output buffer already written by its value
   std::vector<InPlaceRequest> inPlace_;
   std::optional<Error> failure_;
-  std::vector<std::pair<ValueId, int>> reordered_;  // (value, memref) reorders made by inLayout
+  // Indexes that keep lookups constant-time, so that wide graphs lower in linear time:
+  std::unordered_multimap<ValueId, int> reordered_;  // value -> memrefs of reorders made by inLayout
+  std::unordered_multimap<size_t, int> memrefsOf_;   // hash of (buffer, desc) -> memrefs
   int scratch_ = -1;
   std::vector<bool> updated_;  // update targets
   std::vector<ValueId> inPlaceTarget_;  // per value: the state it is written over, or kNoTarget

@@ -51,30 +51,48 @@ Problem::Problem(std::span<const BufferRequest> rs, size_t alignment) {
 // count once (as the larger of the two), since a plan may legally put them at one offset; so
 // the bound holds for every valid plan, including ones that honour reuse.
 size_t computeLowerBound(std::span<const BufferRequest> rs, std::span<const size_t> size) {
-  size_t n = rs.size(), peak = 0;
-  std::vector<int32_t> starts;
-  for (auto& r : rs) starts.push_back(r.start);
-  std::sort(starts.begin(), starts.end());
-  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-  std::vector<size_t> root(n), groupMax(n);
+  // A sweep over the distinct start times, O(n log n): the live bytes change by the buffers
+  // that start there and those that ended just before; the reuse links of the buffers starting
+  // at t (whose partners end exactly at t) then merge groups that count once, as their largest.
+  size_t n = rs.size(), peak = 0, liveBytes = 0;
+  std::vector<uint32_t> byStart(n), byEnd(n);
+  std::iota(byStart.begin(), byStart.end(), 0u);
+  std::iota(byEnd.begin(), byEnd.end(), 0u);
+  std::sort(byStart.begin(), byStart.end(), [&](uint32_t a, uint32_t b) { return rs[a].start < rs[b].start; });
+  std::sort(byEnd.begin(), byEnd.end(), [&](uint32_t a, uint32_t b) { return rs[a].end < rs[b].end; });
+  std::vector<size_t> root(n), groupMax(n), groupSum(n);
+  std::vector<char> grouped(n, 0);  // in a group at the current t
   auto find = [&](size_t x) {
     while (root[x] != x) x = root[x] = root[root[x]];
     return x;
   };
-  // The live set only grows at a start, so the peak is reached at one of them.
-  for (int32_t t : starts) {
-    std::vector<size_t> live;
-    for (size_t i = 0; i < n; ++i)
-      if (rs[i].start <= t && t <= rs[i].end) live.push_back(i), root[i] = i, groupMax[i] = size[i];
-    for (size_t b : live) {
-      if (!reusePermitted(rs, b) || rs[b].start != t) continue;
+  size_t s = 0, e = 0;
+  while (s < n) {
+    int32_t t = rs[byStart[s]].start;
+    for (; e < n && rs[byEnd[e]].end < t; ++e)
+      if (rs[byEnd[e]].start <= rs[byEnd[e]].end) liveBytes -= size[byEnd[e]];
+    size_t first = s;
+    for (; s < n && rs[byStart[s]].start == t; ++s)
+      if (rs[byStart[s]].start <= rs[byStart[s]].end) liveBytes += size[byStart[s]];
+    // Only the links made at t group buffers here; a group saves its sum less its largest.
+    std::vector<size_t> touched;
+    auto enter = [&](size_t x) {
+      if (grouped[x]) return;
+      grouped[x] = 1, root[x] = x, groupMax[x] = groupSum[x] = size[x];
+      touched.push_back(x);
+    };
+    for (size_t k = first; k < s; ++k) {
+      size_t b = byStart[k];
+      if (rs[b].start > rs[b].end || !reusePermitted(rs, b) || rs[size_t(rs[b].reuse)].start > t) continue;
+      enter(b), enter(size_t(rs[b].reuse));
       size_t x = find(size_t(rs[b].reuse)), y = find(b);
-      if (x != y) root[y] = x, groupMax[x] = std::max(groupMax[x], groupMax[y]);
+      if (x != y) root[y] = x, groupMax[x] = std::max(groupMax[x], groupMax[y]), groupSum[x] += groupSum[y];
     }
-    size_t total = 0;
-    for (size_t i : live)
-      if (find(i) == i) total += groupMax[i];
-    peak = std::max(peak, total);
+    size_t saved = 0;
+    for (size_t x : touched)
+      if (find(x) == x) saved += groupSum[x] - groupMax[x];
+    for (size_t x : touched) grouped[x] = 0;
+    peak = std::max(peak, liveBytes - saved);
   }
   return peak;
 }
@@ -209,8 +227,8 @@ constexpr std::array<Strategy, 4> kStrategies = {{
     {"greedy-by-conflict", byConflict, Fit::Best},
     {"first-fit-by-start", byStart, Fit::First},
 }};
-constexpr std::array<std::string_view, 6> kNames = {"greedy-by-size",     "greedy-by-breadth", "greedy-by-conflict",
-                                                    "first-fit-by-start", "perturbed-search",  "exact-search"};
+constexpr std::array<std::string_view, 7> kNames = {"greedy-by-size",   "greedy-by-breadth", "greedy-by-conflict",
+                                                    "first-fit-by-start", "perturbed-search",  "exact-search", "sweep"};
 
 MemoryPlan emptyPlan(const Problem& p) {
   MemoryPlan plan;
@@ -258,6 +276,8 @@ size_t memoryLowerBound(std::span<const BufferRequest> requests, size_t alignmen
 // Runs the strategies (only the one named `only`, when given), each with and without in-place
 // reuse, then the bounded searches from the best order; stops as soon as the bound is met.
 static MemoryPlan plan(std::span<const BufferRequest> rs, size_t alignment, std::string_view only) {
+  if (only == "sweep" || (only.empty() && conflictPairsAtLeast(rs, kMaxConflictPairs) >= kMaxConflictPairs))
+    return sweepPlan(rs, std::max<size_t>(alignment, 1));
   Problem p(rs, std::max<size_t>(alignment, 1));
   MemoryPlan best = emptyPlan(p);
   Candidate bestOrder;

@@ -1,5 +1,6 @@
 // Memory planning: the validator every plan must pass before a backend trusts its offsets.
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -23,25 +24,40 @@ Status validatePlan(std::span<const BufferRequest> rs, const MemoryPlan& plan, s
     if (end < off || end > plan.arenaBytes)
       return Error(fmt::format("buffer {} [{}, {}) lies outside the {}-byte arena", label(i), off, end, plan.arenaBytes));
   }
-  // Sweep by start: a buffer can only collide with those born before its death.
-  std::vector<size_t> byStart(rs.size());
+  // A sweep over time keeping the occupied intervals by offset, O(n log n): the placed ones
+  // never overlap, so a new buffer need only be checked against its two neighbours. An
+  // in-place pair (one takes exactly the place of the other, which dies as it is born) swaps
+  // the occupant for the one that lives on.
+  std::vector<size_t> byStart(rs.size()), byEnd(rs.size());
   std::iota(byStart.begin(), byStart.end(), size_t(0));
+  std::iota(byEnd.begin(), byEnd.end(), size_t(0));
   std::stable_sort(byStart.begin(), byStart.end(), [&](size_t a, size_t b) { return rs[a].start < rs[b].start; });
-  for (size_t x = 0; x < byStart.size(); ++x) {
-    size_t i = byStart[x];
-    size_t iBegin = plan.offsets[i], iEnd = iBegin + alignUp(rs[i].bytes, alignment);
-    if (iBegin == iEnd) continue;  // an empty buffer occupies nothing
-    for (size_t y = x + 1; y < byStart.size() && rs[byStart[y]].start <= rs[i].end; ++y) {
-      size_t j = byStart[y];
-      size_t jBegin = plan.offsets[j], jEnd = jBegin + alignUp(rs[j].bytes, alignment);
-      if (jBegin == jEnd || iEnd <= jBegin || jEnd <= iBegin) continue;
-      // In place: one takes exactly the place of the other, which dies as it is born.
-      bool inPlace = iBegin == jBegin && ((rs[j].reuse == int32_t(i) && memplan::reusePermitted(rs, j)) ||
-                                          (rs[i].reuse == int32_t(j) && memplan::reusePermitted(rs, i)));
-      if (inPlace) continue;
-      return Error(fmt::format("buffers {} [{}, {}) and {} [{}, {}) overlap at step {}", label(i), iBegin, iEnd,
-                               label(j), jBegin, jEnd, std::max(rs[i].start, rs[j].start)));
+  std::stable_sort(byEnd.begin(), byEnd.end(), [&](size_t a, size_t b) { return rs[a].end < rs[b].end; });
+  std::map<size_t, size_t> occupant;  // offset -> buffer
+  auto endOf = [&](size_t i) { return plan.offsets[i] + alignUp(rs[i].bytes, alignment); };
+  auto overlap = [&](size_t i, size_t j) {
+    return Error(fmt::format("buffers {} [{}, {}) and {} [{}, {}) overlap at step {}", label(i), plan.offsets[i], endOf(i),
+                             label(j), plan.offsets[j], endOf(j), std::max(rs[i].start, rs[j].start)));
+  };
+  size_t e = 0;
+  for (size_t i : byStart) {
+    for (; e < byEnd.size() && rs[byEnd[e]].end < rs[i].start; ++e)
+      if (auto it = occupant.find(plan.offsets[byEnd[e]]); it != occupant.end() && it->second == byEnd[e]) occupant.erase(it);
+    size_t begin = plan.offsets[i], end = endOf(i);
+    if (begin == end) continue;  // an empty buffer occupies nothing
+    auto next = occupant.lower_bound(begin);
+    size_t keep = i;
+    if (next != occupant.end() && next->first == begin) {
+      size_t j = next->second;
+      bool inPlace = (rs[i].reuse == int32_t(j) && memplan::reusePermitted(rs, i)) ||
+                     (rs[j].reuse == int32_t(i) && memplan::reusePermitted(rs, j));
+      if (!inPlace) return overlap(i, j);
+      if (rs[j].end > rs[i].end) keep = j;
+      next = occupant.erase(next);  // i is checked against the neighbours in its place
     }
+    if (next != occupant.end() && next->first < end) return overlap(i, next->second);
+    if (next != occupant.begin() && endOf(std::prev(next)->second) > begin) return overlap(i, std::prev(next)->second);
+    occupant.emplace(begin, keep);
   }
   return ok();
 }

@@ -47,4 +47,12 @@ bool perturbSearch(const Problem& p, const Candidate& start, size_t& arena, std:
 constexpr size_t kExactMaxBuffers = 10;
 bool exactSearch(const Problem& p, size_t& arena, std::vector<size_t>& offsets);
 
+// Past this many pairs of buffers live at the same time, the conflict lists of Problem would
+// take hundreds of megabytes, and planMemory uses sweepPlan instead.
+constexpr size_t kMaxConflictPairs = size_t(1) << 23;
+// How many pairs of buffers are live at a common step, counted up to `limit` (O(n log n)).
+size_t conflictPairsAtLeast(std::span<const BufferRequest> rs, size_t limit);
+// Allocation simulated in schedule order over a first-fit free list (memory_plan_sweep.cpp).
+MemoryPlan sweepPlan(std::span<const BufferRequest> rs, size_t alignment);
+
 }  // namespace graphc::memplan

@@ -87,3 +87,94 @@ TEST_CASE("tiny random traces without in-place: the plan is optimal") {
     CHECK(planMemory(rs).arenaBytes == bruteForce(rs));
   }
 }
+
+// The bound as it was first written: at each start time, the live buffers, with the reuse
+// links made there grouping buffers that count once, as their largest. Quadratic; the planner
+// now sweeps events instead, and must agree with this everywhere.
+static size_t bruteForceBound(std::span<const BufferRequest> rs) {
+  size_t peak = 0;
+  for (const BufferRequest& at : rs) {
+    int32_t t = at.start;
+    std::vector<size_t> live, group(rs.size());
+    for (size_t i = 0; i < rs.size(); ++i)
+      if (rs[i].start <= t && t <= rs[i].end) live.push_back(i);
+    std::iota(group.begin(), group.end(), size_t{0});
+    auto root = [&](size_t x) { while (group[x] != x) x = group[x]; return x; };
+    for (size_t b : live) {
+      int32_t r = rs[b].reuse;
+      if (r < 0 || size_t(r) == b || rs[size_t(r)].end != rs[b].start || rs[b].start != t) continue;
+      group[root(b)] = root(size_t(r));
+    }
+    std::vector<size_t> largest(rs.size(), 0);
+    for (size_t i : live) largest[root(i)] = std::max(largest[root(i)], (rs[i].bytes + 63) / 64 * 64);
+    peak = std::max(peak, std::accumulate(largest.begin(), largest.end(), size_t{0}));
+  }
+  return peak;
+}
+
+TEST_CASE("random traces: the lower bound's event sweep agrees with the quadratic definition") {
+  std::mt19937_64 rng(99);
+  for (int it = 0; it < 3000; ++it) {
+    auto rs = randomTrace(rng, 1 + rng() % 60, 2 + int32_t(rng() % 30), rng() % 2 ? 256 : 1 << 16);
+    CAPTURE(it);
+    REQUIRE(memoryLowerBound(rs) == bruteForceBound(rs));
+  }
+}
+
+// Every pair, as the validator first did it: the oracle for its sweep.
+static bool bruteForceValid(std::span<const BufferRequest> rs, const MemoryPlan& plan) {
+  auto sz = [&](size_t i) { return (rs[i].bytes + 63) / 64 * 64; };
+  for (size_t i = 0; i < rs.size(); ++i)
+    for (size_t j = i + 1; j < rs.size(); ++j) {
+      size_t a = plan.offsets[i], b = plan.offsets[j];
+      bool time = rs[i].start <= rs[j].end && rs[j].start <= rs[i].end;
+      bool space = sz(i) && sz(j) && a < b + sz(j) && b < a + sz(i);
+      auto permits = [&](size_t x, size_t y) {
+        return rs[x].reuse == int32_t(y) && rs[y].end == rs[x].start;
+      };
+      if (time && space && !(a == b && (permits(i, j) || permits(j, i)))) return false;
+    }
+  return true;
+}
+
+TEST_CASE("random plans: the validator's sweep agrees with checking every pair") {
+  std::mt19937_64 rng(5);
+  size_t invalid = 0;
+  for (int it = 0; it < 3000; ++it) {
+    auto rs = randomTrace(rng, 1 + rng() % 30, 2 + int32_t(rng() % 12), 4096);
+    MemoryPlan plan = planMemory(rs);
+    for (size_t k = 0; k < rs.size() && rng() % 2; ++k) plan.offsets[rng() % rs.size()] = 64 * (rng() % 8);
+    plan.arenaBytes = SIZE_MAX / 2;  // only overlaps can make it invalid
+    CAPTURE(it);
+    bool valid = validatePlan(rs, plan).ok();
+    REQUIRE(valid == bruteForceValid(rs, plan));
+    invalid += !valid;
+  }
+  MESSAGE(invalid, " of 3000 spoilt plans invalid");
+  CHECK(invalid > 300);
+}
+
+TEST_CASE("random traces: the sweep planner for wide graphs gives valid plans, honouring in-place reuse where it can") {
+  std::mt19937_64 rng(11);
+  size_t inPlace = 0;
+  for (int it = 0; it < 2000; ++it) {
+    auto rs = randomTrace(rng, 1 + rng() % 60, 2 + int32_t(rng() % 24), rng() % 2 ? 256 : 1 << 20);
+    auto plan = planMemoryWith("sweep", rs);
+    REQUIRE(plan.ok());
+    CAPTURE(it);
+    Status st = validatePlan(rs, *plan);
+    REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message()));
+    REQUIRE(plan->arenaBytes >= plan->lowerBound);
+    inPlace += plan->inPlace;
+  }
+  CHECK(inPlace > 0);
+}
+
+TEST_CASE("a trace 20,000 buffers wide is planned by the sweep (no conflict lists), within 2x of its bound") {
+  std::vector<BufferRequest> rs;
+  for (int32_t i = 0; i < 20000; ++i) rs.push_back(graphc::test::buf(64 * (1 + i % 7), i, 20000 + i));
+  MemoryPlan plan = planMemory(rs);
+  CHECK(plan.strategy == "sweep (wide graph)");
+  REQUIRE(validatePlan(rs, plan).ok());
+  CHECK(plan.arenaBytes <= 2 * plan.lowerBound);
+}
