@@ -1,5 +1,6 @@
 # capi/: the C API (libgraphc, include/graphc/graphc.h) from outside: every status, results
-# against the driver's interpreter, training, threads; the C++ API; and its exported symbols.
+# against the driver's interpreter, training, threads; its exported symbols; and the installed
+# package with the embed examples built against it.
 graphc_test_suite(test_capi capi graphc_shared graphc_driver)
 if(TARGET test_capi)
   target_include_directories(test_capi PRIVATE ${PROJECT_SOURCE_DIR}/include)
@@ -15,3 +16,7 @@ doctest_discover_tests(test_capi_cpp TEST_PREFIX "capi/cpp/" PROPERTIES TIMEOUT 
 add_test(NAME capi/exported_symbols
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/capi/exported_symbols.sh $<TARGET_FILE:graphc_shared>
           ${PROJECT_SOURCE_DIR}/include/graphc/graphc.h)
+add_test(NAME capi/install
+  COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+          -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/capi-install -P ${CMAKE_CURRENT_SOURCE_DIR}/capi/install_test.cmake)
+set_tests_properties(capi/install PROPERTIES TIMEOUT 600)
