@@ -5,6 +5,10 @@
 
 using namespace graphc::capi;
 
+namespace {
+constexpr int kMaxThreads = 1024;
+}  // namespace
+
 extern "C" {
 
 graphc_status graphc_options_create(graphc_options** out) {
@@ -40,7 +44,9 @@ graphc_status graphc_options_set_threads(graphc_options* options, int threads) {
   const char* fn = __func__;
   return guard(fn, [&] {
     if (auto s = checkNotNull(options, fn, "options")) return s;
-    if (threads < 0) return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: threads must be >= 0, got {}", fn, threads));
+    // The command line's range: a larger count is a typo, and would start that many OpenMP threads.
+    if (threads < 0 || threads > kMaxThreads)
+      return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: threads must be in [0, {}], got {}", fn, kMaxThreads, threads));
     options->compile.threads = threads;
     return GRAPHC_OK;
   });

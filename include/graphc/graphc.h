@@ -133,7 +133,7 @@ GRAPHC_API graphc_status graphc_options_create(graphc_options** out);
 GRAPHC_API graphc_status graphc_options_free(graphc_options* options);
 /* "ref" (the interpreter), "dnnl" (oneDNN; the default when built in) or "llvm" (the JIT). */
 GRAPHC_API graphc_status graphc_options_set_backend(graphc_options* options, const char* backend);
-/* Threads per run; 0 (the default): the runtime's default. */
+/* Threads per run, 0 to 1024; 0 (the default): the runtime's default. */
 GRAPHC_API graphc_status graphc_options_set_threads(graphc_options* options, int threads);
 /* Binds a symbolic dimension by name, e.g. ("N", 4) for an input f32[N,784]. */
 GRAPHC_API graphc_status graphc_options_bind_dim(graphc_options* options, const char* symbol, int64_t size);
@@ -146,7 +146,7 @@ GRAPHC_API graphc_status graphc_options_bind_shape(graphc_options* options, cons
 /* Compiles the model at path: ONNX when the name ends in .onnx, textual IR otherwise. options
  * may be NULL (defaults). */
 GRAPHC_API graphc_status graphc_model_compile_file(const char* path, const graphc_options* options, graphc_model** out);
-/* Compiles a model held in memory (copied while compiling, not kept): ONNX when it starts like a
+/* Compiles a model held in memory (read while compiling, not kept): ONNX when it starts like a
  * serialized ModelProto, textual IR otherwise. */
 GRAPHC_API graphc_status graphc_model_compile_memory(const void* data, size_t size, const graphc_options* options,
                                                      graphc_model** out);

@@ -132,7 +132,8 @@ TEST_CASE("GRAPHC_STATUS_OUT_OF_RANGE: indices, counts, enum values and numbers 
   checkFailure(graphc_model_input_info(t.model.get(), 1, &info), GRAPHC_STATUS_OUT_OF_RANGE, "index 1 is past the model's 1 inputs");
   checkFailure(graphc_model_output_info(t.model.get(), 5, &info), GRAPHC_STATUS_OUT_OF_RANGE, "past the model's 1 outputs");
   CHECK(info.name == nullptr);
-  checkFailure(graphc_options_set_threads(t.options.get(), -1), GRAPHC_STATUS_OUT_OF_RANGE, "threads must be >= 0");
+  checkFailure(graphc_options_set_threads(t.options.get(), -1), GRAPHC_STATUS_OUT_OF_RANGE, "threads must be in [0, 1024], got -1");
+  checkFailure(graphc_options_set_threads(t.options.get(), 1025), GRAPHC_STATUS_OUT_OF_RANGE, "got 1025");
   checkFailure(graphc_options_bind_dim(t.options.get(), "N", -3), GRAPHC_STATUS_OUT_OF_RANGE, "negative");
   int64_t dims[] = {2, -6};
   checkFailure(graphc_options_bind_shape(t.options.get(), "x", dims, 2), GRAPHC_STATUS_OUT_OF_RANGE, "negative size -6 on axis 1");
