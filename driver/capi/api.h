@@ -80,7 +80,7 @@ graphc_tensor_desc describe(const std::string& name, const TensorType& type);
 DType toDType(graphc_dtype dtype);
 graphc_dtype fromDType(DType dtype);
 
-// Loads a model file or bytes with the options' bindings (source.empty(): from `path`).
+// Loads the model at `path`, or from `bytes` when path is empty, with the options' bindings.
 Result<Graph> loadWithOptions(const std::string& path, std::string_view bytes, const graphc_options& options);
 // Passes that report nowhere: a library does not write to the host's stderr.
 driver::PassOptions quietPasses();

@@ -8,7 +8,10 @@ lib=$1
 #   _init, _fini: the object's constructor and destructor entry points (DT_INIT/DT_FINI);
 #   _edata, _end, __bss_start: the ends of the data and bss segments.
 allowed='^(_init|_fini|_edata|_end|__bss_start)$'
-symbols=$(nm -D --defined-only "$lib" | awk '{print $NF}' | sed 's/@.*//' | sort -u)
+# nm's type letter is lower case for a local symbol, which nothing outside can bind to (a debug
+# build keeps e.g. std::piecewise_construct, an inline variable, in the dynamic table as LOCAL);
+# 'u' is the exception: a unique global.
+symbols=$(nm -D --defined-only "$lib" | awk '$(NF-1) ~ /^[A-Zu]$/ {print $NF}' | sed 's/@.*//' | sort -u)
 api=$(grep -c '^graphc_' <<<"$symbols" || true)
 others=$(grep -v '^graphc_' <<<"$symbols" | grep -Ev "$allowed" || true)
 echo "exported: $api graphc_* symbols"
