@@ -52,15 +52,18 @@ static bool looksLikeOnnx(const std::string& path) {
   return path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
 }
 
-Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes) {
-  if (looksLikeOnnx(path)) {
-    OnnxImportOptions options;
-    options.inputShapes = shapes;
-    return importOnnx(path, options);
-  }
+Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes, const DimMap& dims) {
+  if (looksLikeOnnx(path)) return importOnnx(path, OnnxImportOptions{.inputShapes = shapes, .dims = dims});
   GRAPHC_ASSIGN(std::string text, readFile(path));
   // The parser binds the symbols of the input types and checks the shapes against them.
-  return parseGraph(text, path, ParseOptions{.inputShapes = shapes});
+  return parseGraph(text, path, ParseOptions{.inputShapes = shapes, .dims = dims});
+}
+
+bool bytesLookLikeOnnx(std::string_view bytes) { return !bytes.empty() && bytes[0] == 0x08; }
+
+Result<Graph> loadModelBytes(std::string_view bytes, const std::string& name, const ShapeMap& shapes, const DimMap& dims) {
+  if (bytesLookLikeOnnx(bytes)) return importOnnxBytes(bytes, name, OnnxImportOptions{.inputShapes = shapes, .dims = dims});
+  return parseGraph(bytes, name, ParseOptions{.inputShapes = shapes, .dims = dims});
 }
 
 Result<std::vector<std::string>> modelInputNames(const std::string& path) {

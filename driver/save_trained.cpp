@@ -28,7 +28,7 @@ Status checkSavePath(const std::string& out) {
 Status saveTrained(const std::string& modelPath, const Graph& model, int64_t batch,
                    const std::map<std::string, Tensor>& trained, const std::string& out) {
   bool onnxModel = endsWith(modelPath, ".onnx"), onnxOut = endsWith(out, ".onnx");
-  if (!onnxModel && !onnxOut) {
+  if (!onnxModel && !onnxOut && !modelPath.empty()) {
     GRAPHC_ASSIGN(std::string text, readFile(modelPath));
     GRAPHC_ASSIGN(std::string saved, replaceParamData(text, modelPath, trained));
     return writeFileAtomic(out, saved);

@@ -13,7 +13,8 @@ namespace graphc::driver {
 Status checkSavePath(const std::string& out);
 
 // Writes `model` (the file at modelPath, as loaded for batch `batch`) with each param named in
-// `trained` holding the trained data:
+// `trained` holding the trained data (an empty modelPath: a model read from memory, exported
+// from the graph as for a text model):
 //   ONNX model -> .onnx: the original file with new initializers (exportOnnxWithParams);
 //   text model -> other: the original text with new param data (comments and symbols kept);
 //   text model -> .onnx: an ONNX model exported from the graph (exportGraphOnnx), batch N;

@@ -68,6 +68,36 @@ Result<Graph> loadForTraining(const TrainOptions& o, const TrainSet& set) {
 
 }  // namespace
 
+Result<std::unique_ptr<Executable>> compileTrainingStep(const Graph& model, const std::string& name, const TrainingOptions& t,
+                                                        const CompileOptions& backend, const PassOptions& passes) {
+  Graph forward = model.clone();
+  GRAPHC_TRY(optimizeForTraining(forward, passes));
+  auto step = buildTrainingStep(forward, t);
+  if (!step) return step.takeError().prefixed(fmt::format("{}: --loss {}: ", name, lossName(t.loss)));
+  if (step->updates.empty())
+    return Error(fmt::format("{}: the loss depends on none of the model's float parameters; nothing to train", name));
+  // The training graph gets the cleanup passes only (the forward part is optimized already;
+  // constant_fold folds the constant chain autodiff starts from the loss seed),
+  // and the verifier after each.
+  GRAPHC_TRY(optimize(*step, passes, {"constant_fold", "cse", "dce"}));
+  auto exe = prepare(*step, backend);
+  if (!exe)
+    return Error(exe.error().code, fmt::format("backend '{}' cannot compile the training step of {}: {}{}", backend.backend,
+                                               name, exe.error().message(),
+                                               backend.backend == "ref" ? "" : " (--backend ref runs every training op)"));
+  return exe;
+}
+
+Result<std::map<std::string, Tensor>> trainedParams(const Executable& exe, const ExecutionContext& ctx) {
+  std::map<std::string, Tensor> trained;
+  const Graph& g = exe.graph();
+  for (ValueId v : g.constants) {
+    if (g.value(v).kind != ValueKind::Param || !isFloat(g.type(v).dtype)) continue;
+    GRAPHC_ASSIGN(trained[g.value(v).name], exe.readState(ctx, v));
+  }
+  return trained;
+}
+
 Result<Trainer> Trainer::create(const TrainOptions& o) {
   Trainer t;
   t.options_ = o;
@@ -75,22 +105,8 @@ Result<Trainer> Trainer::create(const TrainOptions& o) {
   GRAPHC_ASSIGN(t.model_, loadForTraining(o, t.set_));
   GRAPHC_ASSIGN(t.labels_, checkLabels(t.set_, t.model_.type(t.model_.outputs[0].value), o.loss));
 
-  Graph forward = t.model_.clone();
-  GRAPHC_TRY(optimizeForTraining(forward, o.passes));
-  auto step = buildTrainingStep(forward, TrainingOptions{o.loss, o.optimizer, o.lr, t.labels_.batchType});
-  if (!step) return step.takeError().prefixed(fmt::format("{}: --loss {}: ", o.model, lossName(o.loss)));
-  if (step->updates.empty())
-    return Error(fmt::format("{}: the loss depends on none of the model's float parameters; nothing to train", o.model));
-  // The training graph gets the cleanup passes only (the forward part is optimized already;
-  // constant_fold folds the constant chain autodiff starts from the loss seed),
-  // and the verifier after each.
-  GRAPHC_TRY(optimize(*step, o.passes, {"constant_fold", "cse", "dce"}));
-  auto exe = prepare(*step, o.backend);
-  if (!exe)
-    return Error(exe.error().code, fmt::format("backend '{}' cannot compile the training step of {}: {}{}", o.backend.backend,
-                                               o.model, exe.error().message(),
-                                               o.backend.backend == "ref" ? "" : " (--backend ref runs every training op)"));
-  t.exe_ = std::move(*exe);
+  GRAPHC_ASSIGN(t.exe_, compileTrainingStep(t.model_, o.model, TrainingOptions{o.loss, o.optimizer, o.lr, t.labels_.batchType},
+                                            o.backend, o.passes));
 
   // Compiled once, one context, inputs and outputs allocated once: a step only copies rows.
   GRAPHC_ASSIGN(t.ctx_, newContext(*t.exe_));
@@ -122,15 +138,7 @@ Result<EpochStats> Trainer::epoch(const std::function<void(int64_t, int64_t)>& p
   return stats;
 }
 
-Result<std::map<std::string, Tensor>> Trainer::trainedParams() const {
-  std::map<std::string, Tensor> trained;
-  const Graph& g = exe_->graph();
-  for (ValueId v : g.constants) {
-    if (g.value(v).kind != ValueKind::Param || !isFloat(g.type(v).dtype)) continue;
-    GRAPHC_ASSIGN(trained[g.value(v).name], exe_->readState(*ctx_, v));
-  }
-  return trained;
-}
+Result<std::map<std::string, Tensor>> Trainer::trainedParams() const { return driver::trainedParams(*exe_, *ctx_); }
 
 Status Trainer::save(const std::string& out) const {
   GRAPHC_ASSIGN(auto trained, trainedParams());

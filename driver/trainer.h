@@ -28,6 +28,13 @@ struct TrainOptions {
   PassOptions passes;
 };
 
+// Optimizes `model` (as loaded, at the training batch) for training and compiles its training
+// step on `backend`; messages name the model `name`.
+Result<std::unique_ptr<Executable>> compileTrainingStep(const Graph& model, const std::string& name, const TrainingOptions& t,
+                                                        const CompileOptions& backend, const PassOptions& passes);
+// The current value in ctx of every float param of a training step, by name.
+Result<std::map<std::string, Tensor>> trainedParams(const Executable& exe, const ExecutionContext& ctx);
+
 class Trainer {
  public:
   // Reads the data, loads the model at the training batch, checks both against the loss and

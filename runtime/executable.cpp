@@ -110,6 +110,10 @@ Status Executable::run(ExecutionContext& ctx, std::span<const Tensor> inputs, st
   return run(ctx, std::span<const ConstTensorView>(ctx.inputViews_), std::span<const TensorView>(ctx.outputViews_));
 }
 
+Status Executable::writeState(ExecutionContext&, ValueId, ConstTensorView) const {
+  return Error(ErrorCode::Unsupported, "writeState: this backend does not keep training state");
+}
+
 Result<Tensor> Executable::readState(const ExecutionContext&, ValueId v) const {
   const Graph& g = graph();
   if (v >= g.values.size() || (g.value(v).kind != ValueKind::Param && g.value(v).kind != ValueKind::State))

@@ -69,6 +69,9 @@ class Executable {
   // The default serves graphs without updates from the initial data; backends that run
   // training steps override it.
   virtual Result<Tensor> readState(const ExecutionContext& ctx, ValueId v) const;
+  // Overwrites param v's current value in ctx (an update target of a training step: the C API
+  // sets weights between steps); `data` must have v's type. The default: no training state.
+  virtual Status writeState(ExecutionContext& ctx, ValueId v, ConstTensorView data) const;
 
   // The arena this executable runs in: its buffers and their offsets (validated at prepare).
   // nullptr for a backend that allocates per value (ref).

@@ -33,6 +33,17 @@ Result<Tensor> readState(const Graph& g, const BufferProgram& p, std::span<void*
   return Error("readState: not a param or state of the graph");
 }
 
+Status writeState(const Graph& g, const BufferProgram& p, std::span<void* const> ptrs, ValueId v, ConstTensorView data) {
+  for (auto [target, b] : p.stateOf)
+    if (target == v) {
+      if (!data.hasType(g.type(v)))
+        return Error(ErrorCode::Shape, "writeState: '" + g.value(v).name + "' is " + g.type(v).str() + ", not " + data.type().str());
+      if (g.type(v).bytes()) std::memcpy(ptrs[b], data.data, g.type(v).bytes());
+      return ok();
+    }
+  return Error("writeState: not a param the training step updates");
+}
+
 std::vector<ValueId> inPlaceUpdates(const Graph& g) {
   std::vector<ValueId> target(g.values.size(), kNoTarget);
   std::vector<std::vector<NodeId>> users = g.users();

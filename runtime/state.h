@@ -7,6 +7,7 @@
 
 #include "ir/graph.h"
 #include "runtime/program.h"
+#include "runtime/tensor_view.h"
 
 namespace graphc {
 
@@ -26,6 +27,10 @@ Result<Tensor> readState(const Graph& g, const BufferProgram& p, std::span<void*
 // every other reader of t runs before it (steps follow node order); the new value is then
 // written straight into t's state storage and the step copies nothing.
 inline constexpr ValueId kNoTarget = UINT32_MAX;
+// Overwrites update target v's bytes in the context whose buffer addresses are `ptrs`; an error
+// when v is not an update target or `data` is not of its type.
+Status writeState(const Graph& g, const BufferProgram& p, std::span<void* const> ptrs, ValueId v, ConstTensorView data);
+
 std::vector<ValueId> inPlaceUpdates(const Graph& g);
 
 }  // namespace graphc

@@ -104,7 +104,7 @@ Status planArena(LlvmExecutable& exe) {
 
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));
-  if (!g.updates.empty()) return Error("llvm: training steps (graphs with updates) are not supported yet");
+  if (!g.updates.empty()) return Error(ErrorCode::Unsupported, "llvm: training steps (graphs with updates) are not supported yet");
   // The code reads the constants in place, so the executable owns copies of them (Tensor
   // copies share storage): a caller that later changes its graph's weights changes nothing
   // here. For W1 that is a 2.6 MB copy, well under a millisecond.

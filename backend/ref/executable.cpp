@@ -31,6 +31,16 @@ class RefExecutable final : public Executable {
       return graph_.value(v).data.clone();  // never updated: still the initial data
     return Error("readState: not a param or state of the graph");
   }
+  Status writeState(ExecutionContext& ctx, ValueId v, ConstTensorView data) const override {
+    auto* ref = dynamic_cast<RefContext*>(&ctx);
+    if (!ref) return Error("writeState: the context was not made by this executable");
+    if (v >= ref->state.size() || ref->state[v].empty()) return Error("writeState: not a param the training step updates");
+    Tensor& t = ref->state[v];
+    if (!data.hasType(t.type()))
+      return Error(ErrorCode::Shape, "writeState: '" + graph_.value(v).name + "' is " + t.type().str() + ", not " + data.type().str());
+    if (t.bytes()) std::memcpy(t.raw(), data.data, t.bytes());
+    return ok();
+  }
 
  protected:
   // The inputs are read where they are (borrowed tensors); the interpreter makes each result

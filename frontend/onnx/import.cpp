@@ -23,7 +23,7 @@ Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, const OnnxImportO
     for (const OnnxInput& in : m.inputs) found = found || in.name == name;
     if (!found) return Error(fmt::format("{}: a shape is given for '{}', which is not an input of the model", m.file, name));
   }
-  std::map<std::string, int64_t> symbols;  // dim_param -> size, from the given shapes
+  std::map<std::string, int64_t> symbols = opt.dims;  // dim_param -> size, from the bindings and the given shapes
   std::vector<std::string> problems;
   for (const OnnxInput& in : m.inputs) {
     auto given = opt.inputShapes.find(in.name);

@@ -15,6 +15,9 @@ struct OnnxImportOptions {
   // dimensions (dim_param) of the model are resolved from these; an input whose shape is fully
   // static needs no entry, but an entry must agree with it.
   std::map<std::string, Shape> inputShapes;
+  // Symbolic dimensions (dim_param) bound by name, e.g. {"N", 4}; those the model does not use
+  // are ignored. A given input shape must agree with them.
+  std::map<std::string, int64_t> dims;
 };
 
 // Reads an ONNX model. Every unsupported op or attribute value is reported in one error.

@@ -1,0 +1,83 @@
+// The C API's compile options: backend, threads, and bindings of symbolic dimensions.
+#include <fmt/format.h>
+
+#include "driver/capi/api.h"
+
+using namespace graphc::capi;
+
+namespace {
+constexpr int kMaxThreads = 1024;
+}  // namespace
+
+extern "C" {
+
+graphc_status graphc_options_create(graphc_options** out) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(out, fn, "out")) return s;
+    *out = new graphc_options();
+    return GRAPHC_OK;
+  });
+}
+
+graphc_status graphc_options_free(graphc_options* options) {
+  delete options;
+  return GRAPHC_OK;
+}
+
+graphc_status graphc_options_set_backend(graphc_options* options, const char* backend) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    if (auto s = checkNotNull(backend, fn, "backend")) return s;
+    if (!graphc::findBackend(backend)) {
+      std::string known;
+      for (const graphc::BackendInfo& b : graphc::allBackends()) known += (known.empty() ? "" : ", ") + std::string(b.name);
+      return fail(GRAPHC_STATUS_UNKNOWN_NAME, fmt::format("{}: no backend '{}' (built in: {})", fn, backend, known));
+    }
+    options->compile.backend = backend;
+    return GRAPHC_OK;
+  });
+}
+
+graphc_status graphc_options_set_threads(graphc_options* options, int threads) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    // The command line's range: a larger count is a typo, and would start that many OpenMP threads.
+    if (threads < 0 || threads > kMaxThreads)
+      return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: threads must be in [0, {}], got {}", fn, kMaxThreads, threads));
+    options->compile.threads = threads;
+    return GRAPHC_OK;
+  });
+}
+
+graphc_status graphc_options_bind_dim(graphc_options* options, const char* symbol, int64_t size) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    if (auto s = checkNotNull(symbol, fn, "symbol")) return s;
+    if (!*symbol) return fail(GRAPHC_STATUS_INVALID_ARGUMENT, fmt::format("{}: the symbol is empty", fn));
+    if (size < 0) return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: '{}' = {} is negative", fn, symbol, size));
+    options->dims[symbol] = size;
+    return GRAPHC_OK;
+  });
+}
+
+graphc_status graphc_options_bind_shape(graphc_options* options, const char* input, const int64_t* dims, size_t rank) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    if (auto s = checkNotNull(input, fn, "input")) return s;
+    if (rank > 0)
+      if (auto s = checkNotNull(dims, fn, "dims")) return s;
+    if (!*input) return fail(GRAPHC_STATUS_INVALID_ARGUMENT, fmt::format("{}: the input name is empty", fn));
+    for (size_t d = 0; d < rank; ++d)
+      if (dims[d] < 0)
+        return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: '{}' has a negative size {} on axis {}", fn, input, dims[d], d));
+    options->shapes[input] = graphc::Shape(dims, dims + rank);
+    return GRAPHC_OK;
+  });
+}
+
+}  // extern "C"
