@@ -34,9 +34,11 @@ struct graphc_model {
 struct graphc_session {
   const graphc_model* model = nullptr;
   std::unique_ptr<graphc::ExecutionContext> ctx;
-  // A run's views, kept so that runs reuse their capacity (no allocation per run).
-  std::vector<graphc::ConstTensorView> inputs;
-  std::vector<graphc::TensorView> outputs;
+  // A run's raw pointer tables (runtime/abi.h) in the model's order, and the order of the
+  // caller's buffers; kept so that runs reuse their capacity (no allocation per run).
+  std::vector<const void*> inputs;
+  std::vector<void*> outputs;
+  std::vector<size_t> inputBytes, outputBytes, inputOrder, outputOrder;
 };
 
 struct graphc_trainer {

@@ -1,4 +1,5 @@
-// The C API's sessions and runs: caller buffers checked, then run in place through views.
+// The C API's sessions and runs: caller buffers checked, then run in place through the raw
+// buffer ABI (runtime/abi.h).
 #include <fmt/format.h>
 
 #include "driver/capi/api.h"
@@ -58,20 +59,18 @@ graphc_status checkedRun(const graphc_model* model, graphc_session* session, con
     const graphc_tensor_desc& d = model->outputs[outputOrder[i]];
     if (auto s = checkBuffer(d.type, outputs[i].dtype, outputs[i].data, outputs[i].bytes, fn, "output", d.name)) return s;
   }
-  // Views over the caller's memory (the shapes are the model's own): nothing is copied.
-  session->inputs.resize(model->inputs.size());
-  session->outputs.resize(model->outputs.size());
+  // The caller's memory in the model's order: nothing is copied.
   for (size_t i = 0; i < inputOrder.size(); ++i)
-    session->inputs[inputOrder[i]] = graphc::viewOf(model->inputs[inputOrder[i]].type, inputs[i].data);
+    session->inputs[inputOrder[i]] = inputs[i].data, session->inputBytes[inputOrder[i]] = inputs[i].bytes;
   for (size_t i = 0; i < outputOrder.size(); ++i)
-    session->outputs[outputOrder[i]] = graphc::viewOf(model->outputs[outputOrder[i]].type, outputs[i].data);
-  return failStatus(model->exe->run(*session->ctx, session->inputs, session->outputs));
-}
-
-std::vector<size_t> positions(size_t n) {
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  return order;
+    session->outputs[outputOrder[i]] = outputs[i].data, session->outputBytes[outputOrder[i]] = outputs[i].bytes;
+  graphc_run_buffers run{};
+  run.abi_version = GRAPHC_ABI_VERSION;
+  run.num_inputs = (uint32_t)session->inputs.size(), run.inputs = session->inputs.data();
+  run.input_bytes = session->inputBytes.data();
+  run.num_outputs = (uint32_t)session->outputs.size(), run.outputs = session->outputs.data();
+  run.output_bytes = session->outputBytes.data();
+  return failStatus(model->exe->run(*session->ctx, run));
 }
 
 }  // namespace
@@ -88,8 +87,11 @@ graphc_status graphc_session_create(const graphc_model* model, graphc_session** 
     auto session = std::make_unique<graphc_session>();
     session->model = model;
     session->ctx = std::move(*ctx);
-    session->inputs.reserve(model->inputs.size());
-    session->outputs.reserve(model->outputs.size());
+    size_t nIn = model->inputs.size(), nOut = model->outputs.size();
+    session->inputs.resize(nIn), session->inputBytes.resize(nIn), session->inputOrder.resize(nIn);
+    session->outputs.resize(nOut), session->outputBytes.resize(nOut), session->outputOrder.resize(nOut);
+    for (size_t i = 0; i < nIn; ++i) session->inputOrder[i] = i;  // by position: the identity
+    for (size_t i = 0; i < nOut; ++i) session->outputOrder[i] = i;
     *out = session.release();
     return GRAPHC_OK;
   });
@@ -105,7 +107,7 @@ graphc_status graphc_run(const graphc_model* model, graphc_session* session, con
   const char* fn = __func__;
   return guard(fn, [&] {
     if (auto s = checkRunTargets(model, session, inputs, num_inputs, outputs, num_outputs, fn)) return s;
-    return checkedRun(model, session, inputs, positions(num_inputs), outputs, positions(num_outputs), fn);
+    return checkedRun(model, session, inputs, session->inputOrder, outputs, session->outputOrder, fn);
   });
 }
 
