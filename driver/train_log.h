@@ -14,6 +14,8 @@ struct EpochStats {
   double loss = 0;                 // mean over the epoch's batches of each batch's loss
   std::optional<double> accuracy;  // fraction in [0, 1], when the labels are classes
   double seconds = 0;
+  int64_t interruptedAfter = -1;  // steps done when the epoch was interrupted, else -1
+  int64_t nonFiniteLosses = 0;    // steps whose loss was NaN or infinite (--on-nan=warn)
 };
 
 // {"epochs": [{"epoch": 1, "loss": L, "accuracy": A or null, "seconds": S}, ...]}, atomically.

@@ -2,6 +2,8 @@
 #include "driver/trainer.h"
 
 #include <chrono>
+#include <cmath>
+#include <optional>
 #include <fmt/format.h>
 #include <ostream>
 
@@ -98,10 +100,35 @@ Result<std::map<std::string, Tensor>> trainedParams(const Executable& exe, const
   return trained;
 }
 
+std::string_view nonFiniteName(double x) { return std::isnan(x) ? "NaN" : x > 0 ? "+inf" : "-inf"; }
+
+// The first NaN or infinity in a float tensor of samples along dim 0: (sample, value).
+std::optional<std::pair<int64_t, double>> firstNonFinite(const Tensor& t) {
+  if (t.dtype() != DType::f32 && t.dtype() != DType::f64) return std::nullopt;
+  int64_t n = t.numel(), perSample = t.shape().empty() || t.shape()[0] == 0 ? 1 : n / t.shape()[0];
+  for (int64_t i = 0; i < n; ++i) {
+    double x = t.dtype() == DType::f32 ? (double)t.data<float>()[i] : t.data<double>()[i];
+    if (!std::isfinite(x)) return std::pair{i / std::max<int64_t>(perSample, 1), x};
+  }
+  return std::nullopt;
+}
+
+// Data with a NaN or infinity trains on garbage: an Error (--on-nan=stop) or a warning.
+Status checkFinite(const Tensor& t, const std::string& path, const TrainOptions& o) {
+  auto bad = firstNonFinite(t);
+  if (!bad) return ok();
+  std::string what = fmt::format("{}: sample {} holds {}", path, bad->first, nonFiniteName(bad->second));
+  if (o.onNan == OnNan::Stop) return Error(ErrorCode::InvalidArgument, what + " (--on-nan=warn trains on anyway)");
+  o.passes.out() << "warning: " << what << "; training on (--on-nan=warn)\n";
+  return ok();
+}
+
 Result<Trainer> Trainer::create(const TrainOptions& o) {
   Trainer t;
   t.options_ = o;
   GRAPHC_ASSIGN(t.set_, readTrainSet(o.data, o.labels, o.batch));
+  GRAPHC_TRY(checkFinite(t.set_.data, o.data, o));
+  GRAPHC_TRY(checkFinite(t.set_.labels, o.labels, o));
   GRAPHC_ASSIGN(t.model_, loadForTraining(o, t.set_));
   GRAPHC_ASSIGN(t.labels_, checkLabels(t.set_, t.model_.type(t.model_.outputs[0].value), o.loss));
 
@@ -117,24 +144,35 @@ Result<Trainer> Trainer::create(const TrainOptions& o) {
   return t;
 }
 
-Result<EpochStats> Trainer::epoch(const std::function<void(int64_t, int64_t)>& progress) {
+Result<EpochStats> Trainer::epoch(const std::function<void(int64_t, int64_t)>& progress, const std::atomic<bool>* stop) {
   auto start = std::chrono::steady_clock::now();
-  int64_t steps = stepsPerEpoch(), batch = options_.batch;
+  int64_t steps = stepsPerEpoch(), batch = options_.batch, done = 0, nonFinite = 0;
   epochOrder(order_, options_.shuffle, rng_);
   double lossSum = 0;
   int64_t correct = 0;
-  for (int64_t s = 0; s < steps; ++s) {
-    std::span<const int64_t> rows(order_.data() + s * batch, (size_t)batch);
+  for (; done < steps; ++done) {
+    if (stop && stop->load()) break;
+    std::span<const int64_t> rows(order_.data() + done * batch, (size_t)batch);
     gatherRows(set_.data, rows, inputs_[0]);
     gatherRows(set_.labels, rows, inputs_[1]);
     GRAPHC_TRY(exe_->run(*ctx_, inputs_, outputs_));
-    lossSum += outputs_[0].at(0);
+    double loss = outputs_[0].at(0);
+    if (!std::isfinite(loss)) {
+      if (options_.onNan == OnNan::Stop)
+        return Error(ErrorCode::InvalidArgument, fmt::format("epoch {}, step {} of {}: the loss is {}; training stopped "
+                                                             "(lower --lr, or --on-nan=warn trains on)",
+                                                             epochs_ + 1, done + 1, steps, nonFiniteName(loss)));
+      ++nonFinite;
+    }
+    lossSum += loss;
     correct += countCorrect(outputs_[1], inputs_[1], labels_);
-    if (progress) progress(s + 1, steps);
+    if (progress) progress(done + 1, steps);
   }
-  EpochStats stats{++epochs_, lossSum / (double)steps, std::nullopt,
+  EpochStats stats{++epochs_, done ? lossSum / (double)done : 0.0, std::nullopt,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
-  if (labels_.accuracy()) stats.accuracy = (double)correct / (double)(steps * batch);
+  if (labels_.accuracy() && done) stats.accuracy = (double)correct / (double)(done * batch);
+  if (done < steps) stats.interruptedAfter = done;
+  stats.nonFiniteLosses = nonFinite;
   return stats;
 }
 

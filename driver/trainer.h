@@ -2,6 +2,7 @@
 // data set for epochs, with shuffled batches, per-epoch metrics, and the trained model saved.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +17,10 @@
 
 namespace graphc::driver {
 
+// What a NaN or infinity in the data or in a step's loss does: stop training with an Error that
+// names where (the default), or warn (once per epoch, with a count) and train on.
+enum class OnNan { Stop, Warn };
+
 struct TrainOptions {
   std::string model, data, labels;  // paths: the model, samples .npy, labels .npy
   LossKind loss = LossKind::SoftmaxCrossEntropy;
@@ -26,6 +31,7 @@ struct TrainOptions {
   uint64_t seed = 0;
   CompileOptions backend;
   PassOptions passes;
+  OnNan onNan = OnNan::Stop;
 };
 
 // Optimizes `model` (as loaded, at the training batch) for training and compiles its training
@@ -45,8 +51,11 @@ class Trainer {
   int64_t stepsPerEpoch() const { return set_.samples / options_.batch; }
   int64_t droppedPerEpoch() const { return set_.samples - stepsPerEpoch() * options_.batch; }
 
-  // One pass over the data; `progress(step, steps)` is called after each step.
-  Result<EpochStats> epoch(const std::function<void(int64_t step, int64_t steps)>& progress = {});
+  // One pass over the data; `progress(step, steps)` is called after each step. When `stop` is
+  // given and becomes true (a SIGINT handler sets it), the epoch ends after the step under way
+  // and the stats say so (interruptedAfter).
+  Result<EpochStats> epoch(const std::function<void(int64_t step, int64_t steps)>& progress = {},
+                           const std::atomic<bool>* stop = nullptr);
   // The trained value of every float param, by name.
   Result<std::map<std::string, Tensor>> trainedParams() const;
   // Writes the model with its trained weights to `out` (see saveTrained).

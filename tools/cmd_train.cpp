@@ -1,5 +1,7 @@
 // graphc train: compiles one training step (forward, loss, gradients, optimizer update) for the
 // model at a fixed batch and runs it over the data set for some epochs (CONTRACT.md).
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 
 #include "driver/save_trained.h"
@@ -12,7 +14,7 @@ namespace graphc::tool {
 namespace {
 
 struct TrainCmdOptions {
-  std::string model, data, labels, loss, optimizer, logJson, save;
+  std::string model, data, labels, loss, optimizer, logJson, save, onNan = "stop";
   double lr = 0.01;
   int epochs = 10;
   int64_t batch = 32;
@@ -22,11 +24,31 @@ struct TrainCmdOptions {
   driver::PassOptions passes;
 };
 
+// Set by SIGINT: the epoch ends after the step under way, and nothing is written.
+std::atomic<bool> interrupted{false};
+extern "C" void onInterrupt(int) { interrupted.store(true); }
+
+// SIGINT handled for the lifetime of this scope, the previous handler restored after.
+class InterruptScope {
+ public:
+  InterruptScope() {
+    struct sigaction sa {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &saved_);
+  }
+  ~InterruptScope() { sigaction(SIGINT, &saved_, nullptr); }
+
+ private:
+  struct sigaction saved_ {};
+};
+
 int train(const TrainCmdOptions& o) {
   if (!o.save.empty())
     if (auto s = driver::checkSavePath(o.save); !s) return fail(s.error());
   driver::TrainOptions options{o.model, o.data, o.labels, *parseLoss(o.loss), *parseOptimizer(o.optimizer),  // CLI11 checked both
-                               o.lr, o.batch, !o.noShuffle, o.seed, o.backend, o.passes};
+                               o.lr, o.batch, !o.noShuffle, o.seed, o.backend, o.passes,
+                               o.onNan == "warn" ? driver::OnNan::Warn : driver::OnNan::Stop};
   auto trainer = driver::Trainer::create(options);
   if (!trainer) return fail(trainer.error());
 
@@ -41,10 +63,20 @@ int train(const TrainCmdOptions& o) {
 
   std::vector<driver::EpochStats> log;
   ProgressBar bar;
+  InterruptScope sigint;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-    auto stats = trainer->epoch([&](int64_t step, int64_t total) { bar.update(epoch, o.epochs, step, total); });
+    auto stats = trainer->epoch([&](int64_t step, int64_t total) { bar.update(epoch, o.epochs, step, total); }, &interrupted);
     bar.clear();
     if (!stats) return fail(stats.error());
+    if (stats->interruptedAfter >= 0) {
+      // Abandoning the run: a model saved now would be neither the last epoch's nor the final one.
+      std::fprintf(stderr, "error: interrupted in epoch %d after %lld of %lld steps; nothing was saved or logged\n", epoch,
+                   (long long)stats->interruptedAfter, (long long)steps);
+      return 130;
+    }
+    if (stats->nonFiniteLosses)
+      std::fprintf(stderr, "warning: epoch %d: %lld of %lld steps had a NaN or infinite loss (--on-nan=warn)\n", epoch,
+                   (long long)stats->nonFiniteLosses, (long long)steps);
     std::printf("%s\n", epochLine(*stats, o.epochs).c_str());
     std::fflush(stdout);
     log.push_back(*stats);
@@ -77,6 +109,9 @@ Runner addTrainCommand(CLI::App& app) {
   cmd->add_flag("--no-shuffle", o->noShuffle, "Take the batches in file order");
   cmd->add_option("--seed", o->seed, "Seed of the shuffle (a fixed mt19937_64 permutation per epoch)")->capture_default_str();
   cmd->add_option("--log-json", o->logJson, "Write {\"epochs\": [{\"epoch\", \"loss\", \"accuracy\", \"seconds\"}, ...]} to FILE");
+  cmd->add_option("--on-nan", o->onNan, "stop: a NaN or infinity in the data or the loss ends training with an error "
+                                         "naming the sample or epoch and step; warn: report it and train on")
+      ->check(CLI::IsMember({"stop", "warn"}))->capture_default_str();
   cmd->add_option("--save", o->save, "Write the trained model: ONNX when OUT ends in .onnx, else textual IR");
   addBackendOptions(*cmd, o->backend);
   addPassOptions(*cmd, o->passes);
