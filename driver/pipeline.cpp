@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <iostream>
 
+#include "driver/limits.h"
 #include "driver/model.h"
 #include "frontend/text/printer.h"
 #include "passes/pass.h"
@@ -30,7 +31,17 @@ Status optimize(Graph& g, const PassOptions& passes, const std::vector<std::stri
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   const BackendInfo* b = findBackend(options.backend);
   if (!b) return Error(fmt::format("unknown backend '{}'", options.backend));
-  return b->prepare(g, options);
+  size_t limit = effectiveMaxMemory(options.maxMemory);
+  GRAPHC_TRY(checkMemoryNeed(g, limit, fmt::format("graph '{}'", g.name)));
+  GRAPHC_ASSIGN(std::unique_ptr<Executable> exe, b->prepare(g, options));
+  // What each context will allocate, as the backend planned it.
+  Executable::BlockSizes blocks = exe->blockSizes();
+  size_t context = blocks.arena + blocks.state + blocks.scratch;
+  if (context > limit)
+    return Error(ErrorCode::OutOfMemory, fmt::format("graph '{}': backend {} plans {} per context, over the memory limit of {} "
+                                                     "(--max-memory)", g.name, options.backend, describeBytes(context),
+                                                     describeBytes(limit)));
+  return exe;
 }
 
 Result<std::unique_ptr<ExecutionContext>> newContext(const Executable& exe) { return exe.createContext(); }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "driver/limits.h"
 #include "driver/model.h"
 #include "frontend/npy/npy.h"
 
@@ -43,12 +44,13 @@ Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::strin
 
 }  // namespace
 
-Result<std::map<std::string, Tensor>> readInputFiles(const std::vector<std::string>& bindings) {
+Result<std::map<std::string, Tensor>> readInputFiles(const std::vector<std::string>& bindings, size_t maxMemory) {
   std::map<std::string, Tensor> given;
   for (const std::string& spec : bindings) {
     GRAPHC_ASSIGN(auto np, parseNamedPath(spec, "--input"));
     auto [name, path] = np;
     if (given.count(name)) return Error(fmt::format("--input {} is given twice", name));
+    GRAPHC_TRY(checkFileSize(path, effectiveMaxMemory(maxMemory)));
     GRAPHC_ASSIGN(given[name], readNpy(path));
   }
   return given;

@@ -23,7 +23,8 @@ struct RunOutputs {
 };
 
 // Reads each NAME=FILE.npy binding ("--input" in messages); a name given twice is an error.
-Result<std::map<std::string, Tensor>> readInputFiles(const std::vector<std::string>& bindings);
+// A file over maxMemory (0: the default limit, driver/limits.h) is refused before it is read.
+Result<std::map<std::string, Tensor>> readInputFiles(const std::vector<std::string>& bindings, size_t maxMemory = 0);
 Result<RunOutputs> runOnce(const RunRequest& request);
 // Writes each output to DIR/<sanitized name>.npy, creating DIR.
 Status writeOutputs(const RunOutputs& outputs, const std::string& dir);

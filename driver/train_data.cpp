@@ -4,12 +4,15 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "driver/limits.h"
 #include "frontend/npy/npy.h"
 
 namespace graphc::driver {
 
-Result<TrainSet> readTrainSet(const std::string& dataPath, const std::string& labelsPath, int64_t batch) {
+Result<TrainSet> readTrainSet(const std::string& dataPath, const std::string& labelsPath, int64_t batch, size_t maxMemory) {
   TrainSet set{dataPath, labelsPath, {}, {}, 0};
+  GRAPHC_TRY(checkFileSize(dataPath, effectiveMaxMemory(maxMemory)));
+  GRAPHC_TRY(checkFileSize(labelsPath, effectiveMaxMemory(maxMemory)));
   GRAPHC_ASSIGN(set.data, readNpy(dataPath));
   GRAPHC_ASSIGN(set.labels, readNpy(labelsPath));
   if (set.data.shape().empty())

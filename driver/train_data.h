@@ -20,7 +20,8 @@ struct TrainSet {
 };
 
 // Reads both files and checks what needs no model: matching sample counts, and a batch that fits.
-Result<TrainSet> readTrainSet(const std::string& dataPath, const std::string& labelsPath, int64_t batch);
+// Files over maxMemory (0: the default limit, driver/limits.h) are refused before they are read.
+Result<TrainSet> readTrainSet(const std::string& dataPath, const std::string& labelsPath, int64_t batch, size_t maxMemory = 0);
 
 // How the labels are read, once checked against the model's first output and the loss.
 struct LabelKind {

@@ -126,7 +126,7 @@ Status checkFinite(const Tensor& t, const std::string& path, const TrainOptions&
 Result<Trainer> Trainer::create(const TrainOptions& o) {
   Trainer t;
   t.options_ = o;
-  GRAPHC_ASSIGN(t.set_, readTrainSet(o.data, o.labels, o.batch));
+  GRAPHC_ASSIGN(t.set_, readTrainSet(o.data, o.labels, o.batch, o.backend.maxMemory));
   GRAPHC_TRY(checkFinite(t.set_.data, o.data, o));
   GRAPHC_TRY(checkFinite(t.set_.labels, o.labels, o));
   GRAPHC_ASSIGN(t.model_, loadForTraining(o, t.set_));

@@ -109,6 +109,9 @@ struct CompileOptions {
   std::string targetCpu{};   // e.g. "znver3", "sapphirerapids"; empty: the host's CPU
   std::string targetTriple{};  // e.g. "x86_64-pc-linux-gnu"; empty: the host's triple
   int optLevel = 3;          // 0 to 3, as -O0 to -O3
+  // The memory a run may need, in bytes, checked by the driver before anything is allocated
+  // (driver/limits.h); 0: three quarters of the machine's memory.
+  size_t maxMemory = 0;
 };
 
 // A backend turns a finished (optimized, verified) graph into an Executable.

@@ -3,6 +3,8 @@
 
 #include <iostream>
 
+#include "driver/limits.h"
+
 namespace graphc::tool {
 
 int fail(const Error& e) {
@@ -23,6 +25,15 @@ void addBackendOptions(CLI::App& cmd, CompileOptions& backend) {
   backend.backend = driver::defaultBackend();
   cmd.add_option("--backend", backend.backend, "Backend to compile for")->check(CLI::IsMember(names))->capture_default_str();
   cmd.add_option("--threads", backend.threads, "Number of threads (0: all cores)")->check(CLI::Range(0, 1024));
+  cmd.add_option_function<std::string>(
+         "--max-memory",
+         [&backend](const std::string& text) {
+           auto bytes = driver::parseByteSize(text);
+           if (!bytes) throw CLI::ValidationError("--max-memory", bytes.error().message());
+           backend.maxMemory = *bytes;
+         },
+         "Refuse models and data that would need more memory than SIZE (e.g. 512M, 4G); default: 3/4 of this machine's")
+      ->type_name("SIZE");
 }
 
 void TrainStepFlags::addTo(CLI::App& cmd) {

@@ -15,7 +15,7 @@ struct RunOptions {
 };
 
 int runModel(const RunOptions& o) {
-  auto inputs = driver::readInputFiles(o.inputs);
+  auto inputs = driver::readInputFiles(o.inputs, o.backend.maxMemory);
   if (!inputs) return fail(inputs.error());
   auto outputs = driver::runOnce({o.model, std::move(*inputs), o.backend, o.passes});
   if (!outputs) return fail(outputs.error());
