@@ -4,7 +4,8 @@
 #   bundle_test.sh CASE GRAPHC NPYCMP SOURCE_DIR WORK_DIR
 # CASE: matches (outputs against graphc run --backend ref), generic_cpu (built for x86-64 with no
 # AVX), sealed (a run makes no heap call and no system call), errors (bad requests leave no
-# files), symbols (the object needs nothing but libc and libm; two bundles link into one program).
+# files), symbols (the object needs nothing but libc and libm; two bundles link into one program),
+# docs (docs/embedding.md's bundle example builds and runs).
 set -euo pipefail
 case_name=$1 graphc=$2 npycmp=$3 src=$4 work=$5
 data="$src/tests/data/onnx"
@@ -140,6 +141,19 @@ C
     "$graphc" compile "$data/lenet.onnx" --shape x=1x1x28x28 --backend llvm --emit bundle -o keep --bundle-name keep 2> /dev/null || status=$?
     [[ $status -ne 0 && $(cat keep/keep.o keep/keep.h | md5sum) == "$sum" && $(ls -A keep | wc -l) -eq 2 ]]
     echo "a failed compile leaves an existing bundle as it was"
+    ;;
+  docs)
+    # docs/embedding.md's bundle example, as a reader copies it: the first C block of its section
+    # (awk reads to the end: an early exit would fail sed with SIGPIPE under pipefail).
+    sed -n '/^## Ahead-of-time bundles/,$p' "$src/docs/embedding.md" | awk '/^```c$/ && !done {on = 1; next} /^```$/ && on {on = 0; done = 1} on' > app.c
+    [[ -s app.c ]]
+    "$graphc" compile "$data/seed.onnx" --shape x=1x10 --backend llvm --emit bundle -o out
+    cc -O2 -std=c11 -Wall -Wextra -Werror -I out app.c out/seed.o -lm -o app
+    out=$(./app)
+    echo "$out"
+    [[ $out =~ ^y\ =(\ [01]\.[0-9]{4}){5}$ ]]
+    # Probabilities: they sum to 1.
+    echo "$out" | awk '{ s = 0; for (i = 3; i <= NF; ++i) s += $i; exit !(s > 0.999 && s < 1.001) }'
     ;;
   *)
     echo "unknown case $case_name" >&2
