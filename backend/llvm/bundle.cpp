@@ -35,9 +35,8 @@ Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, co
   auto generated = generate(g, /*threads=*/1, planned.layout, target);
   const char* noTraining = "llvm: bundles of training steps (graphs with updates) are not supported yet";
   if (!generated && !g.updates.empty()) {
-    Error refused = generated.takeError();
-    refused.code = ErrorCode::Unsupported;
-    refused.diags.insert(refused.diags.begin(), Diag{{}, noTraining, {}});
+    Error refused(ErrorCode::Unsupported, noTraining), lacking = generated.takeError();
+    refused.diags.insert(refused.diags.end(), lacking.diags.begin(), lacking.diags.end());
     return refused;
   }
   if (!generated) return generated.takeError();
