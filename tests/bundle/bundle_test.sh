@@ -3,9 +3,9 @@
 # with plain cc against NAME.o and NAME.h alone (no graphc, LLVM or oneDNN library).
 #   bundle_test.sh CASE GRAPHC NPYCMP SOURCE_DIR WORK_DIR
 # CASE: matches (outputs against graphc run --backend ref), generic_cpu (built for x86-64 with no
-# AVX), sealed (a run makes no heap call and no system call), errors (bad requests leave no
-# files), symbols (the object needs nothing but libc and libm; two bundles link into one program),
-# docs (docs/embedding.md's bundle example builds and runs).
+# AVX, and for AArch64), sealed (a run makes no heap call and no system call), errors (bad
+# requests leave no files), symbols (the object needs nothing but libc and libm; two bundles link
+# into one program), docs (docs/embedding.md's bundle example builds and runs).
 set -euo pipefail
 case_name=$1 graphc=$2 npycmp=$3 src=$4 work=$5
 data="$src/tests/data/onnx"
@@ -58,6 +58,12 @@ case $case_name in
     fi
     build_c plain driver.c
     matches plain "$data/mlp.onnx" "$data/mlp_b64_in.npy"
+    # Another architecture: an AArch64 object (not run here), whose header says so.
+    bundle "$data/mlp.onnx" 1x784 arm --target-triple aarch64-linux-gnu --target-cpu cortex-a72
+    readelf -h arm/arm.o > arm.elf
+    grep -q "Machine: *AArch64" arm.elf
+    grep -q "aarch64-unknown-linux-gnu (CPU cortex-a72)" arm/arm.h
+    echo "arm: an AArch64 object"
     ;;
   sealed)
     bundle "$data/mlp.onnx" 1x784 mlp
