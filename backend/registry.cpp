@@ -1,4 +1,7 @@
-// The backend registry: one line per backend.
+// The backend registry: one line per backend, and the bundles of those that write them.
+#include <fmt/format.h>
+
+#include "backend/bundle.h"
 #include "backend/ref/executable.h"
 #include "runtime/executable.h"
 #include "backend/dnnl/executable.h"
@@ -11,7 +14,7 @@ static const BackendInfo kBackends[] = {
     {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare,
      dnnl::isOpSupported, false},
     {"llvm", "loop nests JIT-compiled by LLVM for the host CPU, one arena, inference ops only so far", llvmjit::prepare,
-     llvmjit::isOpSupported, false},
+     llvmjit::isOpSupported, true},
 };
 
 std::span<const BackendInfo> allBackends() { return kBackends; }
@@ -20,6 +23,15 @@ const BackendInfo* findBackend(std::string_view name) {
   for (const BackendInfo& b : kBackends)
     if (b.name == name) return &b;
   return nullptr;
+}
+
+Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name) {
+  const BackendInfo* backend = findBackend(options.backend);
+  if (!backend) return Error(ErrorCode::InvalidArgument, fmt::format("unknown backend '{}'", options.backend));
+  if (!backend->emitsArtefacts)
+    return Error(ErrorCode::Unsupported,
+                 fmt::format("--emit bundle: the {} backend runs only inside this process; bundles come from --backend llvm", backend->name));
+  return llvmjit::emitBundle(g, options, name);  // the one backend that writes them
 }
 
 }  // namespace graphc

@@ -1,8 +1,12 @@
-// graphc compile: run the pipeline and write what --emit names (IR text or Graphviz).
+// graphc compile: run the pipeline and write what --emit names (IR text, Graphviz, or an
+// ahead-of-time bundle: an object file and its C header).
+#include <unistd.h>
+
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 
+#include "backend/bundle.h"
 #include "driver/emit.h"
 #include "driver/model.h"
 #include "frontend/npy/npy.h"
@@ -17,6 +21,7 @@ struct CompileCmdOptions {
   std::vector<std::string> shapes;
   std::string emit = "ir";
   std::string out;
+  std::string bundleName;  // --emit bundle: NAME of DIR/NAME.o (default: the model file's stem)
   CompileOptions backend;
   std::string report;
   std::string reportSvg;
@@ -31,9 +36,59 @@ std::string memorySvgPath(const CompileCmdOptions& o) {
   return std::filesystem::path(o.model).stem().string() + ".memory.svg";
 }
 
+// Writes DIR/NAME.o and DIR/NAME.h, both or neither: each goes to a temporary file first, and
+// only when both are written are they renamed into place. A DIR that does not exist is made,
+// and removed again when the files cannot be written.
+Status writeBundle(const std::string& dirName, const BundleFiles& files) {
+  namespace fs = std::filesystem;
+  fs::path dir(dirName);
+  std::error_code ec;
+  bool madeDir = !fs::exists(dir, ec) && fs::create_directories(dir, ec);
+  if (ec) return Error(ErrorCode::IO, fmt::format("{}: cannot create the folder: {}", dirName, ec.message()));
+  if (!fs::is_directory(dir, ec)) return Error(ErrorCode::IO, fmt::format("{}: not a folder (--emit bundle -o names the folder NAME.o and NAME.h go to)", dirName));
+  std::string tag = fmt::format(".{}.tmp", ::getpid());
+  const std::pair<fs::path, const std::string*> outputs[] = {{dir / (files.name + ".o"), &files.object},
+                                                              {dir / (files.name + ".h"), &files.header}};
+  std::vector<fs::path> written;
+  auto undo = [&](Error e) {
+    for (const fs::path& p : written) fs::remove(p, ec);
+    if (madeDir) fs::remove(dir, ec);
+    return e;
+  };
+  for (const auto& [path, bytes] : outputs) {
+    fs::path temp = dir / ("." + path.filename().string() + tag);
+    if (Status s = writeFileAtomic(temp.string(), *bytes); !s) return undo(s.error());
+    written.push_back(temp);
+  }
+  for (size_t i = 0; i < written.size(); ++i)
+    if (std::rename(written[i].c_str(), outputs[i].first.c_str()) != 0)
+      return undo(Error(ErrorCode::IO, fmt::format("{}: cannot replace the file", outputs[i].first.string())));
+  return ok();
+}
+
+// --emit bundle: the optimized graph (a training step with --train) compiled ahead of time; no
+// executable is prepared in this process.
+int compileBundle(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
+  if (o.out.empty() || o.out == "-")
+    return fail(Error(ErrorCode::InvalidArgument, "--emit bundle needs -o DIR: the folder that NAME.o and NAME.h go to"));
+  auto g = driver::loadModel(o.model, shapes);
+  if (!g) return fail(g.error());
+  if (auto s = driver::optimize(*g, o.passes); !s) return fail(s.error());
+  if (auto transform = o.train.options().transform(o.model, o.passes))
+    if (auto s = transform(*g); !s) return fail(s.error());
+  std::string name = o.bundleName.empty() ? std::filesystem::path(o.model).stem().string() : o.bundleName;
+  auto files = emitBundle(*g, o.backend, name);
+  if (!files) return fail(files.error());
+  if (auto s = writeBundle(o.out, *files); !s) return fail(s.error());
+  return 0;
+}
+
 int compileCmd(const CompileCmdOptions& o) {
   auto shapes = driver::parseShapeBindings(o.shapes);
   if (!shapes) return fail(shapes.error());
+  if (o.emit == "bundle") return compileBundle(o, *shapes);
+  if (!o.backend.targetCpu.empty() || !o.backend.targetTriple.empty())
+    return fail(Error(ErrorCode::InvalidArgument, "--target-cpu and --target-triple choose the code of --emit bundle"));
   auto exe = driver::compileModel(o.model, *shapes, o.backend, o.passes, o.train.options().transform(o.model, o.passes));
   if (!exe) return fail(exe.error());
   Graph compiled = (*exe)->graph().clone();
@@ -42,9 +97,6 @@ int compileCmd(const CompileCmdOptions& o) {
     if (!report) return fail(report.error());
     std::cerr << *report;
   }
-  if (o.emit != "ir" && o.emit != "dot")
-    return fail(Error(ErrorCode::Unsupported,
-                      fmt::format("--emit {}: object files need the llvm backend, which is not built yet", o.emit)));
   auto text = driver::emitText(compiled, o.emit == "ir" ? driver::EmitKind::Ir : driver::EmitKind::Dot, o.out);
   if (!text) return fail(text.error());
   if (o.out.empty() || o.out == "-") {
@@ -62,8 +114,14 @@ Runner addCompileCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("compile", "Run the compile pipeline and write IR, Graphviz or an object file");
   cmd->add_option("model", o->model, "Model file (.onnx or textual IR)")->required();
   cmd->add_option("--shape", o->shapes, "Bind an input's shape: NAME=D0xD1x... (repeatable)")->take_all();
-  cmd->add_option("--emit", o->emit, "What to write")->check(CLI::IsMember({"ir", "dot", "obj"}))->capture_default_str();
-  cmd->add_option("-o,--output", o->out, "Output file (default: stdout)");
+  cmd->add_option("--emit", o->emit,
+                  "What to write: ir (textual IR), dot (Graphviz), bundle (with --backend llvm and -o DIR: DIR/NAME.o "
+                  "and DIR/NAME.h, a model that links into a C program)")
+      ->check(CLI::IsMember({"ir", "dot", "bundle"}))->capture_default_str();
+  cmd->add_option("-o,--output", o->out, "Output file (default: stdout); the folder for --emit bundle");
+  cmd->add_option("--bundle-name", o->bundleName, "--emit bundle: NAME of NAME.o, NAME.h and NAME_run (default: the model file's stem)");
+  cmd->add_option("--target-cpu", o->backend.targetCpu, "--emit bundle: the CPU to compile for, e.g. x86-64, znver3 (default: this machine's)");
+  cmd->add_option("--target-triple", o->backend.targetTriple, "--emit bundle: the target triple, e.g. x86_64-pc-linux-gnu (default: this machine's)");
   cmd->add_option("--report", o->report, "Print a report on stderr: 'memory' gives the arena plan and an SVG timeline")
       ->check(CLI::IsMember({"memory"}));
   cmd->add_option("--report-svg", o->reportSvg, "Where --report memory writes its SVG (default: OUT.memory.svg)");

@@ -81,7 +81,7 @@ llvm::Function* Emitter::begin(const Node& n, const std::string& name) {
   // One function per node keeps each optimization unit small; inlining them all into
   // graphc_run would buy nothing, since every node is a loop nest of its own.
   fn_->addFnAttr(llvm::Attribute::NoInline);
-  setTargetAttributes(*fn_);
+  setTargetAttributes(*fn_, *target);
   buffers_ = fn_->getArg(0);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
   loadPointers(n);
@@ -144,7 +144,7 @@ void Emitter::parallel(const Node& n, const std::function<void(llvm::Value*, llv
   auto* type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
   fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, outer->getName() + ".team", module);
   fn_->addFnAttr(llvm::Attribute::NoUnwind);
-  setTargetAttributes(*fn_);
+  setTargetAttributes(*fn_, *target);
   buffers_ = fn_->getArg(0);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
   loadPointers(n);
@@ -308,12 +308,13 @@ static Status checkDTypes(const Graph& g, const Node& n) {
   return ok();
 }
 
-Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout) {
+Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout, const CodeTarget& target) {
   GeneratedCode out;
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = std::make_unique<llvm::Module>("graphc." + g.name, *out.context);
   Emitter e(*out.module, g);
   e.threads = threads;
+  e.target = &target;
   std::vector<llvm::Function*> nodes;
   std::vector<Diag> refused;
   std::vector<std::string_view> refusedOps;

@@ -11,7 +11,9 @@
 #include <functional>
 #include <span>
 
+#include "backend/llvm/jit.h"
 #include "ir/graph.h"
+#include "runtime/memory/memory_plan.h"
 
 namespace graphc::llvmjit {
 
@@ -48,6 +50,7 @@ class Emitter {
   bool keepRolled = false;
   // The compile option: threads for parallel regions, 1 for none, 0 for the runtime's default.
   int threads = 1;
+  const CodeTarget* target = &hostTarget();  // the CPU the code is for
   struct KeepRolled {  // keepRolled for the lifetime of this scope
     Emitter& e;
     bool saved;
@@ -136,6 +139,11 @@ struct EntryLayout {
     Place place = Place::None;
     int64_t at = 0;  // Input/Output: the binding; Arena: the byte offset; Const: its address
   };
+  // An ahead-of-time bundle's entry: each constant becomes a read-only global of the module
+  // (Const slots' addresses are then unused), and the entry checks the caller's buffers itself,
+  // since no Executable::checkBuffers stands in front of it.
+  bool selfContained = false;
+  size_t arenaBytes = 0;  // the plan, then the pointer table
   std::vector<Slot> slots;  // per ValueId
   // Outputs held by a value the run does not write in place (an input, a constant, or a value
   // an earlier output already holds): (output, value), copied after the nodes.
@@ -143,9 +151,18 @@ struct EntryLayout {
   size_t tableOffset = 0;  // where the pointer table lives in the arena
 };
 
+// The arena of g's intermediate values (planned once, 64-byte aligned offsets) followed by the
+// entry's pointer table, and where the entry finds every value (executable.cpp).
+struct PlannedArena {
+  EntryLayout layout;
+  std::vector<BufferRequest> requests;
+  MemoryPlan plan;
+};
+Result<PlannedArena> planArena(const Graph& g);
+
 // Fails with one diagnostic per node it cannot lower, after a summary naming their ops.
-// threads as in Emitter::threads.
-Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout);
+// threads and target as in Emitter.
+Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout, const CodeTarget& target = hostTarget());
 // Adds graphc_run over the node functions (codegen_entry.cpp).
 void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* const> nodes);
 

@@ -1,7 +1,10 @@
 // The entry point graphc_run(const graphc_run_buffers*): the raw ABI of runtime/abi.h turned
 // into the node functions' pointer table, the nodes called in order, and the outputs that are
 // not written in place copied at the end.
+#include <fmt/format.h>
+
 #include <cstddef>
+#include <string>
 
 #include "backend/llvm/codegen.h"
 #include "backend/llvm/jit.h"
@@ -12,8 +15,68 @@ namespace {
 
 // A field of the caller's graphc_run_buffers, by its offset in the host's layout (the same on
 // every LP64 target).
-llvm::Value* loadField(llvm::IRBuilder<>& b, llvm::Value* run, size_t offset, const char* name) {
-  return b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), run, offset), name);
+llvm::Value* loadField(llvm::IRBuilder<>& b, llvm::Value* run, size_t offset, const char* name, llvm::Type* type = nullptr) {
+  return b.CreateLoad(type ? type : b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), run, offset), name);
+}
+
+// Constant v's bytes as a private read-only global (.rodata), 64-byte aligned like every block
+// of the ABI: a bundle carries its weights inside its object file.
+llvm::Value* constantGlobal(Emitter& e, ValueId v) {
+  const Tensor& data = e.graph.value(v).data;
+  llvm::StringRef bytes(static_cast<const char*>(data.raw()), data.bytes());
+  auto* init = llvm::ConstantDataArray::getRaw(bytes, bytes.size(), e.b.getInt8Ty());
+  auto* global = new llvm::GlobalVariable(e.module, init->getType(), /*isConstant=*/true, llvm::GlobalValue::PrivateLinkage,
+                                          init, "graphc.const." + std::to_string(v));
+  global->setAlignment(llvm::Align(GRAPHC_ABI_ALIGNMENT));
+  return global;
+}
+
+// The checks Executable::checkBuffers makes, for an entry that runs with nothing in front of it
+// (a bundle): each failure returns its own error code before anything is read or written.
+void emitBufferChecks(Emitter& e, const EntryLayout& layout, llvm::Function* run, llvm::Value* buffers) {
+  llvm::IRBuilder<>& b = e.b;
+  auto failIf = [&](llvm::Value* cond, std::string message) {
+    e.errors.push_back(std::move(message));
+    auto* fail = llvm::BasicBlock::Create(e.context, "bad.buffers", run);
+    auto* next = llvm::BasicBlock::Create(e.context, "checked", run);
+    b.CreateCondBr(cond, fail, next);
+    b.SetInsertPoint(fail);
+    b.CreateRet(b.getInt32((uint32_t)e.errors.size()));
+    b.SetInsertPoint(next);
+  };
+  auto field32 = [&](size_t offset, const char* name) { return loadField(b, buffers, offset, name, b.getInt32Ty()); };
+  auto field64 = [&](size_t offset, const char* name) { return loadField(b, buffers, offset, name, b.getInt64Ty()); };
+  const Graph& g = e.graph;
+  failIf(b.CreateICmpNE(field32(offsetof(graphc_run_buffers, abi_version), "abi"), b.getInt32(GRAPHC_ABI_VERSION)),
+         "abi_version is not GRAPHC_ABI_VERSION " + std::to_string(GRAPHC_ABI_VERSION));
+  failIf(b.CreateICmpNE(field32(offsetof(graphc_run_buffers, num_inputs), "num.inputs"), b.getInt32((uint32_t)g.inputs.size())),
+         "num_inputs is not " + std::to_string(g.inputs.size()));
+  failIf(b.CreateICmpNE(field32(offsetof(graphc_run_buffers, num_outputs), "num.outputs"), b.getInt32((uint32_t)g.outputs.size())),
+         "num_outputs is not " + std::to_string(g.outputs.size()));
+  llvm::Value* arena = loadField(b, buffers, offsetof(graphc_run_buffers, arena), "arena");
+  llvm::Value* arenaAddress = b.CreatePtrToInt(arena, b.getInt64Ty());
+  failIf(b.CreateOr(b.CreateIsNull(arena), b.CreateICmpNE(b.CreateAnd(arenaAddress, GRAPHC_ABI_ALIGNMENT - 1), b.getInt64(0))),
+         "the arena is null or not " + std::to_string(GRAPHC_ABI_ALIGNMENT) + "-byte aligned");
+  failIf(b.CreateICmpULT(field64(offsetof(graphc_run_buffers, arena_bytes), "arena.bytes"), b.getInt64(layout.arenaBytes)),
+         "arena_bytes is less than the " + std::to_string(layout.arenaBytes) + " bytes the arena needs");
+  auto checkList = [&](size_t pointersAt, size_t bytesAt, const std::vector<ValueId>& values, const char* what, const char* one) {
+    if (values.empty()) return;
+    llvm::Value* pointers = loadField(b, buffers, pointersAt, what);
+    llvm::Value* sizes = loadField(b, buffers, bytesAt, "sizes");
+    failIf(b.CreateOr(b.CreateIsNull(pointers), b.CreateIsNull(sizes)), fmt::format("the {} or their byte sizes are null", what));
+    for (size_t i = 0; i < values.size(); ++i) {
+      uint64_t bytes = g.type(values[i]).bytes();
+      llvm::Value* size = b.CreateLoad(b.getInt64Ty(), b.CreateConstInBoundsGEP1_64(b.getInt64Ty(), sizes, i));
+      failIf(b.CreateICmpNE(size, b.getInt64(bytes)), fmt::format("{} {} is not {} bytes", one, i, bytes));
+      if (!bytes) continue;
+      llvm::Value* p = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), pointers, i));
+      failIf(b.CreateIsNull(p), fmt::format("{} {} is null", one, i));
+    }
+  };
+  checkList(offsetof(graphc_run_buffers, inputs), offsetof(graphc_run_buffers, input_bytes), g.inputs, "inputs", "input");
+  std::vector<ValueId> outputs;
+  for (const auto& o : g.outputs) outputs.push_back(o.value);
+  checkList(offsetof(graphc_run_buffers, outputs), offsetof(graphc_run_buffers, output_bytes), outputs, "outputs", "output");
 }
 
 }  // namespace
@@ -24,9 +87,10 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
   auto* runType = llvm::FunctionType::get(b.getInt32Ty(), {b.getPtrTy()}, false);
   auto* run = llvm::Function::Create(runType, llvm::Function::ExternalLinkage, "graphc_run", e.module);
   run->addFnAttr(llvm::Attribute::NoUnwind);
-  setTargetAttributes(*run);
+  setTargetAttributes(*run, *e.target);
   b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", run));
   llvm::Value* buffers = run->getArg(0);
+  if (layout.selfContained) emitBufferChecks(e, layout, run, buffers);
   llvm::Value* inputs = loadField(b, buffers, offsetof(graphc_run_buffers, inputs), "inputs");
   llvm::Value* outputs = loadField(b, buffers, offsetof(graphc_run_buffers, outputs), "outputs");
   llvm::Value* arena = loadField(b, buffers, offsetof(graphc_run_buffers, arena), "arena");
@@ -43,7 +107,9 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
       case EntryLayout::Place::Input: p = slotPtr(inputs, slot.at); break;
       case EntryLayout::Place::Output: p = slotPtr(outputs, slot.at); break;
       case EntryLayout::Place::Arena: p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, (uint64_t)slot.at); break;
-      case EntryLayout::Place::Const: p = b.CreateIntToPtr(b.getInt64((uint64_t)slot.at), b.getPtrTy()); break;
+      case EntryLayout::Place::Const:
+        p = layout.selfContained ? constantGlobal(e, (ValueId)v) : b.CreateIntToPtr(b.getInt64((uint64_t)slot.at), b.getPtrTy());
+        break;
     }
     b.CreateStore(p, b.CreateConstInBoundsGEP1_64(b.getPtrTy(), table, v));
   }

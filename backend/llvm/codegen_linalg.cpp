@@ -39,7 +39,7 @@ void microKernel(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s
                  int64_t kc, int64_t rows, int64_t vectors, int64_t lastLanes) {
   auto& b = e.b;
   llvm::Type* elem = e.type(t);
-  int64_t lanes = (hostTarget().avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
+  int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
   auto* vec = llvm::FixedVectorType::get(elem, (unsigned)lanes);
   llvm::Align align(dtypeSize(t));
   std::vector<llvm::Constant*> maskBits;
@@ -87,7 +87,7 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
                 const std::function<void(Value*, Value*)>& finish) {
   auto& b = e.b;
   int64_t m = s.m, k = s.k, n = s.n;
-  int64_t lanes = (hostTarget().avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8), panel = kVectors * lanes;
+  int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8), panel = kVectors * lanes;
   int64_t fullPanels = n / panel, tail = n % panel;
   Value* jlo = b.CreateMul(panelLo, e.index(panel));
   Value* jhi = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.CreateMul(panelHi, e.index(panel)), e.index(n));
@@ -135,7 +135,7 @@ void gemm(Emitter& e, DType t, const GemmOperands& op, int64_t m, int64_t k, int
   auto& b = e.b;
   GemmShape s{m, k, n};
   Emitter::KeepRolled rolled(e);
-  int64_t lanes = (hostTarget().avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
+  int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
   int64_t panels = (n + kVectors * lanes - 1) / (kVectors * lanes);
   if (node && e.threads != 1 && panels > 1 && m * n * k >= kParallelWork) {
     e.parallel(*node, [&](Value* thread, Value* team) {

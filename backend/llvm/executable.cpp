@@ -69,34 +69,12 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// One arena for the node results that are not graph outputs, planned once, followed by the
-// code's pointer table; and where the entry point finds every value.
-Status planArena(LlvmExecutable& exe) {
-  const Graph& g = exe.graph_;
-  GraphBuffers buffers = graphBuffers(g);
-  for (BufferRequest& r : buffers.requests) r.bytes = std::max<size_t>(r.bytes, 1);
-  MemoryPlan plan = planMemory(buffers.requests, GRAPHC_ABI_ALIGNMENT);
-  if (plan.offsets.size() != buffers.requests.size()) return Error("llvm: the memory planner returned no plan");
-  if (Status valid = validatePlan(buffers.requests, plan); !valid)
-    return Error("llvm: internal error: invalid memory plan: " + valid.error().message());
-  EntryLayout& layout = exe.layout;
-  layout.slots.assign(g.values.size(), {});
-  for (size_t i = 0; i < g.inputs.size(); ++i) layout.slots[g.inputs[i]] = {EntryLayout::Place::Input, (int64_t)i};
-  for (ValueId v : g.constants)
-    layout.slots[v] = {EntryLayout::Place::Const, (int64_t)reinterpret_cast<uintptr_t>(g.value(v).data.raw())};
-  for (size_t r = 0; r < buffers.requests.size(); ++r)
-    layout.slots[buffers.valueOf[r]] = {EntryLayout::Place::Arena, (int64_t)plan.offsets[r]};
-  for (size_t i = 0; i < g.outputs.size(); ++i) {
-    ValueId v = g.outputs[i].value;
-    // A node's result is written straight into the first output that names it.
-    if (g.value(v).kind == ValueKind::Result && layout.slots[v].place == EntryLayout::Place::None)
-      layout.slots[v] = {EntryLayout::Place::Output, (int64_t)i};
-    else
-      layout.copiedOutputs.push_back({(uint32_t)i, v});
-  }
-  layout.tableOffset = (plan.arenaBytes + GRAPHC_ABI_ALIGNMENT - 1) / GRAPHC_ABI_ALIGNMENT * GRAPHC_ABI_ALIGNMENT;
-  exe.arenaBytes = layout.tableOffset + g.values.size() * sizeof(void*);
-  exe.arena = {std::move(buffers.requests), std::move(plan), 0, 0, 0};
+// The planned arena and entry layout kept by the executable.
+Status planInto(LlvmExecutable& exe) {
+  GRAPHC_ASSIGN(PlannedArena planned, planArena(exe.graph_));
+  exe.layout = std::move(planned.layout);
+  exe.arenaBytes = exe.layout.arenaBytes;
+  exe.arena = {std::move(planned.requests), std::move(planned.plan), 0, 0, 0};
   return ok();
 }
 
@@ -109,7 +87,7 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
   // copies share storage): a caller that later changes its graph's weights changes nothing
   // here. For W1 that is a 2.6 MB copy, well under a millisecond.
   auto exe = std::make_unique<LlvmExecutable>(g.clone(), options.threads);
-  GRAPHC_TRY(planArena(*exe));
+  GRAPHC_TRY(planInto(*exe));
   auto t0 = std::chrono::steady_clock::now();
   GRAPHC_ASSIGN(GeneratedCode generated, generate(exe->graph_, options.threads, exe->layout));
   exe->times.generate = secondsSince(t0);
@@ -128,13 +106,45 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
 Result<std::string> optimizedIR(const Graph& g, int threads) {
   GRAPHC_TRY(verify(g));
   LlvmExecutable planned(g.clone(), threads);
-  GRAPHC_TRY(planArena(planned));
+  GRAPHC_TRY(planInto(planned));
   GRAPHC_ASSIGN(GeneratedCode generated, generate(planned.graph_, threads, planned.layout));
   GRAPHC_TRY(optimizeModule(*generated.module));
   std::string text;
   llvm::raw_string_ostream os(text);
   generated.module->print(os, nullptr);
   return os.str();
+}
+
+// One arena for the node results that are not graph outputs, planned once, followed by the
+// code's pointer table; and where the entry point finds every value.
+Result<PlannedArena> planArena(const Graph& g) {
+  GraphBuffers buffers = graphBuffers(g);
+  for (BufferRequest& r : buffers.requests) r.bytes = std::max<size_t>(r.bytes, 1);
+  MemoryPlan plan = planMemory(buffers.requests, GRAPHC_ABI_ALIGNMENT);
+  if (plan.offsets.size() != buffers.requests.size()) return Error("llvm: the memory planner returned no plan");
+  if (Status valid = validatePlan(buffers.requests, plan); !valid)
+    return Error("llvm: internal error: invalid memory plan: " + valid.error().message());
+  PlannedArena planned;
+  EntryLayout& layout = planned.layout;
+  layout.slots.assign(g.values.size(), {});
+  for (size_t i = 0; i < g.inputs.size(); ++i) layout.slots[g.inputs[i]] = {EntryLayout::Place::Input, (int64_t)i};
+  for (ValueId v : g.constants)
+    layout.slots[v] = {EntryLayout::Place::Const, (int64_t)reinterpret_cast<uintptr_t>(g.value(v).data.raw())};
+  for (size_t r = 0; r < buffers.requests.size(); ++r)
+    layout.slots[buffers.valueOf[r]] = {EntryLayout::Place::Arena, (int64_t)plan.offsets[r]};
+  for (size_t i = 0; i < g.outputs.size(); ++i) {
+    ValueId v = g.outputs[i].value;
+    // A node's result is written straight into the first output that names it.
+    if (g.value(v).kind == ValueKind::Result && layout.slots[v].place == EntryLayout::Place::None)
+      layout.slots[v] = {EntryLayout::Place::Output, (int64_t)i};
+    else
+      layout.copiedOutputs.push_back({(uint32_t)i, v});
+  }
+  layout.tableOffset = (plan.arenaBytes + GRAPHC_ABI_ALIGNMENT - 1) / GRAPHC_ABI_ALIGNMENT * GRAPHC_ABI_ALIGNMENT;
+  layout.arenaBytes = layout.tableOffset + g.values.size() * sizeof(void*);
+  planned.requests = std::move(buffers.requests);
+  planned.plan = std::move(plan);
+  return planned;
 }
 
 JitTimes jitTimes(const Executable& exe) {

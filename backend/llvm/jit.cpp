@@ -8,14 +8,21 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/MC/SubtargetFeature.h>
+#include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/DynamicLibrary.h>
 #include <llvm/Support/Host.h>
 #include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
+#include <llvm/Target/TargetOptions.h>
+
+#include <fmt/format.h>
 
 
 namespace graphc::llvmjit {
@@ -24,11 +31,11 @@ static Error toError(llvm::Error e, const std::string& what) {
   return Error("llvm: " + what + ": " + llvm::toString(std::move(e)));
 }
 
-const HostTarget& hostTarget() {
-  static const HostTarget target = [] {
+const CodeTarget& hostTarget() {
+  static const CodeTarget target = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
-    HostTarget t;
+    CodeTarget t;
     t.triple = llvm::sys::getProcessTriple();
     t.cpu = llvm::sys::getHostCPUName().str();
     llvm::StringMap<bool> features;
@@ -47,15 +54,60 @@ const HostTarget& hostTarget() {
   return target;
 }
 
-void setTargetAttributes(llvm::Function& f) {
-  const HostTarget& t = hostTarget();
+Result<CodeTarget> resolveTarget(const std::string& triple, const std::string& cpu) {
+  const CodeTarget& host = hostTarget();
+  std::string normalized = triple.empty() ? host.triple : llvm::Triple::normalize(triple);
+  if (normalized == host.triple && (cpu.empty() || cpu == host.cpu)) return host;
+  static const bool allTargets = [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+    return true;
+  }();
+  (void)allTargets;
+  std::string message;
+  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(normalized, message);
+  if (!target) return Error(ErrorCode::InvalidArgument, fmt::format("--target-triple '{}': {}", triple, message));
+  llvm::Triple parsed(normalized);
+  // graphc_run_buffers is read at its LP64 offsets (runtime/abi.h).
+  if (!parsed.isArch64Bit())
+    return Error(ErrorCode::Unsupported, fmt::format("--target-triple '{}': only 64-bit targets are supported (the run buffers' layout is LP64)", triple));
+  CodeTarget t;
+  t.triple = normalized;
+  t.cpu = cpu.empty() ? "generic" : cpu;
+  // Checked on the target's generic subtarget first: LLVM would print a warning of its own.
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(target->createMCSubtargetInfo(normalized, "", ""));
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget;
+  if (generic && generic->isCPUStringValid(t.cpu)) subtarget.reset(target->createMCSubtargetInfo(normalized, t.cpu, ""));
+  if (!subtarget)
+    return Error(ErrorCode::InvalidArgument, fmt::format("--target-cpu '{}': not a CPU of target '{}' (see llc-16 -mtriple={} -mcpu=help)",
+                                                         t.cpu, normalized, normalized));
+  t.avx512 = parsed.getArch() == llvm::Triple::x86_64 && subtarget->checkFeatures("+avx512f");
+  t.vectorMath = parsed.getArch() == llvm::Triple::x86_64 && parsed.isOSLinux() && subtarget->checkFeatures("+avx2");
+  t.vectorMathErf = t.vectorMath && host.vectorMathErf;  // glibc's version as on this machine
+  return t;
+}
+
+void setTargetAttributes(llvm::Function& f, const CodeTarget& t) {
   f.addFnAttr("target-cpu", t.cpu);
-  f.addFnAttr("target-features", t.features);
+  if (!t.features.empty()) f.addFnAttr("target-features", t.features);
   if (t.avx512) f.addFnAttr("prefer-vector-width", "512");
 }
 
+// A machine for the target: position-independent code, -O3 code generation.
+static Result<std::unique_ptr<llvm::TargetMachine>> machineFor(const CodeTarget& t) {
+  std::string message;
+  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(t.triple, message);
+  if (!target) return Error("llvm: target " + t.triple + ": " + message);
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      t.triple, t.cpu, t.features, llvm::TargetOptions(), llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOpt::Aggressive));
+  if (!machine) return Error("llvm: no target machine for " + t.triple + " " + t.cpu);
+  return machine;
+}
+
 static llvm::orc::JITTargetMachineBuilder hostMachineBuilder() {
-  const HostTarget& t = hostTarget();
+  const CodeTarget& t = hostTarget();
   llvm::orc::JITTargetMachineBuilder builder{llvm::Triple(t.triple)};
   builder.setCPU(t.cpu);
   builder.addFeatures(llvm::SubtargetFeatures(t.features).getFeatures());
@@ -63,10 +115,9 @@ static llvm::orc::JITTargetMachineBuilder hostMachineBuilder() {
   return builder;
 }
 
-Status optimizeModule(llvm::Module& m) {
-  auto machine = hostMachineBuilder().createTargetMachine();
-  if (!machine) return toError(machine.takeError(), "target machine");
-  llvm::TargetMachine& tm = **machine;
+Status optimizeModule(llvm::Module& m, const CodeTarget& target) {
+  GRAPHC_ASSIGN(std::unique_ptr<llvm::TargetMachine> machine, machineFor(target));
+  llvm::TargetMachine& tm = *machine;
   m.setTargetTriple(tm.getTargetTriple().str());
   m.setDataLayout(tm.createDataLayout());
   std::string broken;
@@ -82,7 +133,7 @@ Status optimizeModule(llvm::Module& m) {
   tuning.SLPVectorization = true;
   llvm::PassBuilder pb(&tm, tuning);
   llvm::TargetLibraryInfoImpl libraryInfo(tm.getTargetTriple());
-  if (hostTarget().vectorMath) {
+  if (target.vectorMath) {
     libraryInfo.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, tm.getTargetTriple());
     // glibc 2.35's libmvec also has erf, tanh and expm1 (gelu, tanh, elu); LLVM 16's table
     // predates them. AVX2 variants ('d'), and AVX-512 ones ('e') where the CPU has it.
@@ -94,9 +145,9 @@ Status optimizeModule(llvm::Module& m) {
         {"erff", "_ZGVeN16v_erff", llvm::ElementCount::getFixed(16)}, {"tanhf", "_ZGVeN16v_tanhf", llvm::ElementCount::getFixed(16)},
         {"expm1f", "_ZGVeN16v_expm1f", llvm::ElementCount::getFixed(16)}, {"erf", "_ZGVeN8v_erf", llvm::ElementCount::getFixed(8)},
         {"tanh", "_ZGVeN8v_tanh", llvm::ElementCount::getFixed(8)}, {"expm1", "_ZGVeN8v_expm1", llvm::ElementCount::getFixed(8)}};
-    if (hostTarget().vectorMathErf) {
+    if (target.vectorMathErf) {
       libraryInfo.addVectorizableFunctions(avx2);
-      if (hostTarget().avx512) libraryInfo.addVectorizableFunctions(avx512);
+      if (target.avx512) libraryInfo.addVectorizableFunctions(avx512);
     }
   }
   // Registered before the defaults, which would otherwise install a library info without it.
@@ -109,6 +160,17 @@ Status optimizeModule(llvm::Module& m) {
   llvm::ModulePassManager passes = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
   passes.run(m, mam);
   return ok();
+}
+
+Result<std::string> emitObject(llvm::Module& m, const CodeTarget& target) {
+  GRAPHC_ASSIGN(std::unique_ptr<llvm::TargetMachine> machine, machineFor(target));
+  llvm::SmallVector<char, 0> bytes;
+  llvm::raw_svector_ostream os(bytes);
+  llvm::legacy::PassManager passes;
+  if (machine->addPassesToEmitFile(passes, os, nullptr, llvm::CGFT_ObjectFile))
+    return Error("llvm: target " + target.triple + " cannot write object files");
+  passes.run(m);
+  return std::string(bytes.data(), bytes.size());
 }
 
 struct JitCode::Impl {

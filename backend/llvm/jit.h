@@ -1,4 +1,5 @@
-// The JIT core: the host target, the O3 pipeline, and one ORC LLJIT per compiled model.
+// The JIT core: the code's target (the host's, or a bundle's), the O3 pipeline, object files,
+// and one ORC LLJIT per compiled model.
 #pragma once
 
 #include <memory>
@@ -14,22 +15,30 @@ class Module;
 
 namespace graphc::llvmjit {
 
-// The CPU code is generated for: the host's name and features, detected once.
-struct HostTarget {
-  std::string triple, cpu, features;  // features: "+avx2,+fma,-avx512f,..."
+// The CPU code is generated for: its triple, name and features.
+struct CodeTarget {
+  std::string triple, cpu, features;  // features: "+avx2,+fma,-avx512f,..." (empty: the CPU's own)
   bool avx512 = false;
-  bool vectorMath = false;     // glibc's libmvec is loaded: exp, log and pow loops vectorize
+  bool vectorMath = false;     // glibc's libmvec is there: exp, log and pow loops vectorize
   bool vectorMathErf = false;  // and it has erf, tanh and expm1 (glibc >= 2.35)
 };
-const HostTarget& hostTarget();
+// The host's, detected once (the JIT's target).
+const CodeTarget& hostTarget();
+// A target named by triple and CPU, either empty for the host's, checked against LLVM's
+// registry: an unknown triple or CPU, or a target that is not 64-bit, is an Error. Vector math
+// (libmvec, which glibc's -lm links) is used where the target is x86-64 Linux with AVX2.
+Result<CodeTarget> resolveTarget(const std::string& triple, const std::string& cpu);
 
-// Tags a generated function with the host CPU and its features, and asks for 512-bit vectors
+// Tags a generated function with the target CPU and its features, and asks for 512-bit vectors
 // where AVX-512 exists (LLVM otherwise keeps to 256 bits even there).
-void setTargetAttributes(llvm::Function& f);
+void setTargetAttributes(llvm::Function& f, const CodeTarget& target);
 
-// Gives the module the host's triple and data layout and runs the O3 pipeline on it, with the
+// Gives the module the target's triple and data layout and runs the O3 pipeline on it, with the
 // loop and SLP vectorizers and the target's cost model.
-Status optimizeModule(llvm::Module& m);
+Status optimizeModule(llvm::Module& m, const CodeTarget& target = hostTarget());
+// The optimized module as a relocatable object file for the target, position-independent (so
+// it links into PIE programs).
+Result<std::string> emitObject(llvm::Module& m, const CodeTarget& target);
 
 // Machine code loaded into this process. It owns its LLJIT; the code is only read after
 // loading, so any number of threads may call the functions that lookup returns.

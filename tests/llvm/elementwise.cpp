@@ -125,7 +125,7 @@ TEST_CASE("llvm: an f32 elementwise loop vectorizes to 256-bit vectors (512 only
 }
 
 TEST_CASE("llvm: exp, erf and tanh loops call libmvec's vector functions where glibc has them") {
-  const llvmjit::HostTarget& host = llvmjit::hostTarget();
+  const llvmjit::CodeTarget& host = llvmjit::hostTarget();
   auto ir = llvmjit::optimizedIR(opGraph(OpKind::Gelu, {{DType::f32, {1023}}}));
   REQUIRE(ir.ok());
   if (host.vectorMathErf) CHECK(ir->find(host.avx512 ? "@_ZGVeN16v_erff" : "@_ZGVdN8v_erff") != std::string::npos);

@@ -1,0 +1,60 @@
+// Ahead-of-time bundles: the code prepare would JIT, with the weights as read-only globals and a
+// per-bundle entry name, written as an object file for a chosen target, plus its C header.
+#include <fmt/format.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include <cctype>
+
+#include "backend/llvm/bundle_header.h"
+#include "backend/llvm/codegen.h"
+#include "backend/llvm/executable.h"
+#include "backend/llvm/jit.h"
+#include "ir/verifier.h"
+
+namespace graphc::llvmjit {
+
+std::string bundleIdentifier(const std::string& name) {
+  std::string id;
+  for (char c : name) id += (std::isalnum((unsigned char)c) || c == '_') ? c : '_';
+  if (id.empty() || std::isdigit((unsigned char)id[0])) id.insert(id.begin(), '_');
+  return id;
+}
+
+Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name) {
+  GRAPHC_TRY(verify(g));
+  if (options.threads > 1)
+    return Error(ErrorCode::InvalidArgument,
+                 fmt::format("--threads {}: a bundle runs on its caller's thread alone (it needs no OpenMP runtime); use --threads 1", options.threads));
+  GRAPHC_ASSIGN(CodeTarget target, resolveTarget(options.targetTriple, options.targetCpu));
+  GRAPHC_ASSIGN(PlannedArena planned, planArena(g));
+  planned.layout.selfContained = true;
+  // Generated first even for a training step, so that its refusal names every op there is no
+  // lowering for, as prepare's does.
+  auto generated = generate(g, /*threads=*/1, planned.layout, target);
+  const char* noTraining = "llvm: bundles of training steps (graphs with updates) are not supported yet";
+  if (!generated && !g.updates.empty()) {
+    Error refused(ErrorCode::Unsupported, noTraining), lacking = generated.takeError();
+    refused.diags.insert(refused.diags.end(), lacking.diags.begin(), lacking.diags.end());
+    return refused;
+  }
+  if (!generated) return generated.takeError();
+  if (!g.updates.empty()) return Error(ErrorCode::Unsupported, noTraining);
+  GRAPHC_TRY(optimizeModule(*generated->module, target));
+  BundleFiles files;
+  files.name = bundleIdentifier(name);
+  llvm::Function* entry = generated->module->getFunction("graphc_run");
+  if (!entry) return Error("llvm: internal error: the module has no entry point");
+  entry->setName(files.name + "_run");
+  // A run needs nothing but libc and libm: a parallel region would pull in libgomp.
+  for (const char* runtime : {"GOMP_parallel", "omp_get_thread_num", "omp_get_num_threads"})
+    if (generated->module->getFunction(runtime))
+      return Error(fmt::format("llvm: internal error: the bundle calls {} although it was generated for one thread", runtime));
+  GRAPHC_ASSIGN(files.object, emitObject(*generated->module, target));
+  files.header = bundleHeader(g, BundleLayout{files.name, target.triple, target.cpu, planned.layout.arenaBytes, target.vectorMath},
+                              generated->errors);
+  return files;
+}
+
+}  // namespace graphc::llvmjit
