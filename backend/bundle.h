@@ -9,9 +9,11 @@
 namespace graphc {
 
 using llvmjit::BundleFiles;
+using llvmjit::BundleForm;
 
 // The bundle of g for options.backend (llvmjit::emitBundle says what it holds); a backend that
 // writes no bundles is an Error naming it.
-Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name);
+Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name,
+                               BundleForm form = BundleForm::Object);
 
 }  // namespace graphc

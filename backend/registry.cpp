@@ -25,13 +25,14 @@ const BackendInfo* findBackend(std::string_view name) {
   return nullptr;
 }
 
-Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name) {
+Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name, BundleForm form) {
   const BackendInfo* backend = findBackend(options.backend);
   if (!backend) return Error(ErrorCode::InvalidArgument, fmt::format("unknown backend '{}'", options.backend));
   if (!backend->emitsArtefacts)
     return Error(ErrorCode::Unsupported,
-                 fmt::format("--emit bundle: the {} backend runs only inside this process; bundles come from --backend llvm", backend->name));
-  return llvmjit::emitBundle(g, options, name);  // the one backend that writes them
+                 fmt::format("--emit {}: the {} backend runs only inside this process; generated code comes from --backend llvm",
+                             form == BundleForm::Object ? "bundle" : form == BundleForm::LlvmIR ? "llvm" : "asm", backend->name));
+  return llvmjit::emitBundle(g, options, name, form);  // the one backend that writes them
 }
 
 }  // namespace graphc

@@ -1,5 +1,6 @@
-// graphc compile: run the pipeline and write what --emit names (IR text, Graphviz, or an
-// ahead-of-time bundle: an object file and its C header).
+// graphc compile: run the pipeline and write what --emit names (IR text, Graphviz, an
+// ahead-of-time bundle: an object file and its C header, or that bundle's code as LLVM IR or
+// assembly).
 #include <unistd.h>
 
 #include <filesystem>
@@ -66,10 +67,11 @@ Status writeBundle(const std::string& dirName, const BundleFiles& files) {
   return ok();
 }
 
-// --emit bundle: the optimized graph (a training step with --train) compiled ahead of time; no
-// executable is prepared in this process.
-int compileBundle(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
-  if (o.out.empty() || o.out == "-")
+// --emit bundle|llvm|asm: the optimized graph (a training step with --train) compiled ahead of
+// time; no executable is prepared in this process.
+int compileAhead(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
+  bool bundle = o.emit == "bundle";
+  if (bundle && (o.out.empty() || o.out == "-"))
     return fail(Error(ErrorCode::InvalidArgument, "--emit bundle needs -o DIR: the folder that NAME.o and NAME.h go to"));
   auto g = driver::loadModel(o.model, shapes);
   if (!g) return fail(g.error());
@@ -77,18 +79,25 @@ int compileBundle(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
   if (auto transform = o.train.options().transform(o.model, o.passes))
     if (auto s = transform(*g); !s) return fail(s.error());
   std::string name = o.bundleName.empty() ? std::filesystem::path(o.model).stem().string() : o.bundleName;
-  auto files = emitBundle(*g, o.backend, name);
+  BundleForm form = bundle ? BundleForm::Object : o.emit == "llvm" ? BundleForm::LlvmIR : BundleForm::Assembly;
+  auto files = graphc::emitBundle(*g, o.backend, name, form);  // the registry's, not llvmjit's (ADL)
   if (!files) return fail(files.error());
-  if (auto s = writeBundle(o.out, *files); !s) return fail(s.error());
+  if (bundle) {
+    if (auto s = writeBundle(o.out, *files); !s) return fail(s.error());
+  } else if (o.out.empty() || o.out == "-") {
+    std::cout << files->text;
+  } else if (auto s = writeFileAtomic(o.out, files->text); !s) {
+    return fail(s.error());
+  }
   return 0;
 }
 
 int compileCmd(const CompileCmdOptions& o) {
   auto shapes = driver::parseShapeBindings(o.shapes);
   if (!shapes) return fail(shapes.error());
-  if (o.emit == "bundle") return compileBundle(o, *shapes);
+  if (o.emit == "bundle" || o.emit == "llvm" || o.emit == "asm") return compileAhead(o, *shapes);
   if (!o.backend.targetCpu.empty() || !o.backend.targetTriple.empty())
-    return fail(Error(ErrorCode::InvalidArgument, "--target-cpu and --target-triple choose the code of --emit bundle"));
+    return fail(Error(ErrorCode::InvalidArgument, "--target-cpu and --target-triple choose the code of --emit bundle, llvm or asm"));
   auto exe = driver::compileModel(o.model, *shapes, o.backend, o.passes, o.train.options().transform(o.model, o.passes));
   if (!exe) return fail(exe.error());
   Graph compiled = (*exe)->graph().clone();
@@ -116,12 +125,13 @@ Runner addCompileCommand(CLI::App& app) {
   cmd->add_option("--shape", o->shapes, "Bind an input's shape: NAME=D0xD1x... (repeatable)")->take_all();
   cmd->add_option("--emit", o->emit,
                   "What to write: ir (textual IR), dot (Graphviz), bundle (with --backend llvm and -o DIR: DIR/NAME.o "
-                  "and DIR/NAME.h, a model that links into a C program)")
-      ->check(CLI::IsMember({"ir", "dot", "bundle"}))->capture_default_str();
+                  "and DIR/NAME.h, a model that links into a C program), llvm or asm (with --backend llvm: the "
+                  "bundle's code as optimized LLVM IR or as the target's assembly)")
+      ->check(CLI::IsMember({"ir", "dot", "bundle", "llvm", "asm"}))->capture_default_str();
   cmd->add_option("-o,--output", o->out, "Output file (default: stdout); the folder for --emit bundle");
   cmd->add_option("--bundle-name", o->bundleName, "--emit bundle: NAME of NAME.o, NAME.h and NAME_run (default: the model file's stem)");
-  cmd->add_option("--target-cpu", o->backend.targetCpu, "--emit bundle: the CPU to compile for, e.g. x86-64, znver3 (default: this machine's)");
-  cmd->add_option("--target-triple", o->backend.targetTriple, "--emit bundle: the target triple, e.g. x86_64-pc-linux-gnu (default: this machine's)");
+  cmd->add_option("--target-cpu", o->backend.targetCpu, "--emit bundle, llvm or asm: the CPU to compile for, e.g. x86-64, znver3 (default: this machine's)");
+  cmd->add_option("--target-triple", o->backend.targetTriple, "--emit bundle, llvm or asm: the target triple, e.g. x86_64-pc-linux-gnu (default: this machine's)");
   cmd->add_option("--report", o->report, "Print a report on stderr: 'memory' gives the arena plan and an SVG timeline")
       ->check(CLI::IsMember({"memory"}));
   cmd->add_option("--report-svg", o->reportSvg, "Where --report memory writes its SVG (default: OUT.memory.svg)");

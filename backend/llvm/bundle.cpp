@@ -4,6 +4,7 @@
 #include <llvm/IR/Function.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Support/raw_ostream.h>
 
 #include <cctype>
 
@@ -22,7 +23,7 @@ std::string bundleIdentifier(const std::string& name) {
   return id;
 }
 
-Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name) {
+Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name, BundleForm form) {
   GRAPHC_TRY(verify(g));
   if (options.threads > 1)
     return Error(ErrorCode::InvalidArgument,
@@ -51,6 +52,15 @@ Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, co
   for (const char* runtime : {"GOMP_parallel", "omp_get_thread_num", "omp_get_num_threads"})
     if (generated->module->getFunction(runtime))
       return Error(fmt::format("llvm: internal error: the bundle calls {} although it was generated for one thread", runtime));
+  if (form == BundleForm::LlvmIR) {
+    llvm::raw_string_ostream os(files.text);
+    generated->module->print(os, nullptr);
+    return files;
+  }
+  if (form == BundleForm::Assembly) {
+    GRAPHC_ASSIGN(files.text, emitObject(*generated->module, target, /*assembly=*/true));
+    return files;
+  }
   GRAPHC_ASSIGN(files.object, emitObject(*generated->module, target));
   files.header = bundleHeader(g, BundleLayout{files.name, target.triple, target.cpu, planned.layout.arenaBytes, target.vectorMath},
                               generated->errors);

@@ -24,12 +24,17 @@ struct BundleFiles {
   std::string name;    // the C identifier that starts the entry's name and the header's macros
   std::string object;  // NAME.o: the code, and the weights as read-only data (.rodata)
   std::string header;  // NAME.h
+  std::string text;    // BundleForm::LlvmIR or Assembly: the same code, to read
 };
+// What emitBundle writes: the object file and header, or the bundle's code as optimized LLVM IR
+// or as the target's assembly (graphc compile --emit llvm|asm), to see what it compiles to.
+enum class BundleForm { Object, LlvmIR, Assembly };
 // For options.targetTriple and targetCpu (empty: the host's). `name` becomes a C identifier:
 // every character outside [A-Za-z0-9_] becomes '_', and one that starts with a digit gets a '_'
 // in front. A bundle runs on the calling thread alone (it needs no OpenMP runtime), so
 // options.threads above 1 is refused, as are training steps and ops prepare cannot lower.
-Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name);
+Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name,
+                               BundleForm form = BundleForm::Object);
 
 // How long the last prepare of exe spent generating, optimizing and loading code, in seconds;
 // zeros for an executable of another backend.

@@ -162,13 +162,13 @@ Status optimizeModule(llvm::Module& m, const CodeTarget& target) {
   return ok();
 }
 
-Result<std::string> emitObject(llvm::Module& m, const CodeTarget& target) {
+Result<std::string> emitObject(llvm::Module& m, const CodeTarget& target, bool assembly) {
   GRAPHC_ASSIGN(std::unique_ptr<llvm::TargetMachine> machine, machineFor(target));
   llvm::SmallVector<char, 0> bytes;
   llvm::raw_svector_ostream os(bytes);
   llvm::legacy::PassManager passes;
-  if (machine->addPassesToEmitFile(passes, os, nullptr, llvm::CGFT_ObjectFile))
-    return Error("llvm: target " + target.triple + " cannot write object files");
+  if (machine->addPassesToEmitFile(passes, os, nullptr, assembly ? llvm::CGFT_AssemblyFile : llvm::CGFT_ObjectFile))
+    return Error("llvm: target " + target.triple + " cannot write " + (assembly ? "assembly" : "object files"));
   passes.run(m);
   return std::string(bytes.data(), bytes.size());
 }

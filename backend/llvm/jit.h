@@ -37,8 +37,8 @@ void setTargetAttributes(llvm::Function& f, const CodeTarget& target);
 // loop and SLP vectorizers and the target's cost model.
 Status optimizeModule(llvm::Module& m, const CodeTarget& target = hostTarget());
 // The optimized module as a relocatable object file for the target, position-independent (so
-// it links into PIE programs).
-Result<std::string> emitObject(llvm::Module& m, const CodeTarget& target);
+// it links into PIE programs), or as the target's assembly text.
+Result<std::string> emitObject(llvm::Module& m, const CodeTarget& target, bool assembly = false);
 
 // Machine code loaded into this process. It owns its LLJIT; the code is only read after
 // loading, so any number of threads may call the functions that lookup returns.
