@@ -51,7 +51,7 @@ typedef enum graphc_status {
   GRAPHC_STATUS_UNSUPPORTED = 3,      /* an op, attribute or dtype the compiler or backend does not handle */
   GRAPHC_STATUS_SHAPE = 4,            /* types or shapes that do not fit (bindings, verifier) */
   GRAPHC_STATUS_IO = 5,               /* a file that cannot be read or written */
-  GRAPHC_STATUS_OUT_OF_MEMORY = 6,    /* an allocation failed */
+  GRAPHC_STATUS_OUT_OF_MEMORY = 6,    /* an allocation failed, or a run would need more than 3/4 of memory */
   GRAPHC_STATUS_INTERNAL = 7,         /* a bug in graphc */
   /* Misuse of the API, found before anything is changed. */
   GRAPHC_STATUS_NULL_ARGUMENT = 8,    /* a required pointer is NULL */
