@@ -39,6 +39,7 @@ struct graphc_session {
   std::vector<const void*> inputs;
   std::vector<void*> outputs;
   std::vector<size_t> inputBytes, outputBytes, inputOrder, outputOrder;
+  std::vector<size_t> namedInputOrder, namedOutputOrder;  // a run by name's, reused
 };
 
 struct graphc_trainer {

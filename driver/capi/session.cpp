@@ -1,5 +1,7 @@
 // The C API's sessions and runs: caller buffers checked, then run in place through the raw
 // buffer ABI (runtime/abi.h).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "driver/capi/api.h"
@@ -31,7 +33,6 @@ template <class Buffer>
 graphc_status matchNames(const std::vector<graphc_tensor_desc>& model, const Buffer* buffers, size_t count,
                          std::vector<size_t>& order, const char* what, const char* fn) {
   order.assign(count, 0);
-  std::vector<bool> taken(model.size(), false);
   for (size_t i = 0; i < count; ++i) {
     if (!buffers[i].name) return fail(GRAPHC_STATUS_NULL_ARGUMENT, fmt::format("{}: {}[{}].name is NULL", fn, what, i));
     size_t at = 0;
@@ -40,8 +41,9 @@ graphc_status matchNames(const std::vector<graphc_tensor_desc>& model, const Buf
       return fail(GRAPHC_STATUS_UNKNOWN_NAME, fmt::format("{}: {}[{}]: the model has no {} '{}'", fn, what, i,
                                                           std::string_view(what).substr(0, std::string_view(what).size() - 1),
                                                           buffers[i].name));
-    if (taken[at]) return fail(GRAPHC_STATUS_DUPLICATE_NAME, fmt::format("{}: '{}' is given twice", fn, buffers[i].name));
-    taken[at] = true;
+    // A handful of buffers: a scan of the earlier ones, so that a run allocates nothing.
+    if (std::find(order.begin(), order.begin() + (ptrdiff_t)i, at) != order.begin() + (ptrdiff_t)i)
+      return fail(GRAPHC_STATUS_DUPLICATE_NAME, fmt::format("{}: '{}' is given twice", fn, buffers[i].name));
     order[i] = at;
   }
   return GRAPHC_OK;
@@ -90,6 +92,7 @@ graphc_status graphc_session_create(const graphc_model* model, graphc_session** 
     size_t nIn = model->inputs.size(), nOut = model->outputs.size();
     session->inputs.resize(nIn), session->inputBytes.resize(nIn), session->inputOrder.resize(nIn);
     session->outputs.resize(nOut), session->outputBytes.resize(nOut), session->outputOrder.resize(nOut);
+    session->namedInputOrder.reserve(nIn), session->namedOutputOrder.reserve(nOut);
     for (size_t i = 0; i < nIn; ++i) session->inputOrder[i] = i;  // by position: the identity
     for (size_t i = 0; i < nOut; ++i) session->outputOrder[i] = i;
     *out = session.release();
@@ -116,7 +119,8 @@ graphc_status graphc_run_named(const graphc_model* model, graphc_session* sessio
   const char* fn = __func__;
   return guard(fn, [&] {
     if (auto s = checkRunTargets(model, session, inputs, num_inputs, outputs, num_outputs, fn)) return s;
-    std::vector<size_t> inputOrder, outputOrder;
+    std::vector<size_t>& inputOrder = session->namedInputOrder;  // the session's: no allocation per run
+    std::vector<size_t>& outputOrder = session->namedOutputOrder;
     if (auto s = matchNames(model->inputs, inputs, num_inputs, inputOrder, "inputs", fn)) return s;
     if (auto s = matchNames(model->outputs, outputs, num_outputs, outputOrder, "outputs", fn)) return s;
     return checkedRun(model, session, inputs, inputOrder, outputs, outputOrder, fn);
