@@ -4,10 +4,10 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <memory>
 
 #include "passes/train/training.h"
+#include "runtime/bind.h"
 #include "tests/backends/cases.h"
 #include "tests/backends/run.h"
 #include "tests/train/train_util.h"
@@ -52,11 +52,8 @@ struct RawRun {
   }
 };
 
-struct Block {
-  std::unique_ptr<void, decltype(&std::free)> p{nullptr, &std::free};
-  explicit Block(size_t bytes) : p(std::aligned_alloc(GRAPHC_ABI_ALIGNMENT, (std::max<size_t>(bytes, 1) + 63) / 64 * 64), &std::free) {}
-  void* get() const { return p.get(); }
-};
+// A caller's block, as runtime/bind.h allocates a context's (aligned, at least a cache line).
+AlignedBlock block(size_t bytes) { return std::move(allocateBlock(bytes, "test block").value()); }
 
 TEST_CASE("on every backend, a run on raw buffers matches ref, in the context's blocks and in the caller's") {
   Graph g = fourOutputs();
@@ -68,7 +65,7 @@ TEST_CASE("on every backend, a run on raw buffers matches ref, in the context's 
     auto exe = prepareOn(backend, g);
     auto ctx = std::move(exe->createContext().value());
     Executable::BlockSizes sizes = exe->blockSizes();
-    Block arena(sizes.arena), scratch(sizes.scratch);
+    AlignedBlock arena = block(sizes.arena), scratch = block(sizes.scratch);
     for (bool callerBlocks : {false, true, false}) {  // back to the context's after the caller's
       std::vector<Tensor> out = exe->makeOutputs();
       for (Tensor& t : out) std::memset(t.raw(), 0xff, t.bytes());  // NaN: nothing stale passes
@@ -91,7 +88,7 @@ TEST_CASE("on every backend, malformed run buffers are refused as invalid argume
     auto exe = prepareOn(backend, g);
     auto ctx = std::move(exe->createContext().value());
     Executable::BlockSizes sizes = exe->blockSizes();
-    Block arena(sizes.arena + 64);
+    AlignedBlock arena = block(sizes.arena + 64);
     struct Misuse {
       const char* what;
       std::function<void(RawRun&)> spoil;
@@ -138,7 +135,7 @@ TEST_CASE("on every backend that trains, a training step in a caller's state blo
     auto exe = prepareOn(backend, *step);
     auto own = std::move(exe->createContext().value()), borrowed = std::move(exe->createContext().value());
     Executable::BlockSizes sizes = exe->blockSizes();
-    Block state(sizes.state);
+    AlignedBlock state = block(sizes.state);
     exe->initialState(state.get());
     for (int s = 0; s < 3; ++s) {
       std::vector<Tensor> in = randomInputs(*step, 300 + s, 0, 5);
