@@ -1,6 +1,7 @@
 // One run of a model: inputs from .npy files, compile, run, outputs to .npy files.
 #include "driver/run.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -17,6 +18,10 @@ Error missingInputs(const std::vector<std::string>& described) {
   return Error(fmt::format("missing model input(s): {}; give each as --input NAME=FILE.npy", fmt::join(described, ", ")));
 }
 
+Error unknownInput(const std::string& name, const std::vector<std::string>& inputs) {
+  return Error(fmt::format("--input {}: the model has no input '{}' (its inputs: {})", name, name, fmt::join(inputs, ", ")));
+}
+
 Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::string, Tensor>& given) {
   std::vector<Tensor> bound;
   std::vector<std::string> missing;
@@ -27,18 +32,19 @@ Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::strin
     else
       bound.push_back(it->second);
   }
-  if (!missing.empty()) return missingInputs(missing);
   for (const auto& [name, t] : given) {
     ValueId v = g.findValue(name);
     if (v == UINT32_MAX || g.value(v).kind != ValueKind::Input) {
-      std::string names;
-      for (ValueId in : g.inputs) names += (names.empty() ? "" : ", ") + g.value(in).name;
-      return Error(fmt::format("--input {}: the model has no input '{}' (its inputs: {})", name, name, names));
+      std::vector<std::string> names;
+      for (ValueId in : g.inputs) names.push_back(g.value(in).name);
+      return unknownInput(name, names);
     }
     if (g.type(v) != t.type())
       return Error(ErrorCode::Shape, fmt::format("--input {}: the model expects {}, the file holds {}", name, g.type(v).str(),
                                                  t.type().str()));
   }
+  // After the unknown names: a misspelt input is reported as itself, not as the one it missed.
+  if (!missing.empty()) return missingInputs(missing);
   return bound;
 }
 
@@ -64,6 +70,9 @@ Result<RunOutputs> runOnce(const RunRequest& request) {
     // A symbolic dimension of an input not given fails the compile; the missing input is the
     // cause to report (run has no --shape), as bindInputs does for fixed shapes.
     if (auto names = modelInputNames(request.model)) {
+      for (const auto& [name, t] : request.inputs)
+        if (std::find(names->begin(), names->end(), name) == names->end())
+          return unknownInput(name, *names);
       std::vector<std::string> missing;
       for (const std::string& name : *names)
         if (!request.inputs.count(name)) missing.push_back(fmt::format("'{}'", name));

@@ -3,6 +3,8 @@
 // assembly).
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -29,6 +31,11 @@ struct CompileCmdOptions {
   driver::PassOptions passes;
   TrainStepFlags train;  // --train: compile one training step of the model
 };
+
+bool isCIdentifier(const std::string& s) {
+  auto alpha = [](char c) { return std::isalpha((unsigned char)c) || c == '_'; };
+  return !s.empty() && alpha(s[0]) && std::all_of(s.begin(), s.end(), [&](char c) { return alpha(c) || std::isdigit((unsigned char)c); });
+}
 
 // --report-svg, else beside the output file, else beside the model's name in the current folder.
 std::string memorySvgPath(const CompileCmdOptions& o) {
@@ -73,6 +80,11 @@ int compileAhead(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
   bool bundle = o.emit == "bundle";
   if (bundle && (o.out.empty() || o.out == "-"))
     return fail(Error(ErrorCode::InvalidArgument, "--emit bundle needs -o DIR: the folder that NAME.o and NAME.h go to"));
+  // A name the user chose is never rewritten behind their back; only the file stem is.
+  if (!o.bundleName.empty() && !isCIdentifier(o.bundleName))
+    return fail(Error(ErrorCode::InvalidArgument,
+                      fmt::format("--bundle-name '{}': not a C identifier (letters, digits and '_', not starting with a digit)",
+                                  o.bundleName)));
   auto g = driver::loadModel(o.model, shapes);
   if (!g) return fail(g.error());
   if (auto s = driver::optimize(*g, o.passes); !s) return fail(s.error());
