@@ -10,20 +10,21 @@ using namespace graphc::capi;
 
 namespace {
 
-graphc_status createTrainer(const std::string& path, std::string_view bytes, const graphc_options* options, graphc_loss loss,
-                            graphc_optimizer optimizer, double lr, graphc_trainer** out, const char* fn) {
+// loss and optimizer: the C enums' values, unchecked (see enumValue).
+graphc_status createTrainer(const std::string& path, std::string_view bytes, const graphc_options* options, int lossValue,
+                            int optimizerValue, double lr, graphc_trainer** out, const char* fn) {
   if (auto s = checkNotNull(out, fn, "out")) return s;
-  if (loss < GRAPHC_LOSS_SOFTMAX_CROSS_ENTROPY || loss > GRAPHC_LOSS_MSE)
-    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: loss {} is not a graphc_loss", fn, (int)loss));
-  if (optimizer < GRAPHC_OPTIMIZER_SGD || optimizer > GRAPHC_OPTIMIZER_ADAM)
-    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: optimizer {} is not a graphc_optimizer", fn, (int)optimizer));
+  if (lossValue < GRAPHC_LOSS_SOFTMAX_CROSS_ENTROPY || lossValue > GRAPHC_LOSS_MSE)
+    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: loss {} is not a graphc_loss", fn, lossValue));
+  if (optimizerValue < GRAPHC_OPTIMIZER_SGD || optimizerValue > GRAPHC_OPTIMIZER_ADAM)
+    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: optimizer {} is not a graphc_optimizer", fn, optimizerValue));
   if (!(lr > 0) || !std::isfinite(lr))
     return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: the learning rate must be finite and > 0, got {}", fn, lr));
   static const graphc_options defaults;
   const graphc_options& o = options ? *options : defaults;
   auto model = loadWithOptions(path, bytes, o);
   if (!model) return fail(model.error());
-  graphc::driver::StepTrainerOptions t{static_cast<graphc::LossKind>(loss), static_cast<graphc::OptimizerKind>(optimizer), lr,
+  graphc::driver::StepTrainerOptions t{static_cast<graphc::LossKind>(lossValue), static_cast<graphc::OptimizerKind>(optimizerValue), lr,
                                        o.compile, quietPasses()};
   auto step = graphc::driver::StepTrainer::create(std::move(*model), path, t);
   if (!step) return fail(step.error());
@@ -49,7 +50,7 @@ graphc_status stepTensorInfo(const graphc_trainer* trainer, graphc_tensor_desc g
 }
 
 // Finds param `name` (its index) and checks a buffer of its value against it.
-graphc_status checkParamBuffer(const graphc_trainer* trainer, const char* name, graphc_dtype dtype, const void* data,
+graphc_status checkParamBuffer(const graphc_trainer* trainer, const char* name, int dtype, const void* data,
                                size_t bytes, size_t& index, const char* fn) {
   if (auto s = checkNotNull(trainer, fn, "trainer")) return s;
   if (auto s = checkNotNull(name, fn, "name")) return s;
@@ -78,7 +79,7 @@ graphc_status graphc_trainer_create_file(const char* path, const graphc_options*
   return guard(fn, [&] {
     if (auto s = checkNotNull(path, fn, "path")) return s;
     if (!*path) return fail(GRAPHC_STATUS_INVALID_ARGUMENT, fmt::format("{}: the path is empty", fn));
-    return createTrainer(path, {}, options, loss, optimizer, lr, out, fn);
+    return createTrainer(path, {}, options, enumValue(loss), enumValue(optimizer), lr, out, fn);
   });
 }
 
@@ -88,7 +89,7 @@ graphc_status graphc_trainer_create_memory(const void* data, size_t size, const 
   return guard(fn, [&] {
     if (auto s = checkNotNull(data, fn, "data")) return s;
     if (size == 0) return fail(GRAPHC_STATUS_WRONG_SIZE, fmt::format("{}: the model is 0 bytes", fn));
-    return createTrainer("", std::string_view(static_cast<const char*>(data), size), options, loss, optimizer, lr, out, fn);
+    return createTrainer("", std::string_view(static_cast<const char*>(data), size), options, enumValue(loss), enumValue(optimizer), lr, out, fn);
   });
 }
 
@@ -151,7 +152,7 @@ graphc_status graphc_trainer_read_param(const graphc_trainer* trainer, const cha
   const char* fn = __func__;
   return guard(fn, [&] {
     size_t i = 0;
-    if (auto s = checkParamBuffer(trainer, name, dtype, data, bytes, i, fn)) return s;
+    if (auto s = checkParamBuffer(trainer, name, enumValue(dtype), data, bytes, i, fn)) return s;
     auto value = trainer->step.readParam(trainer->paramValues[i]);
     if (!value) return fail(value.error());
     if (bytes) std::memcpy(data, value->raw(), bytes);
@@ -164,7 +165,7 @@ graphc_status graphc_trainer_write_param(graphc_trainer* trainer, const char* na
   const char* fn = __func__;
   return guard(fn, [&] {
     size_t i = 0;
-    if (auto s = checkParamBuffer(trainer, name, dtype, data, bytes, i, fn)) return s;
+    if (auto s = checkParamBuffer(trainer, name, enumValue(dtype), data, bytes, i, fn)) return s;
     return failStatus(trainer->step.writeParam(trainer->paramValues[i], graphc::viewOf(trainer->params[i].type, data)));
   });
 }

@@ -1,6 +1,7 @@
 # The installed package from outside: cmake --install to a temporary prefix, then build and run
 # both embed examples against it with find_package(graphc), and the C example once more with
-# only pkg-config's flags. Run with cmake -DBUILD_DIR= -DSOURCE_DIR= -DWORK_DIR= -P.
+# only pkg-config's flags. Run with cmake -DBUILD_DIR= -DSOURCE_DIR= -DWORK_DIR= -P, and
+# -DCONSUMER_FLAGS= (the library's -fsanitize flags, if any) for every program built against it.
 cmake_minimum_required(VERSION 3.20)
 set(prefix ${WORK_DIR}/prefix)
 file(REMOVE_RECURSE ${WORK_DIR})
@@ -30,7 +31,7 @@ endif()
 set(model ${SOURCE_DIR}/tests/data/onnx/seed.onnx)
 foreach(lang IN ITEMS c cpp)
   run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/embed/${lang} -B ${WORK_DIR}/${lang} -G Ninja -DCMAKE_BUILD_TYPE=Release
-      -DCMAKE_PREFIX_PATH=${prefix})
+      -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_C_FLAGS=${CONSUMER_FLAGS}" "-DCMAKE_CXX_FLAGS=${CONSUMER_FLAGS}")
   run(${CMAKE_COMMAND} --build ${WORK_DIR}/${lang})
 endforeach()
 
@@ -48,7 +49,7 @@ run(pkg-config --cflags --libs graphc)
 string(STRIP "${out}" flags)
 expect("${flags}" "-I.*/include" "pkg-config --cflags")
 expect("${flags}" "-lgraphc" "pkg-config --libs")
-separate_arguments(flag_list UNIX_COMMAND "${flags}")
+separate_arguments(flag_list UNIX_COMMAND "${flags} ${CONSUMER_FLAGS}")
 run(cc -o ${WORK_DIR}/embed_c_pc ${SOURCE_DIR}/examples/embed/c/main.c ${flag_list} -lm)
 set(ENV{LD_LIBRARY_PATH} ${prefix}/lib)
 run(${WORK_DIR}/embed_c_pc ${model} ref)

@@ -16,7 +16,12 @@ doctest_discover_tests(test_capi_cpp TEST_PREFIX "capi/cpp/" PROPERTIES TIMEOUT 
 add_test(NAME capi/exported_symbols
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/capi/exported_symbols.sh $<TARGET_FILE:graphc_shared>
           ${PROJECT_SOURCE_DIR}/include/graphc/graphc.h)
+# A sanitized libgraphc needs its sanitizer runtimes loaded first: its consumers are built with
+# the same -fsanitize flags.
+string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
+string(REGEX MATCHALL "-fsanitize=[^ ]+" sanitize_flags "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${build_type}}")
+list(JOIN sanitize_flags " " sanitize_flags)
 add_test(NAME capi/install
-  COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+  COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DSOURCE_DIR=${PROJECT_SOURCE_DIR} "-DCONSUMER_FLAGS=${sanitize_flags}"
           -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/capi-install -P ${CMAKE_CURRENT_SOURCE_DIR}/capi/install_test.cmake)
 set_tests_properties(capi/install PROPERTIES TIMEOUT 600)

@@ -31,11 +31,17 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
+// The nothrow form too (std::stable_sort's buffer): else a sanitizer's new pairs with our delete.
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  if (counting && !calledFromOneDnn(__builtin_return_address(0))) allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(n ? n : 1);
+}
 // GCC 12 flags free() of what our own operator new got from malloc as a mismatch; it is not.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 #pragma GCC diagnostic pop
 
 namespace graphc::test {
