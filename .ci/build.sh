@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then configures and builds graphc (Ninja, 2 jobs).
-# Usage: .ci/build.sh [DIR [CMAKE_ARGS...]]; DIR defaults to build/ (Release).
+# Usage: [TARGETS="a b"] .ci/build.sh [DIR [CMAKE_ARGS...]]; DIR defaults to build/ (Release);
+# TARGETS builds only those ninja targets (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/deps.sh
@@ -12,4 +13,5 @@ args=(-DCMAKE_BUILD_TYPE=Release)
 command -v ccache > /dev/null && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 mkdir -p "$dir"
 cmake -S . -B "$dir" -G Ninja "${args[@]}" > "$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
-ninja -C "$dir" -j"${JOBS:-2}"
+# shellcheck disable=SC2086  # TARGETS is a list of words
+ninja -C "$dir" -j"${JOBS:-2}" ${TARGETS:-}

@@ -1,17 +1,43 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, then builds and runs every test under CTest twice:
-# a Release build (build/) and a Debug build with assertions (build-debug/: -O1 keeps it fast,
-# _GLIBCXX_ASSERTIONS adds the standard library's bounds checks). Prints each phase's time.
+# The test command: installs what is missing, then builds and runs every test under CTest three
+# ways, printing each phase's time:
+#   build/       Release;
+#   build-asan/  the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (-O1 keeps it
+#                fast; _GLIBCXX_ASSERTIONS adds the standard library's bounds checks);
+#   build-tsan/  the concurrency tests (one model, many threads and sessions, every backend, the
+#                C API) under ThreadSanitizer.
+# Suppressions (.ci/sanitizers/tsan.supp) cover third-party code only, each with its reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 phase() {
   local start=$SECONDS
   "$@"
   echo "ci: '$*' took $((SECONDS - start)) s"
 }
-run_tests() { (cd "$1" && ctest --output-on-failure -j"${JOBS:-2}" --timeout 900); }
+run_tests() {
+  local dir=$1
+  shift
+  (cd "$dir" && ctest --output-on-failure -j"${JOBS:-2}" --timeout 900 "$@")
+}
+sanitizer_flags="-O1 -g1 -fno-omit-frame-pointer"
+
 phase bash .ci/build.sh build -DCMAKE_BUILD_TYPE=Release
 phase run_tests build
-phase bash .ci/build.sh build-debug -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1 -D_GLIBCXX_ASSERTIONS"
-phase run_tests build-debug
+
+# A failed allocation must reach graphc as bad_alloc (the --max-memory paths), not abort.
+export ASAN_OPTIONS="allocator_may_return_null=1:detect_leaks=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+phase bash .ci/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug \
+  "-DCMAKE_CXX_FLAGS_DEBUG=$sanitizer_flags -fsanitize=address,undefined -fno-sanitize-recover=undefined -D_GLIBCXX_ASSERTIONS"
+phase run_tests build-asan
+
+export TSAN_OPTIONS="suppressions=$root/.ci/sanitizers/tsan.supp:halt_on_error=1:second_deadlock_stack=1"
+concurrency='thread|session|context|concurren'
+phase env TARGETS="test_dnnl test_llvm test_runtime test_train test_backends test_capi test_capi_cpp" bash .ci/build.sh build-tsan \
+  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=$sanitizer_flags -fsanitize=thread"
+# libgomp cannot tell TSan about OpenMP's synchronisation; LLVM's libomp, which implements the
+# same ABI, can, through its Archer tool. Both come with libomp-16-dev.
+phase env LD_PRELOAD=/usr/lib/llvm-16/lib/libomp.so.5 OMP_TOOL_LIBRARIES=/usr/lib/llvm-16/lib/libarcher.so \
+  bash -c "cd build-tsan && ctest --output-on-failure -j${JOBS:-2} --timeout 900 -R '$concurrency' -E '^lit/'"
 echo "ci: all passed in $SECONDS s"
