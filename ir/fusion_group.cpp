@@ -12,12 +12,20 @@
 namespace graphc {
 namespace {
 
-// Live nodes by group id, in node order.
-std::map<int64_t, std::vector<NodeId>> membersById(const Graph& g) {
-  std::map<int64_t, std::vector<NodeId>> groups;
+// The live members of each group id, in node order, and each node's group id (-1: none), so
+// that a membership test costs nothing however many groups there are.
+struct Membership {
+  std::map<int64_t, std::vector<NodeId>> byId;
+  std::vector<int64_t> idOf;
+  bool in(NodeId n, int64_t id) const { return n != kNoNode && idOf[n] == id; }
+};
+
+Membership membership(const Graph& g) {
+  Membership m;
+  m.idOf.assign(g.nodes.size(), -1);
   for (NodeId n = 0; n < g.nodes.size(); ++n)
-    if (auto id = g.nodes[n].dead ? std::nullopt : fusionGroupOf(g.nodes[n])) groups[*id].push_back(n);
-  return groups;
+    if (auto id = g.nodes[n].dead ? std::nullopt : fusionGroupOf(g.nodes[n])) m.byId[*id].push_back(n), m.idOf[n] = *id;
+  return m;
 }
 
 NodeId findRoot(std::vector<NodeId>& parent, NodeId n) {
@@ -26,28 +34,28 @@ NodeId findRoot(std::vector<NodeId>& parent, NodeId n) {
 }
 
 // Whether the members form one piece when their own values connect them (in either direction).
-bool connected(const Graph& g, const std::vector<NodeId>& members, const std::vector<char>& inGroup) {
-  std::vector<NodeId> parent(g.nodes.size());
-  std::iota(parent.begin(), parent.end(), 0);
+// `parent` is one union-find over all nodes: only members of one group are ever joined.
+bool connected(const Graph& g, const Membership& groups, int64_t id, std::vector<NodeId>& parent) {
+  const std::vector<NodeId>& members = groups.byId.at(id);
   for (NodeId m : members)
     for (ValueId v : g.nodes[m].operands)
-      if (NodeId p = g.value(v).def; p != kNoNode && inGroup[p]) parent[findRoot(parent, p)] = findRoot(parent, m);
+      if (NodeId p = g.value(v).def; groups.in(p, id)) parent[findRoot(parent, p)] = findRoot(parent, m);
   NodeId root = findRoot(parent, members.front());
   return std::all_of(members.begin(), members.end(), [&](NodeId m) { return findRoot(parent, m) == root; });
 }
 
 // A node outside the group that depends on it and feeds it, if any (kNoNode: the group is
 // convex). Walks the nodes after the first member once.
-NodeId escapeAndReturn(const Graph& g, const std::vector<NodeId>& members, const std::vector<char>& inGroup) {
+NodeId escapeAndReturn(const Graph& g, const Membership& groups, int64_t id) {
   std::vector<char> downstream(g.nodes.size(), 0);  // outside the group and reachable from it
-  for (NodeId n = members.front(); n < g.nodes.size(); ++n) {
+  for (NodeId n = groups.byId.at(id).front(); n < g.nodes.size(); ++n) {
     const Node& node = g.nodes[n];
     if (node.dead) continue;
     for (ValueId v : node.operands) {
       NodeId p = g.value(v).def;
-      if (p == kNoNode || !(inGroup[p] || downstream[p])) continue;
-      if (inGroup[n] && downstream[p]) return p;
-      if (!inGroup[n]) downstream[n] = 1;
+      if (p == kNoNode || !(groups.in(p, id) || downstream[p])) continue;
+      if (groups.in(n, id) && downstream[p]) return p;
+      if (!groups.in(n, id)) downstream[n] = 1;
     }
   }
   return kNoNode;
@@ -72,21 +80,19 @@ std::vector<FusionGroup> fusionGroups(const Graph& g) {
   std::vector<char> usedOutside(g.values.size(), 0);
   for (const Output& o : g.outputs) usedOutside[o.value] = 1;
   for (const Update& u : g.updates) usedOutside[u.value] = usedOutside[u.target] = 1;
-  for (auto& [id, members] : membersById(g)) {
+  Membership groups = membership(g);
+  for (auto& [id, members] : groups.byId) {
     FusionGroup group;
     group.id = id;
     group.members = members;
     group.shape = g.type(g.nodes[members.front()].results.front()).shape;
-    std::vector<char> inGroup(g.nodes.size(), 0);
-    for (NodeId m : members) inGroup[m] = 1;
     for (NodeId m : members) {
-      for (ValueId v : g.nodes[m].operands) {
-        NodeId p = g.value(v).def;
-        if ((p == kNoNode || !inGroup[p]) && std::find(group.inputs.begin(), group.inputs.end(), v) == group.inputs.end())
+      for (ValueId v : g.nodes[m].operands)
+        if (!groups.in(g.value(v).def, id) && std::find(group.inputs.begin(), group.inputs.end(), v) == group.inputs.end())
           group.inputs.push_back(v);
-      }
       for (ValueId r : g.nodes[m].results) {
-        bool outside = usedOutside[r] || std::any_of(consumers[r].begin(), consumers[r].end(), [&](NodeId u) { return !inGroup[u]; });
+        bool outside = usedOutside[r] ||
+                       std::any_of(consumers[r].begin(), consumers[r].end(), [&](NodeId u) { return !groups.in(u, id); });
         if (outside) group.outputs.push_back(r);
       }
     }
@@ -100,7 +106,11 @@ void verifyFusionGroups(const Graph& g, std::vector<Diag>& diags) {
   // Position among live nodes, so that a dead node left between members breaks nothing.
   std::vector<size_t> position(g.nodes.size(), 0);
   for (size_t n = 0, live = 0; n < g.nodes.size(); ++n) position[n] = g.nodes[n].dead ? live : live++;
-  for (auto& [id, members] : membersById(g)) {
+  Membership groups = membership(g);
+  if (groups.byId.empty()) return;
+  std::vector<NodeId> parent(g.nodes.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  for (auto& [id, members] : groups.byId) {
     const Node& first = g.nodes[members.front()];
     bool shaped = true;
     for (NodeId m : members) {
@@ -115,16 +125,14 @@ void verifyFusionGroups(const Graph& g, std::vector<Diag>& diags) {
       }
     }
     if (!shaped) continue;
-    std::vector<char> inGroup(g.nodes.size(), 0);
-    for (NodeId m : members) inGroup[m] = 1;
-    if (!connected(g, members, inGroup)) {
+    if (!connected(g, groups, id, parent)) {
       fail(first, fmt::format("fusion group {} is not connected: its members share no values", id));
       continue;
     }
     // Consecutive members are convex (the node order is topological); only otherwise is the
     // walk that finds the way out and back worth its cost.
     if (position[members.back()] - position[members.front()] + 1 == members.size()) continue;
-    if (NodeId outside = escapeAndReturn(g, members, inGroup); outside != kNoNode)
+    if (NodeId outside = escapeAndReturn(g, groups, id); outside != kNoNode)
       fail(g.nodes[outside], fmt::format("fusion group {} is not convex: {} is outside it, depends on it and feeds it",
                                          id, describeNode(g, g.nodes[outside])));
     else
