@@ -9,12 +9,15 @@
 
 namespace graphc {
 
+// llvm runs each group of elementwise ops as one loop nest; the others run node by node.
+static constexpr std::string_view kLlvmPasses[] = {"fuse_elementwise"};
+
 static const BackendInfo kBackends[] = {
     {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare, ref::isOpSupported, false},
     {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare,
      dnnl::isOpSupported, false},
     {"llvm", "loop nests JIT-compiled by LLVM for the host CPU, one arena, inference ops only so far", llvmjit::prepare,
-     llvmjit::isOpSupported, true},
+     llvmjit::isOpSupported, true, kLlvmPasses},
 };
 
 std::span<const BackendInfo> allBackends() { return kBackends; }

@@ -8,6 +8,7 @@
 #include "frontend/text/printer.h"
 #include "frontend/dot/dot.h"
 #include "frontend/npy/npy.h"
+#include "ir/fusion_group.h"
 #include "runtime/memory/memory_plan.h"
 
 namespace graphc::driver {
@@ -51,6 +52,18 @@ Result<std::string> reportMemory(const Executable& exe, const std::string& backe
   }
   GRAPHC_TRY(writeFileAtomic(svgPath, memoryPlanSvg(arena->requests, arena->plan)));
   std::string text = fmt::format("// ----- memory plan of {} -----\n{}\n", source, memoryReport(arena->plan));
+  // A backend that fuses (llvm) ran a graph with groups: what the same graph needs unfused,
+  // node by node, shows what fusion saved.
+  if (std::vector<FusionGroup> groups = fusionGroups(exe.graph()); !groups.empty()) {
+    size_t members = 0;
+    for (const FusionGroup& group : groups) members += group.members.size();
+    GraphBuffers unfused = graphBuffers(exe.graph());
+    size_t unfusedBytes = planMemory(unfused.requests).arenaBytes;
+    text += fmt::format("fusion: {} group(s) of {} nodes; unfused, {} buffers in an arena of {} bytes (fusion saves {})\n",
+                        groups.size(), members, unfused.requests.size(), unfusedBytes,
+                        unfusedBytes > arena->plan.arenaBytes ? fmt::format("{} bytes", unfusedBytes - arena->plan.arenaBytes)
+                                                             : std::string("nothing"));
+  }
   if (arena->updates)
     text += fmt::format("training state: {} bytes outside the arena; {} of {} updates in place\n", arena->stateBytes,
                         arena->updatesInPlace, arena->updates);

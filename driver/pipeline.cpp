@@ -4,6 +4,7 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 
 #include "driver/limits.h"
 #include "driver/model.h"
@@ -28,11 +29,24 @@ Status optimize(Graph& g, const PassOptions& passes, const std::vector<std::stri
   return runPipeline(g, names, options);
 }
 
-Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
+Status runBackendPasses(Graph& g, const std::string& backend) {
+  const BackendInfo* b = findBackend(backend);
+  if (!b) return Error(fmt::format("unknown backend '{}'", backend));
+  if (b->passes.empty()) return ok();
+  return runPipeline(g, std::vector<std::string>(b->passes.begin(), b->passes.end()));
+}
+
+Result<std::unique_ptr<Executable>> prepare(const Graph& source, const CompileOptions& options) {
   const BackendInfo* b = findBackend(options.backend);
   if (!b) return Error(fmt::format("unknown backend '{}'", options.backend));
   size_t limit = effectiveMaxMemory(options.maxMemory);
-  GRAPHC_TRY(checkMemoryNeed(g, limit, fmt::format("graph '{}'", g.name)));
+  GRAPHC_TRY(checkMemoryNeed(source, limit, fmt::format("graph '{}'", source.name)));
+  std::optional<Graph> transformed;
+  if (!b->passes.empty()) {
+    transformed = source.clone();
+    GRAPHC_TRY(runBackendPasses(*transformed, options.backend));
+  }
+  const Graph& g = transformed ? *transformed : source;
   GRAPHC_ASSIGN(std::unique_ptr<Executable> exe, b->prepare(g, options));
   // What each context will allocate, as the backend planned it.
   Executable::BlockSizes blocks = exe->blockSizes();

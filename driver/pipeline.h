@@ -27,7 +27,10 @@ std::string defaultBackend();
 // Runs the default pipeline, or the named passes, on g.
 Status optimize(Graph& g, const PassOptions& passes);
 Status optimize(Graph& g, const PassOptions& passes, const std::vector<std::string>& names);
-// Prepares g on the backend that `options` names (CompileOptions: backend, threads, ...).
+// Runs the passes the named backend asks for (BackendInfo::passes) on g.
+Status runBackendPasses(Graph& g, const std::string& backend);
+// Prepares g on the backend that `options` names (CompileOptions: backend, threads, ...), after
+// the passes it asks for (on a copy of g).
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
 // A context to run `exe` in: the one place the driver makes one.
 Result<std::unique_ptr<ExecutionContext>> newContext(const Executable& exe);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "ir/attr_spec.h"
+#include "ir/fusion_group.h"
 #include "ir/ops/infer.h"
 
 namespace graphc {
@@ -24,6 +25,8 @@ const std::vector<OpInfo>& table() {
 const AttrSpec* OpInfo::findAttr(std::string_view attr) const {
   for (const AttrSpec& s : attrs)
     if (s.name == attr) return &s;
+  // Every op accepts a fusion group; the verifier says which ops may really join one.
+  if (attr == kFusionGroupAttr) return &fusionGroupSpec();
   return nullptr;
 }
 

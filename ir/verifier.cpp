@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ir/builder.h"
+#include "ir/fusion_group.h"
 
 namespace graphc {
 
@@ -83,6 +84,8 @@ Status verify(const Graph& g) {
     updated[u.target] = true;
   }
   if (g.outputs.empty()) fail({}, fmt::format("graph '{}' has no outputs", g.name));
+  // Groups are checked on an otherwise sound graph: their rules follow its values.
+  if (errors.diags.empty()) verifyFusionGroups(g, errors.diags);
   if (!errors.diags.empty()) return errors;
   return ok();
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "ir/graph.h"
 #include "runtime/abi.h"
@@ -125,6 +126,9 @@ struct BackendInfo {
   // Whether the backend can also write its program out (an object file and a C header) rather
   // than only run it in this process.
   bool emitsArtefacts = false;
+  // Passes (passes/passes.def) the backend asks for: the driver runs them on the optimized
+  // graph just before prepare. For what only this backend profits from: llvm's fusion groups.
+  std::span<const std::string_view> passes = {};
 };
 
 std::span<const BackendInfo> allBackends();

@@ -74,7 +74,15 @@ static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
 
 Emitter::Emitter(llvm::Module& m, const Graph& g) : context(m.getContext()), module(m), graph(g), b(m.getContext()) {}
 
-llvm::Function* Emitter::begin(const Node& n, const std::string& name) {
+std::vector<ValueId> Emitter::valuesOf(const Node& n) {
+  std::vector<ValueId> values = n.operands;
+  values.insert(values.end(), n.results.begin(), n.results.end());
+  return values;
+}
+
+llvm::Function* Emitter::begin(const Node& n, const std::string& name) { return begin(valuesOf(n), name); }
+
+llvm::Function* Emitter::begin(std::span<const ValueId> values, const std::string& name) {
   auto* fnType = llvm::FunctionType::get(b.getInt32Ty(), {b.getPtrTy()}, false);
   fn_ = llvm::Function::Create(fnType, llvm::Function::InternalLinkage, name, module);
   fn_->addFnAttr(llvm::Attribute::NoUnwind);
@@ -84,19 +92,18 @@ llvm::Function* Emitter::begin(const Node& n, const std::string& name) {
   setTargetAttributes(*fn_, *target);
   buffers_ = fn_->getArg(0);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
-  loadPointers(n);
+  loadPointers(values);
   return fn_;
 }
 
-void Emitter::loadPointers(const Node& n) {
+void Emitter::loadPointers(std::span<const ValueId> values) {
   ptrs_.assign(graph.values.size(), nullptr);
   auto loadPtr = [&](ValueId v) {
     if (ptrs_[v]) return;
     llvm::Value* slot = b.CreateConstInBoundsGEP1_64(b.getPtrTy(), buffers_, v);
     ptrs_[v] = b.CreateLoad(b.getPtrTy(), slot, graph.value(v).name);
   };
-  for (ValueId v : n.operands) loadPtr(v);
-  for (ValueId v : n.results) loadPtr(v);
+  for (ValueId v : values) loadPtr(v);
 }
 
 void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel) {
@@ -137,6 +144,10 @@ void Emitter::ifThenElse(llvm::Value* cond, const std::function<void()>& then, c
 }
 
 void Emitter::parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body) {
+  parallel(valuesOf(n), body);
+}
+
+void Emitter::parallel(std::span<const ValueId> values, const std::function<void(llvm::Value*, llvm::Value*)>& body) {
   llvm::Function *outer = fn_;
   llvm::Value* outerBuffers = buffers_;
   std::vector<llvm::Value*> outerPtrs = ptrs_;
@@ -147,7 +158,7 @@ void Emitter::parallel(const Node& n, const std::function<void(llvm::Value*, llv
   setTargetAttributes(*fn_, *target);
   buffers_ = fn_->getArg(0);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
-  loadPointers(n);
+  loadPointers(values);
   auto* intFn = llvm::FunctionType::get(b.getInt32Ty(), false);
   llvm::Value* thread = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_thread_num", intFn)), b.getInt64Ty());
   llvm::Value* team = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_num_threads", intFn)), b.getInt64Ty());
@@ -318,9 +329,33 @@ Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& l
   std::vector<llvm::Function*> nodes;
   std::vector<Diag> refused;
   std::vector<std::string_view> refusedOps;
+  // A fusion group's members are consecutive: the group's one function runs at its first.
+  std::vector<FusionGroup> groups = fusionGroups(g);
+  std::vector<const FusionGroup*> groupStartingAt(g.nodes.size(), nullptr);
+  std::vector<char> grouped(g.nodes.size(), 0);
+  for (const FusionGroup& group : groups) {
+    groupStartingAt[group.members.front()] = &group;
+    for (NodeId m : group.members) grouped[m] = 1;
+  }
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     if (n.dead) continue;
+    if (const FusionGroup* group = groupStartingAt[i]) {
+      std::vector<ValueId> values = group->inputs;
+      values.insert(values.end(), group->outputs.begin(), group->outputs.end());
+      llvm::Function* f = e.begin(values, fmt::format("node{}.fused{}", i, group->id));
+      if (Status st = emitFusedGroup(e, *group); !st) {
+        f->eraseFromParent();
+        refused.push_back({n.loc, fmt::format("fusion group {} of {} nodes from {}: {}", group->id, group->members.size(),
+                                              describeNode(g, n), st.error().message()), {}});
+        if (std::find(refusedOps.begin(), refusedOps.end(), opName(n.op)) == refusedOps.end()) refusedOps.push_back(opName(n.op));
+        continue;
+      }
+      e.end();
+      nodes.push_back(f);
+      continue;
+    }
+    if (grouped[i]) continue;  // emitted with its group
     llvm::Function* f = e.begin(n, fmt::format("node{}.{}", i, opName(n.op)));
     Status st = checkDTypes(g, n);
     if (st) st = emitNode(e, n);

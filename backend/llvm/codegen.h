@@ -1,6 +1,6 @@
-// Internal to backend/llvm: the code generator's core. Each graph node becomes one function
-// `i32 node(ptr* buffers)` of loop nests over its output (0 on success, else an error code),
-// where buffers[v] points at value v's data. The entry point
+// Internal to backend/llvm: the code generator's core. Each graph node, or each fusion group
+// of nodes (ir/fusion_group.h), becomes one function `i32 node(ptr* buffers)` of loop nests
+// over its output (0 on success, else an error code), where buffers[v] points at value v's data. The entry point
 // `i32 graphc_run(const graphc_run_buffers*)` (runtime/abi.h) fills that table from the run's
 // buffers and calls the nodes in order.
 #pragma once
@@ -12,6 +12,7 @@
 #include <span>
 
 #include "backend/llvm/jit.h"
+#include "ir/fusion_group.h"
 #include "ir/graph.h"
 #include "runtime/memory/memory_plan.h"
 
@@ -60,6 +61,8 @@ class Emitter {
 
   // Starts node n's function (its buffer pointers loaded at entry) and ends it (returns 0).
   llvm::Function* begin(const Node& n, const std::string& name);
+  // The same for a function that sees these values' buffers (a fusion group's).
+  llvm::Function* begin(std::span<const ValueId> values, const std::string& name);
   void end();
 
   llvm::Type* type(DType t);  // bool is i8 in memory
@@ -86,6 +89,7 @@ class Emitter {
   // of its own that sees node n's buffer pointers; values of the current function other than
   // constants must not cross into it.
   void parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body);
+  void parallel(std::span<const ValueId> values, const std::function<void(llvm::Value*, llvm::Value*)>& body);
   // The nest's loops; body gets every operand's element offset. The innermost loop is
   // parallel when `parallel` is set.
   void nest(const LoopNest& nest, const std::function<void(std::span<llvm::Value* const>)>& body, bool parallel = false);
@@ -97,7 +101,8 @@ class Emitter {
   llvm::Value* intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args);
 
  private:
-  void loadPointers(const Node& n);
+  void loadPointers(std::span<const ValueId> values);
+  static std::vector<ValueId> valuesOf(const Node& n);
   llvm::Function* fn_ = nullptr;
   llvm::Value* buffers_ = nullptr;
   std::vector<llvm::Value*> ptrs_;
@@ -110,6 +115,16 @@ Status emitReduce(Emitter& e, const Node& n);  // reduce_sum, reduce_mean, reduc
 Status emitNorm(Emitter& e, const Node& n);    // layer_norm, batch_norm
 Status emitMovement(Emitter& e, const Node& n);
 Status emitLinalg(Emitter& e, const Node& n);     // matmul, dense
+// A fusion group (ir/fusion_group.h): one loop nest computing every member per element in
+// registers, storing only the values that leave the group (codegen_fused.cpp).
+Status emitFusedGroup(Emitter& e, const FusionGroup& group);
+
+// The pieces of an elementwise op that a fused loop shares (codegen_elementwise.cpp): whether
+// there is a kernel for n's dtypes; the check, before any loop, that an integer divisor in
+// memory holds no zero; and n's scalar result from its operands' scalars.
+Status checkElementwise(const Graph& g, const Node& n);
+void emitDivisorCheck(Emitter& e, ValueId divisor);
+llvm::Value* emitElementwiseScalar(Emitter& e, const Node& n, std::span<llvm::Value* const> x);
 
 // The scalar activation of a unary op or of a dense epilogue, on x of dtype t.
 llvm::Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType t, llvm::Value* x);

@@ -162,21 +162,42 @@ Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType
   return x;
 }
 
+Status checkElementwise(const Graph& g, const Node& n) {
+  for (const auto* list : {&n.operands, &n.results})
+    for (ValueId v : *list)
+      if (g.type(v).dtype == DType::bf16) return Error("bf16 has no kernels yet");
+  DType t = g.type(n.operands[n.op == OpKind::Where ? 1 : 0]).dtype, to = g.type(n.results[0]).dtype;
+  if (!supports(n, t)) return Error(fmt::format("no kernel for {}", dtypeName(t)));
+  if (n.op == OpKind::Cast && !supports(n, to)) return Error(fmt::format("no kernel for {}", dtypeName(to)));
+  return ok();
+}
+
+void emitDivisorCheck(Emitter& e, ValueId divisor) {
+  DType t = e.graph.type(divisor).dtype;
+  e.loop(e.graph.type(divisor).numel(), [&](Value* i) {
+    e.failIf(e.b.CreateICmpEQ(e.load(divisor, i), e.constant(t, 0)), "div: integer division by zero");
+  });
+}
+
+Value* emitElementwiseScalar(Emitter& e, const Node& n, std::span<Value* const> x) {
+  const Graph& g = e.graph;
+  DType t = g.type(n.operands[n.op == OpKind::Where ? 1 : 0]).dtype;
+  if (n.op == OpKind::Where) return e.b.CreateSelect(e.b.CreateICmpNE(x[0], e.b.getInt8(0)), x[1], x[2]);
+  if (n.op == OpKind::Cast) return cast(e, t, g.type(n.results[0]).dtype, x[0]);
+  if (n.op == OpKind::Equal || n.op == OpKind::Less || n.op == OpKind::Greater) return compare(e, n.op, t, x[0], x[1]);
+  if (n.info().has(kBinary)) return binary(e, n.op, t, x[0], x[1]);
+  return unary(e, n, t, x[0]);
+}
+
 Status emitElementwise(Emitter& e, const Node& n) {
   const Graph& g = e.graph;
   ValueId result = n.results[0];
   const Shape& out = g.type(result).shape;
-  DType t = g.type(n.operands[n.op == OpKind::Where ? 1 : 0]).dtype;
-  if (!supports(n, t)) return Error(fmt::format("no kernel for {}", dtypeName(t)));
-  if (n.op == OpKind::Cast && !supports(n, g.type(result).dtype)) return Error(fmt::format("no kernel for {}", dtypeName(g.type(result).dtype)));
-  if (n.op == OpKind::Div && isInteger(t) && g.type(result).numel() > 0) {
-    // Every divisor is read when the output is not empty: refuse a zero one up front, as the
-    // interpreter does, and keep the main loop free of exits (so it vectorizes).
-    ValueId divisor = n.operands[1];
-    e.loop(g.type(divisor).numel(), [&](Value* i) {
-      e.failIf(e.b.CreateICmpEQ(e.load(divisor, i), e.constant(t, 0)), "div: integer division by zero");
-    });
-  }
+  GRAPHC_TRY(checkElementwise(g, n));
+  // Every divisor is read when the output is not empty: refuse a zero one up front, as the
+  // interpreter does, and keep the main loop free of exits (so it vectorizes).
+  if (n.op == OpKind::Div && isInteger(g.type(n.operands[0]).dtype) && g.type(result).numel() > 0)
+    emitDivisorCheck(e, n.operands[1]);
   LoopNest nest(out);
   nest.add(stridesOf(out));
   for (ValueId v : n.operands) nest.add(broadcastStrides(g.type(v).shape, out));
@@ -184,13 +205,7 @@ Status emitElementwise(Emitter& e, const Node& n) {
   e.nest(nest, [&](std::span<Value* const> at) {
     std::vector<Value*> x;
     for (size_t k = 0; k < n.operands.size(); ++k) x.push_back(e.load(n.operands[k], at[k + 1]));
-    Value* y = nullptr;
-    if (n.op == OpKind::Where) y = e.b.CreateSelect(e.b.CreateICmpNE(x[0], e.b.getInt8(0)), x[1], x[2]);
-    else if (n.op == OpKind::Cast) y = cast(e, t, g.type(result).dtype, x[0]);
-    else if (n.op == OpKind::Equal || n.op == OpKind::Less || n.op == OpKind::Greater) y = compare(e, n.op, t, x[0], x[1]);
-    else if (n.info().has(kBinary)) y = binary(e, n.op, t, x[0], x[1]);
-    else y = unary(e, n, t, x[0]);
-    e.store(result, at[0], y);
+    e.store(result, at[0], emitElementwiseScalar(e, n, x));
   }, true);
   return ok();
 }

@@ -118,7 +118,7 @@ Result<std::string> optimizedIR(const Graph& g, int threads) {
 // One arena for the node results that are not graph outputs, planned once, followed by the
 // code's pointer table; and where the entry point finds every value.
 Result<PlannedArena> planArena(const Graph& g) {
-  GraphBuffers buffers = graphBuffers(g);
+  GraphBuffers buffers = graphBuffers(g, /*fusedGroups=*/true);
   for (BufferRequest& r : buffers.requests) r.bytes = std::max<size_t>(r.bytes, 1);
   MemoryPlan plan = planMemory(buffers.requests, GRAPHC_ABI_ALIGNMENT);
   if (plan.offsets.size() != buffers.requests.size()) return Error("llvm: the memory planner returned no plan");

@@ -60,10 +60,14 @@ std::string memoryPlanSvg(std::span<const BufferRequest> requests, const MemoryP
 // The buffers of a graph's intermediate values in node order: every node result that is not a
 // graph output, with elementwise ops allowed to reuse a same-sized operand that dies there.
 // valueOf[i] is the value of request i.
+// With fusedGroups (a backend that runs each fusion group of ir/fusion_group.h as one loop nest),
+// a group is one step, at its last node: the values that stay inside it get no buffer, and a
+// value leaving it may reuse an input of its type that dies there (each element is read before
+// it is written). Without, groups are ignored and every node is a step of its own.
 struct GraphBuffers {
   std::vector<BufferRequest> requests;
   std::vector<ValueId> valueOf;
 };
-GraphBuffers graphBuffers(const Graph& g);
+GraphBuffers graphBuffers(const Graph& g, bool fusedGroups = false);
 
 }  // namespace graphc
