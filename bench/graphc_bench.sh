@@ -29,6 +29,8 @@ cases=(
   "transformer transformer.onnx x=8x128x256"
   "lenet lenet.onnx x=1x1x28x28"
   "lenet lenet.onnx x=64x1x28x28"
+  "ewchain ewchain.onnx x=64x4096"
+  "ewchain ewchain.onnx x=1024x4096"
 )
 # Training steps (W2, W3): the inference models end in softmax, so cross_entropy against one-hot
 # labels is the harness's softmax cross-entropy. workload model shape lr

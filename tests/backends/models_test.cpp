@@ -20,6 +20,7 @@ struct ReferenceCase {
 static const ReferenceCase kReferenceCases[] = {
     {"mlp", 1, {1, 784}},           {"mlp", 64, {64, 784}},          {"seed", 32, {32, 10}},
     {"lenet", 1, {1, 1, 28, 28}},   {"lenet", 64, {64, 1, 28, 28}}, {"transformer", 1, {1, 128, 256}},
+    {"ewchain", 64, {64, 4096}},  // W6: one fusion group on llvm
 };
 
 static std::string caseName(const ReferenceCase& c) { return fmt::format("model/{} b{}", c.model, c.batch); }
