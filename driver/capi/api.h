@@ -4,6 +4,7 @@
 
 #include <graphc/graphc.h>
 
+#include <cstring>
 #include <memory>
 #include <new>
 #include <string>
@@ -72,15 +73,26 @@ graphc_status guard(const char* function, Body&& body) noexcept {
   }
 }
 
+// The int a C caller passed for an enum. C allows any int there, C++ only the enum's range of
+// values, so loading a bad value as the enum type would be undefined (UBSan's -fsanitize=enum).
+template <class Enum>
+int enumValue(const Enum& e) {
+  static_assert(sizeof(Enum) == sizeof(int));
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 // Argument checks: each returns GRAPHC_OK or records the failure and returns its status.
 graphc_status checkNotNull(const void* p, const char* function, const char* argument);
 // A caller's buffer against the tensor it stands for; the message names it "FN: KIND 'NAME'"
 // (formatted only on failure: a run allocates nothing).
-graphc_status checkBuffer(const TensorType& type, graphc_dtype dtype, const void* data, size_t bytes, const char* fn,
+// `dtype` is the caller's graphc_dtype as enumValue reads it.
+graphc_status checkBuffer(const TensorType& type, int dtype, const void* data, size_t bytes, const char* fn,
                           const char* kind, const std::string& name);
 
 graphc_tensor_desc describe(const std::string& name, const TensorType& type);
-DType toDType(graphc_dtype dtype);
+DType toDType(int dtype);
 graphc_dtype fromDType(DType dtype);
 
 // Loads the model at `path`, or from `bytes` when path is empty, with the options' bindings.

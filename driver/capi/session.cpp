@@ -55,11 +55,11 @@ graphc_status checkedRun(const graphc_model* model, graphc_session* session, con
                          const std::vector<size_t>& outputOrder, const char* fn) {
   for (size_t i = 0; i < inputOrder.size(); ++i) {
     const graphc_tensor_desc& d = model->inputs[inputOrder[i]];
-    if (auto s = checkBuffer(d.type, inputs[i].dtype, inputs[i].data, inputs[i].bytes, fn, "input", d.name)) return s;
+    if (auto s = checkBuffer(d.type, enumValue(inputs[i].dtype), inputs[i].data, inputs[i].bytes, fn, "input", d.name)) return s;
   }
   for (size_t i = 0; i < outputOrder.size(); ++i) {
     const graphc_tensor_desc& d = model->outputs[outputOrder[i]];
-    if (auto s = checkBuffer(d.type, outputs[i].dtype, outputs[i].data, outputs[i].bytes, fn, "output", d.name)) return s;
+    if (auto s = checkBuffer(d.type, enumValue(outputs[i].dtype), outputs[i].data, outputs[i].bytes, fn, "output", d.name)) return s;
   }
   // The caller's memory in the model's order: nothing is copied.
   for (size_t i = 0; i < inputOrder.size(); ++i)

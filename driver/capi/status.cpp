@@ -31,11 +31,11 @@ graphc_status checkNotNull(const void* p, const char* function, const char* argu
   return fail(GRAPHC_STATUS_NULL_ARGUMENT, fmt::format("{}: '{}' is NULL", function, argument));
 }
 
-graphc_status checkBuffer(const TensorType& type, graphc_dtype dtype, const void* data, size_t bytes, const char* fn,
+graphc_status checkBuffer(const TensorType& type, int dtype, const void* data, size_t bytes, const char* fn,
                           const char* kind, const std::string& name) {
   auto what = [&] { return fmt::format("{}: {} '{}'", fn, kind, name); };
   if (dtype < GRAPHC_DTYPE_F32 || dtype > GRAPHC_DTYPE_BF16)
-    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: dtype {} is not a graphc_dtype", what(), (int)dtype));
+    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: dtype {} is not a graphc_dtype", what(), dtype));
   if (toDType(dtype) != type.dtype)
     return fail(GRAPHC_STATUS_WRONG_DTYPE, fmt::format("{}: the buffer is {}, the model's tensor is {}", what(),
                                                        dtypeName(toDType(dtype)), type.str()));
@@ -52,7 +52,7 @@ static_assert(GRAPHC_DTYPE_F32 == (int)DType::f32 && GRAPHC_DTYPE_F64 == (int)DT
               GRAPHC_DTYPE_I64 == (int)DType::i64 && GRAPHC_DTYPE_BOOL == (int)DType::boolean &&
               GRAPHC_DTYPE_BF16 == (int)DType::bf16);
 static_assert(GRAPHC_STATUS_INTERNAL - GRAPHC_STATUS_INVALID_ARGUMENT == (int)ErrorCode::Internal);
-DType toDType(graphc_dtype dtype) { return static_cast<DType>(dtype); }
+DType toDType(int dtype) { return static_cast<DType>(dtype); }
 graphc_dtype fromDType(DType dtype) { return static_cast<graphc_dtype>(dtype); }
 
 driver::PassOptions quietPasses() {
@@ -79,7 +79,7 @@ extern "C" {
 const char* graphc_last_error_message(void) { return graphc::capi::lastMessage.c_str(); }
 
 const char* graphc_status_name(graphc_status status) {
-  switch (status) {
+  switch (graphc::capi::enumValue(status)) {  // any int a C caller may pass
     case GRAPHC_OK: return "ok";
     case GRAPHC_STATUS_INVALID_ARGUMENT: return "invalid argument";
     case GRAPHC_STATUS_PARSE: return "parse";

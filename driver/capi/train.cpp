@@ -10,13 +10,13 @@ using namespace graphc::capi;
 
 namespace {
 
-graphc_status createTrainer(const std::string& path, std::string_view bytes, const graphc_options* options, graphc_loss loss,
-                            graphc_optimizer optimizer, double lr, graphc_trainer** out, const char* fn) {
+graphc_status createTrainer(const std::string& path, std::string_view bytes, const graphc_options* options, const graphc_loss& loss,
+                            const graphc_optimizer& optimizer, double lr, graphc_trainer** out, const char* fn) {
   if (auto s = checkNotNull(out, fn, "out")) return s;
-  if (loss < GRAPHC_LOSS_SOFTMAX_CROSS_ENTROPY || loss > GRAPHC_LOSS_MSE)
-    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: loss {} is not a graphc_loss", fn, (int)loss));
-  if (optimizer < GRAPHC_OPTIMIZER_SGD || optimizer > GRAPHC_OPTIMIZER_ADAM)
-    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: optimizer {} is not a graphc_optimizer", fn, (int)optimizer));
+  if (int v = enumValue(loss); v < GRAPHC_LOSS_SOFTMAX_CROSS_ENTROPY || v > GRAPHC_LOSS_MSE)
+    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: loss {} is not a graphc_loss", fn, v));
+  if (int v = enumValue(optimizer); v < GRAPHC_OPTIMIZER_SGD || v > GRAPHC_OPTIMIZER_ADAM)
+    return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: optimizer {} is not a graphc_optimizer", fn, v));
   if (!(lr > 0) || !std::isfinite(lr))
     return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: the learning rate must be finite and > 0, got {}", fn, lr));
   static const graphc_options defaults;
@@ -49,14 +49,14 @@ graphc_status stepTensorInfo(const graphc_trainer* trainer, graphc_tensor_desc g
 }
 
 // Finds param `name` (its index) and checks a buffer of its value against it.
-graphc_status checkParamBuffer(const graphc_trainer* trainer, const char* name, graphc_dtype dtype, const void* data,
+graphc_status checkParamBuffer(const graphc_trainer* trainer, const char* name, const graphc_dtype& dtype, const void* data,
                                size_t bytes, size_t& index, const char* fn) {
   if (auto s = checkNotNull(trainer, fn, "trainer")) return s;
   if (auto s = checkNotNull(name, fn, "name")) return s;
   for (index = 0; index < trainer->params.size(); ++index)
     if (trainer->params[index].name == name) {
       const graphc_tensor_desc& p = trainer->params[index];
-      return checkBuffer(p.type, dtype, data, bytes, fn, "param", p.name);
+      return checkBuffer(p.type, enumValue(dtype), data, bytes, fn, "param", p.name);
     }
   return fail(GRAPHC_STATUS_UNKNOWN_NAME, fmt::format("{}: the model has no trained param '{}'", fn, name));
 }
@@ -115,8 +115,8 @@ graphc_status graphc_trainer_step(graphc_trainer* trainer, const graphc_input* d
     if (auto s = checkNotNull(labels, fn, "labels")) return s;
     if (auto s = checkNotNull(loss, fn, "loss")) return s;
     const graphc_tensor_desc &d = trainer->data, &l = trainer->labels;
-    if (auto s = checkBuffer(d.type, data->dtype, data->data, data->bytes, fn, "data", d.name)) return s;
-    if (auto s = checkBuffer(l.type, labels->dtype, labels->data, labels->bytes, fn, "labels", l.name)) return s;
+    if (auto s = checkBuffer(d.type, enumValue(data->dtype), data->data, data->bytes, fn, "data", d.name)) return s;
+    if (auto s = checkBuffer(l.type, enumValue(labels->dtype), labels->data, labels->bytes, fn, "labels", l.name)) return s;
     auto result = trainer->step.step(graphc::viewOf(d.type, data->data), graphc::viewOf(l.type, labels->data));
     if (!result) return fail(result.error());
     *loss = *result;
