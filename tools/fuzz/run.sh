@@ -26,7 +26,13 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1 -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null
 fi
 ninja -C "$build" -j"$jobs" "${chosen[@]}" | grep -v "^\[" || true
-"$root/tools/fuzz/seed.sh" "$work" > /dev/null
+# Seeding copies about 1,200 files: only when a source changed since the last time.
+stamp="$work/seeds/.stamp"
+if [ ! -f "$stamp" ] || [ -n "$(find "$root/tests/data" "$root/tests/passes" "$root/tests/cli/Inputs" "$root/ir/ops.def" \
+    "$root/tools/fuzz" "$root/frontend/onnx" -newer "$stamp" -print -quit)" ]; then
+  "$root/tools/fuzz/seed.sh" "$work" > /dev/null
+  touch "$stamp"
+fi
 
 # Each target's dictionary; the IR targets mutate at most 1 KiB (3x the executions per second of
 # their seeds' 6 KiB, and the caps keep the run targets' graphs smaller anyway).
@@ -53,7 +59,7 @@ for t in "${chosen[@]}"; do
     -artifact_prefix="$findings/" $(options_of "$t") "$@" "${dirs[@]}" > "$work/$t.log" 2>&1
   rc=$?
   set -e
-  grep -E "^#[0-9]+ *(INITED|DONE)|^Done [0-9]+ runs|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)" "$work/$t.log" || true
+  grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^Done [0-9]+ runs|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)" "$work/$t.log" || true
   echo "corpus: $(ls "$corpus" | wc -l) files"
   if [ $rc -ne 0 ]; then
     echo "$t: FINDING (exit $rc), log $work/$t.log, input in $findings/:" >&2
