@@ -55,7 +55,7 @@ for t in "${chosen[@]}"; do
   # One thread: the fuzzer measures one process, and the machine is shared. Leaks are findings.
   # New inputs go to the first folder only; seeds and regressions are read.
   set +e
-  OMP_NUM_THREADS=1 "$build/tools/fuzz/$t" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
+  OMP_NUM_THREADS=1 LSAN_OPTIONS="suppressions=$root/tools/fuzz/lsan.supp" "$build/tools/fuzz/$t" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
     -artifact_prefix="$findings/" $(options_of "$t") "$@" "${dirs[@]}" > "$work/$t.log" 2>&1
   rc=$?
   set -e
