@@ -369,7 +369,7 @@ Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& l
     nodes.push_back(f);
   }
   if (!refused.empty()) {
-    Error err(fmt::format("llvm: cannot lower {} node(s) yet, of op(s) {}", refused.size(), fmt::join(refusedOps, ", ")));
+    Error err(ErrorCode::Unsupported, fmt::format("llvm: cannot lower {} node(s) yet, of op(s) {}", refused.size(), fmt::join(refusedOps, ", ")));
     for (Diag& d : refused) err.diags.push_back(std::move(d));
     return err;
   }

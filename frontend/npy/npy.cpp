@@ -45,6 +45,9 @@ Result<Header> parseHeader(std::string_view h, const std::string& where) {
     h = skipSpace(h.substr(end + 1));
     if (h.empty() || h.front() != ':') return bad("expected ':' after key '" + key + "'");
     h = skipSpace(h.substr(1));
+    // A second 'shape' would append to the first: refuse repeats of every key.
+    if ((key == "descr" && haveDescr) || (key == "fortran_order" && haveOrder) || (key == "shape" && haveShape))
+      return bad("key '" + key + "' given twice");
     if (key == "descr") {
       if (h.empty() || (h.front() != '\'' && h.front() != '"')) return bad("descr must be a string");
       char dq = h.front();
@@ -64,6 +67,7 @@ Result<Header> parseHeader(std::string_view h, const std::string& where) {
       if (e == std::string_view::npos) return bad("unterminated shape");
       std::string_view dims = h.substr(1, e - 1);
       h = h.substr(e + 1);
+      int64_t count = 1;  // the element count so far, which a declared shape may overflow
       while (!(dims = skipSpace(dims)).empty()) {
         int64_t d = 0;
         size_t digits = 0;
@@ -72,6 +76,7 @@ Result<Header> parseHeader(std::string_view h, const std::string& where) {
           d = d * 10 + (dims[digits++] - '0');
         }
         if (digits == 0) return bad("shape entries must be non-negative integers");
+        if (__builtin_mul_overflow(count, d, &count)) return bad("shape has more elements than a 64-bit count holds");
         out.shape.push_back(d);
         dims = skipSpace(dims.substr(digits));
         if (!dims.empty() && dims.front() == ',') dims.remove_prefix(1);

@@ -340,7 +340,8 @@ Status padOp(ImportCtx& c) {
     int64_t b = pads[d], e = pads[d + rank];
     if ((b < 0 || e < 0) && mode != "constant" && (b > 0 || e > 0))
       return c.unsupported(fmt::format("Pad in {} mode that crops and pads the same axis {} (pads [{}])", mode, d, shapeStr(pads)));
-    if (b < 0) starts[d] = std::min(-b, xs[d]), pads[d] = 0, crops = true;
+    // -max(b, -dim), not min(-b, dim): a pad of INT64_MIN has no negation.
+    if (b < 0) starts[d] = -std::max(b, -xs[d]), pads[d] = 0, crops = true;
     if (e < 0) ends[d] = std::max(xs[d] + e, starts[d]), pads[d + rank] = 0, crops = true;
   }
   ValueId x = c.in(0);

@@ -36,6 +36,8 @@ std::vector<int64_t> padSourceMap(PadMode mode, int64_t begin, int64_t dim, int6
 // Checks pads against a tensor of the given shape (the input of pad): 2 * rank non-negative
 // entries, a known mode, a non-empty axis wherever edge has something to copy, and reflect
 // pads narrower than their axis.
+static constexpr int64_t kMaxPad = int64_t{1} << 61;
+
 static Status checkPads(const OpCtx& c, const Shape& input) {
   const auto& pads = c.ints("pads");
   size_t rank = input.size();
@@ -44,6 +46,8 @@ static Status checkPads(const OpCtx& c, const Shape& input) {
   if (pads.size() != 2 * rank) return inferError("pads [{}] must have 2 * rank = {} entries", shapeStr(pads), 2 * rank);
   for (size_t d = 0; d < rank; ++d) {
     if (pads[d] < 0 || pads[d + rank] < 0) return inferError("pads [{}] must not be negative", shapeStr(pads));
+    // Below 2^61 each, the padded axis (at most 2^48 before) cannot overflow int64.
+    if (pads[d] >= kMaxPad || pads[d + rank] >= kMaxPad) return inferError("pads [{}] are too large", shapeStr(pads));
     if (*mode == PadMode::Edge && input[d] == 0 && pads[d] + pads[d + rank] > 0)
       return inferError("edge padding of axis {} needs a non-empty axis", d);
     if (*mode == PadMode::Reflect && std::max(pads[d], pads[d + rank]) >= std::max<int64_t>(input[d], 1))

@@ -214,7 +214,10 @@ TEST_CASE("status names: one per status, and one for values outside the enum") {
   for (int s = GRAPHC_OK; s <= GRAPHC_STATUS_DUPLICATE_NAME; ++s)
     CHECK(std::string(graphc_status_name(static_cast<graphc_status>(s))) != "unknown status");
   CHECK(std::string(graphc_status_name(GRAPHC_STATUS_WRONG_MODEL)) == "wrong model");
+  // A C caller may pass any int; the library reads it as an int (enumValue), never as the C++ enum,
+  // where it would be undefined (fuzz_capi, tests/data/fuzz/fuzz_capi/status-name-out-of-enum).
   CHECK(std::string(graphc_status_name(static_cast<graphc_status>(1000))) == "unknown status");
+  CHECK(std::string(graphc_status_name(static_cast<graphc_status>(-1))) == "unknown status");
 }
 
 TEST_CASE("the last error message is per thread, and the version is the header's") {

@@ -486,3 +486,21 @@ TEST_CASE("Pad: non-constant pads, wrap mode and a reflect that crops are refuse
   CHECK(has(msg, "node 'crop_reflect' (Pad): Pad in reflect mode that crops and pads the same axis 2"));
   CHECK(has(msg, "node 'wrap' (Pad): Pad mode 'wrap' (constant, reflect and edge are supported)"));
 }
+
+TEST_CASE("Pad: a crop of INT64_MIN empties its axis, and huge pads are refused, never overflowed") {
+  // fuzz_onnx_import found -pad overflowing (tests/data/fuzz/fuzz_onnx_import/pad-int64-min.onnx).
+  ModelBuilder b;
+  b.input("x", {2, 3});
+  constInts(b, "crop", {0, std::numeric_limits<int64_t>::min(), 0, 0});
+  b.node("Pad", {"x", "crop"}, {"y"}, "crop_all");
+  b.output("y");
+  auto g = b.import();
+  REQUIRE(g.ok());
+  CHECK(g->type(g->outputs[0].value).shape == Shape{2, 0});
+  ModelBuilder huge;
+  huge.input("x", {2, 3});
+  constInts(huge, "pads", {0, std::numeric_limits<int64_t>::max(), 0, 0});
+  huge.node("Pad", {"x", "pads"}, {"y"}, "pad_huge");
+  huge.output("y");
+  CHECK(has(errorOf(huge.import()), "are too large"));
+}

@@ -66,6 +66,24 @@ TEST_CASE("npy refuses what graphc cannot hold, saying what it found") {
   }
 }
 
+TEST_CASE("npy refuses a shape whose element count overflows, and a repeated key") {
+  // Found by fuzz_npy (tests/data/fuzz/fuzz_npy/shape-overflow.npy): the count overflowed int64.
+  for (const char* shape : {"(400000000000, 12233537679)", "(1099511627776, 1099511627776, 0)"}) {
+    CAPTURE(shape);
+    std::string header = fmt::format("{{'descr': '|b1', 'fortran_order': False, 'shape': {}, }}\n", shape);
+    std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + char(header.size()) + '\0' + header;
+    auto t = parseNpy(std::span<const char>(bytes.data(), bytes.size()), "overflow.npy");
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.error().message().find("more elements than a 64-bit count holds") != std::string::npos);
+  }
+  // Found next (shape-repeated.npy): a second 'shape' key appended to the first one's dims.
+  std::string header = "{'descr': '|b1', 'fortran_order': False, 'shape': (85971, 22), 'shape': (42, 22), }\n";
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + char(header.size()) + '\0' + header;
+  auto t = parseNpy(std::span<const char>(bytes.data(), bytes.size()), "repeated.npy");
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().message().find("key 'shape' given twice") != std::string::npos);
+}
+
 TEST_CASE("npy survives arbitrary corruption of a valid file") {
   auto bytes = readFile(dataPath("npy/f32_2x3.npy"));
   REQUIRE(bytes.ok());
