@@ -5,7 +5,8 @@
 #   build-asan/  the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (-O1 keeps it
 #                fast; _GLIBCXX_ASSERTIONS adds the standard library's bounds checks);
 #   build-tsan/  the concurrency tests (one model, many threads and sessions, every backend, the
-#                C API) under ThreadSanitizer.
+#                C API) under ThreadSanitizer;
+# then a short run of every fuzz target (tools/fuzz/ci.sh, build-fuzz/, docs/fuzzing.md).
 # Suppressions (.ci/sanitizers/tsan.supp) cover third-party code only, each with its reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,4 +41,6 @@ phase env TARGETS="test_dnnl test_llvm test_runtime test_train test_backends tes
 # same ABI, can, through its Archer tool. Both come with libomp-16-dev.
 phase env LD_PRELOAD=/usr/lib/llvm-16/lib/libomp.so.5 OMP_TOOL_LIBRARIES=/usr/lib/llvm-16/lib/libarcher.so \
   bash -c "cd build-tsan && ctest --output-on-failure -j${JOBS:-2} --timeout 900 -R '$concurrency' -E '^lit/'"
+# A short run of every libFuzzer target (clang-16), after replaying every saved finding.
+phase bash tools/fuzz/ci.sh
 echo "ci: all passed in $SECONDS s"
