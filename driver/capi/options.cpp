@@ -1,4 +1,4 @@
-// The C API's compile options: backend, threads, and bindings of symbolic dimensions.
+// The C API's compile options: backend, threads, memory limit, and bindings of symbolic dimensions.
 #include <fmt/format.h>
 
 #include "driver/capi/api.h"
@@ -48,6 +48,17 @@ graphc_status graphc_options_set_threads(graphc_options* options, int threads) {
     if (threads < 0 || threads > kMaxThreads)
       return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: threads must be in [0, {}], got {}", fn, kMaxThreads, threads));
     options->compile.threads = threads;
+    return GRAPHC_OK;
+  });
+}
+
+graphc_status graphc_options_set_max_memory(graphc_options* options, uint64_t bytes) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    // size_t is 64 bits on every target the library builds for; the check keeps it honest.
+    static_assert(sizeof(size_t) >= sizeof(uint64_t));
+    options->compile.maxMemory = bytes;
     return GRAPHC_OK;
   });
 }

@@ -51,7 +51,7 @@ typedef enum graphc_status {
   GRAPHC_STATUS_UNSUPPORTED = 3,      /* an op, attribute or dtype the compiler or backend does not handle */
   GRAPHC_STATUS_SHAPE = 4,            /* types or shapes that do not fit (bindings, verifier) */
   GRAPHC_STATUS_IO = 5,               /* a file that cannot be read or written */
-  GRAPHC_STATUS_OUT_OF_MEMORY = 6,    /* an allocation failed, or a run would need more than 3/4 of memory */
+  GRAPHC_STATUS_OUT_OF_MEMORY = 6,    /* an allocation failed, or a run would need more than the memory limit */
   GRAPHC_STATUS_INTERNAL = 7,         /* a bug in graphc */
   /* Misuse of the API, found before anything is changed. */
   GRAPHC_STATUS_NULL_ARGUMENT = 8,    /* a required pointer is NULL */
@@ -135,6 +135,10 @@ GRAPHC_API graphc_status graphc_options_free(graphc_options* options);
 GRAPHC_API graphc_status graphc_options_set_backend(graphc_options* options, const char* backend);
 /* Threads per run, 0 to 1024; 0 (the default): the runtime's default. */
 GRAPHC_API graphc_status graphc_options_set_threads(graphc_options* options, int threads);
+/* The memory limit in bytes: a model whose inputs, outputs and planned memory would need more is
+ * refused with GRAPHC_STATUS_OUT_OF_MEMORY when it compiles, before anything is allocated.
+ * 0 (the default): 3/4 of this machine's memory. */
+GRAPHC_API graphc_status graphc_options_set_max_memory(graphc_options* options, uint64_t bytes);
 /* Binds a symbolic dimension by name, e.g. ("N", 4) for an input f32[N,784]. */
 GRAPHC_API graphc_status graphc_options_bind_dim(graphc_options* options, const char* symbol, int64_t size);
 /* Binds the whole shape of an input by name; it must agree with the model's fixed dimensions. */

@@ -111,6 +111,10 @@ class Options {
     detail::check(graphc_options_set_threads(handle_.get(), n));
     return *this;
   }
+  Options& maxMemory(uint64_t bytes) {
+    detail::check(graphc_options_set_max_memory(handle_.get(), bytes));
+    return *this;
+  }
   Options& bindDim(const std::string& symbol, int64_t size) {
     detail::check(graphc_options_bind_dim(handle_.get(), symbol.c_str(), size));
     return *this;

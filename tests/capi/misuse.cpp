@@ -210,6 +210,20 @@ TEST_CASE("GRAPHC_STATUS_OUT_OF_MEMORY: a model that needs more memory than the 
   }
 }
 
+TEST_CASE("GRAPHC_STATUS_OUT_OF_MEMORY: graphc_options_set_max_memory lowers the limit, and 0 restores the default") {
+  // The tiny model at batch 2 needs a few hundred bytes: under the default, over a limit of 64.
+  OptionsPtr options = makeOptions("ref", 2);
+  REQUIRE(graphc_options_set_max_memory(options.get(), 64) == GRAPHC_OK);
+  graphc_model* model = nullptr;
+  checkFailure(graphc_model_compile_file(tinyModel().c_str(), options.get(), &model), GRAPHC_STATUS_OUT_OF_MEMORY,
+               "over the memory limit of 64 bytes");
+  CHECK(model == nullptr);
+  REQUIRE(graphc_options_set_max_memory(options.get(), 0) == GRAPHC_OK);
+  REQUIRE(graphc_model_compile_file(tinyModel().c_str(), options.get(), &model) == GRAPHC_OK);
+  graphc_model_free(model);
+  checkFailure(graphc_options_set_max_memory(nullptr, 1), GRAPHC_STATUS_NULL_ARGUMENT, "'options' is NULL");
+}
+
 TEST_CASE("status names: one per status, and one for values outside the enum") {
   for (int s = GRAPHC_OK; s <= GRAPHC_STATUS_DUPLICATE_NAME; ++s)
     CHECK(std::string(graphc_status_name(static_cast<graphc_status>(s))) != "unknown status");

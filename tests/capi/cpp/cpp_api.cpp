@@ -72,6 +72,9 @@ TEST_CASE("failures throw graphc::Error with the status and the library's messag
   }
   graphc::Model other = graphc::Model::compileFile(kTiny, options);
   CHECK(statusOf([&] { graphc::Session(other).run({}, {}); }) == GRAPHC_STATUS_WRONG_COUNT);
+  graphc::Options tight;
+  tight.backend("ref").bindDim("N", 2).maxMemory(16);
+  CHECK(statusOf([&] { graphc::Model::compileFile(kTiny, tight); }) == GRAPHC_STATUS_OUT_OF_MEMORY);
 }
 
 TEST_CASE("a trainer steps on spans, and its params read and write through spans") {
