@@ -43,6 +43,25 @@ TEST_CASE("every FileCheck case of the fusion passes computes the same after the
   checkCases("raise_log_softmax.graph", {"raise_log_softmax"});
   checkCases("fold_pad.graph", {"fold_pad"});
   checkCases("raise_hard_swish.graph", {"raise_hard_swish"});
+  checkCases("expand_dense_grad.graph", {"expand_dense_grad"});
+}
+
+TEST_CASE("expand_dense_grad refuses a gelu dense_grad at its location: its derivative needs the pre-activation") {
+  auto g = parseGraph(R"(graph g {
+  input %dy : f32[2,3]
+  input %x : f32[2,4]
+  input %w : f32[4,3]
+  input %y : f32[2,3]
+  %dx, %dw, %db = dense_grad(%dy, %x, %w, %y) {activation = "gelu"} : f32[2,4], f32[4,3], f32[3]
+  output dx = %dx
+  output dw = %dw
+  output db = %db
+})", "gelu.graph");
+  REQUIRE(g.ok());
+  Status st = runPipeline(*g, {"expand_dense_grad"});
+  REQUIRE(!st.ok());
+  CHECK(st.error().diags.front().loc.line == 6);
+  CHECK(st.error().message().find("pre-activation") != std::string::npos);
 }
 
 TEST_CASE("fuse_dense: matmul + bias + relu + residual become one dense") {
