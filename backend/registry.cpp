@@ -10,13 +10,13 @@
 namespace graphc {
 
 // llvm runs each group of elementwise ops as one loop nest; the others run node by node.
-static constexpr std::string_view kLlvmPasses[] = {"fuse_elementwise"};
+static constexpr std::string_view kLlvmPasses[] = {"expand_dense_grad", "fuse_elementwise"};
 
 static const BackendInfo kBackends[] = {
     {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare, ref::isOpSupported, false},
     {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare,
      dnnl::isOpSupported, false},
-    {"llvm", "loop nests JIT-compiled by LLVM for the host CPU, one arena, inference ops only so far", llvmjit::prepare,
+    {"llvm", "loop nests JIT-compiled by LLVM for the host CPU, one arena, inference and training steps", llvmjit::prepare,
      llvmjit::isOpSupported, true, kLlvmPasses},
 };
 

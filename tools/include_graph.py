@@ -33,7 +33,8 @@ ALLOWED = {
     "runtime": {"ir", "runtime/memory"},
     "backend/ref": {"ir", "ir/eval", "runtime", "runtime/memory"},
     "backend/dnnl": {"ir", "ir/eval", "runtime", "runtime/memory"},
-    "backend/llvm": {"ir", "ir/eval", "runtime", "runtime/memory"},
+    # llvm's prepare runs expand_dense_grad itself on a graph that did not come through the driver.
+    "backend/llvm": {"ir", "ir/eval", "runtime", "runtime/memory", "passes"},
     # The registry is the one place that knows every backend.
     "backend": {"ir", "runtime", "backend/ref", "backend/dnnl", "backend/llvm"},
     "driver": {"ir", "ir/eval", "frontend/npy", "frontend/dot", "frontend/text", "frontend/onnx", "passes",

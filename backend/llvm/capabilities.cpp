@@ -16,12 +16,18 @@ bool isOpSupported(OpKind op, DType dtype) {
     case OpKind::ReduceSum: case OpKind::ReduceMax:
       return dtype != DType::boolean;
     case OpKind::ReduceMean: case OpKind::LayerNorm: case OpKind::BatchNorm: case OpKind::MatMul: case OpKind::Dense:
+    case OpKind::DenseGrad: case OpKind::ReluGrad: case OpKind::LayerNormGrad: case OpKind::SoftmaxCrossEntropy:
+    case OpKind::SgdUpdate: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
       return isF;
+    case OpKind::OneHot: case OpKind::SliceGrad:
+      return true;
+    case OpKind::GatherGrad: case OpKind::PadGrad:
+      return dtype != DType::boolean;
     default:
       // The other elementwise ops on numbers (float-only ones were checked above); every
-      // movement op but pad, bytewise. Pad, convolutions, pools and training ops are not lowered yet.
+      // movement op, bytewise. Convolutions and pools are not lowered yet.
       if (info.has(kElementwise)) return dtype != DType::boolean;
-      return info.has(kMovement) && op != OpKind::Pad;
+      return info.has(kMovement);
   }
 }
 

@@ -301,6 +301,13 @@ static Status emitNode(Emitter& e, const Node& n) {
       return emitNorm(e, n);
     case OpKind::MatMul: case OpKind::Dense:
       return emitLinalg(e, n);
+    case OpKind::GatherGrad: case OpKind::PadGrad: case OpKind::SliceGrad:
+      return emitMovement(e, n);
+    case OpKind::ReluGrad: case OpKind::LayerNormGrad: case OpKind::SoftmaxCrossEntropy: case OpKind::OneHot:
+    case OpKind::SgdUpdate: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
+      return emitTrain(e, n);
+    case OpKind::DenseGrad:
+      return Error("dense_grad runs as the ops expand_dense_grad makes of it; that pass did not run");
     default:
       if (n.info().has(kMovement)) return emitMovement(e, n);
       return Error(fmt::format("no lowering for '{}' yet", opName(n.op)));

@@ -115,6 +115,8 @@ Status emitReduce(Emitter& e, const Node& n);  // reduce_sum, reduce_mean, reduc
 Status emitNorm(Emitter& e, const Node& n);    // layer_norm, batch_norm
 Status emitMovement(Emitter& e, const Node& n);
 Status emitLinalg(Emitter& e, const Node& n);     // matmul, dense
+// relu_grad, layer_norm_grad, softmax_cross_entropy, one_hot and the optimizer updates.
+Status emitTrain(Emitter& e, const Node& n);
 // A fusion group (ir/fusion_group.h): one loop nest computing every member per element in
 // registers, storing only the values that leave the group (codegen_fused.cpp).
 Status emitFusedGroup(Emitter& e, const FusionGroup& group);
@@ -125,6 +127,15 @@ Status emitFusedGroup(Emitter& e, const FusionGroup& group);
 Status checkElementwise(const Graph& g, const Node& n);
 void emitDivisorCheck(Emitter& e, ValueId divisor);
 llvm::Value* emitElementwiseScalar(Emitter& e, const Node& n, std::span<llvm::Value* const> x);
+
+// A layer norm's (or its gradient's) rows: the trailing axes from `axis` on are one row.
+struct NormRows {
+  int64_t len = 1, rows = 0;
+  NormRows(const TensorType& type, int64_t axisAttr) {
+    for (int64_t d = *normalizeAxis(axisAttr, type.rank()); d < type.rank(); ++d) len *= type.shape[d];
+    rows = len ? type.numel() / len : 0;
+  }
+};
 
 // The scalar activation of a unary op or of a dense epilogue, on x of dtype t.
 llvm::Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType t, llvm::Value* x);
@@ -149,10 +160,10 @@ struct Reassociate {
 // Where each value's bytes are during a run, which the entry point turns into the node
 // functions' pointer table.
 struct EntryLayout {
-  enum class Place : uint8_t { None, Input, Output, Arena, Const };
+  enum class Place : uint8_t { None, Input, Output, Arena, Const, State };
   struct Slot {
     Place place = Place::None;
-    int64_t at = 0;  // Input/Output: the binding; Arena: the byte offset; Const: its address
+    int64_t at = 0;  // Input/Output: the binding; Arena, State: the byte offset; Const: its address
   };
   // An ahead-of-time bundle's entry: each constant becomes a read-only global of the module
   // (Const slots' addresses are then unused), and the entry checks the caller's buffers itself,
@@ -164,6 +175,13 @@ struct EntryLayout {
   // an earlier output already holds): (output, value), copied after the nodes.
   std::vector<std::pair<uint32_t, ValueId>> copiedOutputs;
   size_t tableOffset = 0;  // where the pointer table lives in the arena
+  // A training step's state block: each update target (a param or optimizer state) at its
+  // offset. An update whose value is written straight over its target (runtime/state.h's
+  // inPlaceUpdates) gives the value the target's slot; the others are copied in at the end,
+  // after the outputs: (target, value).
+  size_t stateBytes = 0;
+  std::vector<std::pair<ValueId, ValueId>> stateCopies;
+  int updatesInPlace = 0;
 };
 
 // The arena of g's intermediate values (planned once, 64-byte aligned offsets) followed by the

@@ -94,6 +94,7 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
   llvm::Value* inputs = loadField(b, buffers, offsetof(graphc_run_buffers, inputs), "inputs");
   llvm::Value* outputs = loadField(b, buffers, offsetof(graphc_run_buffers, outputs), "outputs");
   llvm::Value* arena = loadField(b, buffers, offsetof(graphc_run_buffers, arena), "arena");
+  llvm::Value* state = layout.stateBytes ? loadField(b, buffers, offsetof(graphc_run_buffers, state), "state") : nullptr;
   // The table lives in the arena, not on the stack: a graph of 100k values needs 800 kB.
   llvm::Value* table = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, layout.tableOffset, "table");
   auto slotPtr = [&](llvm::Value* base, int64_t i) {
@@ -107,6 +108,7 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
       case EntryLayout::Place::Input: p = slotPtr(inputs, slot.at); break;
       case EntryLayout::Place::Output: p = slotPtr(outputs, slot.at); break;
       case EntryLayout::Place::Arena: p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, (uint64_t)slot.at); break;
+      case EntryLayout::Place::State: p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, (uint64_t)slot.at); break;
       case EntryLayout::Place::Const:
         p = layout.selfContained ? constantGlobal(e, (ValueId)v) : b.CreateIntToPtr(b.getInt64((uint64_t)slot.at), b.getPtrTy());
         break;
@@ -129,6 +131,9 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
     llvm::Value* from = slotPtr(table, value);
     b.CreateMemCpy(slotPtr(outputs, output), llvm::MaybeAlign(1), from, llvm::MaybeAlign(1), bytes);
   }
+  for (auto [target, value] : layout.stateCopies)
+    if (uint64_t bytes = e.graph.type(target).bytes())
+      b.CreateMemCpy(slotPtr(table, target), llvm::MaybeAlign(1), slotPtr(table, value), llvm::MaybeAlign(1), bytes);
   b.CreateRet(b.getInt32(0));
 }
 

@@ -22,10 +22,7 @@ Status emitLayerNorm(Emitter& e, const Node& n) {
   const TensorType& type = g.type(x);
   DType t = type.dtype;
   OpCtx c{n.info(), {}, n.attrs};
-  int64_t axis = *normalizeAxis(c.i("axis"), type.rank());
-  int64_t len = 1;
-  for (int64_t d = axis; d < type.rank(); ++d) len *= type.shape[d];
-  int64_t rows = len ? type.numel() / len : 0;
+  auto [len, rows] = NormRows(type, c.i("axis"));
   auto& b = e.b;
   e.loop(rows, [&](Value* r) {
     Value* base = b.CreateMul(r, e.index(len));

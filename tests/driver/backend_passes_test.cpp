@@ -10,13 +10,14 @@
 
 namespace graphc::test {
 
-TEST_CASE("driver::prepare runs fuse_elementwise for llvm only, and the fused run computes what the interpreter does") {
+TEST_CASE("driver::prepare runs expand_dense_grad and fuse_elementwise for llvm only, and the fused run computes what the interpreter does") {
   Graph g;
   Builder b(g);
   ValueId x = b.input("x", {DType::f32, {6, 129}}), c = b.param("c", randomTensor({DType::f32, {129}}, 3));
   b.output("y", b.create(OpKind::Tanh, {b.create(OpKind::Mul, {b.create(OpKind::Add, {x, c}), x})}));
-  REQUIRE(findBackend("llvm")->passes.size() == 1);
-  CHECK(findBackend("llvm")->passes[0] == "fuse_elementwise");
+  REQUIRE(findBackend("llvm")->passes.size() == 2);
+  CHECK(findBackend("llvm")->passes[0] == "expand_dense_grad");
+  CHECK(findBackend("llvm")->passes[1] == "fuse_elementwise");
   CHECK(findBackend("ref")->passes.empty());
   std::vector<Tensor> in = {randomTensor(g.type(x), 5, -2, 2)};
   auto expected = eval::interpret(g, in);

@@ -118,7 +118,7 @@ CASES = [
     ("train/no parameters", ["train", inp("noparams.graph")] + train_ok[2:], r"param"),
     ("train/save unwritable", train_ok + ["--save", unwritable + "/m.onnx"], r"a_file/sub"),
     ("train/log-json unwritable", train_ok + ["--log-json", unwritable + "/log.json"], r"a_file/sub"),
-    ("train/llvm", train_ok + ["--backend", "llvm"], r"llvm"),
+    ("train/unknown backend", train_ok + ["--backend", "tpu"], r"tpu"),
     ("train/bad on-nan", train_ok + ["--on-nan", "ignore"], r"--on-nan"),
     ("train/max-memory not a size", train_ok + ["--max-memory", "lots"], r"--max-memory"),
     # bench.
