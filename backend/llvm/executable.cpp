@@ -16,6 +16,7 @@
 #include "backend/llvm/codegen.h"
 #include "backend/llvm/jit.h"
 #include "ir/verifier.h"
+#include "passes/graph_utils.h"  // markDeadNodes
 #include "passes/pass.h"
 #include "runtime/bind.h"
 #include "runtime/memory/memory_plan.h"  // the memory planner (graphBuffers, planMemory)
@@ -123,13 +124,17 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 
 // dense_grad runs as the ops expand_dense_grad makes of it. The driver runs that pass for llvm
 // already (BackendInfo::passes), where fusion then sees the new ops; a graph that comes
-// straight to prepare (a test, the C API's training step) is expanded here.
+// straight to prepare (a test, the C API's training step) is expanded here. Then the nodes
+// nothing needs (the input gradient of the first layer) are marked dead, not removed: the
+// caller's value ids stay valid for readState and writeState.
 Status expandForLoops(Graph& g) {
   for (const Node& n : g.nodes)
     if (!n.dead && n.op == OpKind::DenseGrad) {
       PassContext ctx;
-      return runExpandDenseGrad(g, ctx);
+      GRAPHC_TRY(runExpandDenseGrad(g, ctx));
+      break;
     }
+  markDeadNodes(g);
   return ok();
 }
 

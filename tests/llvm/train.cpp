@@ -113,4 +113,23 @@ TEST_CASE("llvm: params are read and written between steps by their ids in the c
   CHECK(!(*exe)->readState(*ctx, step->inputs.front()).ok());
 }
 
+// dense_grad's three products become matmuls; the first layer's input gradient is used by
+// nothing and is never computed. The ids of the caller's graph still name the same values.
+TEST_CASE("llvm: a training step's dense_grads run expanded, without the unused input gradient") {
+  auto step = buildTrainingStep(layerNormMlp(false), {LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam, 0.01, std::nullopt});
+  REQUIRE(step.ok());
+  auto exe = llvmjit::prepare(*step, CompileOptions{"llvm", 1});
+  REQUIRE(exe.ok());
+  const Graph& ran = (*exe)->graph();
+  int denseGrads = 0, matmuls = 0;
+  for (const Node& n : ran.nodes) {
+    if (n.dead) continue;
+    denseGrads += n.op == OpKind::DenseGrad;
+    matmuls += n.op == OpKind::MatMul;
+  }
+  CHECK(denseGrads == 0);
+  CHECK(matmuls == 3);  // dw of both layers, dx of the second
+  for (const Update& u : step->updates) CHECK(ran.value(u.target).name == step->value(u.target).name);
+}
+
 }  // namespace graphc::test
