@@ -29,41 +29,35 @@ Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, co
     return Error(ErrorCode::InvalidArgument,
                  fmt::format("--threads {}: a bundle runs on its caller's thread alone (it needs no OpenMP runtime); use --threads 1", options.threads));
   GRAPHC_ASSIGN(CodeTarget target, resolveTarget(options.targetTriple, options.targetCpu));
-  GRAPHC_ASSIGN(PlannedArena planned, planArena(g));
+  Graph graph = g.clone();
+  GRAPHC_TRY(expandForLoops(graph));
+  GRAPHC_ASSIGN(PlannedArena planned, planArena(graph));
   planned.layout.selfContained = true;
-  // Generated first even for a training step, so that its refusal names every op there is no
-  // lowering for, as prepare's does.
-  auto generated = generate(g, /*threads=*/1, planned.layout, target);
-  const char* noTraining = "llvm: bundles of training steps (graphs with updates) are not supported yet";
-  if (!generated && !g.updates.empty()) {
-    Error refused(ErrorCode::Unsupported, noTraining), lacking = generated.takeError();
-    refused.diags.insert(refused.diags.end(), lacking.diags.begin(), lacking.diags.end());
-    return refused;
-  }
-  if (!generated) return generated.takeError();
-  if (!g.updates.empty()) return Error(ErrorCode::Unsupported, noTraining);
-  GRAPHC_TRY(optimizeModule(*generated->module, target));
+  GRAPHC_ASSIGN(GeneratedCode generated, generate(graph, /*threads=*/1, planned.layout, target));
+  GRAPHC_TRY(optimizeModule(*generated.module, target));
   BundleFiles files;
   files.name = bundleIdentifier(name);
-  llvm::Function* entry = generated->module->getFunction("graphc_run");
+  llvm::Function* entry = generated.module->getFunction("graphc_run");
   if (!entry) return Error("llvm: internal error: the module has no entry point");
   entry->setName(files.name + "_run");
+  if (llvm::Function* init = generated.module->getFunction("graphc_init_state")) init->setName(files.name + "_init_state");
   // A run needs nothing but libc and libm: a parallel region would pull in libgomp.
   for (const char* runtime : {"GOMP_parallel", "omp_get_thread_num", "omp_get_num_threads"})
-    if (generated->module->getFunction(runtime))
+    if (generated.module->getFunction(runtime))
       return Error(fmt::format("llvm: internal error: the bundle calls {} although it was generated for one thread", runtime));
   if (form == BundleForm::LlvmIR) {
     llvm::raw_string_ostream os(files.text);
-    generated->module->print(os, nullptr);
+    generated.module->print(os, nullptr);
     return files;
   }
   if (form == BundleForm::Assembly) {
-    GRAPHC_ASSIGN(files.text, emitObject(*generated->module, target, /*assembly=*/true));
+    GRAPHC_ASSIGN(files.text, emitObject(*generated.module, target, /*assembly=*/true));
     return files;
   }
-  GRAPHC_ASSIGN(files.object, emitObject(*generated->module, target));
-  files.header = bundleHeader(g, BundleLayout{files.name, target.triple, target.cpu, planned.layout.arenaBytes, target.vectorMath},
-                              generated->errors);
+  GRAPHC_ASSIGN(files.object, emitObject(*generated.module, target));
+  BundleLayout layout{files.name, target.triple, target.cpu, planned.layout.arenaBytes, target.vectorMath, planned.layout.stateBytes, {}};
+  for (const Update& u : graph.updates) layout.state.push_back({u.target, (size_t)planned.layout.slots[u.target].at});
+  files.header = bundleHeader(graph, layout, generated.errors);
   return files;
 }
 

@@ -14,6 +14,13 @@ struct BundleLayout {
   std::string triple, cpu;
   size_t arenaBytes = 0;
   bool usesVectorMath = false;  // calls glibc's libmvec (linked by -lm)
+  // A training step's state block: its size and each update target's offset in it.
+  size_t stateBytes = 0;
+  struct StateSlot {
+    ValueId value;
+    size_t offset;
+  };
+  std::vector<StateSlot> state;
 };
 
 // NAME.h: plain C (stdint.h and stddef.h only), with graphc_run_buffers under runtime/abi.h's

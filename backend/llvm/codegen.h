@@ -193,6 +193,10 @@ struct PlannedArena {
 };
 Result<PlannedArena> planArena(const Graph& g);
 
+// Expands g's dense_grads (expand_dense_grad) and marks the nodes nothing needs dead, keeping
+// every value id: what prepare and a bundle do to a graph before planning it (executable.cpp).
+Status expandForLoops(Graph& g);
+
 // Fails with one diagnostic per node it cannot lower, after a summary naming their ops.
 // threads and target as in Emitter.
 Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout, const CodeTarget& target = hostTarget());

@@ -53,12 +53,18 @@ void emitBufferChecks(Emitter& e, const EntryLayout& layout, llvm::Function* run
          "num_inputs is not " + std::to_string(g.inputs.size()));
   failIf(b.CreateICmpNE(field32(offsetof(graphc_run_buffers, num_outputs), "num.outputs"), b.getInt32((uint32_t)g.outputs.size())),
          "num_outputs is not " + std::to_string(g.outputs.size()));
-  llvm::Value* arena = loadField(b, buffers, offsetof(graphc_run_buffers, arena), "arena");
-  llvm::Value* arenaAddress = b.CreatePtrToInt(arena, b.getInt64Ty());
-  failIf(b.CreateOr(b.CreateIsNull(arena), b.CreateICmpNE(b.CreateAnd(arenaAddress, GRAPHC_ABI_ALIGNMENT - 1), b.getInt64(0))),
-         "the arena is null or not " + std::to_string(GRAPHC_ABI_ALIGNMENT) + "-byte aligned");
-  failIf(b.CreateICmpULT(field64(offsetof(graphc_run_buffers, arena_bytes), "arena.bytes"), b.getInt64(layout.arenaBytes)),
-         "arena_bytes is less than the " + std::to_string(layout.arenaBytes) + " bytes the arena needs");
+  // A block the caller brings: not null, aligned, and at least `need` bytes.
+  auto checkBlock = [&](size_t pointerAt, size_t bytesAt, size_t need, const std::string& what) {
+    llvm::Value* block = loadField(b, buffers, pointerAt, what.c_str());
+    llvm::Value* address = b.CreatePtrToInt(block, b.getInt64Ty());
+    failIf(b.CreateOr(b.CreateIsNull(block), b.CreateICmpNE(b.CreateAnd(address, GRAPHC_ABI_ALIGNMENT - 1), b.getInt64(0))),
+           fmt::format("the {} is null or not {}-byte aligned", what, GRAPHC_ABI_ALIGNMENT));
+    failIf(b.CreateICmpULT(field64(bytesAt, "block.bytes"), b.getInt64(need)),
+           fmt::format("the {} has fewer than the {} bytes it needs", what, need));
+  };
+  checkBlock(offsetof(graphc_run_buffers, arena), offsetof(graphc_run_buffers, arena_bytes), layout.arenaBytes, "arena");
+  if (layout.stateBytes)
+    checkBlock(offsetof(graphc_run_buffers, state), offsetof(graphc_run_buffers, state_bytes), layout.stateBytes, "state block");
   auto checkList = [&](size_t pointersAt, size_t bytesAt, const std::vector<ValueId>& values, const char* what, const char* one) {
     if (values.empty()) return;
     llvm::Value* pointers = loadField(b, buffers, pointersAt, what);
@@ -79,9 +85,29 @@ void emitBufferChecks(Emitter& e, const EntryLayout& layout, llvm::Function* run
   checkList(offsetof(graphc_run_buffers, outputs), offsetof(graphc_run_buffers, output_bytes), outputs, "outputs", "output");
 }
 
+// graphc_init_state(void* state): a self-contained training step's initial params and optimizer
+// state (zeros where the graph has no data) written into the caller's state block.
+void emitInitState(Emitter& e, const EntryLayout& layout) {
+  llvm::IRBuilder<>& b = e.b;
+  auto* type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
+  auto* init = llvm::Function::Create(type, llvm::Function::ExternalLinkage, "graphc_init_state", e.module);
+  init->addFnAttr(llvm::Attribute::NoUnwind);
+  setTargetAttributes(*init, *e.target);
+  b.SetInsertPoint(llvm::BasicBlock::Create(e.context, "entry", init));
+  for (size_t v = 0; v < layout.slots.size(); ++v) {
+    const Value& value = e.graph.value((ValueId)v);
+    if (layout.slots[v].place != EntryLayout::Place::State || !value.isConstant() || !value.type.bytes()) continue;
+    llvm::Value* at = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), init->getArg(0), (uint64_t)layout.slots[v].at);
+    if (value.data.empty()) b.CreateMemSet(at, b.getInt8(0), value.type.bytes(), llvm::MaybeAlign(GRAPHC_ABI_ALIGNMENT));
+    else b.CreateMemCpy(at, llvm::MaybeAlign(GRAPHC_ABI_ALIGNMENT), constantGlobal(e, (ValueId)v), llvm::MaybeAlign(GRAPHC_ABI_ALIGNMENT), value.type.bytes());
+  }
+  b.CreateRetVoid();
+}
+
 }  // namespace
 
 void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* const> nodes) {
+  if (layout.selfContained && layout.stateBytes) emitInitState(e, layout);
   llvm::IRBuilder<>& b = e.b;
   llvm::LLVMContext& ctx = e.context;
   auto* runType = llvm::FunctionType::get(b.getInt32Ty(), {b.getPtrTy()}, false);

@@ -122,6 +122,8 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+}  // namespace
+
 // dense_grad runs as the ops expand_dense_grad makes of it. The driver runs that pass for llvm
 // already (BackendInfo::passes), where fusion then sees the new ops; a graph that comes
 // straight to prepare (a test, the C API's training step) is expanded here. Then the nodes
@@ -137,6 +139,8 @@ Status expandForLoops(Graph& g) {
   markDeadNodes(g);
   return ok();
 }
+
+namespace {
 
 // The planned arena and entry layout kept by the executable.
 Status planInto(LlvmExecutable& exe) {
