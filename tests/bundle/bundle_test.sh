@@ -5,8 +5,7 @@
 # CASE: matches (outputs against graphc run --backend ref), generic_cpu (built for x86-64 with no
 # AVX, and for AArch64), sealed (a run makes no heap call and no system call), errors (bad
 # requests leave no files), symbols (the object needs nothing but libc and libm; two bundles link
-# into one program), docs (docs/embedding.md's bundle example builds and runs), train (a training
-# step's bundle trains like the interpreter).
+# into one program), docs (docs/embedding.md's bundle example builds and runs).
 set -euo pipefail
 case_name=$1 graphc=$2 npycmp=$3 src=$4 work=$5
 data="$src/tests/data/onnx"
@@ -160,36 +159,6 @@ C
     [[ $out =~ ^y\ =(\ [01]\.[0-9]{4}){5}$ ]]
     # Probabilities: they sum to 1.
     echo "$out" | awk '{ s = 0; for (i = 3; i <= NF; ++i) s += $i; exit !(s > 0.999 && s < 1.001) }'
-    ;;
-  train)
-    # A training step as a bundle: Adam on the seed MLP, batches in file order. Its epoch losses
-    # and trained first weight must be the interpreter's (graphc train --backend ref).
-    "$(dirname "$graphc")/../examples/seed_make_data" data > /dev/null
-    "$graphc" compile "$src/examples/seed/seed.graph" --shape x=32x10 --backend llvm --emit bundle -o steps \
-      --bundle-name steps --train --loss cross_entropy --optimizer adam --lr 0.01
-    grep -q "steps_init_state" steps/steps.h
-    cc -O2 -std=c11 -Wall -Werror -I steps -I "$src/examples/bundle" -include steps/steps.h -DBUNDLE=steps \
-      -DBUNDLE_UPPER=STEPS "$here/train.c" steps/steps.o -lm -o train
-    ./train data/x.npy data/y.npy 3 32 w1.npy > bundle-losses.txt
-    "$graphc" train "$src/examples/seed/seed.graph" --data data/x.npy --labels data/y.npy --loss cross_entropy \
-      --optimizer adam --lr 0.01 --epochs 3 --batch 32 --no-shuffle --backend ref --log-json ref.json --save ref.graph > /dev/null
-    python3 - bundle-losses.txt ref.json w1.npy ref.graph <<'PY'
-import json, re, struct, sys
-ours = [float(l) for l in open(sys.argv[1])]
-ref = [e["loss"] for e in json.load(open(sys.argv[2]))["epochs"]]
-assert len(ours) == len(ref) == 3, (ours, ref)
-for a, b in zip(ours, ref):
-    assert abs(a - b) <= 1e-4 * abs(b), f"epoch losses differ: {ours} against the interpreter's {ref}"
-raw = open(sys.argv[3], "rb").read()
-header = 10 + int.from_bytes(raw[8:10], "little")
-w1 = struct.unpack(f"<{(len(raw) - header) // 4}f", raw[header:])
-text = re.search(r"param %w1 : f32\[10,20\] = \[([^\]]*)\]", open(sys.argv[4]).read()).group(1)
-expected = [float(v) for v in text.split(",")]
-assert len(w1) == len(expected) == 200
-worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(w1, expected))
-assert worst <= 1e-4, f"trained w1 differs by {worst}"
-print(f"epoch losses {ours} match the interpreter's; trained w1 within {worst:.1e}")
-PY
     ;;
   *)
     echo "unknown case $case_name" >&2

@@ -3,7 +3,7 @@
 # interpreter, a run sealed by seccomp with its heap calls counted, bad requests, and the
 # examples/bundle program.
 if(TARGET graphc)
-  foreach(case IN ITEMS matches generic_cpu sealed symbols errors docs train)
+  foreach(case IN ITEMS matches generic_cpu sealed symbols errors docs)
     add_test(NAME bundle/${case}
       COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bundle/bundle_test.sh ${case} $<TARGET_FILE:graphc> $<TARGET_FILE:npycmp>
               ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/bundle/${case})
