@@ -140,6 +140,9 @@ struct NormRows {
 // The scalar activation of a unary op or of a dense epilogue, on x of dtype t.
 llvm::Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType t, llvm::Value* x);
 
+// The symbol of the constants' address table that JIT code reads (EntryLayout::constants).
+inline constexpr const char* kConstantTable = "graphc_constants";
+
 // What the rest of the backend sees: the module with graphc_run, and the error messages.
 struct GeneratedCode {
   std::unique_ptr<llvm::LLVMContext> context;
@@ -163,8 +166,12 @@ struct EntryLayout {
   enum class Place : uint8_t { None, Input, Output, Arena, Const, State };
   struct Slot {
     Place place = Place::None;
-    int64_t at = 0;  // Input/Output: the binding; Arena, State: the byte offset; Const: its address
+    int64_t at = 0;  // Input/Output: the binding; Arena, State: the byte offset; Const: its index
   };
+  // The constants' addresses, by a Const slot's index. JIT code reads them from the table
+  // kConstantTable (defined when the code is loaded), so that no address is baked into the
+  // code and its object file can be cached across processes.
+  std::vector<const void*> constants;
   // An ahead-of-time bundle's entry: each constant becomes a read-only global of the module
   // (Const slots' addresses are then unused), and the entry checks the caller's buffers itself,
   // since no Executable::checkBuffers stands in front of it.

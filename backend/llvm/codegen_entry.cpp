@@ -31,6 +31,13 @@ llvm::Value* constantGlobal(Emitter& e, ValueId v) {
   return global;
 }
 
+// The table of the constants' addresses, defined by the JIT when it loads the code.
+llvm::Value* constantTable(Emitter& e) {
+  if (llvm::GlobalVariable* table = e.module.getNamedGlobal(kConstantTable)) return table;
+  return new llvm::GlobalVariable(e.module, e.b.getPtrTy(), /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage, nullptr,
+                                  kConstantTable);
+}
+
 // The checks Executable::checkBuffers makes, for an entry that runs with nothing in front of it
 // (a bundle): each failure returns its own error code before anything is read or written.
 void emitBufferChecks(Emitter& e, const EntryLayout& layout, llvm::Function* run, llvm::Value* buffers) {
@@ -136,7 +143,7 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
       case EntryLayout::Place::Arena: p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, (uint64_t)slot.at); break;
       case EntryLayout::Place::State: p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, (uint64_t)slot.at); break;
       case EntryLayout::Place::Const:
-        p = layout.selfContained ? constantGlobal(e, (ValueId)v) : b.CreateIntToPtr(b.getInt64((uint64_t)slot.at), b.getPtrTy());
+        p = layout.selfContained ? constantGlobal(e, (ValueId)v) : slotPtr(constantTable(e), slot.at);
         break;
     }
     b.CreateStore(p, b.CreateConstInBoundsGEP1_64(b.getPtrTy(), table, v));

@@ -15,6 +15,7 @@
 
 #include "backend/llvm/codegen.h"
 #include "backend/llvm/jit.h"
+#include "backend/llvm/object_cache.h"
 #include "ir/verifier.h"
 #include "passes/graph_utils.h"  // markDeadNodes
 #include "passes/pass.h"
@@ -165,12 +166,22 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
   auto t0 = std::chrono::steady_clock::now();
   GRAPHC_ASSIGN(GeneratedCode generated, generate(exe->graph_, options.threads, exe->layout));
   exe->times.generate = secondsSince(t0);
+  exe->errors = std::move(generated.errors);
+  // The code of a module seen before comes from the cache: no O3 pipeline, no code generation.
   t0 = std::chrono::steady_clock::now();
-  GRAPHC_TRY(optimizeModule(*generated.module));
+  ObjectCache cache = ObjectCache::fromEnvironment();
+  std::string key = cache.enabled() ? ObjectCache::key(*generated.module, hostTarget()) : std::string();
+  std::optional<std::string> object = cache.find(key);
+  exe->times.cached = object.has_value();
+  if (!object) {
+    GRAPHC_TRY(optimizeModule(*generated.module));
+    GRAPHC_ASSIGN(object, emitObject(*generated.module, hostTarget()));
+    cache.store(key, *object);
+  }
   exe->times.optimize = secondsSince(t0);
   t0 = std::chrono::steady_clock::now();
-  exe->errors = std::move(generated.errors);
-  GRAPHC_ASSIGN(exe->code, JitCode::load(std::move(generated.context), std::move(generated.module)));
+  const JitSymbol symbols[] = {{kConstantTable, exe->layout.constants.data()}};
+  GRAPHC_ASSIGN(exe->code, JitCode::load(*object, symbols));
   GRAPHC_ASSIGN(void* run, exe->code->lookup("graphc_run"));
   exe->times.load = secondsSince(t0);
   exe->runFn = reinterpret_cast<RunFn>(run);
@@ -238,7 +249,10 @@ Result<PlannedArena> planArena(const Graph& g) {
   for (size_t i = 0; i < g.inputs.size(); ++i) layout.slots[g.inputs[i]] = {EntryLayout::Place::Input, (int64_t)i};
   for (ValueId v : g.constants)
     if (layout.slots[v].place == EntryLayout::Place::None)  // not an update target
-      layout.slots[v] = {EntryLayout::Place::Const, (int64_t)reinterpret_cast<uintptr_t>(g.value(v).data.raw())};
+    {
+      layout.slots[v] = {EntryLayout::Place::Const, (int64_t)layout.constants.size()};
+      layout.constants.push_back(g.value(v).data.raw());
+    }
   for (size_t r = 0; r < buffers.requests.size(); ++r)
     layout.slots[buffers.valueOf[r]] = {EntryLayout::Place::Arena, (int64_t)plan.offsets[r]};
   for (size_t i = 0; i < g.outputs.size(); ++i) {

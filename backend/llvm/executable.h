@@ -36,10 +36,12 @@ enum class BundleForm { Object, LlvmIR, Assembly };
 Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name,
                                BundleForm form = BundleForm::Object);
 
-// How long the last prepare of exe spent generating, optimizing and loading code, in seconds;
-// zeros for an executable of another backend.
+// How long the last prepare of exe spent generating, optimizing (and compiling to machine code)
+// and loading code, in seconds; zeros for an executable of another backend. cached: the machine
+// code came from the object cache (backend/llvm/object_cache.h), so `optimize` is a file read.
 struct JitTimes {
   double generate = 0, optimize = 0, load = 0;
+  bool cached = false;
 };
 JitTimes jitTimes(const Executable& exe);
 

@@ -5,7 +5,6 @@
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -16,6 +15,7 @@
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/DynamicLibrary.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Host.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
@@ -180,16 +180,21 @@ struct JitCode::Impl {
 JitCode::JitCode(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 JitCode::~JitCode() = default;
 
-Result<std::unique_ptr<JitCode>> JitCode::load(std::unique_ptr<llvm::LLVMContext> context,
-                                               std::unique_ptr<llvm::Module> module) {
+Result<std::unique_ptr<JitCode>> JitCode::load(const std::string& object, std::span<const JitSymbol> symbols) {
   auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(hostMachineBuilder()).create();
   if (!jit) return toError(jit.takeError(), "creating the JIT");
+  llvm::orc::JITDylib& dylib = (*jit)->getMainJITDylib();
   // libm's scalar functions (expf, erff, ...) and libmvec's vector ones come from the process.
   auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess((*jit)->getDataLayout().getGlobalPrefix());
   if (!process) return toError(process.takeError(), "process symbols");
-  (*jit)->getMainJITDylib().addGenerator(std::move(*process));
-  if (llvm::Error e = (*jit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
-    return toError(std::move(e), "adding the module");
+  dylib.addGenerator(std::move(*process));
+  llvm::orc::SymbolMap defined;
+  for (const JitSymbol& symbol : symbols)
+    defined[(*jit)->mangleAndIntern(symbol.name)] = llvm::JITEvaluatedSymbol::fromPointer(symbol.address, llvm::JITSymbolFlags::Exported);
+  if (!defined.empty())
+    if (llvm::Error e = dylib.define(llvm::orc::absoluteSymbols(std::move(defined)))) return toError(std::move(e), "defining symbols");
+  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(object, "graphc.o");
+  if (llvm::Error e = (*jit)->addObjectFile(std::move(buffer))) return toError(std::move(e), "adding the object");
   auto impl = std::make_unique<Impl>();
   impl->jit = std::move(*jit);
   return std::unique_ptr<JitCode>(new JitCode(std::move(impl)));

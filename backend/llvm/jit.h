@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "ir/diag.h"
@@ -42,10 +43,16 @@ Result<std::string> emitObject(llvm::Module& m, const CodeTarget& target, bool a
 
 // Machine code loaded into this process. It owns its LLJIT; the code is only read after
 // loading, so any number of threads may call the functions that lookup returns.
+// An absolute symbol the loaded code refers to (the constants' table).
+struct JitSymbol {
+  std::string name;
+  const void* address;
+};
+
 class JitCode {
  public:
-  static Result<std::unique_ptr<JitCode>> load(std::unique_ptr<llvm::LLVMContext> context,
-                                               std::unique_ptr<llvm::Module> module);
+  // Links an object file of this host's code (emitObject's, or the cache's) into the process.
+  static Result<std::unique_ptr<JitCode>> load(const std::string& object, std::span<const JitSymbol> symbols);
   ~JitCode();
   Result<void*> lookup(const std::string& name) const;
 
