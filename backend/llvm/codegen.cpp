@@ -7,6 +7,7 @@
 #include <llvm/IR/MDBuilder.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "backend/llvm/jit.h"
 #include "ir/verifier.h"
@@ -74,13 +75,8 @@ static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
 
 Emitter::Emitter(llvm::Module& m, const Graph& g) : context(m.getContext()), module(m), graph(g), b(m.getContext()) {}
 
-std::vector<ValueId> Emitter::valuesOf(const Node& n) {
-  std::vector<ValueId> values = n.operands;
-  values.insert(values.end(), n.results.begin(), n.results.end());
-  return values;
-}
 
-llvm::Function* Emitter::begin(const Node& n, const std::string& name) { return begin(valuesOf(n), name); }
+
 
 llvm::Function* Emitter::begin(std::span<const ValueId> values, const std::string& name) {
   auto* fnType = llvm::FunctionType::get(b.getInt32Ty(), {b.getPtrTy()}, false);
@@ -91,19 +87,21 @@ llvm::Function* Emitter::begin(std::span<const ValueId> values, const std::strin
   fn_->addFnAttr(llvm::Attribute::NoInline);
   setTargetAttributes(*fn_, *target);
   buffers_ = fn_->getArg(0);
+  args_.assign(values.begin(), values.end());
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
-  loadPointers(values);
+  loadPointers();
   return fn_;
 }
 
-void Emitter::loadPointers(std::span<const ValueId> values) {
+// args[k] points at the function's k-th value; a value passed twice is loaded once.
+void Emitter::loadPointers() {
   ptrs_.assign(graph.values.size(), nullptr);
-  auto loadPtr = [&](ValueId v) {
-    if (ptrs_[v]) return;
-    llvm::Value* slot = b.CreateConstInBoundsGEP1_64(b.getPtrTy(), buffers_, v);
+  for (size_t k = 0; k < args_.size(); ++k) {
+    ValueId v = args_[k];
+    if (ptrs_[v]) continue;
+    llvm::Value* slot = b.CreateConstInBoundsGEP1_64(b.getPtrTy(), buffers_, k);
     ptrs_[v] = b.CreateLoad(b.getPtrTy(), slot, graph.value(v).name);
-  };
-  for (ValueId v : values) loadPtr(v);
+  }
 }
 
 void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel) {
@@ -143,11 +141,7 @@ void Emitter::ifThenElse(llvm::Value* cond, const std::function<void()>& then, c
   b.SetInsertPoint(merge);
 }
 
-void Emitter::parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body) {
-  parallel(valuesOf(n), body);
-}
-
-void Emitter::parallel(std::span<const ValueId> values, const std::function<void(llvm::Value*, llvm::Value*)>& body) {
+void Emitter::parallel(const std::function<void(llvm::Value*, llvm::Value*)>& body) {
   llvm::Function *outer = fn_;
   llvm::Value* outerBuffers = buffers_;
   std::vector<llvm::Value*> outerPtrs = ptrs_;
@@ -156,9 +150,9 @@ void Emitter::parallel(std::span<const ValueId> values, const std::function<void
   fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, outer->getName() + ".team", module);
   fn_->addFnAttr(llvm::Attribute::NoUnwind);
   setTargetAttributes(*fn_, *target);
-  buffers_ = fn_->getArg(0);
+  buffers_ = fn_->getArg(0);  // the same arguments as the function that starts the team
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn_));
-  loadPointers(values);
+  loadPointers();
   auto* intFn = llvm::FunctionType::get(b.getInt32Ty(), false);
   llvm::Value* thread = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_thread_num", intFn)), b.getInt64Ty());
   llvm::Value* team = b.CreateSExt(b.CreateCall(module.getOrInsertFunction("omp_get_num_threads", intFn)), b.getInt64Ty());
@@ -333,54 +327,41 @@ Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& l
   Emitter e(*out.module, g);
   e.threads = threads;
   e.target = &target;
-  std::vector<llvm::Function*> nodes;
+  CallPlan plan = planCalls(g);
+  std::vector<llvm::Function*> functions;  // per call
+  std::unordered_map<std::string, llvm::Function*> byKey;
   std::vector<Diag> refused;
   std::vector<std::string_view> refusedOps;
-  // A fusion group's members are consecutive: the group's one function runs at its first.
-  std::vector<FusionGroup> groups = fusionGroups(g);
-  std::vector<const FusionGroup*> groupStartingAt(g.nodes.size(), nullptr);
-  std::vector<char> grouped(g.nodes.size(), 0);
-  for (const FusionGroup& group : groups) {
-    groupStartingAt[group.members.front()] = &group;
-    for (NodeId m : group.members) grouped[m] = 1;
-  }
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const Node& n = g.nodes[i];
-    if (n.dead) continue;
-    if (const FusionGroup* group = groupStartingAt[i]) {
-      std::vector<ValueId> values = group->inputs;
-      values.insert(values.end(), group->outputs.begin(), group->outputs.end());
-      llvm::Function* f = e.begin(values, fmt::format("node{}.fused{}", i, group->id));
-      if (Status st = emitFusedGroup(e, *group); !st) {
-        f->eraseFromParent();
-        refused.push_back({n.loc, fmt::format("fusion group {} of {} nodes from {}: {}", group->id, group->members.size(),
-                                              describeNode(g, n), st.error().message()), {}});
-        if (std::find(refusedOps.begin(), refusedOps.end(), opName(n.op)) == refusedOps.end()) refusedOps.push_back(opName(n.op));
-        continue;
-      }
-      e.end();
-      nodes.push_back(f);
+  for (const NodeCall& call : plan.calls) {
+    const Node& n = g.nodes[call.node];
+    std::string key = callKey(g, plan, call);
+    if (auto shared = byKey.find(key); shared != byKey.end()) {
+      functions.push_back(shared->second);  // a repeated layer: the same code on other buffers
       continue;
     }
-    if (grouped[i]) continue;  // emitted with its group
-    llvm::Function* f = e.begin(n, fmt::format("node{}.{}", i, opName(n.op)));
-    Status st = checkDTypes(g, n);
-    if (st) st = emitNode(e, n);
+    const FusionGroup* group = call.group >= 0 ? &plan.groups[call.group] : nullptr;
+    std::string name = group ? fmt::format("node{}.fused{}", call.node, group->id) : fmt::format("node{}.{}", call.node, opName(n.op));
+    llvm::Function* f = e.begin(call.args, name);
+    Status st = group ? emitFusedGroup(e, *group) : checkDTypes(g, n);
+    if (st && !group) st = emitNode(e, n);
     if (!st) {
       f->eraseFromParent();
-      refused.push_back({n.loc, fmt::format("{}: {}", describeNode(g, n), st.error().message()), {}});
+      std::string what = group ? fmt::format("fusion group {} of {} nodes from {}", group->id, group->members.size(), describeNode(g, n))
+                               : describeNode(g, n);
+      refused.push_back({n.loc, fmt::format("{}: {}", what, st.error().message()), {}});
       if (std::find(refusedOps.begin(), refusedOps.end(), opName(n.op)) == refusedOps.end()) refusedOps.push_back(opName(n.op));
       continue;
     }
     e.end();
-    nodes.push_back(f);
+    byKey.emplace(std::move(key), f);
+    functions.push_back(f);
   }
   if (!refused.empty()) {
     Error err(ErrorCode::Unsupported, fmt::format("llvm: cannot lower {} node(s) yet, of op(s) {}", refused.size(), fmt::join(refusedOps, ", ")));
     for (Diag& d : refused) err.diags.push_back(std::move(d));
     return err;
   }
-  emitEntry(e, layout, nodes);
+  emitEntry(e, layout, plan, functions);
   out.errors = std::move(e.errors);
   return out;
 }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <span>
 
+#include "backend/llvm/call_plan.h"
 #include "backend/llvm/jit.h"
 #include "ir/fusion_group.h"
 #include "ir/graph.h"
@@ -59,9 +60,9 @@ class Emitter {
     ~KeepRolled() { e.keepRolled = saved; }
   };
 
-  // Starts node n's function (its buffer pointers loaded at entry) and ends it (returns 0).
-  llvm::Function* begin(const Node& n, const std::string& name);
-  // The same for a function that sees these values' buffers (a fusion group's).
+  // Starts the function of a call (backend/llvm/call_plan.h) that sees these values' buffers,
+  // argument k's pointer loaded at entry from the k-th slot of its argument array, and ends it
+  // (returns 0).
   llvm::Function* begin(std::span<const ValueId> values, const std::string& name);
   void end();
 
@@ -86,10 +87,9 @@ class Emitter {
   void ifThenElse(llvm::Value* cond, const std::function<void()>& then, const std::function<void()>& otherwise);
   // Runs body(thread, threads) on an OpenMP team (libgomp's GOMP_parallel, the runtime oneDNN
   // uses) of `threads` threads (0: the runtime's default). The body is emitted into a function
-  // of its own that sees node n's buffer pointers; values of the current function other than
-  // constants must not cross into it.
-  void parallel(const Node& n, const std::function<void(llvm::Value*, llvm::Value*)>& body);
-  void parallel(std::span<const ValueId> values, const std::function<void(llvm::Value*, llvm::Value*)>& body);
+  // of its own that sees the current function's buffer pointers; values of the current
+  // function other than constants must not cross into it.
+  void parallel(const std::function<void(llvm::Value*, llvm::Value*)>& body);
   // The nest's loops; body gets every operand's element offset. The innermost loop is
   // parallel when `parallel` is set.
   void nest(const LoopNest& nest, const std::function<void(std::span<llvm::Value* const>)>& body, bool parallel = false);
@@ -101,10 +101,10 @@ class Emitter {
   llvm::Value* intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args);
 
  private:
-  void loadPointers(std::span<const ValueId> values);
-  static std::vector<ValueId> valuesOf(const Node& n);
+  void loadPointers();
   llvm::Function* fn_ = nullptr;
-  llvm::Value* buffers_ = nullptr;
+  llvm::Value* buffers_ = nullptr;  // the function's argument array: a pointer per value of args_
+  std::vector<ValueId> args_;
   std::vector<llvm::Value*> ptrs_;
 };
 
@@ -160,8 +160,8 @@ struct Reassociate {
   }
 };
 
-// Where each value's bytes are during a run, which the entry point turns into the node
-// functions' pointer table.
+// Where each value's bytes are during a run, which the entry point turns into the calls'
+// argument arrays.
 struct EntryLayout {
   enum class Place : uint8_t { None, Input, Output, Arena, Const, State };
   struct Slot {
@@ -176,12 +176,13 @@ struct EntryLayout {
   // (Const slots' addresses are then unused), and the entry checks the caller's buffers itself,
   // since no Executable::checkBuffers stands in front of it.
   bool selfContained = false;
-  size_t arenaBytes = 0;  // the plan, then the pointer table
+  size_t arenaBytes = 0;  // the plan, then the argument arrays
   std::vector<Slot> slots;  // per ValueId
   // Outputs held by a value the run does not write in place (an input, a constant, or a value
   // an earlier output already holds): (output, value), copied after the nodes.
   std::vector<std::pair<uint32_t, ValueId>> copiedOutputs;
-  size_t tableOffset = 0;  // where the pointer table lives in the arena
+  // Where the calls' argument arrays (CallPlan::argumentSlots pointers) live in the arena.
+  size_t tableOffset = 0;
   // A training step's state block: each update target (a param or optimizer state) at its
   // offset. An update whose value is written straight over its target (runtime/state.h's
   // inPlaceUpdates) gives the value the target's slot; the others are copied in at the end,
@@ -192,7 +193,7 @@ struct EntryLayout {
 };
 
 // The arena of g's intermediate values (planned once, 64-byte aligned offsets) followed by the
-// entry's pointer table, and where the entry finds every value (executable.cpp).
+// calls' argument arrays, and where the entry finds every value (executable.cpp).
 struct PlannedArena {
   EntryLayout layout;
   std::vector<BufferRequest> requests;
@@ -208,6 +209,7 @@ Status expandForLoops(Graph& g);
 // threads and target as in Emitter.
 Result<GeneratedCode> generate(const Graph& g, int threads, const EntryLayout& layout, const CodeTarget& target = hostTarget());
 // Adds graphc_run over the node functions (codegen_entry.cpp).
-void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* const> nodes);
+// `functions` has the function of each call of the plan.
+void emitEntry(Emitter& e, const EntryLayout& layout, const CallPlan& plan, std::span<llvm::Function* const> functions);
 
 }  // namespace graphc::llvmjit

@@ -113,7 +113,7 @@ void emitInitState(Emitter& e, const EntryLayout& layout) {
 
 }  // namespace
 
-void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* const> nodes) {
+void emitEntry(Emitter& e, const EntryLayout& layout, const CallPlan& plan, std::span<llvm::Function* const> functions) {
   if (layout.selfContained && layout.stateBytes) emitInitState(e, layout);
   llvm::IRBuilder<>& b = e.b;
   llvm::LLVMContext& ctx = e.context;
@@ -128,29 +128,32 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
   llvm::Value* outputs = loadField(b, buffers, offsetof(graphc_run_buffers, outputs), "outputs");
   llvm::Value* arena = loadField(b, buffers, offsetof(graphc_run_buffers, arena), "arena");
   llvm::Value* state = layout.stateBytes ? loadField(b, buffers, offsetof(graphc_run_buffers, state), "state") : nullptr;
-  // The table lives in the arena, not on the stack: a graph of 100k values needs 800 kB.
-  llvm::Value* table = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, layout.tableOffset, "table");
   auto slotPtr = [&](llvm::Value* base, int64_t i) {
     return b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), base, (uint64_t)i));
   };
+  std::vector<llvm::Value*> where(layout.slots.size(), nullptr);  // each value's address this run
   for (size_t v = 0; v < layout.slots.size(); ++v) {
     const EntryLayout::Slot& slot = layout.slots[v];
-    llvm::Value* p = nullptr;
     switch (slot.place) {
-      case EntryLayout::Place::None: continue;
-      case EntryLayout::Place::Input: p = slotPtr(inputs, slot.at); break;
-      case EntryLayout::Place::Output: p = slotPtr(outputs, slot.at); break;
-      case EntryLayout::Place::Arena: p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, (uint64_t)slot.at); break;
-      case EntryLayout::Place::State: p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, (uint64_t)slot.at); break;
+      case EntryLayout::Place::None: break;
+      case EntryLayout::Place::Input: where[v] = slotPtr(inputs, slot.at); break;
+      case EntryLayout::Place::Output: where[v] = slotPtr(outputs, slot.at); break;
+      case EntryLayout::Place::Arena: where[v] = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, (uint64_t)slot.at); break;
+      case EntryLayout::Place::State: where[v] = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, (uint64_t)slot.at); break;
       case EntryLayout::Place::Const:
-        p = layout.selfContained ? constantGlobal(e, (ValueId)v) : slotPtr(constantTable(e), slot.at);
+        where[v] = layout.selfContained ? constantGlobal(e, (ValueId)v) : slotPtr(constantTable(e), slot.at);
         break;
     }
-    b.CreateStore(p, b.CreateConstInBoundsGEP1_64(b.getPtrTy(), table, v));
   }
-  // The nodes in order; the first error code ends the run.
-  for (llvm::Function* f : nodes) {
-    llvm::Value* code = b.CreateCall(f, {table});
+  // The calls in order, each on its argument array; the first error code ends the run. The
+  // arrays live in the arena, not on the stack: a graph of 100k nodes needs megabytes.
+  size_t slot = 0;
+  for (size_t c = 0; c < plan.calls.size(); ++c) {
+    llvm::Value* args = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, layout.tableOffset + slot * sizeof(void*), "args");
+    for (size_t k = 0; k < plan.calls[c].args.size(); ++k)
+      b.CreateStore(where[plan.calls[c].args[k]], b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, k));
+    slot += plan.calls[c].args.size();
+    llvm::Value* code = b.CreateCall(functions[c], {args});
     auto* fail = llvm::BasicBlock::Create(ctx, "fail", run);
     auto* next = llvm::BasicBlock::Create(ctx, "next", run);
     b.CreateCondBr(b.CreateICmpNE(code, b.getInt32(0)), fail, next);
@@ -158,15 +161,12 @@ void emitEntry(Emitter& e, const EntryLayout& layout, std::span<llvm::Function* 
     b.CreateRet(code);
     b.SetInsertPoint(next);
   }
-  for (auto [output, value] : layout.copiedOutputs) {
-    uint64_t bytes = e.graph.type(value).bytes();
-    if (!bytes) continue;
-    llvm::Value* from = slotPtr(table, value);
-    b.CreateMemCpy(slotPtr(outputs, output), llvm::MaybeAlign(1), from, llvm::MaybeAlign(1), bytes);
-  }
+  for (auto [output, value] : layout.copiedOutputs)
+    if (uint64_t bytes = e.graph.type(value).bytes())
+      b.CreateMemCpy(slotPtr(outputs, output), llvm::MaybeAlign(1), where[value], llvm::MaybeAlign(1), bytes);
   for (auto [target, value] : layout.stateCopies)
     if (uint64_t bytes = e.graph.type(target).bytes())
-      b.CreateMemCpy(slotPtr(table, target), llvm::MaybeAlign(1), slotPtr(table, value), llvm::MaybeAlign(1), bytes);
+      b.CreateMemCpy(where[target], llvm::MaybeAlign(1), where[value], llvm::MaybeAlign(1), bytes);
   b.CreateRet(b.getInt32(0));
 }
 

@@ -46,7 +46,7 @@ constexpr int64_t kVectorGranule = 256;
 // the team's function.
 void walkParallel(Emitter& e, std::span<const ValueId> values, const LoopNest& nest, const std::vector<Value*>& at,
                   const std::function<void()>& prelude, const Body& body) {
-  e.parallel(values, [&](Value* thread, Value* team) {
+  e.parallel([&](Value* thread, Value* team) {
     prelude();
     int64_t granule = nest.shape.size() == 1 ? kVectorGranule : 1;
     Value* granules = e.index((nest.shape[0] + granule - 1) / granule);

@@ -138,7 +138,7 @@ void gemm(Emitter& e, DType t, const GemmOperands& op, int64_t m, int64_t k, int
   int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
   int64_t panels = (n + kVectors * lanes - 1) / (kVectors * lanes);
   if (node && e.threads != 1 && panels > 1 && m * n * k >= kParallelWork) {
-    e.parallel(*node, [&](Value* thread, Value* team) {
+    e.parallel([&](Value* thread, Value* team) {
       Value* lo = b.CreateSDiv(b.CreateMul(e.index(panels), thread), team);
       Value* hi = b.CreateSDiv(b.CreateMul(e.index(panels), b.CreateAdd(thread, e.index(1))), team);
       gemmPanels(e, t, op, s, lo, hi, finish);

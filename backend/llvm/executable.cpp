@@ -264,7 +264,7 @@ Result<PlannedArena> planArena(const Graph& g) {
       layout.copiedOutputs.push_back({(uint32_t)i, v});
   }
   layout.tableOffset = (plan.arenaBytes + GRAPHC_ABI_ALIGNMENT - 1) / GRAPHC_ABI_ALIGNMENT * GRAPHC_ABI_ALIGNMENT;
-  layout.arenaBytes = layout.tableOffset + g.values.size() * sizeof(void*);
+  layout.arenaBytes = layout.tableOffset + planCalls(g).argumentSlots() * sizeof(void*);
   planned.requests = std::move(buffers.requests);
   planned.plan = std::move(plan);
   return planned;
