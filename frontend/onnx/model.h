@@ -63,6 +63,10 @@ struct OnnxModel {
 Result<OnnxModel> readModel(std::string_view bytes, const std::string& name);
 Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string& name);
 
+// A model of opset 7 to 12 rewritten into the form of opset 13 that the importers read
+// (upgrade.cpp): the attributes later opsets made inputs become constant initializers.
+void upgradeToOpset13(OnnxModel& m);
+
 // ONNX TensorProto.DataType -> DType; nullopt for types graphc has no kernel for.
 std::optional<DType> dtypeFromOnnx(int32_t elemType);
 std::string onnxTypeName(int32_t elemType);

@@ -172,7 +172,26 @@ Status layerNormOp(ImportCtx& c) {
 
 template <OpKind K>
 Status softmaxOp(ImportCtx& c) {
-  GRAPHC_ASSIGN(int64_t axis, c.attrInt("axis", -1));
+  // Before opset 13 the op flattens x to 2-D at `axis` (default 1), normalizes each row and
+  // restores x's shape; from 13 on it normalizes along `axis` alone (default -1).
+  bool flattens = c.model().opset < 13;
+  GRAPHC_ASSIGN(int64_t axis, c.attrInt("axis", flattens ? 1 : -1));
+  const Shape shape = c.type(0).shape;
+  int64_t rank = (int64_t)shape.size();
+  if (flattens && rank > 0) {
+    if (axis < -rank || axis >= rank) return c.malformed(fmt::format("axis {} is out of range for rank {}", axis, rank));
+    if (axis < 0) axis += rank;
+    if (axis != rank - 1) {  // rows over axes [axis, rank): one softmax of the flattened 2-D view
+      int64_t rows = 1;
+      for (int64_t d = 0; d < axis; ++d) rows *= shape[d];
+      int64_t cols = rows ? numElements(shape) / rows : 0;
+      GRAPHC_ASSIGN(ValueId flat, c.emit(OpKind::Reshape, {c.in(0)}, attrs(std::pair{"shape", Shape{rows, cols}})));
+      GRAPHC_ASSIGN(ValueId normalized, c.emit(K, {flat}, attrs(std::pair{"axis", int64_t{-1}})));
+      GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Reshape, {normalized}, attrs(std::pair{"shape", shape})));
+      c.setOut(0, r);
+      return ok();
+    }
+  }
   GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, attrs(std::pair{"axis", axis})));
   c.setOut(0, r);
   return ok();

@@ -145,8 +145,8 @@ Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string&
   for (const auto& op : proto.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx") m.opset = op.version();
   if (m.opset == 0) return Error(ErrorCode::Parse, fmt::format("{}: the model imports no opset of the default ONNX domain", name));
-  if (m.opset < 13 || m.opset > 17)
-    return Error(ErrorCode::Unsupported, fmt::format("{}: opset {} of the default domain is not supported (graphc reads opsets 13 to 17)", name, m.opset));
+  if (m.opset < 7 || m.opset > 17)
+    return Error(ErrorCode::Unsupported, fmt::format("{}: opset {} of the default domain is not supported (graphc reads opsets 7 to 17)", name, m.opset));
 
   const onnx::GraphProto& g = proto.graph();
   std::set<std::string> initNames;
@@ -207,6 +207,7 @@ Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string&
   }
   for (const auto& out : g.output()) m.outputs.push_back(out.name());
   if (m.outputs.empty()) return Error(ErrorCode::Parse, fmt::format("{}: the graph has no outputs", name));
+  upgradeToOpset13(m);
   return m;
 }
 

@@ -210,9 +210,9 @@ TEST_CASE("structural errors name the node and the value") {
   SUBCASE("no graph / wrong opset") {
     ModelBuilder b;
     CHECK(has(errorOf(b.import()), "it has no graph"));
-    ModelBuilder old(9);
+    ModelBuilder old(6);
     old.input("x", {1}).output("x");
-    CHECK(has(errorOf(old.import()), "opset 9 of the default domain is not supported"));
+    CHECK(has(errorOf(old.import()), "opset 6 of the default domain is not supported (graphc reads opsets 7 to 17)"));
   }
   SUBCASE("initializer data that does not fit its shape") {
     ModelBuilder b;

@@ -322,3 +322,48 @@ for mode in ("reflect", "edge"):
 case("pad_negative_crops", [node("Pad", ["X", "pads"], ["Y"])], [("X", xi)],
      [("Y", np.pad(xi, ((0, 0), (0, 0), (0, 2), (0, 0)))[:, :, 1:, :-2])],
      {"pads": np.array([0, 0, -1, 0, 0, 0, 2, -2], dtype=np.int64)})
+
+# Opsets 7 to 12: the attributes that opsets 10, 11 and 13 turned into inputs, and Softmax's
+# older flatten-to-2-D rule (default axis 1), each against NumPy.
+rng = np.random.default_rng(7)
+
+
+def softmax_rows(a):
+    e = np.exp(a - a.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+x = rand(3, 1, 4)
+case("legacy_squeeze_op11", [node("Squeeze", ["X"], ["Y"], axes=[1])], [("X", x)], [("Y", x.squeeze(1))], opset=11)
+x = rand(3, 4)
+case("legacy_unsqueeze_op11", [node("Unsqueeze", ["X"], ["Y"], axes=[0, 3])], [("X", x)],
+     [("Y", np.expand_dims(x, (0, 3)))], opset=11)
+x = rand(2, 3, 4)
+case("legacy_reducesum_op11", [node("ReduceSum", ["X"], ["Y"], axes=[1], keepdims=0)], [("X", x)],
+     [("Y", x.sum(axis=1))], opset=11)
+x = rand(2, 4)
+case("legacy_split_op11", [node("Split", ["X"], ["A", "B"], axis=1, split=[1, 3])], [("X", x)],
+     [("A", x[:, :1]), ("B", x[:, 1:])], opset=11)
+x = rand(3, 5)
+case("legacy_clip_op10", [node("Clip", ["X"], ["Y"], min=-0.2, max=0.3)], [("X", x)], [("Y", np.clip(x, -0.2, 0.3))], opset=10)
+case("legacy_clip_max_op6", [node("Clip", ["X"], ["Y"], max=0.3)], [("X", x)], [("Y", np.minimum(x, 0.3))], opset=7)
+x = rand(2, 3)
+case("legacy_pad_op10", [node("Pad", ["X"], ["Y"], pads=[0, 1, 0, 2], value=1.5)], [("X", x)],
+     [("Y", np.pad(x, ((0, 0), (1, 2)), constant_values=1.5))], opset=10)
+case("legacy_pad_reflect_op9", [node("Pad", ["X"], ["Y"], pads=[1, 1, 1, 1], mode="reflect")], [("X", x)],
+     [("Y", np.pad(x, ((1, 1), (1, 1)), mode="reflect"))], opset=9)
+x = rand(3, 4)
+case("legacy_slice_op9", [node("Slice", ["X"], ["Y"], starts=[0, 1], ends=[2, 1000], axes=[0, 1])], [("X", x)],
+     [("Y", x[0:2, 1:])], opset=9)
+case("legacy_slice_noaxes_op9", [node("Slice", ["X"], ["Y"], starts=[1, -3], ends=[3, -1])], [("X", x)],
+     [("Y", x[1:3, -3:-1])], opset=9)
+x = rand(2, 3, 4, lo=-3.0, hi=3.0)
+case("legacy_softmax_op12", [node("Softmax", ["X"], ["Y"])], [("X", x)],
+     [("Y", softmax_rows(x.reshape(2, 12)).reshape(2, 3, 4))], opset=12)
+case("legacy_logsoftmax_axis0_op11", [node("LogSoftmax", ["X"], ["Y"], axis=0)], [("X", x)],
+     [("Y", np.log(softmax_rows(x.reshape(1, 24))).reshape(2, 3, 4))], opset=11)
+case("legacy_softmax_last_axis_op11", [node("Softmax", ["X"], ["Y"], axis=-1)], [("X", x)],
+     [("Y", softmax_rows(x.reshape(6, 4)).reshape(2, 3, 4))], opset=11)
+a, b = rand(2, 3), rand(3)
+case("legacy_add_relu_op7", [node("Add", ["A", "B"], ["S"]), node("Relu", ["S"], ["Y"])], [("A", a)],
+     [("Y", np.maximum(a + b, 0))], {"B": b}, opset=7)
