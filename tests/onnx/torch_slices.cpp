@@ -1,7 +1,8 @@
 // Models exported by torch.onnx with open-ended slices (tests/data/onnx/torch_slices, made by
 // gen_torch_slices.py): ends = INT64_MAX, flips with steps -1, torch.roll, and a tiny ViT that
-// mean-pools its patch tokens. On every backend, with and without the default pipeline, the
-// output matches PyTorch's.
+// mean-pools its patch tokens; and a model exported at opsets 9 to 12 (torch_legacy, made by
+// gen_torch_legacy.py). On every backend, with and without the default pipeline, the output
+// matches PyTorch's.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -16,17 +17,17 @@ using namespace graphc;
 
 namespace {
 
-Tensor load(const std::string& file) {
-  auto t = readNpy(test::dataPath("onnx/torch_slices/" + file));
+Tensor load(const std::string& dir, const std::string& file) {
+  auto t = readNpy(test::dataPath("onnx/" + dir + "/" + file));
   REQUIRE_MESSAGE(t.ok(), (t.ok() ? "" : t.error().message()));
   return *t;
 }
 
 // Every output element finite and within 1e-4 of PyTorch's.
-void checkMatchesTorch(const std::string& name, int opset) {
-  Tensor x = load(name + ".in.npy"), want = load(name + ".out.npy");
+void checkMatchesTorch(const std::string& name, int opset, const std::string& dir = "torch_slices") {
+  Tensor x = load(dir, name + ".in.npy"), want = load(dir, name + ".out.npy");
   for (bool optimized : {false, true}) {
-    auto g = importOnnx(test::dataPath("onnx/torch_slices/" + name + "_op" + std::to_string(opset) + ".onnx"));
+    auto g = importOnnx(test::dataPath("onnx/" + dir + "/" + name + "_op" + std::to_string(opset) + ".onnx"));
     REQUIRE_MESSAGE(g.ok(), (g.ok() ? "" : g.error().message()));
     if (optimized) REQUIRE(runPipeline(*g, defaultPipeline()).ok());
     for (const BackendInfo& backend : allBackends()) {
@@ -71,5 +72,12 @@ TEST_CASE("a tiny ViT that mean-pools its patch tokens x[:, 1:].mean(1) matches 
   for (int opset : {13, 17}) {
     CAPTURE(opset);
     checkMatchesTorch("vit_pool", opset);
+  }
+}
+
+TEST_CASE("a model torch.onnx exports at opsets 9 to 12 (attributes where later opsets take inputs) matches PyTorch") {
+  for (int opset : {9, 10, 11, 12}) {
+    CAPTURE(opset);
+    checkMatchesTorch("legacy", opset, "torch_legacy");
   }
 }
