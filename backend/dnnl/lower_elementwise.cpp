@@ -20,16 +20,16 @@ std::optional<Eltwise> eltwiseOf(const Node& n, const OpCtx& c) {
     case OpKind::Neg: return Eltwise{alg::eltwise_linear, -1.f, 0.f};
     case OpKind::Abs: return Eltwise{alg::eltwise_abs};
     case OpKind::Sqrt: return Eltwise{alg::eltwise_sqrt};
-    case OpKind::Exp: return Eltwise{alg::eltwise_exp};
     case OpKind::Reciprocal: return Eltwise{alg::eltwise_pow, 1.f, -1.f};
-    case OpKind::Relu: return Eltwise{alg::eltwise_relu};
     case OpKind::LeakyRelu: return Eltwise{alg::eltwise_relu, (float)c.f("alpha")};
     case OpKind::Elu: return Eltwise{alg::eltwise_elu, (float)c.f("alpha")};
     case OpKind::Sigmoid: return Eltwise{alg::eltwise_logistic};
     case OpKind::Tanh: return Eltwise{alg::eltwise_tanh};
     case OpKind::Gelu: return Eltwise{alg::eltwise_gelu_erf};
-    case OpKind::Clip: return Eltwise{alg::eltwise_clip_v2, (float)c.f("min"), (float)c.f("max")};
     case OpKind::HardSwish: return Eltwise{alg::eltwise_hardswish};
+    // relu, clip and exp: oneDNN 2.6 turns NaN into a number (relu and clip compare with max and
+    // min against the bound, exp clamps its argument first): ours keep NaN, as the interpreter,
+    // NumPy and PyTorch do. (A relu or clip fused into a matmul or convolution is oneDNN's.)
     // hard_sigmoid: oneDNN 2.6 has no such algorithm (its hardsigmoid arrived in 3.0): ours.
     // erf: oneDNN has gelu_erf but no bare erf. log: oneDNN 2.6's is off by 1.4e-6 at log(1) = 0
     // (ONNX's test_log_example), so ours computes it.
@@ -37,14 +37,13 @@ std::optional<Eltwise> eltwiseOf(const Node& n, const OpCtx& c) {
   }
 }
 
+// min and max are ours: oneDNN's binary_min and binary_max drop a NaN in either operand.
 std::optional<alg> binaryOf(OpKind op) {
   switch (op) {
     case OpKind::Add: return alg::binary_add;
     case OpKind::Sub: return alg::binary_sub;
     case OpKind::Mul: return alg::binary_mul;
     case OpKind::Div: return alg::binary_div;
-    case OpKind::Min: return alg::binary_min;
-    case OpKind::Max: return alg::binary_max;
     case OpKind::Equal: return alg::binary_eq;
     case OpKind::Less: return alg::binary_lt;
     case OpKind::Greater: return alg::binary_gt;
@@ -74,6 +73,7 @@ Status eltwise(Lowering& L, const Node& n, ValueId x, Eltwise e) {
 
 // A binary primitive when src0 has the output's shape (oneDNN broadcasts src1 only).
 bool tryBinary(Lowering& L, const Node& n) {
+  if (!binaryOf(n.op)) return false;
   ValueId a = n.operands[0], b = n.operands[1], y = n.results[0];
   const Shape& out = L.type(y).shape;
   OpKind op = n.op;

@@ -97,6 +97,8 @@ Status reduce(Lowering& L, const Node& n, const OpCtx& c) {
   for (int64_t a : c.ints("axes")) kept[*normalizeAxis(a, t.rank())] = 1;
   if (n.op == OpKind::ReduceMax && t.numel() == 0)  // known from the shapes, so say it now
     return Error("reduce_max: maximum of an empty set of elements");
+  // oneDNN's reduction_max skips NaN; the interpreter's kernel keeps it, as NumPy does.
+  if (n.op == OpKind::ReduceMax) return lowerFallback(L, n);
   int src = L.plainBuffer(x);
   if (kept == t.shape) {  // nothing to reduce: sum, mean and max of one element are the element
     L.aliasResult(y, src);

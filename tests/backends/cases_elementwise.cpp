@@ -1,5 +1,7 @@
 // Conformance cases: unary and binary elementwise ops (broadcasting), where and cast, in f32
 // and in the other dtypes.
+#include <cmath>
+
 #include "tests/backends/cases.h"
 
 namespace graphc::test {
@@ -74,10 +76,38 @@ static void addWhereAndCast(std::vector<OpCase>& out) {
     }
 }
 
+// NaN, infinities and -0 among ordinary values, in turn.
+static Tensor specialValues(Shape s) {
+  static const double kValues[] = {NAN, 1.5, INFINITY, -2.0, -INFINITY, -0.0, 0.25};
+  Tensor t(TensorType{DType::f32, std::move(s)});
+  for (int64_t i = 0; i < t.numel(); ++i) t.set(i, kValues[i % 7]);
+  return t;
+}
+
+// NaN and infinities through the ops whose oneDNN primitives lost NaN (relu, clip, exp, min,
+// max, reduce_max): every backend keeps NaN where the interpreter, NumPy and PyTorch do.
+static void addSpecialValues(std::vector<OpCase>& out) {
+  TensorType t{DType::f32, {4, 5}};
+  AttrMap clip;
+  clip.set("min", -1.0);
+  clip.set("max", 1.0);
+  for (auto [op, attrs] : {std::pair{OpKind::Relu, AttrMap{}}, {OpKind::Exp, AttrMap{}}, {OpKind::Clip, clip},
+                           {OpKind::Sigmoid, AttrMap{}}, {OpKind::Tanh, AttrMap{}}, {OpKind::Abs, AttrMap{}}})
+    out.push_back({fmt::format("{}/nan and infinities", opName(op)), op, oneOpGraph(op, {t}, attrs, {specialValues({4, 5})})});
+  for (OpKind op : {OpKind::Min, OpKind::Max}) {
+    out.push_back({fmt::format("{}/nan and infinities first", opName(op)), op, oneOpGraph(op, {t, t}, {}, {specialValues({4, 5})})});
+    out.push_back({fmt::format("{}/nan and infinities second", opName(op)), op, oneOpGraph(op, {t, t}, {}, {Tensor(), specialValues({4, 5})})});
+  }
+  AttrMap rows;
+  rows.set("axes", std::vector<int64_t>{1});
+  out.push_back({"reduce_max/nan and infinities", OpKind::ReduceMax, oneOpGraph(OpKind::ReduceMax, {t}, rows, {specialValues({4, 5})})});
+}
+
 void addElementwiseCases(std::vector<OpCase>& out) {
   addUnary(out);
   addBinary(out);
   addWhereAndCast(out);
+  addSpecialValues(out);
 }
 
 }  // namespace graphc::test
