@@ -2,6 +2,8 @@
 // softmax and reductions.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "frontend/onnx/importer.h"
 
 namespace graphc::onnxfe {
@@ -197,21 +199,113 @@ Status softmaxOp(ImportCtx& c) {
   return ok();
 }
 
-// Reductions: axes are an attribute (ReduceMean/Max up to opset 17) or an input (ReduceSum 13+).
-template <OpKind K>
-Status reduceOp(ImportCtx& c) {
+// What a reduction reduces: axes are an attribute (ReduceMean/Max/... up to opset 17) or an input
+// (ReduceSum 13+); nullopt when noop_with_empty_axes makes it the identity.
+struct Reduction {
+  std::vector<int64_t> axes;
+  int64_t keepdims;
+};
+Result<std::optional<Reduction>> reductionOf(ImportCtx& c) {
   GRAPHC_ASSIGN(int64_t keepdims, c.attrInt("keepdims", 1));
   GRAPHC_ASSIGN(int64_t noopEmpty, c.attrInt("noop_with_empty_axes", 0));
   GRAPHC_ASSIGN(std::vector<int64_t> axes, c.attrInts("axes", {}));
   if (c.hasInput(1)) {
     GRAPHC_ASSIGN(axes, c.intsIn(1, "the reduction axes"));
   }
-  if (axes.empty() && noopEmpty) {
+  if (axes.empty() && noopEmpty) return std::optional<Reduction>();
+  return std::optional<Reduction>(Reduction{axes, keepdims});
+}
+
+template <OpKind K>
+Status reduceOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(std::optional<Reduction> r, reductionOf(c));
+  if (!r) {
     c.setOut(0, c.in(0));
     return ok();
   }
-  GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, attrs(std::pair{"axes", axes}, std::pair{"keepdims", keepdims})));
-  c.setOut(0, r);
+  GRAPHC_ASSIGN(ValueId y, c.emit(K, {c.in(0)}, attrs(std::pair{"axes", r->axes}, std::pair{"keepdims", r->keepdims})));
+  c.setOut(0, y);
+  return ok();
+}
+
+// The ONNX reductions graphc has no op for, composed of one it has with elementwise ops around
+// it, on floats: ReduceMin = -max(-x), ReduceSumSquare = sum(x*x), ReduceL1 = sum(|x|),
+// ReduceL2 = sqrt(sum(x*x)), ReduceLogSum = log(sum(x)), and ReduceLogSumExp = m + log(sum(exp(x - m)))
+// with m the max, which neither overflows nor differs from the definition where it does not.
+enum class Composed { Min, SumSquare, L1, L2, LogSum, LogSumExp };
+
+template <Composed K>
+Status composedReduceOp(ImportCtx& c) {
+  if (!isFloat(c.type(0).dtype)) return c.unsupported(fmt::format("{} of {}", c.node().opType, c.type(0).str()));
+  GRAPHC_ASSIGN(std::optional<Reduction> r, reductionOf(c));
+  ValueId x = c.in(0);
+  DType t = c.type(0).dtype;
+  auto reduce = [&](OpKind op, ValueId v, int64_t keepdims) {
+    return c.emit(op, {v}, attrs(std::pair{"axes", r ? r->axes : std::vector<int64_t>{}}, std::pair{"keepdims", keepdims}));
+  };
+  auto unary = [&](OpKind op, ValueId v) { return c.emit(op, {v}); };
+  ValueId y;
+  if (!r) {  // the identity reduction: the elementwise parts alone
+    switch (K) {
+      case Composed::Min: case Composed::LogSumExp: y = x; break;
+      case Composed::SumSquare: { GRAPHC_ASSIGN(y, c.emit(OpKind::Mul, {x, x})); break; }
+      case Composed::L1: { GRAPHC_ASSIGN(y, unary(OpKind::Abs, x)); break; }
+      case Composed::L2: { GRAPHC_ASSIGN(y, unary(OpKind::Abs, x)); break; }
+      case Composed::LogSum: { GRAPHC_ASSIGN(y, unary(OpKind::Log, x)); break; }
+    }
+    c.setOut(0, y);
+    return ok();
+  }
+  switch (K) {
+    case Composed::Min: {
+      GRAPHC_ASSIGN(ValueId negated, unary(OpKind::Neg, x));
+      GRAPHC_ASSIGN(ValueId m, reduce(OpKind::ReduceMax, negated, r->keepdims));
+      GRAPHC_ASSIGN(y, unary(OpKind::Neg, m));
+      break;
+    }
+    case Composed::SumSquare: case Composed::L2: {
+      GRAPHC_ASSIGN(ValueId squares, c.emit(OpKind::Mul, {x, x}));
+      GRAPHC_ASSIGN(y, reduce(OpKind::ReduceSum, squares, r->keepdims));
+      if (K == Composed::L2) {
+        GRAPHC_ASSIGN(y, unary(OpKind::Sqrt, y));
+      }
+      break;
+    }
+    case Composed::L1: {
+      GRAPHC_ASSIGN(ValueId magnitudes, unary(OpKind::Abs, x));
+      GRAPHC_ASSIGN(y, reduce(OpKind::ReduceSum, magnitudes, r->keepdims));
+      break;
+    }
+    case Composed::LogSum: {
+      GRAPHC_ASSIGN(ValueId sum, reduce(OpKind::ReduceSum, x, r->keepdims));
+      GRAPHC_ASSIGN(y, unary(OpKind::Log, sum));
+      break;
+    }
+    case Composed::LogSumExp: {
+      GRAPHC_ASSIGN(ValueId m, reduce(OpKind::ReduceMax, x, 1));
+      // An infinite max (all -inf, or a +inf) would make x - m NaN: shift by 0 there instead.
+      GRAPHC_ASSIGN(ValueId size, unary(OpKind::Abs, m));
+      GRAPHC_ASSIGN(ValueId finite, c.emit(OpKind::Less, {size, scalarLike(c, t, INFINITY)}));
+      GRAPHC_ASSIGN(ValueId shift, c.emit(OpKind::Where, {finite, m, scalarLike(c, t, 0)}));
+      GRAPHC_ASSIGN(ValueId shifted, c.emit(OpKind::Sub, {x, shift}));
+      GRAPHC_ASSIGN(ValueId e, unary(OpKind::Exp, shifted));
+      GRAPHC_ASSIGN(ValueId sum, reduce(OpKind::ReduceSum, e, 1));
+      GRAPHC_ASSIGN(ValueId logs, unary(OpKind::Log, sum));
+      GRAPHC_ASSIGN(y, c.emit(OpKind::Add, {logs, shift}));
+      if (!r->keepdims) {  // the reduced axes, kept as 1 so far, go
+        Shape out;
+        const Shape& in = c.type(0).shape;
+        std::vector<bool> reduced(in.size(), r->axes.empty());
+        for (int64_t a : r->axes)
+          if (auto n = normalizeAxis(a, (int64_t)in.size())) reduced[*n] = true;
+        for (size_t d = 0; d < in.size(); ++d)
+          if (!reduced[d]) out.push_back(in[d]);
+        GRAPHC_ASSIGN(y, c.emit(OpKind::Reshape, {y}, attrs(std::pair{"shape", out})));
+      }
+      break;
+    }
+  }
+  c.setOut(0, y);
   return ok();
 }
 
@@ -247,6 +341,12 @@ void registerNN(OpTable& t) {
   t["ReduceMean"] = {reduceOp<OpKind::ReduceMean>, 1, 2};
   t["ReduceSum"] = {reduceOp<OpKind::ReduceSum>, 1, 2};
   t["ReduceMax"] = {reduceOp<OpKind::ReduceMax>, 1, 2};
+  t["ReduceMin"] = {composedReduceOp<Composed::Min>, 1, 2};
+  t["ReduceSumSquare"] = {composedReduceOp<Composed::SumSquare>, 1, 2};
+  t["ReduceL1"] = {composedReduceOp<Composed::L1>, 1, 2};
+  t["ReduceL2"] = {composedReduceOp<Composed::L2>, 1, 2};
+  t["ReduceLogSum"] = {composedReduceOp<Composed::LogSum>, 1, 2};
+  t["ReduceLogSumExp"] = {composedReduceOp<Composed::LogSumExp>, 1, 2};
 }
 
 }  // namespace graphc::onnxfe

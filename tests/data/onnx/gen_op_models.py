@@ -367,3 +367,25 @@ case("legacy_softmax_last_axis_op11", [node("Softmax", ["X"], ["Y"], axis=-1)], 
 a, b = rand(2, 3), rand(3)
 case("legacy_add_relu_op7", [node("Add", ["A", "B"], ["S"]), node("Relu", ["S"], ["Y"])], [("A", a)],
      [("Y", np.maximum(a + b, 0))], {"B": b}, opset=7)
+
+# Reductions that the importer composes of reduce_max or reduce_sum and elementwise ops.
+rng = np.random.default_rng(8)
+x = rand(3, 4, 5)
+case("reduce_min_axes", [node("ReduceMin", ["X"], ["Y"], axes=[0, 2], keepdims=0)], [("X", x)], [("Y", x.min(axis=(0, 2)))])
+case("reduce_sum_square", [node("ReduceSumSquare", ["X"], ["Y"], axes=[1])], [("X", x)],
+     [("Y", (x * x).sum(axis=1, keepdims=True))])
+case("reduce_l1_all", [node("ReduceL1", ["X"], ["Y"])], [("X", x)], [("Y", np.abs(x).sum(keepdims=True))])
+case("reduce_l2", [node("ReduceL2", ["X"], ["Y"], axes=[-1])], [("X", x)],
+     [("Y", np.sqrt((x * x).sum(axis=-1, keepdims=True)))])
+xp = rand(3, 4, 5, lo=0.1, hi=2.0)
+case("reduce_log_sum", [node("ReduceLogSum", ["X"], ["Y"], axes=[1], keepdims=0)], [("X", xp)], [("Y", np.log(xp.sum(axis=1)))])
+# Large logits (exp overflows f32 unless shifted by the max) and rows of infinities.
+xl = (rand(4, 6) * 50 + 80).astype(np.float32)
+xl[1, :] = -np.inf
+xl[2, 3] = np.inf
+with np.errstate(invalid="ignore", over="ignore"):
+    m = xl.max(axis=1, keepdims=True)
+    shift = np.where(np.isfinite(m), m, 0).astype(np.float64)
+    lse = (np.log(np.exp(xl.astype(np.float64) - shift).sum(axis=1, keepdims=True)) + shift).astype(np.float32)
+case("reduce_log_sum_exp_large", [node("ReduceLogSumExp", ["X"], ["Y"], axes=[1], keepdims=0)], [("X", xl)],
+     [("Y", lse.reshape(4))])
