@@ -54,6 +54,52 @@ Status variadicOp(ImportCtx& c) {
   return ok();
 }
 
+// Mean: the sum of the inputs, divided by their count.
+Status meanOp(ImportCtx& c) {
+  GRAPHC_TRY(variadicOp<OpKind::Add>(c));
+  ValueId sum = c.lookup(c.outName());
+  DType t = c.graph().type(sum).dtype;
+  if (!isFloat(t)) return c.unsupported(fmt::format("Mean of {}", c.type(0).str()));
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Div, {sum, c.constant(Tensor::scalar(t, (double)c.numInputs()), c.outName() + ".n")}));
+  c.setOut(0, r);
+  return ok();
+}
+
+// Logic on bools, as where and equal: not x = (x == false), a and b = where(a, b, false),
+// a or b = where(a, true, b), a xor b = where(a, not b, b).
+enum class Logic { Not, And, Or, Xor };
+
+template <Logic K>
+Status logicOp(ImportCtx& c) {
+  for (size_t i = 0; i < c.numInputs(); ++i)
+    if (c.type(i).dtype != DType::boolean) return c.malformed(fmt::format("input #{} is {}, not bool", i, c.type(i).str()));
+  auto boolean = [&](bool v) { return c.constant(Tensor::scalar(DType::boolean, v), c.outName() + (v ? ".true" : ".false")); };
+  auto negate = [&](ValueId v) { return c.emit(OpKind::Equal, {v, boolean(false)}); };
+  ValueId r;
+  switch (K) {
+    case Logic::Not: { GRAPHC_ASSIGN(r, negate(c.in(0))); break; }
+    case Logic::And: { GRAPHC_ASSIGN(r, c.emit(OpKind::Where, {c.in(0), c.in(1), boolean(false)})); break; }
+    case Logic::Or: { GRAPHC_ASSIGN(r, c.emit(OpKind::Where, {c.in(0), boolean(true), c.in(1)})); break; }
+    case Logic::Xor: {
+      GRAPHC_ASSIGN(ValueId notB, negate(c.in(1)));
+      GRAPHC_ASSIGN(r, c.emit(OpKind::Where, {c.in(0), notB, c.in(1)}));
+      break;
+    }
+  }
+  c.setOut(0, r);
+  return ok();
+}
+
+// a >= b as (a > b) or (a == b), not as not(a < b): with a NaN both are false.
+template <OpKind Strict>
+Status orEqualOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(ValueId strict, c.emit(Strict, {c.in(0), c.in(1)}));
+  GRAPHC_ASSIGN(ValueId equal, c.emit(OpKind::Equal, {c.in(0), c.in(1)}));
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Where, {strict, c.constant(Tensor::scalar(DType::boolean, 1), c.outName() + ".true"), equal}));
+  c.setOut(0, r);
+  return ok();
+}
+
 Status whereOp(ImportCtx& c) {
   GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Where, {c.in(0), c.in(1), c.in(2)}));
   c.setOut(0, r);
@@ -135,6 +181,14 @@ void registerElementwise(OpTable& t) {
   t["Min"] = {variadicOp<OpKind::Min>, 1, -1};
   t["Max"] = {variadicOp<OpKind::Max>, 1, -1};
   t["Where"] = {whereOp, 3, 3};
+  t["Sum"] = {variadicOp<OpKind::Add>, 1, -1};
+  t["Mean"] = {meanOp, 1, -1};
+  t["Not"] = {logicOp<Logic::Not>, 1, 1};
+  t["And"] = {logicOp<Logic::And>, 2, 2};
+  t["Or"] = {logicOp<Logic::Or>, 2, 2};
+  t["Xor"] = {logicOp<Logic::Xor>, 2, 2};
+  t["GreaterOrEqual"] = {orEqualOp<OpKind::Greater>, 2, 2};
+  t["LessOrEqual"] = {orEqualOp<OpKind::Less>, 2, 2};
   t["Sqrt"] = {unaryOp<OpKind::Sqrt>, 1, 1};
   t["Reciprocal"] = {unaryOp<OpKind::Reciprocal>, 1, 1};
   t["Exp"] = {unaryOp<OpKind::Exp>, 1, 1};

@@ -230,6 +230,12 @@ Status shapeOp(ImportCtx& c) {
   return ok();
 }
 
+// Size: the element count, known from the static shape.
+Status sizeOp(ImportCtx& c) {
+  c.setOut(0, c.constant(Tensor::scalar(DType::i64, (double)c.type(0).numel()), c.outName()));
+  return ok();
+}
+
 Status constantOp(ImportCtx& c) {
   const auto& attrs = c.node().attrs;
   if (attrs.size() != 1) return c.malformed("needs exactly one value attribute");
@@ -379,6 +385,7 @@ void registerMovement(OpTable& t) {
   t["Gather"] = {gatherOp, 2, 2};
   t["Expand"] = {expandOp, 2, 2};
   t["Shape"] = {shapeOp, 1, 1};
+  t["Size"] = {sizeOp, 1, 1};
   t["Constant"] = {constantOp, 0, 0};
   t["ConstantOfShape"] = {constantOfShapeOp, 1, 1};
   t["Range"] = {rangeOp, 3, 3};

@@ -155,10 +155,24 @@ Status batchNormOp(ImportCtx& c) {
 Status layerNormOp(ImportCtx& c) {
   GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", -1));
   GRAPHC_ASSIGN(double eps, c.attrFloat("epsilon", 1e-5));
-  if (c.outputUsed(1) || c.outputUsed(2)) return c.unsupported("LayerNormalization's Mean/InvStdDev outputs");
-  const TensorType& x = c.type(0);
+  const TensorType x = c.type(0);  // a copy: emitting may move the graph's values
   auto axis = normalizeAxis(axisAttr, x.rank());
   if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, x.str()));
+  if (c.outputUsed(1) || c.outputUsed(2)) {
+    // Mean and InvStdDev, over the normalized axes kept as 1, computed beside the fused op.
+    std::vector<int64_t> axes;
+    for (int64_t d = *axis; d < x.rank(); ++d) axes.push_back(d);
+    AttrMap kept = attrs(std::pair{"axes", axes}, std::pair{"keepdims", int64_t{1}});
+    GRAPHC_ASSIGN(ValueId mean, c.emit(OpKind::ReduceMean, {c.in(0)}, kept));
+    GRAPHC_ASSIGN(ValueId centred, c.emit(OpKind::Sub, {c.in(0), mean}));
+    GRAPHC_ASSIGN(ValueId squares, c.emit(OpKind::Mul, {centred, centred}));
+    GRAPHC_ASSIGN(ValueId var, c.emit(OpKind::ReduceMean, {squares}, kept));
+    GRAPHC_ASSIGN(ValueId shifted, c.emit(OpKind::Add, {var, scalarLike(c, x.dtype, eps)}));
+    GRAPHC_ASSIGN(ValueId deviation, c.emit(OpKind::Sqrt, {shifted}));
+    GRAPHC_ASSIGN(ValueId inverse, c.emit(OpKind::Reciprocal, {deviation}));
+    c.setOut(1, mean);
+    c.setOut(2, inverse);
+  }
   Shape normShape(x.shape.begin() + *axis, x.shape.end());
   ValueId scale = c.in(1);
   ValueId bias = c.hasInput(2) ? c.in(2) : zeros(c, x.dtype, normShape, c.outName() + ".bias");
