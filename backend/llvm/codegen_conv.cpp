@@ -1,0 +1,225 @@
+// conv2d (with its fused bias, activation and residual) and conv2d_grad_input as one direct
+// convolution kernel: a register tile of output channels x vectors along an output row,
+// accumulated by vector FMAs over (kernel row, kernel column, reduced channel); no im2col.
+#include <fmt/format.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include "backend/llvm/codegen_window.h"
+
+namespace graphc::llvmjit {
+namespace {
+
+using llvm::Value;
+using Values = Emitter::Values;
+
+// Where output position o with kernel tap k reads along one axis: t = o * mul + k * kmul + add,
+// the position t / div of an input of `extent`, when t divides by div and lies in range. The
+// forward convolution has div 1; its input gradient runs the map backwards with div = stride.
+struct AxisMap {
+  int64_t mul, kmul, add, div, extent;
+  // Whether every output position below `outExtent` and tap below `taps` reads inside.
+  bool alwaysInside(int64_t outExtent, int64_t taps) const {
+    int64_t lowest = add + std::min<int64_t>(0, (taps - 1) * kmul);
+    int64_t highest = (outExtent - 1) * mul + add + std::max<int64_t>(0, (taps - 1) * kmul);
+    return div == 1 && lowest >= 0 && highest < extent;
+  }
+};
+
+// out[n, g*outPerGroup + oc, y, x] = act(bias + sum over rc, kh, kw of
+//   w[g*wGroup + oc*wOut + rc*wReduced + kh*kw' + kw] * in[n, g*reducedPerGroup + rc, rows(y, kh), cols(x, kw)]) [+ residual]
+struct DirectConv {
+  ValueId in, w, out;
+  int64_t batch, groups, outPerGroup, reducedPerGroup;
+  int64_t inH, inW, outH, outW, kh, kw;
+  int64_t wGroup, wOut, wReduced;
+  AxisMap rows, cols;
+  std::optional<ValueId> bias, residual;
+  Activation act = Activation::None;
+  double alpha = 0, beta = 0;
+};
+
+// The register tile: `channels` output channels x `vectors` vectors along the row, at most 12
+// accumulators (of AVX2's 16 registers, leaving room for the input vectors and a weight).
+struct Tile {
+  int64_t channels, vectors;
+};
+
+// The tile that needs the fewest cycles over the whole output, counting per step of the
+// reduction max(FMAs, loads) / 2 (two FMA and two load ports), lanes past the row end included.
+Tile chooseTile(int64_t channels, int64_t width, int64_t lanes) {
+  Tile best{1, 1};
+  int64_t bestCost = INT64_MAX;
+  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
+    int64_t rows = std::min<int64_t>(12 / vectors, channels);
+    int64_t chunks = (width + vectors * lanes - 1) / (vectors * lanes);
+    int64_t blocks = (channels + rows - 1) / rows;
+    int64_t cost = blocks * chunks * std::max(rows * vectors, rows + vectors);
+    if (cost < bestCost) best = {rows, vectors}, bestCost = cost;
+  }
+  return best;
+}
+
+// The input row a tap reads, and whether it is inside (null: always).
+struct Row {
+  Value *at, *inside;
+};
+
+Row inputRow(Emitter& e, const AxisMap& m, bool alwaysInside, Value* y, Value* k) {
+  auto& b = e.b;
+  Value* t = b.CreateAdd(b.CreateAdd(b.CreateMul(y, e.index(m.mul)), b.CreateMul(k, e.index(m.kmul))), e.index(m.add));
+  if (alwaysInside) return {t, nullptr};
+  Value* inside = b.CreateAnd(b.CreateICmpSGE(t, e.index(0)), b.CreateICmpSLT(t, e.index(m.extent * m.div)));
+  if (m.div > 1) inside = b.CreateAnd(inside, b.CreateICmpEQ(b.CreateSRem(t, e.index(m.div)), e.index(0)));
+  Value* at = m.div > 1 ? b.CreateSDiv(t, e.index(m.div)) : t;
+  return {b.CreateSelect(inside, at, e.index(0)), inside};  // a row outside is read at row 0, then dropped
+}
+
+// One tile's rows of output: channels [oc0, oc0 + tile.channels) of group g of image n, every
+// output row, each row in chunks of tile.vectors vectors.
+void convTile(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* g, Value* oc0, Tile tile) {
+  auto& b = e.b;
+  int64_t lanes = vec.lanes, width = tile.vectors * lanes, chunks = (c.outW + width - 1) / width;
+  int64_t accs = tile.channels * tile.vectors;
+  bool rowsInside = c.rows.alwaysInside(c.outH, c.kh), colsInside = c.cols.alwaysInside(c.outW, c.kw);
+  bool rowTail = c.outW % width != 0, contiguous = c.cols.mul == 1 && c.cols.div == 1;
+  int64_t inPlane = c.inH * c.inW, outPlane = c.outH * c.outW;
+  Value* inBase = b.CreateMul(b.CreateAdd(b.CreateMul(n, e.index(c.groups * c.reducedPerGroup)),
+                                          b.CreateMul(g, e.index(c.reducedPerGroup))), e.index(inPlane));
+  Value* wBase = b.CreateAdd(b.CreateMul(g, e.index(c.wGroup)), b.CreateMul(oc0, e.index(c.wOut)));
+  Value* outChannel = b.CreateAdd(b.CreateMul(g, e.index(c.outPerGroup)), oc0);
+  Value* outBase = b.CreateMul(b.CreateAdd(b.CreateMul(n, e.index(c.groups * c.outPerGroup)), outChannel), e.index(outPlane));
+  Values init;
+  for (int64_t r = 0; r < tile.channels; ++r) {
+    Value* start = c.bias ? vec.splat(e.load(*c.bias, b.CreateAdd(outChannel, e.index(r)))) : vec.zero();
+    for (int64_t v = 0; v < tile.vectors; ++v) init.push_back(start);
+  }
+  e.loop(c.outH, [&](Value* y) {
+    e.loop(chunks, [&](Value* chunk) {
+      Value* x0 = b.CreateMul(chunk, e.index(width));
+      Values acc = reduceSteps(e, c.kh, init, [&](Value* kh, const Values& before) {
+        Row row = inputRow(e, c.rows, rowsInside, y, kh);
+        Value* rowBase = b.CreateAdd(inBase, b.CreateMul(row.at, e.index(c.inW)));
+        Values after = reduceSteps(e, c.kw, before, [&](Value* kw, const Values& prior) {
+          // Per vector: the input columns of its lanes, and which of them to read.
+          Value* colStart = b.CreateAdd(b.CreateAdd(b.CreateMul(x0, e.index(c.cols.mul)), b.CreateMul(kw, e.index(c.cols.kmul))),
+                                        e.index(c.cols.add));
+          Values masks, columns, starts;
+          for (int64_t v = 0; v < tile.vectors; ++v) {
+            Value* first = b.CreateAdd(colStart, e.index(v * lanes * c.cols.mul));
+            Value* cols = b.CreateAdd(vec.splat(first), vec.laneOffsets(c.cols.mul));
+            Value* mask = rowTail ? vec.lanesBelow(b.CreateSub(e.index(c.outW - v * lanes), x0)) : nullptr;
+            if (!colsInside) {
+              Value* inside = b.CreateAnd(b.CreateICmpSGE(cols, vec.splat(e.index(0))), b.CreateICmpSLT(cols, vec.splat(e.index(c.cols.extent * c.cols.div))));
+              if (c.cols.div > 1)
+                inside = b.CreateAnd(inside, b.CreateICmpEQ(b.CreateSRem(cols, vec.splat(e.index(c.cols.div))), vec.splat(e.index(0))));
+              mask = both(e, mask, inside);
+            }
+            masks.push_back(mask);
+            starts.push_back(first);
+            columns.push_back(c.cols.div > 1 ? b.CreateSDiv(cols, vec.splat(e.index(c.cols.div))) : cols);
+          }
+          Values sums = reduceSteps(e, c.reducedPerGroup, prior, [&](Value* rc, const Values& in) {
+            Value* plane = b.CreateAdd(rowBase, b.CreateMul(rc, e.index(inPlane)));
+            Values xs, out = in;
+            for (int64_t v = 0; v < tile.vectors; ++v)
+              xs.push_back(contiguous ? vec.load(c.in, b.CreateAdd(plane, starts[v]), masks[v]) : vec.gather(c.in, plane, columns[v], masks[v]));
+            Value* wAt = b.CreateAdd(b.CreateAdd(wBase, b.CreateMul(rc, e.index(c.wReduced))), b.CreateAdd(b.CreateMul(kh, e.index(c.kw)), kw));
+            for (int64_t r = 0; r < tile.channels; ++r) {
+              Value* weight = vec.splat(e.load(c.w, b.CreateAdd(wAt, e.index(r * c.wOut))));
+              for (int64_t v = 0; v < tile.vectors; ++v)
+                out[r * tile.vectors + v] = e.intrinsic(llvm::Intrinsic::fma, {weight, xs[v], in[r * tile.vectors + v]});
+            }
+            return out;
+          });
+          // A tap outside the input adds nothing, as in the interpreter, which never reads it
+          // (so an infinite weight there makes no NaN).
+          if (!colsInside)
+            for (int64_t k = 0; k < accs; ++k) sums[k] = vec.select(masks[k % tile.vectors], sums[k], prior[k]);
+          return sums;
+        });
+        if (row.inside)
+          for (int64_t k = 0; k < accs; ++k) after[k] = b.CreateSelect(row.inside, after[k], before[k]);
+        return after;
+      });
+      // The epilogue on the tile in registers: activation, residual, then the store.
+      for (int64_t v = 0; v < tile.vectors; ++v) {
+        Value* mask = rowTail ? vec.lanesBelow(b.CreateSub(e.index(c.outW - v * lanes), x0)) : nullptr;
+        Value* col = b.CreateAdd(b.CreateAdd(b.CreateMul(y, e.index(c.outW)), x0), e.index(v * lanes));
+        for (int64_t r = 0; r < tile.channels; ++r) {
+          Value* at = b.CreateAdd(outBase, b.CreateAdd(col, e.index(r * outPlane)));
+          Value* value = emitActivation(e, c.act, c.alpha, c.beta, vec.t, acc[r * tile.vectors + v]);
+          if (c.residual) value = b.CreateFAdd(value, vec.load(*c.residual, at, mask));
+          vec.store(c.out, at, value, mask);
+        }
+      }
+    });
+  });
+}
+
+// The whole convolution: items (image, group, block of output channels), on a team when it
+// pays; a block past the last full tile gets a tile of the remaining channels.
+void emitDirectConv(Emitter& e, const DirectConv& c, DType t) {
+  auto& b = e.b;
+  Emitter::KeepRolled rolled(e);  // the tile is the unrolling; rolled loops keep JIT time down
+  RowVectors vec(e, t);
+  Tile tile = chooseTile(c.outPerGroup, c.outW, vec.lanes);
+  int64_t full = c.outPerGroup / tile.channels, rest = c.outPerGroup % tile.channels, blocks = full + (rest ? 1 : 0);
+  int64_t work = c.batch * c.groups * c.outPerGroup * c.outH * c.outW * c.reducedPerGroup * c.kh * c.kw;
+  forEachItem(e, c.batch * c.groups * blocks, work, [&](Value* item) {
+    Value* n = b.CreateSDiv(item, e.index(c.groups * blocks));
+    Value* g = b.CreateSRem(b.CreateSDiv(item, e.index(blocks)), e.index(c.groups));
+    Value* block = b.CreateSRem(item, e.index(blocks));
+    Value* oc0 = b.CreateMul(block, e.index(tile.channels));
+    if (!rest) return convTile(e, c, vec, n, g, oc0, tile);
+    e.ifThenElse(b.CreateICmpSLT(block, e.index(full)), [&] { convTile(e, c, vec, n, g, oc0, tile); },
+                 [&] { convTile(e, c, vec, n, g, oc0, {rest, tile.vectors}); });
+  });
+}
+
+Status emitConv2d(Emitter& e, const Node& n) {
+  const Graph& g = e.graph;
+  OpCtx c{n.info(), {}, n.attrs};
+  std::optional<Activation> act = parseActivation(c.s("activation"));
+  if (!act) return Error(fmt::format("unknown activation '{}'", c.s("activation")));
+  const Shape &x = g.type(n.operands[0]).shape, &w = g.type(n.operands[1]).shape, &y = g.type(n.results[0]).shape;
+  const auto &s = c.ints("strides"), &p = c.ints("pads"), &d = c.ints("dilations");
+  int64_t groups = c.i("group");
+  DirectConv conv{n.operands[0], n.operands[1], n.results[0], x[0], groups, w[0] / groups, w[1],
+                  x[2], x[3], y[2], y[3], w[2], w[3],
+                  w[0] / groups * w[1] * w[2] * w[3], w[1] * w[2] * w[3], w[2] * w[3],
+                  {s[0], d[0], -p[0], 1, x[2]}, {s[1], d[1], -p[1], 1, x[3]},
+                  n.operands[2], std::nullopt, *act, c.f("alpha"), c.f("beta")};
+  if (n.operands.size() == 4) conv.residual = n.operands[3];
+  emitDirectConv(e, conv, g.type(n.results[0]).dtype);
+  return ok();
+}
+
+// dx[n, c, yi, xi] = sum over the taps (o, kh, kw) whose output (oh, ow) reads x there of
+// w[o, c, kh, kw] * dy[n, o, oh, ow]: the forward map run backwards, oh = (yi + pt - kh*dh) / sh.
+Status emitConv2dGradInput(Emitter& e, const Node& n) {
+  const Graph& g = e.graph;
+  OpCtx c{n.info(), {}, n.attrs};
+  const Shape &dy = g.type(n.operands[0]).shape, &w = g.type(n.operands[1]).shape, &dx = g.type(n.results[0]).shape;
+  const auto &s = c.ints("strides"), &p = c.ints("pads"), &d = c.ints("dilations");
+  int64_t groups = c.i("group"), outPerGroup = w[0] / groups;
+  DirectConv conv{n.operands[0], n.operands[1], n.results[0], dx[0], groups, w[1], outPerGroup,
+                  dy[2], dy[3], dx[2], dx[3], w[2], w[3],
+                  outPerGroup * w[1] * w[2] * w[3], w[2] * w[3], w[1] * w[2] * w[3],
+                  {1, -d[0], p[0], s[0], dy[2]}, {1, -d[1], p[1], s[1], dy[3]}, std::nullopt, std::nullopt};
+  emitDirectConv(e, conv, g.type(n.results[0]).dtype);
+  return ok();
+}
+
+}  // namespace
+
+Status emitConvGradWeight(Emitter& e, const Node& n);  // codegen_conv_grad.cpp
+
+Status emitConv(Emitter& e, const Node& n) {
+  switch (n.op) {
+    case OpKind::Conv2d: return emitConv2d(e, n);
+    case OpKind::Conv2dGradInput: return emitConv2dGradInput(e, n);
+    default: return emitConvGradWeight(e, n);
+  }
+}
+
+}  // namespace graphc::llvmjit
