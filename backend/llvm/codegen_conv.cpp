@@ -17,10 +17,10 @@ using Values = Emitter::Values;
 // forward convolution has div 1; its input gradient runs the map backwards with div = stride.
 struct AxisMap {
   int64_t mul, kmul, add, div, extent;
-  // Whether every output position below `outExtent` and tap below `taps` reads inside.
-  bool alwaysInside(int64_t outExtent, int64_t taps) const {
-    int64_t lowest = add + std::min<int64_t>(0, (taps - 1) * kmul);
-    int64_t highest = (outExtent - 1) * mul + add + std::max<int64_t>(0, (taps - 1) * kmul);
+  // Whether every output position in [lo, hi) and tap below `taps` reads inside.
+  bool inside(int64_t lo, int64_t hi, int64_t taps) const {
+    int64_t lowest = lo * mul + add + std::min<int64_t>(0, (taps - 1) * kmul);
+    int64_t highest = (hi - 1) * mul + add + std::max<int64_t>(0, (taps - 1) * kmul);
     return div == 1 && lowest >= 0 && highest < extent;
   }
 };
@@ -74,105 +74,164 @@ Row inputRow(Emitter& e, const AxisMap& m, bool alwaysInside, Value* y, Value* k
   return {b.CreateSelect(inside, at, e.index(0)), inside};  // a row outside is read at row 0, then dropped
 }
 
-// One tile's rows of output: channels [oc0, oc0 + tile.channels) of group g of image n, every
-// output row, each row in chunks of tile.vectors vectors.
-void convTile(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* g, Value* oc0, Tile tile) {
+// Output row y of channels [oc0, oc0 + tile.channels) of group g of image n, in chunks of
+// tile.vectors vectors; rowInside says that every tap of the row reads a row of the input.
+void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* g, Value* oc0, Tile tile, Value* y, bool rowInside) {
   auto& b = e.b;
-  int64_t lanes = vec.lanes, width = tile.vectors * lanes, chunks = (c.outW + width - 1) / width;
-  int64_t accs = tile.channels * tile.vectors;
-  bool rowsInside = c.rows.alwaysInside(c.outH, c.kh), colsInside = c.cols.alwaysInside(c.outW, c.kw);
-  bool rowTail = c.outW % width != 0, contiguous = c.cols.mul == 1 && c.cols.div == 1;
+  int64_t lanes = vec.lanes, width = tile.vectors * lanes;
+  bool contiguous = c.cols.mul == 1 && c.cols.div == 1;
+  // Output columns [colLo, colLo + interiorChunks * width) read inside the input at every tap:
+  // whole chunks there run without masks; the columns left at either end are checked.
+  int64_t colLo = 0, colHi = 0;
+  while (colLo < c.outW && !c.cols.inside(colLo, colLo + 1, c.kw)) ++colLo;
+  for (colHi = colLo; colHi < c.outW && c.cols.inside(colHi, colHi + 1, c.kw);) ++colHi;
+  int64_t interiorChunks = (colHi - colLo) / width, colRest = colLo + interiorChunks * width;
   int64_t inPlane = c.inH * c.inW, outPlane = c.outH * c.outW;
   Value* inBase = b.CreateMul(b.CreateAdd(b.CreateMul(n, e.index(c.groups * c.reducedPerGroup)),
                                           b.CreateMul(g, e.index(c.reducedPerGroup))), e.index(inPlane));
   Value* wBase = b.CreateAdd(b.CreateMul(g, e.index(c.wGroup)), b.CreateMul(oc0, e.index(c.wOut)));
   Value* outChannel = b.CreateAdd(b.CreateMul(g, e.index(c.outPerGroup)), oc0);
   Value* outBase = b.CreateMul(b.CreateAdd(b.CreateMul(n, e.index(c.groups * c.outPerGroup)), outChannel), e.index(outPlane));
-  Values init;
-  for (int64_t r = 0; r < tile.channels; ++r) {
-    Value* start = c.bias ? vec.splat(e.load(*c.bias, b.CreateAdd(outChannel, e.index(r)))) : vec.zero();
-    for (int64_t v = 0; v < tile.vectors; ++v) init.push_back(start);
-  }
-  e.loop(c.outH, [&](Value* y) {
-    e.loop(chunks, [&](Value* chunk) {
-      Value* x0 = b.CreateMul(chunk, e.index(width));
-      Values acc = reduceSteps(e, c.kh, init, [&](Value* kh, const Values& before) {
-        Row row = inputRow(e, c.rows, rowsInside, y, kh);
-        Value* rowBase = b.CreateAdd(inBase, b.CreateMul(row.at, e.index(c.inW)));
-        Values after = reduceSteps(e, c.kw, before, [&](Value* kw, const Values& prior) {
-          // Per vector: the input columns of its lanes, and which of them to read.
-          Value* colStart = b.CreateAdd(b.CreateAdd(b.CreateMul(x0, e.index(c.cols.mul)), b.CreateMul(kw, e.index(c.cols.kmul))),
-                                        e.index(c.cols.add));
-          Values masks, columns, starts;
+  // Accumulators start at the bias: `vectors` per channel.
+  auto start = [&](int64_t vectors) {
+    Values init;
+    for (int64_t r = 0; r < tile.channels; ++r) {
+      Value* bias = c.bias ? vec.splat(e.load(*c.bias, b.CreateAdd(outChannel, e.index(r)))) : vec.zero();
+      init.insert(init.end(), (size_t)vectors, bias);
+    }
+    return init;
+  };
+  // A chunk in the interior (every lane an output, every tap inside the input): reduced channel
+  // outermost, so that the few input rows a channel contributes are reused across the taps
+  // while in L1.
+  auto interiorSums = [&](Value* y, Value* x0) {
+    return reduceSteps(e, c.reducedPerGroup, start(tile.vectors), [&](Value* rc, const Values& before) {
+      Value* plane = b.CreateAdd(inBase, b.CreateMul(rc, e.index(inPlane)));
+      Value* wChannel = b.CreateAdd(wBase, b.CreateMul(rc, e.index(c.wReduced)));
+      return reduceSteps(e, c.kh, before, [&](Value* kh, const Values& prior) {
+        Value* rowBase = b.CreateAdd(plane, b.CreateMul(inputRow(e, c.rows, true, y, kh).at, e.index(c.inW)));
+        return reduceSteps(e, c.kw, prior, [&](Value* kw, const Values& in) {
+          Value* first = b.CreateAdd(b.CreateAdd(b.CreateMul(x0, e.index(c.cols.mul)), b.CreateMul(kw, e.index(c.cols.kmul))), e.index(c.cols.add));
+          Values xs, out = in;
           for (int64_t v = 0; v < tile.vectors; ++v) {
-            Value* first = b.CreateAdd(colStart, e.index(v * lanes * c.cols.mul));
-            Value* cols = b.CreateAdd(vec.splat(first), vec.laneOffsets(c.cols.mul));
-            Value* mask = rowTail ? vec.lanesBelow(b.CreateSub(e.index(c.outW - v * lanes), x0)) : nullptr;
-            if (!colsInside) {
-              Value* inside = b.CreateAnd(b.CreateICmpSGE(cols, vec.splat(e.index(0))), b.CreateICmpSLT(cols, vec.splat(e.index(c.cols.extent * c.cols.div))));
-              if (c.cols.div > 1)
-                inside = b.CreateAnd(inside, b.CreateICmpEQ(b.CreateSRem(cols, vec.splat(e.index(c.cols.div))), vec.splat(e.index(0))));
-              mask = both(e, mask, inside);
-            }
-            masks.push_back(mask);
-            starts.push_back(first);
-            columns.push_back(c.cols.div > 1 ? b.CreateSDiv(cols, vec.splat(e.index(c.cols.div))) : cols);
+            Value* at = b.CreateAdd(first, e.index(v * lanes * c.cols.mul));
+            xs.push_back(contiguous ? vec.load(c.in, b.CreateAdd(rowBase, at), nullptr)
+                                    : vec.gather(c.in, rowBase, b.CreateAdd(vec.splat(at), vec.laneOffsets(c.cols.mul)), nullptr));
           }
-          Values sums = reduceSteps(e, c.reducedPerGroup, prior, [&](Value* rc, const Values& in) {
-            Value* plane = b.CreateAdd(rowBase, b.CreateMul(rc, e.index(inPlane)));
-            Values xs, out = in;
+          Value* wAt = b.CreateAdd(wChannel, b.CreateAdd(b.CreateMul(kh, e.index(c.kw)), kw));
+          for (int64_t r = 0; r < tile.channels; ++r) {
+            Value* weight = vec.splat(e.load(c.w, b.CreateAdd(wAt, e.index(r * c.wOut))));
             for (int64_t v = 0; v < tile.vectors; ++v)
-              xs.push_back(contiguous ? vec.load(c.in, b.CreateAdd(plane, starts[v]), masks[v]) : vec.gather(c.in, plane, columns[v], masks[v]));
-            Value* wAt = b.CreateAdd(b.CreateAdd(wBase, b.CreateMul(rc, e.index(c.wReduced))), b.CreateAdd(b.CreateMul(kh, e.index(c.kw)), kw));
-            for (int64_t r = 0; r < tile.channels; ++r) {
-              Value* weight = vec.splat(e.load(c.w, b.CreateAdd(wAt, e.index(r * c.wOut))));
-              for (int64_t v = 0; v < tile.vectors; ++v)
-                out[r * tile.vectors + v] = e.intrinsic(llvm::Intrinsic::fma, {weight, xs[v], in[r * tile.vectors + v]});
-            }
-            return out;
-          });
-          // A tap outside the input adds nothing, as in the interpreter, which never reads it
-          // (so an infinite weight there makes no NaN).
-          if (!colsInside)
-            for (int64_t k = 0; k < accs; ++k) sums[k] = vec.select(masks[k % tile.vectors], sums[k], prior[k]);
-          return sums;
+              out[r * tile.vectors + v] = e.intrinsic(llvm::Intrinsic::fma, {weight, xs[v], in[r * tile.vectors + v]});
+          }
+          return out;
         });
-        if (row.inside)
-          for (int64_t k = 0; k < accs; ++k) after[k] = b.CreateSelect(row.inside, after[k], before[k]);
-        return after;
       });
-      // The epilogue on the tile in registers: activation, residual, then the store.
-      for (int64_t v = 0; v < tile.vectors; ++v) {
-        Value* mask = rowTail ? vec.lanesBelow(b.CreateSub(e.index(c.outW - v * lanes), x0)) : nullptr;
-        Value* col = b.CreateAdd(b.CreateAdd(b.CreateMul(y, e.index(c.outW)), x0), e.index(v * lanes));
-        for (int64_t r = 0; r < tile.channels; ++r) {
-          Value* at = b.CreateAdd(outBase, b.CreateAdd(col, e.index(r * outPlane)));
-          Value* value = emitActivation(e, c.act, c.alpha, c.beta, vec.t, acc[r * tile.vectors + v]);
-          if (c.residual) value = b.CreateFAdd(value, vec.load(*c.residual, at, mask));
-          vec.store(c.out, at, value, mask);
-        }
-      }
     });
-  });
+  };
+  // Any other chunk, one vector wide (few columns are left at the row's ends): taps outermost,
+  // so that the mask of a tap's lanes is computed once for all reduced channels, and every tap
+  // outside the input is dropped.
+  auto checkedSums = [&](Value* y, Value* x0, Value* tail, bool rowKnownInside) {
+    return reduceSteps(e, c.kh, start(1), [&](Value* kh, const Values& before) {
+      Row row = inputRow(e, c.rows, rowKnownInside, y, kh);
+      Value* rowBase = b.CreateAdd(inBase, b.CreateMul(row.at, e.index(c.inW)));
+      Values after = reduceSteps(e, c.kw, before, [&](Value* kw, const Values& prior) {
+        // The input columns of the lanes, and which of them to read.
+        Value* colStart = b.CreateAdd(b.CreateAdd(b.CreateMul(x0, e.index(c.cols.mul)), b.CreateMul(kw, e.index(c.cols.kmul))),
+                                      e.index(c.cols.add));
+        Value* cols = b.CreateAdd(vec.splat(colStart), vec.laneOffsets(c.cols.mul));
+        Value* mask = b.CreateAnd(b.CreateICmpSGE(cols, vec.splat(e.index(0))), b.CreateICmpSLT(cols, vec.splat(e.index(c.cols.extent * c.cols.div))));
+        if (c.cols.div > 1)
+          mask = b.CreateAnd(mask, b.CreateICmpEQ(b.CreateSRem(cols, vec.splat(e.index(c.cols.div))), vec.splat(e.index(0))));
+        mask = b.CreateAnd(mask, vec.lanesBelow(tail));
+        Value* columns = c.cols.div > 1 ? b.CreateSDiv(cols, vec.splat(e.index(c.cols.div))) : cols;
+        Values sums = reduceSteps(e, c.reducedPerGroup, prior, [&](Value* rc, const Values& in) {
+          Value* plane = b.CreateAdd(rowBase, b.CreateMul(rc, e.index(inPlane)));
+          Values out = in;
+          Value* xv = contiguous ? vec.load(c.in, b.CreateAdd(plane, colStart), mask) : vec.gather(c.in, plane, columns, mask);
+          Value* wAt = b.CreateAdd(b.CreateAdd(wBase, b.CreateMul(rc, e.index(c.wReduced))), b.CreateAdd(b.CreateMul(kh, e.index(c.kw)), kw));
+          for (int64_t r = 0; r < tile.channels; ++r) {
+            Value* weight = vec.splat(e.load(c.w, b.CreateAdd(wAt, e.index(r * c.wOut))));
+            out[r] = e.intrinsic(llvm::Intrinsic::fma, {weight, xv, in[r]});
+          }
+          return out;
+        });
+        // A tap outside the input adds nothing, as in the interpreter, which never reads it
+        // (so an infinite weight there makes no NaN).
+        for (size_t k = 0; k < sums.size(); ++k) sums[k] = vec.select(mask, sums[k], prior[k]);
+        return sums;
+      });
+      if (row.inside)
+        for (size_t k = 0; k < after.size(); ++k) after[k] = b.CreateSelect(row.inside, after[k], before[k]);
+      return after;
+    });
+  };
+  // The epilogue on the tile in registers: activation, residual, then the store (only the
+  // lanes below `tail`, when given).
+  auto finish = [&](Value* y, Value* x0, const Values& acc, Value* tail) {
+    int64_t vectors = (int64_t)acc.size() / tile.channels;
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value* mask = tail ? vec.lanesBelow(b.CreateSub(tail, e.index(v * lanes))) : nullptr;
+      Value* col = b.CreateAdd(b.CreateAdd(b.CreateMul(y, e.index(c.outW)), x0), e.index(v * lanes));
+      for (int64_t r = 0; r < tile.channels; ++r) {
+        Value* at = b.CreateAdd(outBase, b.CreateAdd(col, e.index(r * outPlane)));
+        Value* value = emitActivation(e, c.act, c.alpha, c.beta, vec.t, acc[r * vectors + v]);
+        if (c.residual) value = b.CreateFAdd(value, vec.load(*c.residual, at, mask));
+        vec.store(c.out, at, value, mask);
+      }
+    }
+  };
+  // The output columns [lo, hi) of row y: interior chunks, or checked vectors (the last one
+  // masked when short).
+  auto rowSpan = [&](int64_t lo, int64_t hi, bool interior, bool rowKnownInside) {
+    int64_t step = interior ? width : lanes;
+    if (lo >= hi) return;
+    e.loop((hi - lo + step - 1) / step, [&](Value* chunk) {
+      Value* x0 = b.CreateAdd(e.index(lo), b.CreateMul(chunk, e.index(step)));
+      Value* tail = interior ? nullptr : b.CreateSub(e.index(hi), x0);  // the lanes left in [lo, hi)
+      finish(y, x0, interior ? interiorSums(y, x0) : checkedSums(y, x0, tail, rowKnownInside), tail);
+    });
+  };
+  if (!rowInside) return rowSpan(0, c.outW, false, false);
+  rowSpan(0, colLo, false, true);
+  rowSpan(colLo, colRest, true, true);
+  rowSpan(colRest, c.outW, false, true);
 }
 
-// The whole convolution: items (image, group, block of output channels), on a team when it
-// pays; a block past the last full tile gets a tile of the remaining channels.
+// Output rows per item of work: a few, so that a team shares one image's rows evenly.
+constexpr int64_t kRowsPerItem = 4;
+
+// The whole convolution: items (image, group, a few output rows), on a team when it pays. Per
+// row every block of output channels runs while the input rows it reads are still in cache;
+// a block past the last full tile gets a tile of the remaining channels.
 void emitDirectConv(Emitter& e, const DirectConv& c, DType t) {
   auto& b = e.b;
   Emitter::KeepRolled rolled(e);  // the tile is the unrolling; rolled loops keep JIT time down
   RowVectors vec(e, t);
   Tile tile = chooseTile(c.outPerGroup, c.outW, vec.lanes);
-  int64_t full = c.outPerGroup / tile.channels, rest = c.outPerGroup % tile.channels, blocks = full + (rest ? 1 : 0);
+  int64_t full = c.outPerGroup / tile.channels, rest = c.outPerGroup % tile.channels;
+  int64_t rowBlocks = (c.outH + kRowsPerItem - 1) / kRowsPerItem;
+  // Rows [rowLo, rowHi) read only rows inside the input at every tap.
+  int64_t rowLo = 0, rowHi = 0;
+  while (rowLo < c.outH && !c.rows.inside(rowLo, rowLo + 1, c.kh)) ++rowLo;
+  for (rowHi = rowLo; rowHi < c.outH && c.rows.inside(rowHi, rowHi + 1, c.kh);) ++rowHi;
   int64_t work = c.batch * c.groups * c.outPerGroup * c.outH * c.outW * c.reducedPerGroup * c.kh * c.kw;
-  forEachItem(e, c.batch * c.groups * blocks, work, [&](Value* item) {
-    Value* n = b.CreateSDiv(item, e.index(c.groups * blocks));
-    Value* g = b.CreateSRem(b.CreateSDiv(item, e.index(blocks)), e.index(c.groups));
-    Value* block = b.CreateSRem(item, e.index(blocks));
-    Value* oc0 = b.CreateMul(block, e.index(tile.channels));
-    if (!rest) return convTile(e, c, vec, n, g, oc0, tile);
-    e.ifThenElse(b.CreateICmpSLT(block, e.index(full)), [&] { convTile(e, c, vec, n, g, oc0, tile); },
-                 [&] { convTile(e, c, vec, n, g, oc0, {rest, tile.vectors}); });
+  forEachItem(e, c.batch * c.groups * rowBlocks, work, [&](Value* item) {
+    Value* n = b.CreateSDiv(item, e.index(c.groups * rowBlocks));
+    Value* g = b.CreateSRem(b.CreateSDiv(item, e.index(rowBlocks)), e.index(c.groups));
+    Value* y0 = b.CreateMul(b.CreateSRem(item, e.index(rowBlocks)), e.index(kRowsPerItem));
+    Value* y1 = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.CreateAdd(y0, e.index(kRowsPerItem)), e.index(c.outH));
+    e.loopRange(y0, y1, [&](Value* y) {
+      auto blocks = [&](bool rowInside) {
+        e.loop(full, [&](Value* block) { convRow(e, c, vec, n, g, b.CreateMul(block, e.index(tile.channels)), tile, y, rowInside); });
+        if (rest) convRow(e, c, vec, n, g, e.index(full * tile.channels), {rest, tile.vectors}, y, rowInside);
+      };
+      if (rowLo == 0 && rowHi == c.outH) return blocks(true);
+      if (rowLo == rowHi) return blocks(false);
+      e.ifThenElse(b.CreateAnd(b.CreateICmpSGE(y, e.index(rowLo)), b.CreateICmpSLT(y, e.index(rowHi))), [&] { blocks(true); },
+                   [&] { blocks(false); });
+    });
   });
 }
 
