@@ -80,12 +80,11 @@ void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* 
   auto& b = e.b;
   int64_t lanes = vec.lanes, width = tile.vectors * lanes;
   bool contiguous = c.cols.mul == 1 && c.cols.div == 1;
-  // Output columns [colLo, colLo + interiorChunks * width) read inside the input at every tap:
-  // whole chunks there run without masks; the columns left at either end are checked.
+  // Output columns [colLo, colHi) read inside the input at every tap: they run without checks;
+  // the columns at either end (in the padding) are checked, one vector at a time.
   int64_t colLo = 0, colHi = 0;
   while (colLo < c.outW && !c.cols.inside(colLo, colLo + 1, c.kw)) ++colLo;
   for (colHi = colLo; colHi < c.outW && c.cols.inside(colHi, colHi + 1, c.kw);) ++colHi;
-  int64_t interiorChunks = (colHi - colLo) / width, colRest = colLo + interiorChunks * width;
   int64_t inPlane = c.inH * c.inW, outPlane = c.outH * c.outW;
   Value* inBase = b.CreateMul(b.CreateAdd(b.CreateMul(n, e.index(c.groups * c.reducedPerGroup)),
                                           b.CreateMul(g, e.index(c.reducedPerGroup))), e.index(inPlane));
@@ -101,11 +100,13 @@ void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* 
     }
     return init;
   };
-  // A chunk in the interior (every lane an output, every tap inside the input): reduced channel
-  // outermost, so that the few input rows a channel contributes are reused across the taps
-  // while in L1.
-  auto interiorSums = [&](Value* y, Value* x0) {
-    return reduceSteps(e, c.reducedPerGroup, start(tile.vectors), [&](Value* rc, const Values& before) {
+  // A chunk in the interior (every tap of every lane inside the input) of `vectors` vectors, of
+  // which the last has only its first `lastLanes` lanes in the interior (the others are read
+  // under a constant mask and never stored). Reduced channel outermost, so that the few input
+  // rows a channel contributes are reused across the taps while in L1.
+  auto interiorSums = [&](Value* y, Value* x0, int64_t vectors, int64_t lastLanes) {
+    Value* lastMask = lastLanes < lanes ? vec.lanesBelow(e.index(lastLanes)) : nullptr;
+    return reduceSteps(e, c.reducedPerGroup, start(vectors), [&](Value* rc, const Values& before) {
       Value* plane = b.CreateAdd(inBase, b.CreateMul(rc, e.index(inPlane)));
       Value* wChannel = b.CreateAdd(wBase, b.CreateMul(rc, e.index(c.wReduced)));
       return reduceSteps(e, c.kh, before, [&](Value* kh, const Values& prior) {
@@ -113,23 +114,24 @@ void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* 
         return reduceSteps(e, c.kw, prior, [&](Value* kw, const Values& in) {
           Value* first = b.CreateAdd(b.CreateAdd(b.CreateMul(x0, e.index(c.cols.mul)), b.CreateMul(kw, e.index(c.cols.kmul))), e.index(c.cols.add));
           Values xs, out = in;
-          for (int64_t v = 0; v < tile.vectors; ++v) {
+          for (int64_t v = 0; v < vectors; ++v) {
             Value* at = b.CreateAdd(first, e.index(v * lanes * c.cols.mul));
-            xs.push_back(contiguous ? vec.load(c.in, b.CreateAdd(rowBase, at), nullptr)
-                                    : vec.gather(c.in, rowBase, b.CreateAdd(vec.splat(at), vec.laneOffsets(c.cols.mul)), nullptr));
+            Value* mask = v + 1 == vectors ? lastMask : nullptr;
+            xs.push_back(contiguous ? vec.load(c.in, b.CreateAdd(rowBase, at), mask)
+                                    : vec.gather(c.in, rowBase, b.CreateAdd(vec.splat(at), vec.laneOffsets(c.cols.mul)), mask));
           }
           Value* wAt = b.CreateAdd(wChannel, b.CreateAdd(b.CreateMul(kh, e.index(c.kw)), kw));
           for (int64_t r = 0; r < tile.channels; ++r) {
             Value* weight = vec.splat(e.load(c.w, b.CreateAdd(wAt, e.index(r * c.wOut))));
-            for (int64_t v = 0; v < tile.vectors; ++v)
-              out[r * tile.vectors + v] = e.intrinsic(llvm::Intrinsic::fma, {weight, xs[v], in[r * tile.vectors + v]});
+            for (int64_t v = 0; v < vectors; ++v)
+              out[r * vectors + v] = e.intrinsic(llvm::Intrinsic::fma, {weight, xs[v], in[r * vectors + v]});
           }
           return out;
         });
       });
     });
   };
-  // Any other chunk, one vector wide (few columns are left at the row's ends): taps outermost,
+  // A vector at either end of the row, in the padding: taps outermost,
   // so that the mask of a tap's lanes is computed once for all reduced channels, and every tap
   // outside the input is dropped.
   auto checkedSums = [&](Value* y, Value* x0, Value* tail, bool rowKnownInside) {
@@ -184,19 +186,31 @@ void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* 
   };
   // The output columns [lo, hi) of row y: interior chunks, or checked vectors (the last one
   // masked when short).
-  auto rowSpan = [&](int64_t lo, int64_t hi, bool interior, bool rowKnownInside) {
-    int64_t step = interior ? width : lanes;
+  auto checked = [&](int64_t lo, int64_t hi, bool rowKnownInside) {
     if (lo >= hi) return;
-    e.loop((hi - lo + step - 1) / step, [&](Value* chunk) {
-      Value* x0 = b.CreateAdd(e.index(lo), b.CreateMul(chunk, e.index(step)));
-      Value* tail = interior ? nullptr : b.CreateSub(e.index(hi), x0);  // the lanes left in [lo, hi)
-      finish(y, x0, interior ? interiorSums(y, x0) : checkedSums(y, x0, tail, rowKnownInside), tail);
+    e.loop((hi - lo + lanes - 1) / lanes, [&](Value* chunk) {
+      Value* x0 = b.CreateAdd(e.index(lo), b.CreateMul(chunk, e.index(lanes)));
+      Value* tail = b.CreateSub(e.index(hi), x0);  // the lanes left in [lo, hi)
+      finish(y, x0, checkedSums(y, x0, tail, rowKnownInside), tail);
     });
   };
-  if (!rowInside) return rowSpan(0, c.outW, false, false);
-  rowSpan(0, colLo, false, true);
-  rowSpan(colLo, colRest, true, true);
-  rowSpan(colRest, c.outW, false, true);
+  if (!rowInside) return checked(0, c.outW, false);
+  checked(0, colLo, true);
+  // The interior: whole chunks, then one of the columns left (fewer vectors, the last masked),
+  // unless they fit in the checked vectors at the right end anyway.
+  int64_t wholeChunks = (colHi - colLo) / width, rest = (colHi - colLo) % width, right = c.outW - colHi;
+  auto vectorsFor = [&](int64_t columns) { return (columns + lanes - 1) / lanes; };
+  if (rest && right && vectorsFor(rest + right) < vectorsFor(rest) + vectorsFor(right)) colHi -= rest, rest = 0;
+  e.loop(wholeChunks, [&](Value* chunk) {
+    Value* x0 = b.CreateAdd(e.index(colLo), b.CreateMul(chunk, e.index(width)));
+    finish(y, x0, interiorSums(y, x0, tile.vectors, lanes), nullptr);
+  });
+  if (rest) {
+    Value* x0 = e.index(colLo + wholeChunks * width);
+    int64_t vectors = vectorsFor(rest);
+    finish(y, x0, interiorSums(y, x0, vectors, rest - (vectors - 1) * lanes), e.index(rest));
+  }
+  checked(colHi, c.outW, true);
 }
 
 // Output rows per item of work: a few, so that a team shares one image's rows evenly.
