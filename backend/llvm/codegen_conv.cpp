@@ -45,15 +45,16 @@ struct Tile {
 };
 
 // The tile that needs the fewest cycles over the whole output, counting per step of the
-// reduction max(FMAs, loads) / 2 (two FMA and two load ports), lanes past the row end included.
-Tile chooseTile(int64_t channels, int64_t width, int64_t lanes) {
+// reduction max(FMAs, loads) / 2 (two FMA and two load ports), lanes past the row end included;
+// an input vector of a strided row costs `stride` loads and as many shuffles.
+Tile chooseTile(int64_t channels, int64_t width, int64_t lanes, int64_t stride) {
   Tile best{1, 1};
   int64_t bestCost = INT64_MAX;
   for (int64_t vectors = 1; vectors <= 4; ++vectors) {
     int64_t rows = std::min<int64_t>(12 / vectors, channels);
     int64_t chunks = (width + vectors * lanes - 1) / (vectors * lanes);
     int64_t blocks = (channels + rows - 1) / rows;
-    int64_t cost = blocks * chunks * std::max(rows * vectors, rows + vectors);
+    int64_t cost = blocks * chunks * std::max(rows * vectors, rows + vectors * (stride == 1 ? 1 : 2 * stride));
     if (cost < bestCost) best = {rows, vectors}, bestCost = cost;
   }
   return best;
@@ -117,8 +118,8 @@ void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* 
           for (int64_t v = 0; v < vectors; ++v) {
             Value* at = b.CreateAdd(first, e.index(v * lanes * c.cols.mul));
             Value* mask = v + 1 == vectors ? lastMask : nullptr;
-            xs.push_back(contiguous ? vec.load(c.in, b.CreateAdd(rowBase, at), mask)
-                                    : vec.gather(c.in, rowBase, b.CreateAdd(vec.splat(at), vec.laneOffsets(c.cols.mul)), mask));
+            xs.push_back(c.cols.div == 1 ? vec.loadStrided(c.in, b.CreateAdd(rowBase, at), c.cols.mul, mask)
+                                         : vec.gather(c.in, rowBase, b.CreateAdd(vec.splat(at), vec.laneOffsets(c.cols.mul)), mask));
           }
           Value* wAt = b.CreateAdd(wChannel, b.CreateAdd(b.CreateMul(kh, e.index(c.kw)), kw));
           for (int64_t r = 0; r < tile.channels; ++r) {
@@ -223,7 +224,7 @@ void emitDirectConv(Emitter& e, const DirectConv& c, DType t) {
   auto& b = e.b;
   Emitter::KeepRolled rolled(e);  // the tile is the unrolling; rolled loops keep JIT time down
   RowVectors vec(e, t);
-  Tile tile = chooseTile(c.outPerGroup, c.outW, vec.lanes);
+  Tile tile = chooseTile(c.outPerGroup, c.outW, vec.lanes, c.cols.mul * c.cols.div);
   int64_t full = c.outPerGroup / tile.channels, rest = c.outPerGroup % tile.channels;
   int64_t rowBlocks = (c.outH + kRowsPerItem - 1) / kRowsPerItem;
   // Rows [rowLo, rowHi) read only rows inside the input at every tap.

@@ -28,6 +28,23 @@ Value* RowVectors::load(ValueId v, Value* at, Value* mask) {
   return b.CreateMaskedLoad(type, b.CreateGEP(e.type(t), e.ptr(v), at), align, mask, zero());
 }
 
+Value* RowVectors::loadStrided(ValueId v, Value* at, int64_t stride, Value* mask) {
+  auto& b = e.b;
+  if (stride == 1) return load(v, at, mask);
+  auto* wide = llvm::FixedVectorType::get(e.type(t), (unsigned)(lanes * stride));
+  std::vector<int> spread, taken;
+  std::vector<llvm::Constant*> everyStride;
+  for (int64_t j = 0; j < lanes * stride; ++j) {
+    spread.push_back((int)(j / stride));
+    everyStride.push_back(b.getInt1(j % stride == 0));
+  }
+  for (int64_t l = 0; l < lanes; ++l) taken.push_back((int)(l * stride));
+  Value* read = llvm::ConstantVector::get(everyStride);
+  if (mask) read = b.CreateAnd(read, b.CreateShuffleVector(mask, spread));
+  Value* span = b.CreateMaskedLoad(wide, b.CreateGEP(e.type(t), e.ptr(v), at), align, read, llvm::Constant::getNullValue(wide));
+  return b.CreateShuffleVector(span, taken);
+}
+
 Value* RowVectors::gather(ValueId v, Value* base, Value* indices, Value* mask) {
   auto& b = e.b;
   Value* row = b.CreateGEP(e.type(t), e.ptr(v), base);

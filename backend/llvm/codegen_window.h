@@ -23,6 +23,10 @@ struct RowVectors {
   // The lanes [at, at + lanes) of value v; a null mask reads them all, else only the lanes it
   // sets (the others are zero and their addresses may lie outside v).
   llvm::Value* load(ValueId v, llvm::Value* at, llvm::Value* mask);
+  // The elements at + l * stride of value v, under mask as for load: for a stride above 1, one
+  // wide load of the span they lie in (only the elements taken are read) and a shuffle, which
+  // costs less than a gather.
+  llvm::Value* loadStrided(ValueId v, llvm::Value* at, int64_t stride, llvm::Value* mask);
   // The lanes base + indices[l] of value v (indices an i64 vector), under mask as for load.
   llvm::Value* gather(ValueId v, llvm::Value* base, llvm::Value* indices, llvm::Value* mask);
   void store(ValueId v, llvm::Value* at, llvm::Value* x, llvm::Value* mask);

@@ -130,6 +130,8 @@ static Graph infiniteWeightInPadding(OpKind op) {
 static void addWindowEdges(std::vector<OpCase>& out) {
   const ConvShape mixed{{2, 6, 15, 14}, 9, 3, 3, {2, 3}, {0, 2, 1, 1}, {2, 1}, "mixed"};
   out.push_back({"conv2d/stride, dilation, group and uneven pads at once", OpKind::Conv2d, convGraph(mixed, "leaky_relu", true, true)});
+  const ConvShape wide{{1, 8, 20, 41}, 12, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}, "wide"};  // whole strided chunks
+  out.push_back({"conv2d/stride 2 over wide rows", OpKind::Conv2d, convGraph(wide, "none", true, true)});
   const ConvShape team{{2, 16, 30, 30}, 28, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, "team"};
   out.push_back({"conv2d/a thread team, partial tiles and rows", OpKind::Conv2d, convGraph(team, "relu", true, true)});
   out.push_back({"conv2d/a gelu tile", OpKind::Conv2d, convGraph(team, "gelu", false, true)});
