@@ -1,6 +1,6 @@
 // conv2d (with its fused bias, activation and residual) and conv2d_grad_input as one direct
 // convolution kernel: a register tile of output channels x vectors along an output row,
-// accumulated by vector FMAs over (kernel row, kernel column, reduced channel); no im2col.
+// accumulated by vector FMAs over the reduced channels and the kernel taps; no im2col.
 #include <fmt/format.h>
 #include <llvm/IR/Intrinsics.h>
 
