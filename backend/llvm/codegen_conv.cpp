@@ -39,25 +39,68 @@ struct DirectConv {
 };
 
 // The register tile: `channels` output channels x `vectors` vectors along the row, at most 12
-// accumulators (of AVX2's 16 registers, leaving room for the input vectors and a weight).
+// accumulators (of AVX2's 16 registers, leaving room for the input vectors and a weight), and
+// whether the checked vectors at the row's ends widen to whole vectors (RowPlan).
 struct Tile {
   int64_t channels, vectors;
+  bool widenChecked = false;
 };
 
-// The tile that needs the fewest cycles over the whole output, counting per step of the
-// reduction max(FMAs, loads) / 2 (two FMA and two load ports), lanes past the row end included;
-// an input vector of a strided row costs `stride` loads and as many shuffles.
-Tile chooseTile(int64_t channels, int64_t width, int64_t lanes, int64_t stride) {
+// How an output row runs: checked vectors over [0, lo), whole unchecked chunks of the tile's
+// width from lo, then `rest` columns unchecked with fewer vectors (the last masked), then
+// checked vectors over [hi, outW). [lo, hi) are the columns whose every tap reads inside.
+struct RowPlan {
+  int64_t lo, hi, wholeChunks, rest;
+};
+
+int64_t vectorsFor(int64_t columns, int64_t lanes) { return (columns + lanes - 1) / lanes; }
+
+// With `widen`, the checked vectors at either end take whole vectors' worth of columns: the
+// same work covers more of the row and leaves less to the unchecked chunks (which wins when
+// it saves a whole chunk).
+RowPlan planRow(int64_t lo, int64_t hi, int64_t outW, int64_t width, int64_t lanes, bool widen) {
+  int64_t right = outW - hi;
+  if (widen) {
+    lo = std::min(hi, vectorsFor(lo, lanes) * lanes);
+    hi = std::max(lo, outW - vectorsFor(right, lanes) * lanes);
+  }
+  RowPlan p{lo, hi, (hi - lo) / width, (hi - lo) % width};
+  // The rest goes to the checked vectors at the right end when that costs less: a checked
+  // vector costs about two unchecked ones (its FMAs are not shared by a second vector).
+  right = outW - hi;
+  if (p.rest && right && 2 * vectorsFor(p.rest + right, lanes) < vectorsFor(p.rest, lanes) + 2 * vectorsFor(right, lanes))
+    p.hi -= p.rest, p.rest = 0;
+  return p;
+}
+
+// The tile that needs the fewest cycles over a row of every channel, counting per step of the
+// reduction max(FMAs, loads) / 2 (two FMA and two load ports) for the row's plan, lanes past
+// the row end included. An input vector load counts three (unaligned, often split over two
+// cache lines, often from L2: measured on Zen 3, 6x2 beats 4x3 and 12x1 by 7 and 14 %); one
+// of a strided row `stride` loads and as many shuffles; a checked vector twice an unchecked
+// one, and the rest of the interior as much as a whole chunk.
+Tile chooseTile(int64_t channels, int64_t colLo, int64_t colHi, int64_t outW, int64_t lanes, int64_t stride) {
   Tile best{1, 1};
   int64_t bestCost = INT64_MAX;
-  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
-    int64_t rows = std::min<int64_t>(12 / vectors, channels);
-    int64_t chunks = (width + vectors * lanes - 1) / (vectors * lanes);
-    int64_t blocks = (channels + rows - 1) / rows;
-    int64_t cost = blocks * chunks * std::max(rows * vectors, rows + vectors * (stride == 1 ? 1 : 2 * stride));
-    if (cost < bestCost) best = {rows, vectors}, bestCost = cost;
-  }
+  for (bool widen : {false, true})
+    for (int64_t vectors = 1; vectors <= 4; ++vectors) {
+      int64_t rows = std::min<int64_t>(12 / vectors, channels);
+      auto step = [&](int64_t v) { return std::max(rows * v, rows + 3 * v * (stride == 1 ? 1 : 2 * stride)); };
+      RowPlan p = planRow(colLo, colHi, outW, vectors * lanes, lanes, widen);
+      int64_t row = (p.wholeChunks + (p.rest ? 1 : 0)) * step(vectors) +
+                    2 * step(1) * (vectorsFor(p.lo, lanes) + vectorsFor(outW - p.hi, lanes));
+      int64_t cost = (channels + rows - 1) / rows * row;
+      if (cost < bestCost) best = {rows, vectors, widen}, bestCost = cost;
+    }
   return best;
+}
+
+// Output columns [lo, hi) whose every tap reads inside the input (both 0 when none do).
+std::pair<int64_t, int64_t> insideColumns(const DirectConv& c) {
+  int64_t lo = 0, hi = 0;
+  while (lo < c.outW && !c.cols.inside(lo, lo + 1, c.kw)) ++lo;
+  for (hi = lo; hi < c.outW && c.cols.inside(hi, hi + 1, c.kw);) ++hi;
+  return lo < hi ? std::pair{lo, hi} : std::pair{c.outW, c.outW};
 }
 
 // The input row a tap reads, and whether it is inside (null: always).
@@ -81,11 +124,8 @@ void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* 
   auto& b = e.b;
   int64_t lanes = vec.lanes, width = tile.vectors * lanes;
   bool contiguous = c.cols.mul == 1 && c.cols.div == 1;
-  // Output columns [colLo, colHi) read inside the input at every tap: they run without checks;
-  // the columns at either end (in the padding) are checked, one vector at a time.
-  int64_t colLo = 0, colHi = 0;
-  while (colLo < c.outW && !c.cols.inside(colLo, colLo + 1, c.kw)) ++colLo;
-  for (colHi = colLo; colHi < c.outW && c.cols.inside(colHi, colHi + 1, c.kw);) ++colHi;
+  auto [colLo, colHi] = insideColumns(c);
+  RowPlan plan = planRow(colLo, colHi, c.outW, width, lanes, tile.widenChecked);
   int64_t inPlane = c.inH * c.inW, outPlane = c.outH * c.outW;
   Value* inBase = b.CreateMul(b.CreateAdd(b.CreateMul(n, e.index(c.groups * c.reducedPerGroup)),
                                           b.CreateMul(g, e.index(c.reducedPerGroup))), e.index(inPlane));
@@ -196,22 +236,17 @@ void convRow(Emitter& e, const DirectConv& c, RowVectors& vec, Value* n, Value* 
     });
   };
   if (!rowInside) return checked(0, c.outW, false);
-  checked(0, colLo, true);
-  // The interior: whole chunks, then one of the columns left (fewer vectors, the last masked),
-  // unless they fit in the checked vectors at the right end anyway.
-  int64_t wholeChunks = (colHi - colLo) / width, rest = (colHi - colLo) % width, right = c.outW - colHi;
-  auto vectorsFor = [&](int64_t columns) { return (columns + lanes - 1) / lanes; };
-  if (rest && right && vectorsFor(rest + right) < vectorsFor(rest) + vectorsFor(right)) colHi -= rest, rest = 0;
-  e.loop(wholeChunks, [&](Value* chunk) {
-    Value* x0 = b.CreateAdd(e.index(colLo), b.CreateMul(chunk, e.index(width)));
+  checked(0, plan.lo, true);
+  e.loop(plan.wholeChunks, [&](Value* chunk) {
+    Value* x0 = b.CreateAdd(e.index(plan.lo), b.CreateMul(chunk, e.index(width)));
     finish(y, x0, interiorSums(y, x0, tile.vectors, lanes), nullptr);
   });
-  if (rest) {
-    Value* x0 = e.index(colLo + wholeChunks * width);
-    int64_t vectors = vectorsFor(rest);
-    finish(y, x0, interiorSums(y, x0, vectors, rest - (vectors - 1) * lanes), e.index(rest));
+  if (plan.rest) {
+    Value* x0 = e.index(plan.lo + plan.wholeChunks * width);
+    int64_t vectors = vectorsFor(plan.rest, lanes);
+    finish(y, x0, interiorSums(y, x0, vectors, plan.rest - (vectors - 1) * lanes), e.index(plan.rest));
   }
-  checked(colHi, c.outW, true);
+  checked(plan.hi, c.outW, true);
 }
 
 // Output rows per item of work: a few, so that a team shares one image's rows evenly.
@@ -224,7 +259,8 @@ void emitDirectConv(Emitter& e, const DirectConv& c, DType t) {
   auto& b = e.b;
   Emitter::KeepRolled rolled(e);  // the tile is the unrolling; rolled loops keep JIT time down
   RowVectors vec(e, t);
-  Tile tile = chooseTile(c.outPerGroup, c.outW, vec.lanes, c.cols.mul * c.cols.div);
+  auto [colLo, colHi] = insideColumns(c);
+  Tile tile = chooseTile(c.outPerGroup, colLo, colHi, c.outW, vec.lanes, c.cols.mul * c.cols.div);
   int64_t full = c.outPerGroup / tile.channels, rest = c.outPerGroup % tile.channels;
   int64_t rowBlocks = (c.outH + kRowsPerItem - 1) / kRowsPerItem;
   // Rows [rowLo, rowHi) read only rows inside the input at every tap.
@@ -240,7 +276,7 @@ void emitDirectConv(Emitter& e, const DirectConv& c, DType t) {
     e.loopRange(y0, y1, [&](Value* y) {
       auto blocks = [&](bool rowInside) {
         e.loop(full, [&](Value* block) { convRow(e, c, vec, n, g, b.CreateMul(block, e.index(tile.channels)), tile, y, rowInside); });
-        if (rest) convRow(e, c, vec, n, g, e.index(full * tile.channels), {rest, tile.vectors}, y, rowInside);
+        if (rest) convRow(e, c, vec, n, g, e.index(full * tile.channels), {rest, tile.vectors, tile.widenChecked}, y, rowInside);
       };
       if (rowLo == 0 && rowHi == c.outH) return blocks(true);
       if (rowLo == rowHi) return blocks(false);
