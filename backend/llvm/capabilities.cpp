@@ -18,6 +18,8 @@ bool isOpSupported(OpKind op, DType dtype) {
     case OpKind::ReduceMean: case OpKind::LayerNorm: case OpKind::BatchNorm: case OpKind::MatMul: case OpKind::Dense:
     case OpKind::DenseGrad: case OpKind::ReluGrad: case OpKind::LayerNormGrad: case OpKind::SoftmaxCrossEntropy:
     case OpKind::SgdUpdate: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
+    case OpKind::Conv2d: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight: case OpKind::MaxPool2d:
+    case OpKind::AvgPool2d: case OpKind::GlobalAvgPool: case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad:
       return isF;
     case OpKind::OneHot: case OpKind::SliceGrad:
       return true;
@@ -25,7 +27,7 @@ bool isOpSupported(OpKind op, DType dtype) {
       return dtype != DType::boolean;
     default:
       // The other elementwise ops on numbers (float-only ones were checked above); every
-      // movement op, bytewise. Convolutions and pools are not lowered yet.
+      // movement op, bytewise.
       if (info.has(kElementwise)) return dtype != DType::boolean;
       return info.has(kMovement);
   }

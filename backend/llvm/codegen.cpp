@@ -270,6 +270,16 @@ void Emitter::failIf(llvm::Value* cond, std::string message) {
 
 llvm::Value* Emitter::callMath(const char* f32Name, const char* f64Name, std::initializer_list<llvm::Value*> args) {
   llvm::Type* t = (*args.begin())->getType();
+  if (auto* vec = llvm::dyn_cast<llvm::FixedVectorType>(t)) {
+    llvm::Value* out = llvm::PoisonValue::get(vec);
+    for (unsigned l = 0; l < vec->getNumElements(); ++l) {
+      std::vector<llvm::Value*> lane;
+      for (llvm::Value* a : args) lane.push_back(b.CreateExtractElement(a, l));
+      llvm::Value* r = lane.size() == 1 ? callMath(f32Name, f64Name, {lane[0]}) : callMath(f32Name, f64Name, {lane[0], lane[1]});
+      out = b.CreateInsertElement(out, r, l);
+    }
+    return out;
+  }
   std::vector<llvm::Type*> params(args.size(), t);
   auto callee = module.getOrInsertFunction(t->isFloatTy() ? f32Name : f64Name, llvm::FunctionType::get(t, params, false));
   if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
@@ -302,6 +312,10 @@ static Status emitNode(Emitter& e, const Node& n) {
       return emitTrain(e, n);
     case OpKind::DenseGrad:
       return Error("dense_grad runs as the ops expand_dense_grad makes of it; that pass did not run");
+    case OpKind::Conv2d: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
+      return emitConv(e, n);
+    case OpKind::MaxPool2d: case OpKind::AvgPool2d: case OpKind::GlobalAvgPool: case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad:
+      return emitPool(e, n);
     default:
       if (n.info().has(kMovement)) return emitMovement(e, n);
       return Error(fmt::format("no lowering for '{}' yet", opName(n.op)));

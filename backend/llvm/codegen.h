@@ -96,7 +96,8 @@ class Emitter {
   // The node's function returns an error with this message when cond (i1) holds.
   void failIf(llvm::Value* cond, std::string message);
 
-  // A pure libm function of one or two arguments of x's type (f32 name, f64 name).
+  // A pure libm function of one or two arguments of x's type (f32 name, f64 name); on vectors,
+  // one call per lane.
   llvm::Value* callMath(const char* f32Name, const char* f64Name, std::initializer_list<llvm::Value*> args);
   llvm::Value* intrinsic(llvm::Intrinsic::ID id, std::initializer_list<llvm::Value*> args);
 
@@ -115,6 +116,8 @@ Status emitReduce(Emitter& e, const Node& n);  // reduce_sum, reduce_mean, reduc
 Status emitNorm(Emitter& e, const Node& n);    // layer_norm, batch_norm
 Status emitMovement(Emitter& e, const Node& n);
 Status emitLinalg(Emitter& e, const Node& n);     // matmul, dense
+Status emitConv(Emitter& e, const Node& n);       // conv2d, conv2d_grad_input, conv2d_grad_weight
+Status emitPool(Emitter& e, const Node& n);       // max_pool2d, avg_pool2d, global_avg_pool and their gradients
 // relu_grad, layer_norm_grad, softmax_cross_entropy, one_hot and the optimizer updates.
 Status emitTrain(Emitter& e, const Node& n);
 // A fusion group (ir/fusion_group.h): one loop nest computing every member per element in

@@ -139,25 +139,27 @@ bool supports(const Node& n, DType t) {
 
 Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType t, Value* x) {
   auto& b = e.b;
-  Value* zero = e.constant(t, 0);
+  // Constants of x's type: scalars, or splats when x is a vector (a conv's register tile).
+  auto k = [&](double v) -> Value* { return isFloat(t) ? llvm::ConstantFP::get(x->getType(), v) : e.constant(t, v); };
+  Value* zero = k(0);
   Value* negative = isFloat(t) ? b.CreateFCmpOLT(x, zero) : b.CreateICmpSLT(x, zero);
   switch (a) {
     case Activation::None: return x;
     case Activation::Relu: return b.CreateSelect(negative, zero, x);
-    case Activation::LeakyRelu: return b.CreateSelect(negative, b.CreateFMul(e.constant(t, alpha), x), x);
+    case Activation::LeakyRelu: return b.CreateSelect(negative, b.CreateFMul(k(alpha), x), x);
     case Activation::Elu:
-      return b.CreateSelect(negative, b.CreateFMul(e.constant(t, alpha), e.callMath("expm1f", "expm1", {x})), x);
+      return b.CreateSelect(negative, b.CreateFMul(k(alpha), e.callMath("expm1f", "expm1", {x})), x);
     case Activation::Sigmoid: {
-      Value* one = e.constant(t, 1);
+      Value* one = k(1);
       return b.CreateFDiv(one, b.CreateFAdd(one, e.intrinsic(llvm::Intrinsic::exp, {b.CreateFNeg(x)})));
     }
     case Activation::Tanh: return e.callMath("tanhf", "tanh", {x});
     case Activation::Gelu: {
       // Exact (erf) gelu: 0.5 x (1 + erf(x / sqrt 2)), in the interpreter's order.
-      Value* erf = e.callMath("erff", "erf", {b.CreateFMul(x, e.constant(t, 0.70710678118654752440))});
-      return b.CreateFMul(b.CreateFMul(e.constant(t, 0.5), x), b.CreateFAdd(e.constant(t, 1), erf));
+      Value* erf = e.callMath("erff", "erf", {b.CreateFMul(x, k(0.70710678118654752440))});
+      return b.CreateFMul(b.CreateFMul(k(0.5), x), b.CreateFAdd(k(1), erf));
     }
-    case Activation::Clip: return clip(e, t, x, e.constant(t, alpha), e.constant(t, beta));
+    case Activation::Clip: return clip(e, t, x, k(alpha), k(beta));
   }
   return x;
 }

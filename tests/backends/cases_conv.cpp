@@ -1,7 +1,10 @@
 // Conformance cases: conv2d (groups, strides, dilations, padding, every activation, the
-// residual, bound weights) and pooling (padding, ceil mode, dilation, global), and a small
-// convnet that keeps values in blocked layouts on dnnl.
+// residual, bound weights) and pooling (padding, ceil mode, dilation, global), their edges (NaN,
+// infinities in the padding, empty batches) and a small convnet that keeps values in blocked
+// layouts on dnnl.
 #include <fmt/ranges.h>
+
+#include <cmath>
 
 #include "tests/backends/cases.h"
 
@@ -97,9 +100,87 @@ static Graph smallConvnet() {
   return g;
 }
 
+// x + c, where the constant c is zero but for NaN at a few positions: a NaN that reaches the
+// op at run time (a constant input could be folded before the backend sees it).
+static ValueId withNaNs(Builder& b, const TensorType& type) {
+  Tensor c(type);
+  for (int64_t i = 0; i < c.numel(); ++i) c.set(i, i % 19 == 5 ? NAN : 0.0);  // some windows with a NaN, some without
+  return b.create(OpKind::Add, {b.input("x", type), b.constant(c, "nans")});
+}
+
+// The window of w[0, 0, 0, 0] lies in the padding for the first row and column of outputs:
+// the interpreter never reads it there, so an infinite weight leaves those outputs finite.
+static Graph infiniteWeightInPadding(OpKind op) {
+  Graph g;
+  Builder b(g);
+  Tensor w = randomF32({4, 2, 3, 3}, 11);
+  w.set(0, INFINITY);
+  AttrMap a = attrs({{"pads", Ints{1, 1, 1, 1}}});
+  if (op == OpKind::Conv2d) {
+    b.output("y", b.create(OpKind::Conv2d, {b.input("x", {DType::f32, {1, 2, 6, 6}}), b.constant(w, "w"), b.param("b", randomF32({4}, 12))}, a));
+    return g;
+  }
+  a.set("input_shape", Ints{1, 2, 6, 6});
+  b.output("dx", b.create(OpKind::Conv2dGradInput, {b.input("dy", {DType::f32, {1, 4, 6, 6}}), b.constant(w, "w")}, a));
+  return g;
+}
+
+// What the sweeps above leave out: every window attribute at once, a convolution big enough
+// for a thread team with partial register tiles, non-finite values, an empty batch, f64 grads.
+static void addWindowEdges(std::vector<OpCase>& out) {
+  const ConvShape mixed{{2, 6, 15, 14}, 9, 3, 3, {2, 3}, {0, 2, 1, 1}, {2, 1}, "mixed"};
+  out.push_back({"conv2d/stride, dilation, group and uneven pads at once", OpKind::Conv2d, convGraph(mixed, "leaky_relu", true, true)});
+  const ConvShape wide{{1, 8, 20, 41}, 12, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}, "wide"};  // whole strided chunks
+  out.push_back({"conv2d/stride 2 over wide rows", OpKind::Conv2d, convGraph(wide, "none", true, true)});
+  const ConvShape team{{2, 16, 30, 30}, 28, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, "team"};
+  out.push_back({"conv2d/a thread team, partial tiles and rows", OpKind::Conv2d, convGraph(team, "relu", true, true)});
+  out.push_back({"conv2d/a gelu tile", OpKind::Conv2d, convGraph(team, "gelu", false, true)});
+  const ConvShape empty{{0, 3, 8, 8}, 4, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}, "empty"};
+  out.push_back({"conv2d/batch 0", OpKind::Conv2d, convGraph(empty, "relu", true, true)});
+  out.push_back({"conv2d/an infinite weight in the padding", OpKind::Conv2d, infiniteWeightInPadding(OpKind::Conv2d)});
+  out.push_back({"conv2d_grad_input/an infinite weight in the padding", OpKind::Conv2dGradInput,
+                 infiniteWeightInPadding(OpKind::Conv2dGradInput)});
+
+  AttrMap pool = attrs({{"kernel", Ints{3, 2}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 0, 1, 1}}, {"dilations", Ints{2, 2}},
+                        {"ceil_mode", int64_t{1}}});
+  out.push_back({"max_pool2d/dilated, ceil mode, uneven pads", OpKind::MaxPool2d, oneOpGraph(OpKind::MaxPool2d, {{DType::f32, {1, 2, 11, 10}}}, pool)});
+  for (OpKind op : {OpKind::MaxPool2d, OpKind::MaxPool2dGrad}) {
+    Graph g;
+    Builder b(g);
+    TensorType x{DType::f32, {2, 3, 9, 8}};
+    ValueId nans = withNaNs(b, x);
+    AttrMap a = attrs({{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}});
+    auto y = inferTypes(OpKind::MaxPool2d, std::vector<TensorType>{x}, a);
+    if (op == OpKind::MaxPool2d) b.output("y", b.create(op, {nans}, a));
+    else b.output("dx", b.create(op, {b.input("dy", y->front()), nans}, a));
+    out.push_back({fmt::format("{}/NaN in the input wins", opName(op)), op, std::move(g)});
+  }
+  out.push_back({"max_pool2d/batch 0", OpKind::MaxPool2d, oneOpGraph(OpKind::MaxPool2d, {{DType::f32, {0, 2, 5, 5}}}, attrs({{"kernel", Ints{2, 2}}}))});
+  out.push_back({"global_avg_pool/empty planes", OpKind::GlobalAvgPool, oneOpGraph(OpKind::GlobalAvgPool, {{DType::f32, {1, 2, 0, 3}}})});
+
+  AttrMap conv = attrs({{"strides", Ints{2, 2}}, {"pads", Ints{1, 0, 2, 1}}, {"dilations", Ints{1, 2}}, {"group", int64_t{2}}});
+  Shape xs{2, 4, 11, 10}, ws{6, 2, 3, 2};
+  auto y = inferTypes(OpKind::Conv2d, std::vector<TensorType>{{DType::f64, xs}, {DType::f64, ws}, {DType::f64, {6}}}, conv);
+  AttrMap ai = conv, aw = conv;
+  ai.set("input_shape", xs), aw.set("weight_shape", ws);
+  out.push_back({"conv2d_grad_input/f64, stride 2, uneven pads", OpKind::Conv2dGradInput,
+                 oneOpGraph(OpKind::Conv2dGradInput, {y->front(), {DType::f64, ws}}, ai), -1, 1, 1e-12});
+  out.push_back({"conv2d_grad_weight/f64, stride 2, uneven pads", OpKind::Conv2dGradWeight,
+                 oneOpGraph(OpKind::Conv2dGradWeight, {y->front(), {DType::f64, xs}}, aw), -1, 1, 1e-12});
+  AttrMap avg = attrs({{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}, {"ceil_mode", int64_t{1}},
+                       {"count_include_pad", int64_t{1}}});
+  auto pooled = inferTypes(OpKind::AvgPool2d, std::vector<TensorType>{{DType::f64, {1, 3, 10, 9}}}, avg);
+  out.push_back({"max_pool2d_grad/f64", OpKind::MaxPool2dGrad,
+                 oneOpGraph(OpKind::MaxPool2dGrad, {pooled->front(), {DType::f64, {1, 3, 10, 9}}}, attrs({{"kernel", Ints{3, 3}},
+                            {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}, {"ceil_mode", int64_t{1}}})), -1, 1, 1e-12});
+  avg.set("input_shape", Ints{1, 3, 10, 9});
+  out.push_back({"avg_pool2d_grad/f64", OpKind::AvgPool2dGrad, oneOpGraph(OpKind::AvgPool2dGrad, {pooled->front()}, avg), -1, 1, 1e-12});
+}
+
 void addConvCases(std::vector<OpCase>& out) {
   addConv(out);
   addPools(out);
+  addWindowEdges(out);
   out.push_back({"conv2d/small convnet through blocked layouts", OpKind::Conv2d, smallConvnet()});
 }
 
