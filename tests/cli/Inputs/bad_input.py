@@ -79,8 +79,8 @@ CASES = [
     ("run/output dir is a file", ["run", tiny, "--input", "x=" + inp("tiny_x.npy"), "--output-dir", a_file], r"a_file"),
     ("compile/-o in unwritable dir", ["compile", tiny, "--shape", "x=1x6", "-o", unwritable + "/x.graph"], r"a_file/sub"),
     # --backend llvm.
-    ("run/llvm unsupported op", ["run", onnx("lenet.onnx"), "--backend", "llvm", "--input", "x=" + inp("one.npy")],
-     r"llvm|x"),
+    ("run/llvm input of another shape", ["run", onnx("lenet.onnx"), "--backend", "llvm", "--input", "x=" + inp("one.npy")],
+     r"'x'"),
     ("bench/llvm unknown shape", ["bench", tiny, "--backend", "llvm", "--budget", "0"], r"N"),
     ("run/unknown backend", ["run", tiny, "--backend", "cuda"], r"--backend"),
     # --emit bundle and --target-*.
