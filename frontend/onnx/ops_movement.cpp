@@ -230,6 +230,30 @@ Status shapeOp(ImportCtx& c) {
   return ok();
 }
 
+// Trilu: x where the last two axes' (i, j) satisfies j - i >= k (upper) or j - i <= k (lower),
+// else 0. The shape is static, so the mask is a constant and the op one where.
+Status triluOp(ImportCtx& c) {
+  const TensorType x = c.type(0);  // a copy: emitting may move the graph's values
+  if (x.rank() < 2) return c.malformed(fmt::format("needs at least 2 axes, got {}", x.str()));
+  GRAPHC_ASSIGN(int64_t upper, c.attrInt("upper", 1));
+  int64_t k = 0;
+  if (c.hasInput(1)) {
+    GRAPHC_ASSIGN(std::vector<int64_t> ks, c.intsIn(1, "Trilu's k"));
+    if (ks.size() != 1) return c.malformed(fmt::format("k must be one value, got {}", ks.size()));
+    k = ks[0];
+  }
+  int64_t rows = x.shape[x.rank() - 2], cols = x.shape[x.rank() - 1];
+  Tensor mask(TensorType{DType::boolean, {rows, cols}});
+  // j - i lies in [-rows, cols]: k beyond that keeps all or nothing, and clamped it cannot overflow.
+  k = std::clamp<int64_t>(k, -rows - 1, cols + 1);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) mask.set(i * cols + j, upper ? j - i >= k : j - i <= k);
+  ValueId zero = c.constant(Tensor::scalar(x.dtype, 0), c.outName() + ".zero");
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Where, {c.constant(std::move(mask), c.outName() + ".mask"), c.in(0), zero}));
+  c.setOut(0, r);
+  return ok();
+}
+
 // Size: the element count, known from the static shape.
 Status sizeOp(ImportCtx& c) {
   c.setOut(0, c.constant(Tensor::scalar(DType::i64, (double)c.type(0).numel()), c.outName()));
@@ -386,6 +410,7 @@ void registerMovement(OpTable& t) {
   t["Expand"] = {expandOp, 2, 2};
   t["Shape"] = {shapeOp, 1, 1};
   t["Size"] = {sizeOp, 1, 1};
+  t["Trilu"] = {triluOp, 1, 2};
   t["Constant"] = {constantOp, 0, 0};
   t["ConstantOfShape"] = {constantOfShapeOp, 1, 1};
   t["Range"] = {rangeOp, 3, 3};
