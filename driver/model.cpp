@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "frontend/onnx/onnx_import.h"
@@ -52,11 +53,46 @@ static bool looksLikeOnnx(const std::string& path) {
   return path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
 }
 
-Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes, const DimMap& dims) {
-  if (looksLikeOnnx(path)) return importOnnx(path, OnnxImportOptions{.inputShapes = shapes, .dims = dims});
+Result<ConstMap> readConstFiles(const std::vector<std::string>& bindings) {
+  ConstMap consts;
+  for (const std::string& spec : bindings) {
+    GRAPHC_ASSIGN(auto np, parseNamedPath(spec, "--const"));
+    auto [name, path] = np;
+    if (consts.count(name)) return Error(fmt::format("--const {} is given twice", name));
+    auto t = readNpy(path);
+    if (!t) return t.takeError().prefixed(fmt::format("--const {}: ", name));
+    consts[name] = std::move(*t);
+  }
+  return consts;
+}
+
+// A textual IR graph's inputs in `consts` become constants (its ops take shapes as attributes,
+// so nothing else changes).
+static Status bindConstants(Graph& g, const ConstMap& consts, const std::string& path) {
+  for (const auto& [name, value] : consts) {
+    ValueId v = g.findValue(name);
+    if (v == UINT32_MAX || g.value(v).kind != ValueKind::Input)
+      return Error(fmt::format("{}: --const {}: the model has no input of that name", path, name));
+    if (g.type(v) != value.type())
+      return Error(ErrorCode::Shape, fmt::format("{}: --const {}: the input is {}, the file holds {}", path, name, g.type(v).str(),
+                                                 value.type().str()));
+    g.value(v).kind = ValueKind::Const;
+    g.value(v).data = value;
+    g.inputs.erase(std::find(g.inputs.begin(), g.inputs.end(), v));
+    g.constants.push_back(v);
+  }
+  return ok();
+}
+
+Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes, const DimMap& dims, const ConstMap& consts) {
+  if (looksLikeOnnx(path)) return importOnnx(path, OnnxImportOptions{.inputShapes = shapes, .dims = dims, .constants = consts});
   GRAPHC_ASSIGN(std::string text, readFile(path));
   // The parser binds the symbols of the input types and checks the shapes against them.
-  return parseGraph(text, path, ParseOptions{.inputShapes = shapes, .dims = dims});
+  ShapeMap bound = shapes;
+  for (const auto& [name, value] : consts) bound.emplace(name, value.shape());
+  GRAPHC_ASSIGN(Graph g, parseGraph(text, path, ParseOptions{.inputShapes = bound, .dims = dims}));
+  GRAPHC_TRY(bindConstants(g, consts, path));
+  return g;
 }
 
 bool bytesLookLikeOnnx(std::string_view bytes) { return !bytes.empty() && bytes[0] == 0x08; }

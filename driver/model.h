@@ -20,11 +20,18 @@ Result<ShapeMap> parseShapeBindings(const std::vector<std::string>& texts);
 // "x=path.npy" -> {"x", "path.npy"}.
 Result<std::pair<std::string, std::string>> parseNamedPath(const std::string& text, const char* what);
 
+// Inputs bound to values when the model is read (`--const NAME=FILE.npy`).
+using ConstMap = std::map<std::string, Tensor>;
+// Every "--const" binding of a command, read from its .npy file; a name given twice is an error.
+Result<ConstMap> readConstFiles(const std::vector<std::string>& bindings);
+
 // Reads MODEL (ONNX when it ends in .onnx or starts like a protobuf, textual IR otherwise) with
 // input shapes bound from `shapes`: they bind the symbolic dimensions (ONNX dim_param, textual
 // IR symbols such as N in f32[N,10]) and must agree with the declared fixed dimensions.
-// `dims` binds symbols by name as well (ONNX dim_param, textual IR symbols).
-Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes, const DimMap& dims = {});
+// `dims` binds symbols by name as well (ONNX dim_param, textual IR symbols). Each input of
+// `consts` becomes a constant of that value, which must have the input's type (its shape binds
+// the input's symbols); an ONNX shape operand it feeds is then known at import.
+Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes, const DimMap& dims = {}, const ConstMap& consts = {});
 // Whether a model held in memory is ONNX: a serialized ModelProto starts with its ir_version
 // field (tag byte 0x08), which no textual IR file does.
 bool bytesLookLikeOnnx(std::string_view bytes);

@@ -62,11 +62,11 @@ Result<std::unique_ptr<ExecutionContext>> newContext(const Executable& exe) { re
 
 Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
                                                  const CompileOptions& backend, const PassOptions& passes,
-                                                 const std::function<Status(Graph&)>& transform) {
+                                                 const std::function<Status(Graph&)>& transform, const ConstMap& consts) {
   using clock = std::chrono::steady_clock;
   auto ms = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   auto t0 = clock::now();
-  GRAPHC_ASSIGN(Graph g, loadModel(path, shapes));
+  GRAPHC_ASSIGN(Graph g, loadModel(path, shapes, {}, consts));
   auto t1 = clock::now();
   GRAPHC_TRY(optimize(g, passes));
   if (transform) GRAPHC_TRY(transform(g));

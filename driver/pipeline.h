@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "driver/model.h"
 #include "runtime/executable.h"
 
 namespace graphc::driver {
@@ -40,6 +41,6 @@ Result<std::unique_ptr<ExecutionContext>> newContext(const Executable& exe);
 // turns it into a training step there).
 Result<std::unique_ptr<Executable>> compileModel(const std::string& path, const std::map<std::string, Shape>& shapes,
                                                  const CompileOptions& backend, const PassOptions& passes,
-                                                 const std::function<Status(Graph&)>& transform = {});
+                                                 const std::function<Status(Graph&)>& transform = {}, const ConstMap& consts = {});
 
 }  // namespace graphc::driver

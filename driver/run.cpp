@@ -65,7 +65,7 @@ Result<std::map<std::string, Tensor>> readInputFiles(const std::vector<std::stri
 Result<RunOutputs> runOnce(const RunRequest& request) {
   ShapeMap shapes;
   for (const auto& [name, t] : request.inputs) shapes[name] = t.shape();
-  auto exe = compileModel(request.model, shapes, request.backend, request.passes);
+  auto exe = compileModel(request.model, shapes, request.backend, request.passes, {}, request.consts);
   if (!exe) {
     // A symbolic dimension of an input not given fails the compile; the missing input is the
     // cause to report (run has no --shape), as bindInputs does for fixed shapes.
@@ -73,9 +73,12 @@ Result<RunOutputs> runOnce(const RunRequest& request) {
       for (const auto& [name, t] : request.inputs)
         if (std::find(names->begin(), names->end(), name) == names->end())
           return unknownInput(name, *names);
+      for (const auto& [name, t] : request.consts)
+        if (std::find(names->begin(), names->end(), name) == names->end())
+          return Error(fmt::format("--const {}: the model has no input of that name; its inputs are {}", name, fmt::join(*names, ", ")));
       std::vector<std::string> missing;
       for (const std::string& name : *names)
-        if (!request.inputs.count(name)) missing.push_back(fmt::format("'{}'", name));
+        if (!request.inputs.count(name) && !request.consts.count(name)) missing.push_back(fmt::format("'{}'", name));
       if (!missing.empty()) return missingInputs(missing);
     }
     return exe.takeError();

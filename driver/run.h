@@ -15,6 +15,7 @@ struct RunRequest {
   std::map<std::string, Tensor> inputs;  // by input name; their shapes bind the symbolic dimensions
   CompileOptions backend;
   PassOptions passes;
+  ConstMap consts;  // inputs bound to values at import (--const)
 };
 
 struct RunOutputs {

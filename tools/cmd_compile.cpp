@@ -21,7 +21,7 @@ namespace {
 
 struct CompileCmdOptions {
   std::string model;
-  std::vector<std::string> shapes;
+  std::vector<std::string> shapes, consts;
   std::string emit = "ir";
   std::string out;
   std::string bundleName;  // --emit bundle: NAME of DIR/NAME.o (default: the model file's stem)
@@ -76,7 +76,7 @@ Status writeBundle(const std::string& dirName, const BundleFiles& files) {
 
 // --emit bundle|llvm|asm: the optimized graph (a training step with --train) compiled ahead of
 // time; no executable is prepared in this process.
-int compileAhead(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
+int compileAhead(const CompileCmdOptions& o, const driver::ShapeMap& shapes, const driver::ConstMap& consts) {
   bool bundle = o.emit == "bundle";
   if (bundle && (o.out.empty() || o.out == "-"))
     return fail(Error(ErrorCode::InvalidArgument, "--emit bundle needs -o DIR: the folder that NAME.o and NAME.h go to"));
@@ -85,7 +85,7 @@ int compileAhead(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
     return fail(Error(ErrorCode::InvalidArgument,
                       fmt::format("--bundle-name '{}': not a C identifier (letters, digits and '_', not starting with a digit)",
                                   o.bundleName)));
-  auto g = driver::loadModel(o.model, shapes);
+  auto g = driver::loadModel(o.model, shapes, {}, consts);
   if (!g) return fail(g.error());
   if (auto s = driver::optimize(*g, o.passes); !s) return fail(s.error());
   if (auto transform = o.train.options().transform(o.model, o.passes))
@@ -108,10 +108,12 @@ int compileAhead(const CompileCmdOptions& o, const driver::ShapeMap& shapes) {
 int compileCmd(const CompileCmdOptions& o) {
   auto shapes = driver::parseShapeBindings(o.shapes);
   if (!shapes) return fail(shapes.error());
-  if (o.emit == "bundle" || o.emit == "llvm" || o.emit == "asm") return compileAhead(o, *shapes);
+  auto consts = driver::readConstFiles(o.consts);
+  if (!consts) return fail(consts.error());
+  if (o.emit == "bundle" || o.emit == "llvm" || o.emit == "asm") return compileAhead(o, *shapes, *consts);
   if (!o.backend.targetCpu.empty() || !o.backend.targetTriple.empty())
     return fail(Error(ErrorCode::InvalidArgument, "--target-cpu and --target-triple choose the code of --emit bundle, llvm or asm"));
-  auto exe = driver::compileModel(o.model, *shapes, o.backend, o.passes, o.train.options().transform(o.model, o.passes));
+  auto exe = driver::compileModel(o.model, *shapes, o.backend, o.passes, o.train.options().transform(o.model, o.passes), *consts);
   if (!exe) return fail(exe.error());
   Graph compiled = (*exe)->graph().clone();
   if (o.report == "memory") {
@@ -136,6 +138,8 @@ Runner addCompileCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("compile", "Run the compile pipeline and write IR, Graphviz or an object file");
   cmd->add_option("model", o->model, "Model file (.onnx or textual IR)")->required();
   cmd->add_option("--shape", o->shapes, "Bind an input's shape: NAME=D0xD1x... (repeatable)")->take_all();
+  cmd->add_option("--const", o->consts, "Bind an input to a value when the model is read, as NAME=FILE.npy: a shape operand it feeds "
+                                        "(a Reshape shape, Slice bounds) is then known (repeatable)")->take_all();
   cmd->add_option("--emit", o->emit,
                   "What to write: ir (textual IR), dot (Graphviz), bundle (with --backend llvm and -o DIR: DIR/NAME.o "
                   "and DIR/NAME.h, a model that links into a C program), llvm or asm (with --backend llvm: the "

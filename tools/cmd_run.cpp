@@ -8,7 +8,7 @@ namespace {
 
 struct RunOptions {
   std::string model;
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs, consts;
   std::string outputDir = ".";
   CompileOptions backend;
   driver::PassOptions passes;
@@ -17,7 +17,9 @@ struct RunOptions {
 int runModel(const RunOptions& o) {
   auto inputs = driver::readInputFiles(o.inputs, o.backend.maxMemory);
   if (!inputs) return fail(inputs.error());
-  auto outputs = driver::runOnce({o.model, std::move(*inputs), o.backend, o.passes});
+  auto consts = driver::readConstFiles(o.consts);
+  if (!consts) return fail(consts.error());
+  auto outputs = driver::runOnce({o.model, std::move(*inputs), o.backend, o.passes, std::move(*consts)});
   if (!outputs) return fail(outputs.error());
   if (auto s = driver::writeOutputs(*outputs, o.outputDir); !s) return fail(s.error());
   return 0;
@@ -30,6 +32,8 @@ Runner addRunCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Compile a model for the given inputs, run it once, write its outputs");
   cmd->add_option("model", o->model, "Model file (.onnx or textual IR)")->required();
   cmd->add_option("--input", o->inputs, "An input as NAME=FILE.npy (repeat for each input)")->take_all();
+  cmd->add_option("--const", o->consts, "Bind an input to a value when the model is read, as NAME=FILE.npy: a shape operand it feeds "
+                                        "(a Reshape shape, Slice bounds) is then known (repeatable)")->take_all();
   cmd->add_option("--output-dir", o->outputDir, "Directory for the outputs, one NAME.npy each")->capture_default_str();
   addBackendOptions(*cmd, o->backend);
   addPassOptions(*cmd, o->passes);

@@ -17,11 +17,18 @@ Error unsupportedModel(const std::string& file, const std::vector<std::string>& 
 }
 
 // Resolves every input's shape from the model and the caller's bindings.
-Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, const OnnxImportOptions& opt, std::vector<std::string>& issues) {
+Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, OnnxImportOptions opt, std::vector<std::string>& issues) {
+  for (const auto& [name, value] : opt.constants) {
+    auto given = opt.inputShapes.find(name);
+    if (given != opt.inputShapes.end() && given->second != value.shape())
+      return Error(fmt::format("{}: input '{}' is given the shape {} and a constant of shape {}", m.file, name, shapeStr(given->second),
+                               shapeStr(value.shape())));
+    opt.inputShapes[name] = value.shape();
+  }
   for (const auto& [name, shape] : opt.inputShapes) {
     bool found = false;
     for (const OnnxInput& in : m.inputs) found = found || in.name == name;
-    if (!found) return Error(fmt::format("{}: a shape is given for '{}', which is not an input of the model", m.file, name));
+    if (!found) return Error(fmt::format("{}: a shape or constant is given for '{}', which is not an input of the model", m.file, name));
   }
   std::map<std::string, int64_t> symbols = opt.dims;  // dim_param -> size, from the bindings and the given shapes
   std::vector<std::string> problems;
@@ -189,8 +196,17 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
   ctx.setTransposed(transposed);
   std::set<std::string> available = m.skipped, poisoned = m.skipped;
   for (size_t i = 0; i < m.inputs.size(); ++i) {
-    ctx.define(m.inputs[i].name, g.addInput(m.inputs[i].name, (*inputTypes)[i]));
-    available.insert(m.inputs[i].name);
+    const std::string& name = m.inputs[i].name;
+    auto constant = opt.constants.find(name);
+    if (constant == opt.constants.end()) {
+      ctx.define(name, g.addInput(name, (*inputTypes)[i]));
+    } else {
+      if (constant->second.type() != (*inputTypes)[i])
+        return Error(ErrorCode::Shape, fmt::format("{}: input '{}' is {}, the constant given for it {}", m.file, name,
+                                                   (*inputTypes)[i].str(), constant->second.type().str()));
+      ctx.define(name, g.addConstant(name, constant->second, ValueKind::Const));
+    }
+    available.insert(name);
   }
   for (const auto& [name, data] : m.initializers) {
     Tensor t = data;

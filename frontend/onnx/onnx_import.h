@@ -18,6 +18,10 @@ struct OnnxImportOptions {
   // Symbolic dimensions (dim_param) bound by name, e.g. {"N", 4}; those the model does not use
   // are ignored. A given input shape must agree with them.
   std::map<std::string, int64_t> dims;
+  // Inputs bound to a value at import (`--const k=k.npy`): each becomes a constant, so that a
+  // shape operand it feeds (a Reshape shape, Slice bounds, Trilu's k) is known. Its dtype and
+  // shape must be the input's; its shape binds the input's symbolic dimensions.
+  std::map<std::string, Tensor> constants;
 };
 
 // Reads an ONNX model. Every unsupported op or attribute value is reported in one error.
