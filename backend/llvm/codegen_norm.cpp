@@ -22,7 +22,8 @@ Status emitLayerNorm(Emitter& e, const Node& n) {
   const TensorType& type = g.type(x);
   DType t = type.dtype;
   OpCtx c{n.info(), {}, n.attrs};
-  auto [len, rows] = NormRows(type, c.i("axis"));
+  NormRows norm(type, c.i("axis"));
+  int64_t len = norm.len, rows = norm.rows;  // plain variables: lambdas capture them (clang cannot capture bindings with OpenMP)
   auto& b = e.b;
   e.loop(rows, [&](Value* r) {
     Value* base = b.CreateMul(r, e.index(len));

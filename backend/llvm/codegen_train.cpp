@@ -51,7 +51,8 @@ Status emitLayerNormGrad(Emitter& e, const Node& n) {
   const TensorType& type = g.type(x);
   DType t = type.dtype;
   OpCtx c{n.info(), {}, n.attrs};
-  auto [len, rows] = NormRows(type, c.i("axis"));
+  NormRows norm(type, c.i("axis"));
+  int64_t len = norm.len, rows = norm.rows;  // plain variables: lambdas capture them (clang cannot capture bindings with OpenMP)
   auto& b = e.b;
   Wide w{e, t};
   e.loop(len, [&](Value* i) {
