@@ -179,7 +179,7 @@ TEST_CASE("the statuses of the compiler: invalid argument, parse, unsupported, s
   int64_t dims[] = {2, 10};
   REQUIRE(graphc_options_bind_shape(options.get(), "nope", dims, 2) == GRAPHC_OK);  // checked at compile, by the model
   checkFailure(graphc_model_compile_file(seed.c_str(), options.get(), &m), GRAPHC_STATUS_INVALID_ARGUMENT,
-               "a shape is given for 'nope', which is not an input");
+               "a shape or constant is given for 'nope', which is not an input");
   checkFailure(graphc_model_compile_file("", nullptr, &m), GRAPHC_STATUS_INVALID_ARGUMENT, "the path is empty");
   checkFailure(compileMemory("graph broken {\n  input %x : f32[2\n}\n", nullptr, &m), GRAPHC_STATUS_PARSE, "");
   // A protobuf that is not a model: detected as ONNX by its first byte, then rejected.
