@@ -326,7 +326,8 @@ Status rangeOp(ImportCtx& c) {
   __int128 span = (__int128)limit - start, count = span / delta;
   if (span % delta != 0 && (span > 0) == (delta > 0)) ++count;  // the ceiling of span / delta
   if (count > eval::kMaxFoldedElements) return tooLong((double)count);
-  Tensor t(TensorType{s->dtype(), {std::max<int64_t>((int64_t)count, 0)}});
+  if (count < 0) count = 0;  // clamped in 128 bits: a span below -2^63 would wrap in int64
+  Tensor t(TensorType{s->dtype(), {(int64_t)count}});
   for (int64_t i = 0; i < t.numel(); ++i) t.setInt(i, (int64_t)(start + (__int128)i * delta));  // between start and limit
   c.setOut(0, c.constant(t, c.outName()));
   return ok();

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <limits>
 #include <random>
+#include <tuple>
 
 #include "frontend/onnx/onnx_import.h"
 #include "ir/eval/fold_limit.h"
@@ -428,6 +429,23 @@ TEST_CASE("a Range above the folding cap is refused: it has no IR op") {
   b.node("Range", {"start", "limit", "delta"}, {"r"}, "range");
   b.output("r");
   CHECK(has(errorOf(b.import()), "node 'range' (Range): Range makes 3000000 elements, more than import-time folding materialises"));
+}
+
+TEST_CASE("a Range whose span is below -2^63 is empty, never a wrapped length") {
+  // fuzz_onnx_import found the 128-bit count wrapping positive when cast to int64
+  // (tests/data/fuzz/fuzz_onnx_import/range-span-wrap.onnx).
+  constexpr int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  for (auto [start, limit, delta] : {std::tuple{hi - 3, lo + 5, int64_t{1}}, std::tuple{lo, hi, int64_t{-1}}}) {
+    ModelBuilder b;
+    constInts(b, "start", {start});
+    constInts(b, "limit", {limit});
+    constInts(b, "delta", {delta});
+    b.node("Range", {"start", "limit", "delta"}, {"r"}, "range");
+    b.output("r");
+    auto g = b.import();
+    REQUIRE(g.ok());
+    CHECK(g->type(g->outputs[0].value).shape == Shape{0});
+  }
 }
 
 TEST_CASE("import errors carry a code: parse for malformed, unsupported, shape") {

@@ -63,7 +63,15 @@ for t in "${chosen[@]}"; do
   echo "corpus: $(ls "$corpus" | wc -l) files"
   if [ $rc -ne 0 ]; then
     echo "$t: FINDING (exit $rc), log $work/$t.log, input in $findings/:" >&2
-    grep -E "ERROR|SUMMARY|fuzz_[a-z_]*:|runtime error" "$work/$t.log" | head -5 >&2
+    # The whole report and the input itself, so a CI log alone reproduces the finding.
+    sed -n '/^==[0-9]*==\|runtime error\|Assertion\|terminate called\|^INFO: Running\|^Running:/,$p' "$work/$t.log" \
+      | grep -v "^#[0-9]" | head -80 >&2
+    for input in "$findings"/*; do
+      [ -f "$input" ] || continue
+      echo "input $(basename "$input"), base64 (decode with base64 -d):" >&2
+      base64 -w 0 "$input" | head -c 20000 >&2
+      echo >&2
+    done
     status=1
   fi
 done
