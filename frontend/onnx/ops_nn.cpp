@@ -10,8 +10,13 @@ namespace graphc::onnxfe {
 namespace {
 
 ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.constant(Tensor::scalar(dtype, v), c.outName() + ".k"); }
-ValueId zeros(ImportCtx& c, DType dtype, Shape shape, const std::string& hint) {
-  return c.constant(Tensor(TensorType{dtype, std::move(shape)}), hint);
+// A bias of zeros, as an expand of a scalar: folded into a constant below the folding cap, and
+// above it left to run, so that a declared size is never allocated at import (the memory limit
+// is checked later, against every size; fuzz_onnx_import found a 5 GB LayerNormalization bias).
+Result<ValueId> zeros(ImportCtx& c, DType dtype, Shape shape, const std::string& hint) {
+  AttrMap a;
+  a.set("shape", std::move(shape));
+  return c.emit(OpKind::Expand, {scalarLike(c, dtype, 0)}, std::move(a), hint);
 }
 
 template <class... Kv>
@@ -44,7 +49,12 @@ Status gemmOp(ImportCtx& c) {
   bool hasC = c.hasInput(2) && beta != 0;
   bool cIsBias = hasC && beta == 1 && c.type(2).shape == Shape{n};
   if (alpha == 1 && (!hasC || cIsBias)) {
-    ValueId bias = hasC ? c.in(2) : zeros(c, dt, {n}, out + ".bias");
+    ValueId bias;
+    if (hasC) {
+      bias = c.in(2);
+    } else {
+      GRAPHC_ASSIGN(bias, zeros(c, dt, {n}, out + ".bias"));
+    }
     GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Dense, {a, b, bias}));
     c.setOut(0, r);
     return ok();
@@ -111,7 +121,12 @@ Status convOp(ImportCtx& c) {
   if (w.kernel != std::vector<int64_t>{wt.shape[2], wt.shape[3]})
     return c.malformed(fmt::format("kernel_shape [{}] disagrees with the weights {}", shapeStr(w.kernel), wt.str()));
   GRAPHC_ASSIGN(int64_t group, c.attrInt("group", 1));
-  ValueId bias = c.hasInput(2) ? c.in(2) : zeros(c, wt.dtype, {wt.shape[0]}, c.outName() + ".bias");
+  ValueId bias;
+  if (c.hasInput(2)) {
+    bias = c.in(2);
+  } else {
+    GRAPHC_ASSIGN(bias, zeros(c, wt.dtype, {wt.shape[0]}, c.outName() + ".bias"));
+  }
   AttrMap a = attrs(std::pair{"strides", w.strides}, std::pair{"pads", w.pads}, std::pair{"dilations", w.dilations},
                     std::pair{"group", group});
   GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Conv2d, {c.in(0), c.in(1), bias}, std::move(a)));
@@ -175,7 +190,12 @@ Status layerNormOp(ImportCtx& c) {
   }
   Shape normShape(x.shape.begin() + *axis, x.shape.end());
   ValueId scale = c.in(1);
-  ValueId bias = c.hasInput(2) ? c.in(2) : zeros(c, x.dtype, normShape, c.outName() + ".bias");
+  ValueId bias;
+  if (c.hasInput(2)) {
+    bias = c.in(2);
+  } else {
+    GRAPHC_ASSIGN(bias, zeros(c, x.dtype, normShape, c.outName() + ".bias"));
+  }
   for (ValueId* v : {&scale, &bias}) {  // ONNX lets scale and bias broadcast; graphc wants them whole
     if (c.graph().type(*v).shape != normShape) {
       GRAPHC_ASSIGN(*v, c.emit(OpKind::Expand, {*v}, attrs(std::pair{"shape", normShape}), c.outName() + ".p"));

@@ -387,6 +387,34 @@ TEST_CASE("import-time folding leaves a result above the cap as a node") {
   CHECK(peakRssMiB() - before < 256);  // folding would have needed more than 6000 MiB
 }
 
+// fuzz_onnx_import found a LayerNormalization with no bias over a 5 GB declared shape making
+// the importer allocate the zero bias (tests/data/fuzz/fuzz_onnx_import/layer-norm-huge-bias.onnx).
+TEST_CASE("an omitted bias is never allocated at import above the folding cap") {
+  long before = peakRssMiB();
+  ModelBuilder b;
+  b.input("x", {2, 40000, 40000});
+  b.input("scale", {40000, 40000});
+  auto& ln = b.node("LayerNormalization", {"x", "scale"}, {"y"}, "ln");
+  auto* axis = ln.add_attribute();
+  axis->set_name("axis");
+  axis->set_type(onnx::AttributeProto::INT);
+  axis->set_i(1);
+  b.output("y");
+  auto g = b.import();
+  REQUIRE_MESSAGE(g, g.error().message());
+  CHECK(noBigConstants(*g));
+  CHECK(peakRssMiB() - before < 256);  // the bias alone is 6400 MB
+  ModelBuilder small;
+  small.input("x", {2, 3});
+  small.input("scale", {3});
+  small.node("LayerNormalization", {"x", "scale"}, {"y"}, "ln");
+  small.output("y");
+  auto s = small.import();
+  REQUIRE_MESSAGE(s, s.error().message());
+  for (const Node& n : s->nodes)
+    if (n.op == OpKind::LayerNorm) CHECK(s->value(n.operands[2]).isConstant());  // a small bias still folds
+}
+
 TEST_CASE("a small ConstantOfShape still folds to a constant") {
   ModelBuilder b;
   b.input("x", {2, 3});
