@@ -8,6 +8,7 @@
 
 #include "driver/limits.h"
 #include "driver/model.h"
+#include "driver/precision.h"
 #include "frontend/text/printer.h"
 #include "passes/pass.h"
 
@@ -36,15 +37,22 @@ Status runBackendPasses(Graph& g, const std::string& backend) {
   return runPipeline(g, std::vector<std::string>(b->passes.begin(), b->passes.end()));
 }
 
+Status runCompilePasses(Graph& g, const CompileOptions& options) {
+  GRAPHC_TRY(checkPrecision(options));
+  // Before the backend's passes: llvm's expansion of dense_grad then sees bf16 operands.
+  if (options.precision == Precision::bf16) GRAPHC_TRY(runPipeline(g, {"precision_bf16", "dce"}));
+  return runBackendPasses(g, options.backend);
+}
+
 Result<std::unique_ptr<Executable>> prepare(const Graph& source, const CompileOptions& options) {
   const BackendInfo* b = findBackend(options.backend);
   if (!b) return Error(fmt::format("unknown backend '{}'", options.backend));
   size_t limit = effectiveMaxMemory(options.maxMemory);
   GRAPHC_TRY(checkMemoryNeed(source, limit, fmt::format("graph '{}'", source.name)));
   std::optional<Graph> transformed;
-  if (!b->passes.empty()) {
+  if (!b->passes.empty() || options.precision == Precision::bf16) {
     transformed = source.clone();
-    GRAPHC_TRY(runBackendPasses(*transformed, options.backend));
+    GRAPHC_TRY(runCompilePasses(*transformed, options));
   }
   const Graph& g = transformed ? *transformed : source;
   GRAPHC_ASSIGN(std::unique_ptr<Executable> exe, b->prepare(g, options));

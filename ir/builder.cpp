@@ -30,8 +30,9 @@ Result<std::vector<TensorType>> inferTypes(OpKind op, std::span<const TensorType
   }
   GRAPHC_TRY(checkAttrs(info, attrs));
   for (int i = 0; i < n; ++i) {
-    if (operands[i].dtype == DType::bf16)
-      return Error(ErrorCode::Unsupported, fmt::format("'{}': operand #{} is bf16, which no op supports yet", info.name, i));
+    if (operands[i].dtype == DType::bf16 && !acceptsBf16(info))
+      return Error(ErrorCode::Unsupported, fmt::format("'{}': operand #{} is bf16, which only casts, data movement, matmul, dense "
+                                                       "and convolution (and their gradients) take", info.name, i));
     if (info.has(kFloatOnly) && !isFloat(operands[i].dtype) && !(op == OpKind::Where && i == 0) &&
         !(op == OpKind::Gather && i == 1))
       return Error(ErrorCode::Shape, fmt::format("'{}' needs floating-point operands, operand #{} is {}", info.name, i,

@@ -33,6 +33,7 @@ enum OpTrait : uint32_t {
   kFused = 1u << 8,     // carries an activation (and maybe a residual) folded in by fusion
   kStateful = 1u << 9,  // writes one of its operands in place (optimizer updates)
   kInPlace = 1u << 10,  // result 0 may be written over operand 0 of the same size (ops.def)
+  kBf16Operands = 1u << 11,  // takes bf16 operands and computes in f32 (passes/precision_bf16.cpp)
 };
 
 struct AttrSpec {
@@ -65,6 +66,11 @@ inline std::string_view opName(OpKind kind) { return opInfo(kind).name; }
 
 // Whether the op table lets the op compute in dtype t (kFloatOnly ops: floating point only).
 inline bool acceptsDType(const OpInfo& info, DType t) { return !info.has(kFloatOnly) || isFloat(t); }
+// bf16 is a storage type: only casts, the bytewise data movement ops and the kBf16Operands ops
+// (which compute in f32) read it.
+inline bool acceptsBf16(const OpInfo& info) {
+  return info.has(kBf16Operands) || info.kind == OpKind::Cast || (info.has(kMovement) && info.kind != OpKind::Pad);
+}
 
 // Whether result `result` of an op may take the buffer of operand `operand` (the kInPlace and
 // kStateful traits of ops.def); the caller checks that the two have the same type and size and

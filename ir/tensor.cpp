@@ -1,6 +1,8 @@
 // Tensor storage.
 #include "ir/tensor.h"
 
+#include "ir/convert.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,23 +46,9 @@ Tensor Tensor::scalar(DType dtype, double value) {
   return t;
 }
 
-// bf16 is the upper half of an f32; conversions round to nearest even.
-static float bf16ToFloat(uint16_t b) {
-  uint32_t bits = uint32_t(b) << 16;
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
-static uint16_t floatToBf16(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  if ((bits & 0x7fffffff) > 0x7f800000) return uint16_t((bits >> 16) | 0x40);  // keep NaN a NaN
-  return uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
-}
 
 double Tensor::at(int64_t i) const {
-  if (dtype() == DType::bf16) return bf16ToFloat(data<uint16_t>()[i]);
+  if (dtype() == DType::bf16) return floatFromBf16(data<uint16_t>()[i]);
   return visitDType(dtype(), [&](auto* tag) -> double {
     using T = std::remove_pointer_t<decltype(tag)>;
     return (double)data<T>()[i];
@@ -84,7 +72,7 @@ static T saturatingCast(double v) {
 
 void Tensor::set(int64_t i, double v) {
   if (dtype() == DType::bf16) {
-    data<uint16_t>()[i] = floatToBf16((float)v);
+    data<uint16_t>()[i] = bf16FromFloat((float)v);
     return;
   }
   visitDType(dtype(), [&](auto* tag) {
@@ -169,6 +157,14 @@ Tensor Tensor::transposed2d() const {
 
 bool Tensor::bitEqual(const Tensor& other) const {
   return type_ == other.type_ && std::memcmp(raw(), other.raw(), bytes()) == 0;
+}
+
+Tensor widenBf16(const Tensor& t) {
+  Tensor wide = Tensor::uninitialized({DType::f32, t.shape()});
+  const uint16_t* src = t.data<uint16_t>();
+  float* dst = wide.data<float>();
+  for (int64_t i = 0; i < t.numel(); ++i) dst[i] = floatFromBf16(src[i]);
+  return wide;
 }
 
 }  // namespace graphc

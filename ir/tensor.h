@@ -76,6 +76,9 @@ Tensor Tensor::fromVector(DType dtype, Shape shape, const std::vector<T>& values
   return t;
 }
 
+// The f32 tensor of a bf16 one's values (exact: a bf16 is the high half of an f32).
+Tensor widenBf16(const Tensor& t);
+
 // Calls f with a null pointer of the C++ type of dtype: f((float*)nullptr) and so on. bf16 has
 // no C++ arithmetic type; callers handle it before visiting (Tensor::at/set do).
 template <class F>

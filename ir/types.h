@@ -10,7 +10,8 @@
 
 namespace graphc {
 
-// bf16 is reserved: it parses and prints, but no kernel accepts it yet.
+// bf16 is a storage type: casts, data movement and the ops of ops.def marked kBf16Operands
+// (matmul, dense, convolution and their gradients, which compute in f32) take it.
 enum class DType : uint8_t { f32, f64, i32, i64, boolean, bf16 };
 
 std::string_view dtypeName(DType t);  // "f32", "bool", ...
@@ -18,6 +19,8 @@ std::optional<DType> parseDType(std::string_view name);
 size_t dtypeSize(DType t);
 inline bool isFloat(DType t) { return t == DType::f32 || t == DType::f64 || t == DType::bf16; }
 inline bool isInteger(DType t) { return t == DType::i32 || t == DType::i64; }
+// The type a kernel computes and accumulates in: f32 for bf16 operands, else the operands' own.
+inline DType accumulationType(DType t) { return t == DType::bf16 ? DType::f32 : t; }
 
 using Shape = std::vector<int64_t>;
 

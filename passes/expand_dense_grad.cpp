@@ -81,8 +81,10 @@ Status expand(Graph& g, NodeId n, Scalars& scalars) {
   Builder b(g);
   GRAPHC_ASSIGN(ValueId dz, derivativeTimes(b, scalars, *act, std::get<double>(*a.find("alpha")), std::get<double>(*a.find("beta")), dy, y));
   ValueId dz2 = reshapeTo(b, dz, {rows, cols}), x2 = reshapeTo(b, x, {rows, k});
-  ValueId dx = reshapeTo(b, b.create(OpKind::MatMul, {dz2, b.create(OpKind::Transpose, {w}, attr("perm", Shape{1, 0}))}), xShape);
-  ValueId dw = b.create(OpKind::MatMul, {b.create(OpKind::Transpose, {x2}, attr("perm", Shape{1, 0})), dz2});
+  // bf16 x and w (the precision pass's): the products read dz rounded to bf16, as the op says.
+  ValueId dzProduct = g.type(x).dtype == DType::bf16 ? b.create(OpKind::Cast, {dz2}, attr("to", std::string("bf16"))) : dz2;
+  ValueId dx = reshapeTo(b, b.create(OpKind::MatMul, {dzProduct, b.create(OpKind::Transpose, {w}, attr("perm", Shape{1, 0}))}), xShape);
+  ValueId dw = b.create(OpKind::MatMul, {b.create(OpKind::Transpose, {x2}, attr("perm", Shape{1, 0})), dzProduct});
   AttrMap columnSum = attr("axes", Shape{0});
   columnSum.set("keepdims", int64_t{0});
   ValueId db = b.create(OpKind::ReduceSum, {dz2}, columnSum);

@@ -102,9 +102,14 @@ class Executable {
   virtual Status execute(ExecutionContext& ctx, const graphc_run_buffers& buffers) const = 0;
 };
 
+// The products' precision: f32, or bf16 operands with f32 accumulation (the driver runs
+// passes/precision_bf16.cpp before the backend's passes).
+enum class Precision { f32, bf16 };
+
 struct CompileOptions {
   std::string backend = "dnnl";
   int threads = 0;  // 0: the runtime's default
+  Precision precision = Precision::f32;
   // Code generation, for backends that generate code (ignored by ref and dnnl, which pick their
   // kernels by the CPU they run on):
   std::string targetCpu{};   // e.g. "znver3", "sapphirerapids"; empty: the host's CPU

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "driver/limits.h"
+#include "driver/precision.h"
 
 namespace graphc::tool {
 
@@ -34,6 +35,19 @@ void addBackendOptions(CLI::App& cmd, CompileOptions& backend) {
          },
          "Refuse models and data that would need more memory than SIZE (e.g. 512M, 4G); default: 3/4 of this machine's")
       ->type_name("SIZE");
+  auto precision = std::make_shared<std::string>("f32");
+  cmd.add_option("--precision", *precision,
+                 "Products (matmul, dense, convolution, their gradients) in f32, or with bf16 operands and f32 accumulation; "
+                 "auto: bf16 where this CPU and backend run it natively")
+      ->check(CLI::IsMember({"f32", "bf16", "auto"}))
+      ->capture_default_str();
+  // After every option: auto depends on --backend, wherever it stands on the command line.
+  cmd.parse_complete_callback([&backend, precision] {
+    auto choice = driver::choosePrecision(*precision, backend.backend);
+    if (!choice) throw CLI::ValidationError("--precision", choice.error().message());
+    backend.precision = choice->precision;
+    if (!choice->note.empty()) std::cerr << "graphc: note: " << choice->note << "\n";
+  });
 }
 
 void TrainStepFlags::addTo(CLI::App& cmd) {

@@ -33,8 +33,11 @@ int bench(const BenchCmdOptions& o) {
   std::string workload = o.workload.empty() ? std::filesystem::path(o.model).stem().string() : o.workload;
   // The cold variant is its own row: "-cold" after the variant's name.
   std::string variant = o.cold ? o.variant + "-cold" : o.variant;
+  // A bf16 run is a runtime of its own in the peers' table, as torch-bf16 is.
+  bool bf16 = o.backend.precision == Precision::bf16;
+  std::string runtime = "graphc-0.1.0-" + o.backend.backend + (bf16 ? "-bf16" : "");
   if (o.json) {
-    nlohmann::json j = {{"runtime", "graphc-0.1.0-" + o.backend.backend}, {"workload", workload}, {"variant", variant},
+    nlohmann::json j = {{"runtime", runtime}, {"workload", workload}, {"variant", variant},
                         {"batch", r->batch}, {"threads", r->threads}, {"median_ms", r->median}, {"p10_ms", r->p10},
                         {"p90_ms", r->p90}, {"iters", r->ms.size()}, {"gflops", r->gflops}, {"compile_ms", r->compileMs},
                         {"max_abs_err", r->maxAbsErr}};
@@ -42,7 +45,7 @@ int bench(const BenchCmdOptions& o) {
   } else {
     std::cout << fmt::format("{} ({}, batch {}, {} thread(s), {} runs{})\n  median {:.4f} ms   p10 {:.4f} ms   p90 {:.4f} ms\n"
                              "  {:.2f} GFLOP/s   compile + load {:.1f} ms   max |err| vs interpreter {:.3g}\n",
-                             o.model, o.backend.backend, r->batch, r->threads, r->ms.size(), o.cold ? ", caches evicted" : "",
+                             o.model, o.backend.backend + (bf16 ? ", bf16" : ""), r->batch, r->threads, r->ms.size(), o.cold ? ", caches evicted" : "",
                              r->median, r->p10, r->p90, r->gflops, r->compileMs, r->maxAbsErr);
   }
   return 0;

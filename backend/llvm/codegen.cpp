@@ -174,24 +174,53 @@ llvm::Type* Emitter::type(DType t) {
     case DType::i32: return b.getInt32Ty();
     case DType::i64: return b.getInt64Ty();
     case DType::boolean: return b.getInt8Ty();
-    case DType::bf16: return b.getBFloatTy();
+    case DType::bf16: return b.getInt16Ty();
   }
   return b.getFloatTy();
 }
 
 llvm::Value* Emitter::constant(DType t, double v) {
+  if (t == DType::bf16) return llvm::ConstantFP::get(b.getFloatTy(), v);
   if (isFloat(t)) return llvm::ConstantFP::get(type(t), v);
   return llvm::ConstantInt::get(type(t), (uint64_t)(int64_t)v, true);
 }
 
 llvm::Value* Emitter::load(ValueId v, llvm::Value* at) {
   llvm::Type* t = type(graph.type(v).dtype);
-  return b.CreateLoad(t, b.CreateInBoundsGEP(t, ptr(v), at));
+  llvm::Value* x = b.CreateLoad(t, b.CreateInBoundsGEP(t, ptr(v), at));
+  return graph.type(v).dtype == DType::bf16 ? widenBf16(x) : x;
 }
 
 void Emitter::store(ValueId v, llvm::Value* at, llvm::Value* x) {
   llvm::Type* t = type(graph.type(v).dtype);
+  if (graph.type(v).dtype == DType::bf16) x = roundToBf16(x);
   b.CreateStore(x, b.CreateInBoundsGEP(t, ptr(v), at));
+}
+
+// Integer operations on the bits (LLVM 16's x86 backend has no bfloat arithmetic before
+// AVX512-BF16); they vectorize like any other.
+llvm::Value* Emitter::widenBf16(llvm::Value* bits) {
+  llvm::Type* i32 = b.getInt32Ty(), *f32 = b.getFloatTy();
+  if (auto* vec = llvm::dyn_cast<llvm::FixedVectorType>(bits->getType())) {
+    i32 = llvm::FixedVectorType::get(i32, vec->getNumElements());
+    f32 = llvm::FixedVectorType::get(f32, vec->getNumElements());
+  }
+  return b.CreateBitCast(b.CreateShl(b.CreateZExt(bits, i32), 16), f32);
+}
+
+llvm::Value* Emitter::roundToBf16(llvm::Value* x) {
+  llvm::Type *i32 = b.getInt32Ty(), *i16 = b.getInt16Ty();
+  if (auto* vec = llvm::dyn_cast<llvm::FixedVectorType>(x->getType())) {
+    i32 = llvm::FixedVectorType::get(i32, vec->getNumElements());
+    i16 = llvm::FixedVectorType::get(i16, vec->getNumElements());
+  }
+  auto k = [&](uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+  llvm::Value* bits = b.CreateBitCast(x, i32);
+  llvm::Value* lsb = b.CreateAnd(b.CreateLShr(bits, 16), k(1));
+  llvm::Value* rounded = b.CreateLShr(b.CreateAdd(bits, b.CreateAdd(k(0x7fff), lsb)), 16);
+  llvm::Value* quietNan = b.CreateOr(b.CreateLShr(bits, 16), k(0x40));
+  llvm::Value* isNan = b.CreateICmpUGT(b.CreateAnd(bits, k(0x7fffffff)), k(0x7f800000));
+  return b.CreateTrunc(b.CreateSelect(isNan, quietNan, rounded), i16);
 }
 
 void Emitter::loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel) {
@@ -325,7 +354,8 @@ static Status emitNode(Emitter& e, const Node& n) {
 static Status checkDTypes(const Graph& g, const Node& n) {
   for (const auto* list : {&n.operands, &n.results})
     for (ValueId v : *list)
-      if (g.type(v).dtype == DType::bf16) return Error("bf16 has no kernels yet");
+      if (g.type(v).dtype == DType::bf16 && !acceptsBf16(n.info()))
+        return Error(fmt::format("'{}' has no bf16 kernel (bf16 is for casts, data movement and the products)", opName(n.op)));
   // Float-only ops have f32 and f64 kernels; so do softmax and log_softmax.
   bool floatOnly = n.info().has(kFloatOnly) || n.op == OpKind::Softmax || n.op == OpKind::LogSoftmax;
   for (ValueId v : n.operands)

@@ -112,6 +112,9 @@ Value* compare(Emitter& e, OpKind op, DType t, Value* x, Value* y) {
 // is exactly llvm.fptosi.sat; to bool is x != 0; bool reads as unsigned.
 Value* cast(Emitter& e, DType from, DType to, Value* x) {
   auto& b = e.b;
+  // bf16 loads widened and stores rounded (Emitter::load, store): in between it is f32.
+  from = accumulationType(from);
+  to = accumulationType(to);
   llvm::Type* target = e.type(to);
   if (from == to) return x;
   if (to == DType::boolean) {
@@ -129,8 +132,10 @@ bool supports(const Node& n, DType t) {
   bool f = t == DType::f32 || t == DType::f64, i = isInteger(t);
   if (n.info().has(kFloatOnly)) return f;
   switch (n.op) {
-    case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::Where: case OpKind::Cast:
+    case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::Where:
       return f || i || t == DType::boolean;
+    case OpKind::Cast:
+      return f || i || t == DType::boolean || t == DType::bf16;
     default: return f || i;
   }
 }
@@ -165,9 +170,6 @@ Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType
 }
 
 Status checkElementwise(const Graph& g, const Node& n) {
-  for (const auto* list : {&n.operands, &n.results})
-    for (ValueId v : *list)
-      if (g.type(v).dtype == DType::bf16) return Error("bf16 has no kernels yet");
   DType t = g.type(n.operands[n.op == OpKind::Where ? 1 : 0]).dtype, to = g.type(n.results[0]).dtype;
   if (!supports(n, t)) return Error(fmt::format("no kernel for {}", dtypeName(t)));
   if (n.op == OpKind::Cast && !supports(n, to)) return Error(fmt::format("no kernel for {}", dtypeName(to)));

@@ -47,6 +47,13 @@ void microKernel(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s
   llvm::Constant* tailMask = llvm::ConstantVector::get(maskBits);
   auto vectorPtr = [&](ValueId v, Value* offset) { return b.CreateInBoundsGEP(elem, e.ptr(v), offset); };
   auto loadVector = [&](ValueId v, Value* offset, bool tail) -> Value* {
+    if (e.graph.type(v).dtype == DType::bf16) {  // B in bf16: its bits, widened in registers
+      auto* bits = llvm::FixedVectorType::get(b.getInt16Ty(), (unsigned)lanes);
+      Value* at = b.CreateInBoundsGEP(b.getInt16Ty(), e.ptr(v), offset);
+      if (tail && lastLanes < lanes)
+        return e.widenBf16(b.CreateMaskedLoad(bits, at, llvm::Align(2), tailMask, llvm::Constant::getNullValue(bits)));
+      return e.widenBf16(b.CreateAlignedLoad(bits, at, llvm::Align(2)));
+    }
     if (tail && lastLanes < lanes)
       return b.CreateMaskedLoad(vec, vectorPtr(v, offset), align, tailMask, llvm::Constant::getNullValue(vec));
     return b.CreateAlignedLoad(vec, vectorPtr(v, offset), align);

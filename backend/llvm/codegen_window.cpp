@@ -21,17 +21,24 @@ Value* RowVectors::laneOffsets(int64_t scale) {
   return llvm::ConstantVector::get(offsets);
 }
 
+RowVectors::Memory RowVectors::memoryOf(ValueId v, int64_t count) {
+  DType d = e.graph.type(v).dtype;
+  return {e.type(d), llvm::FixedVectorType::get(e.type(d), (unsigned)count), llvm::Align(dtypeSize(d)), d == DType::bf16};
+}
+
 Value* RowVectors::load(ValueId v, Value* at, Value* mask) {
   auto& b = e.b;
-  if (!mask) return b.CreateAlignedLoad(type, b.CreateInBoundsGEP(e.type(t), e.ptr(v), at), align);
-  // Not inbounds: a masked-off lane's address may lie before or after v.
-  return b.CreateMaskedLoad(type, b.CreateGEP(e.type(t), e.ptr(v), at), align, mask, zero());
+  Memory m = memoryOf(v, lanes);
+  // Not inbounds when masked: a masked-off lane's address may lie before or after v.
+  Value* x = mask ? (Value*)b.CreateMaskedLoad(m.vector, b.CreateGEP(m.element, e.ptr(v), at), m.align, mask, llvm::Constant::getNullValue(m.vector))
+                  : b.CreateAlignedLoad(m.vector, b.CreateInBoundsGEP(m.element, e.ptr(v), at), m.align);
+  return m.bf16 ? e.widenBf16(x) : x;
 }
 
 Value* RowVectors::loadStrided(ValueId v, Value* at, int64_t stride, Value* mask) {
   auto& b = e.b;
   if (stride == 1) return load(v, at, mask);
-  auto* wide = llvm::FixedVectorType::get(e.type(t), (unsigned)(lanes * stride));
+  Memory m = memoryOf(v, lanes * stride);
   std::vector<int> spread, taken;
   std::vector<llvm::Constant*> everyStride;
   for (int64_t j = 0; j < lanes * stride; ++j) {
@@ -41,25 +48,30 @@ Value* RowVectors::loadStrided(ValueId v, Value* at, int64_t stride, Value* mask
   for (int64_t l = 0; l < lanes; ++l) taken.push_back((int)(l * stride));
   Value* read = llvm::ConstantVector::get(everyStride);
   if (mask) read = b.CreateAnd(read, b.CreateShuffleVector(mask, spread));
-  Value* span = b.CreateMaskedLoad(wide, b.CreateGEP(e.type(t), e.ptr(v), at), align, read, llvm::Constant::getNullValue(wide));
-  return b.CreateShuffleVector(span, taken);
+  Value* span = b.CreateMaskedLoad(m.vector, b.CreateGEP(m.element, e.ptr(v), at), m.align, read, llvm::Constant::getNullValue(m.vector));
+  Value* x = b.CreateShuffleVector(span, taken);
+  return m.bf16 ? e.widenBf16(x) : x;
 }
 
 Value* RowVectors::gather(ValueId v, Value* base, Value* indices, Value* mask) {
   auto& b = e.b;
-  Value* row = b.CreateGEP(e.type(t), e.ptr(v), base);
-  Value* ptrs = b.CreateGEP(e.type(t), row, indices);
+  Memory m = memoryOf(v, lanes);
+  Value* row = b.CreateGEP(m.element, e.ptr(v), base);
+  Value* ptrs = b.CreateGEP(m.element, row, indices);
   if (!mask) mask = llvm::Constant::getAllOnesValue(llvm::FixedVectorType::get(b.getInt1Ty(), (unsigned)lanes));
-  return b.CreateMaskedGather(type, ptrs, align, mask, zero());
+  Value* x = b.CreateMaskedGather(m.vector, ptrs, m.align, mask, llvm::Constant::getNullValue(m.vector));
+  return m.bf16 ? e.widenBf16(x) : x;
 }
 
 void RowVectors::store(ValueId v, Value* at, Value* x, Value* mask) {
   auto& b = e.b;
+  Memory m = memoryOf(v, lanes);
+  if (m.bf16) x = e.roundToBf16(x);
   if (!mask) {
-    b.CreateAlignedStore(x, b.CreateInBoundsGEP(e.type(t), e.ptr(v), at), align);
+    b.CreateAlignedStore(x, b.CreateInBoundsGEP(m.element, e.ptr(v), at), m.align);
     return;
   }
-  b.CreateMaskedStore(x, b.CreateGEP(e.type(t), e.ptr(v), at), align, mask);
+  b.CreateMaskedStore(x, b.CreateGEP(m.element, e.ptr(v), at), m.align, mask);
 }
 
 Value* RowVectors::select(Value* mask, Value* x, Value* otherwise) { return mask ? e.b.CreateSelect(mask, x, otherwise) : x; }

@@ -8,6 +8,7 @@
 namespace graphc::llvmjit {
 
 // Vectors of the target's width over dtype t, read and written at element offsets of a value.
+// A bf16 value is read widened to f32 and written rounded from it (t is then f32).
 struct RowVectors {
   Emitter& e;
   DType t;
@@ -30,6 +31,14 @@ struct RowVectors {
   // The lanes base + indices[l] of value v (indices an i64 vector), under mask as for load.
   llvm::Value* gather(ValueId v, llvm::Value* base, llvm::Value* indices, llvm::Value* mask);
   void store(ValueId v, llvm::Value* at, llvm::Value* x, llvm::Value* mask);
+  // How `count` elements of v lie in memory (bf16: as i16 bits).
+  struct Memory {
+    llvm::Type* element;
+    llvm::FixedVectorType* vector;
+    llvm::Align align;
+    bool bf16;
+  };
+  Memory memoryOf(ValueId v, int64_t count);
   // mask ? x : otherwise per lane; a null mask keeps x.
   llvm::Value* select(llvm::Value* mask, llvm::Value* x, llvm::Value* otherwise);
   // lanes l with l < limit (an i64), as an i1 vector.

@@ -18,6 +18,9 @@ struct graphc_options {
   graphc::CompileOptions compile{.backend = graphc::driver::defaultBackend()};
   graphc::driver::ShapeMap shapes;
   graphc::driver::DimMap dims;
+  std::string precision = "f32";  // f32, bf16 or auto: resolved against the backend at compile
+  // compile, with the precision resolved.
+  graphc::CompileOptions resolved() const;
 };
 
 // One input or output of a model as the API describes it (names and dims owned here).

@@ -13,7 +13,7 @@ graphc_status compile(const std::string& path, std::string_view bytes, const gra
   auto loaded = loadWithOptions(path, bytes, o);
   if (!loaded) return fail(loaded.error());
   if (auto s = failStatus(graphc::driver::optimize(*loaded, quietPasses()))) return s;
-  auto exe = graphc::driver::prepare(*loaded, o.compile);
+  auto exe = graphc::driver::prepare(*loaded, o.resolved());
   if (!exe) return fail(exe.error());
   auto model = std::make_unique<graphc_model>();
   model->exe = std::move(*exe);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "driver/capi/api.h"
+#include "driver/precision.h"
 
 using namespace graphc::capi;
 
@@ -61,6 +62,25 @@ graphc_status graphc_options_set_max_memory(graphc_options* options, uint64_t by
     options->compile.maxMemory = bytes;
     return GRAPHC_OK;
   });
+}
+
+graphc_status graphc_options_set_precision(graphc_options* options, int precision) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    static const char* const names[] = {"f32", "bf16", "auto"};  // by graphc_precision
+    if (precision < GRAPHC_PRECISION_F32 || precision > GRAPHC_PRECISION_AUTO)
+      return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: {} is not a graphc_precision", fn, precision));
+    options->precision = names[precision];
+    return GRAPHC_OK;
+  });
+}
+
+graphc::CompileOptions graphc_options::resolved() const {
+  graphc::CompileOptions o = compile;
+  // The name was checked when it was set, so the choice cannot fail.
+  if (auto choice = graphc::driver::choosePrecision(precision, compile.backend)) o.precision = choice->precision;
+  return o;
 }
 
 graphc_status graphc_options_bind_dim(graphc_options* options, const char* symbol, int64_t size) {

@@ -25,7 +25,7 @@ graphc_status createTrainer(const std::string& path, std::string_view bytes, con
   auto model = loadWithOptions(path, bytes, o);
   if (!model) return fail(model.error());
   graphc::driver::StepTrainerOptions t{static_cast<graphc::LossKind>(lossValue), static_cast<graphc::OptimizerKind>(optimizerValue), lr,
-                                       o.compile, quietPasses()};
+                                       o.resolved(), quietPasses()};
   auto step = graphc::driver::StepTrainer::create(std::move(*model), path, t);
   if (!step) return fail(step.error());
   auto trainer = std::make_unique<graphc_trainer>(graphc_trainer{std::move(*step), {}, {}, {}, {}});

@@ -1,6 +1,8 @@
 // Number literals: std::from_chars only, so no locale, no exceptions and full-token checks.
 #include "frontend/text/literals.h"
 
+#include "ir/convert.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -52,14 +54,6 @@ static std::optional<T> parseFloating(std::string_view s, std::string& why) {
 
 std::optional<double> parseDouble(std::string_view s, std::string& why) { return parseFloating<double>(s, why); }
 
-// Round-to-nearest-even from f32 to bf16 (the high half of the f32 bits).
-static uint16_t toBf16(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  if (std::isnan(f)) return 0x7fc0;
-  bits += 0x7fff + ((bits >> 16) & 1);
-  return (uint16_t)(bits >> 16);
-}
 
 bool storeElement(Tensor& t, int64_t i, std::string_view s, std::string& why) {
   switch (t.dtype()) {
@@ -71,7 +65,7 @@ bool storeElement(Tensor& t, int64_t i, std::string_view s, std::string& why) {
     case DType::bf16: {
       auto v = parseFloating<float>(s, why);
       // Tensor::set does not know bf16's 2-byte layout, so write the bits directly.
-      if (v) static_cast<uint16_t*>(t.raw())[i] = toBf16(*v);
+      if (v) static_cast<uint16_t*>(t.raw())[i] = bf16FromFloat(*v);
       return v.has_value();
     }
     case DType::f64: {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "frontend/text/lexer.h"
+#include "ir/convert.h"
 
 namespace graphc {
 namespace {
@@ -48,9 +49,7 @@ std::string dataElement(const Tensor& t, int64_t i) {
     }
     case DType::bf16: {
       // bf16 is the high half of an f32, so every bf16 prints exactly as an f32.
-      uint32_t bits = (uint32_t)static_cast<const uint16_t*>(t.raw())[i] << 16;
-      float f;
-      std::memcpy(&f, &bits, 4);
+      float f = floatFromBf16(static_cast<const uint16_t*>(t.raw())[i]);
       if (!std::isfinite(f)) return nonFinite(f);
       return generalDigits(f, 9);
     }

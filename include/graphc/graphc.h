@@ -86,6 +86,14 @@ typedef enum graphc_optimizer {
   GRAPHC_OPTIMIZER_ADAM = 2      /* betas 0.9, 0.999, eps 1e-8 */
 } graphc_optimizer;
 
+/* The precision of the products (matmul, dense, convolution and their gradients). */
+typedef enum graphc_precision {
+  GRAPHC_PRECISION_F32 = 0,  /* the default */
+  GRAPHC_PRECISION_BF16 = 1, /* bf16 operands, f32 accumulation: on llvm and ref, emulated (the rounding of
+                              * bf16, none of its speed); dnnl refuses it (docs/precision.md) */
+  GRAPHC_PRECISION_AUTO = 2  /* bf16 where a backend runs it on a native unit (none yet), else f32 */
+} graphc_precision;
+
 typedef struct graphc_options graphc_options; /* how to compile: backend, threads, bindings */
 typedef struct graphc_model graphc_model;     /* a compiled model, read-only, shared by threads */
 typedef struct graphc_session graphc_session; /* one thread's memory for running a model */
@@ -139,6 +147,9 @@ GRAPHC_API graphc_status graphc_options_set_threads(graphc_options* options, int
  * refused with GRAPHC_STATUS_OUT_OF_MEMORY when it compiles, before anything is allocated.
  * 0 (the default): 3/4 of this machine's memory. */
 GRAPHC_API graphc_status graphc_options_set_max_memory(graphc_options* options, uint64_t bytes);
+/* The products' precision (graphc_precision). bf16 on dnnl fails to compile with
+ * GRAPHC_STATUS_UNSUPPORTED. */
+GRAPHC_API graphc_status graphc_options_set_precision(graphc_options* options, int precision);
 /* Binds a symbolic dimension by name, e.g. ("N", 4) for an input f32[N,784]. */
 GRAPHC_API graphc_status graphc_options_bind_dim(graphc_options* options, const char* symbol, int64_t size);
 /* Binds the whole shape of an input by name; it must agree with the model's fixed dimensions. */

@@ -115,6 +115,10 @@ class Options {
     detail::check(graphc_options_set_max_memory(handle_.get(), bytes));
     return *this;
   }
+  Options& precision(graphc_precision p) {
+    detail::check(graphc_options_set_precision(handle_.get(), p));
+    return *this;
+  }
   Options& bindDim(const std::string& symbol, int64_t size) {
     detail::check(graphc_options_bind_dim(handle_.get(), symbol.c_str(), size));
     return *this;

@@ -89,6 +89,13 @@ Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> o
                                  resultTypes[i].str(), inferred[i].str()));
   }
   OpCtx ctx{info, types, node.attrs};
+  // bf16 operands widen exactly to f32, and the f32 kernel computes; ctx keeps their bf16 types
+  // for the kernels that round on the way (dense_grad's dz).
+  std::vector<Tensor> widened;
+  if (info.has(kBf16Operands)) {
+    for (const Tensor& t : operands) widened.push_back(t.dtype() == DType::bf16 ? widenBf16(t) : t);
+    operands = widened;
+  }
   if (MultiKernelFn multi = multiKernelFor(node.op)) return multi(ctx, operands, inferred);
   KernelFn kernel = kernelFor(node.op);
   if (!kernel) return Error(fmt::format("{}: the reference interpreter has no kernel", info.name));

@@ -1,6 +1,7 @@
 // MatMul (NumPy semantics, batched with broadcasting) and the fused Dense op.
 #include <algorithm>
 
+#include "ir/convert.h"
 #include "ir/eval/kernels.h"
 
 namespace graphc::eval {
@@ -112,6 +113,8 @@ static std::vector<Tensor> denseGradTyped(const OpCtx& c, std::span<const Tensor
   const Tensor &dy = in[0], &x = in[1], &w = in[2], &y = in[3];
   int64_t k = w.shape()[0], n = w.shape()[1], m = n ? dy.numel() / n : 0;
   Epilogue epi = Epilogue::of(c);
+  // bf16 x and w: the GEMMs read dz rounded to bf16, and db sums it unrounded, in f32.
+  bool bf16 = c.operands[1].dtype == DType::bf16;
   const T *dys = dy.data<T>(), *xs = x.data<T>(), *ws = w.data<T>(), *ys = y.data<T>();
   std::vector<Acc<T>> dz((size_t)n), dw((size_t)(k * n), 0), db((size_t)n, 0);
   Tensor dxT(out[0]), dwT(out[1]), dbT(out[2]);
@@ -121,6 +124,7 @@ static std::vector<Tensor> denseGradTyped(const OpCtx& c, std::span<const Tensor
       dz[j] = (Acc<T>)dys[i * n + j];
       if (epi.act != Activation::None) dz[j] *= (Acc<T>)epi.derivativeFromOutput((double)ys[i * n + j]);
       db[j] += dz[j];
+      if (bf16) dz[j] = (Acc<T>)roundedToBf16((float)dz[j]);
     }
     for (int64_t p = 0; p < k; ++p) {
       Acc<T> sum = 0, xv = xs[i * k + p];

@@ -38,16 +38,19 @@ Types inferConv2d(const OpCtx& c) {
     return inferError("group {} does not divide the channels of {} and {}", group, x.str(), w.str());
   if (w.shape[1] * group != x.shape[1])
     return inferError("weights {} expect {} input channels, input {} has {}", w.str(), w.shape[1] * group, x.str(), x.shape[1]);
-  if (w.dtype != x.dtype || b.dtype != x.dtype) return inferError("input, weights and bias must share a dtype");
+  DType acc = accumulationType(x.dtype);  // bf16 input and weights accumulate in f32
+  if (w.dtype != x.dtype || b.dtype != acc)
+    return inferError("input and weights must share a dtype, and the bias must be {} (got {}, {} and {})", dtypeName(acc), x.str(),
+                      w.str(), b.str());
   if (b.shape != Shape{w.shape[0]}) return inferError("bias must be [{}], got {}", w.shape[0], b.str());
   const auto &s = c.ints("strides"), &p = c.ints("pads"), &d = c.ints("dilations");
   int64_t oh = outExtent(x.shape[2], w.shape[2], s[0], p[0], p[2], d[0], false);
   int64_t ow = outExtent(x.shape[3], w.shape[3], s[1], p[1], p[3], d[1], false);
   if (oh < 1 || ow < 1) return inferError("kernel {}x{} does not fit the padded input {}", w.shape[2], w.shape[3], x.str());
   Shape out{x.shape[0], w.shape[0], oh, ow};
-  if (c.operands.size() == 4 && (c.operands[3].shape != out || c.operands[3].dtype != x.dtype))
-    return inferError("residual must be {}, got {}", TensorType{x.dtype, out}.str(), c.operands[3].str());
-  return single({x.dtype, out});
+  if (c.operands.size() == 4 && (c.operands[3].shape != out || c.operands[3].dtype != acc))
+    return inferError("residual must be {}, got {}", TensorType{acc, out}.str(), c.operands[3].str());
+  return single({acc, out});
 }
 
 Types inferPool2d(const OpCtx& c) {
@@ -84,7 +87,9 @@ namespace graphc {
 static Status checkForward(OpKind forward, const OpCtx& c, std::vector<TensorType> operands, const TensorType& dy) {
   OpCtx fwd{opInfo(forward), operands, c.attrs};
   GRAPHC_ASSIGN(std::vector<TensorType> out, opInfo(forward).infer(fwd));
-  if (out[0] != dy) return inferError("dy must be {} (the forward result), got {}", out[0].str(), dy.str());
+  // A bf16 dy stands for the forward's f32 result, rounded (the precision pass's doing).
+  if (out[0] != TensorType{accumulationType(dy.dtype), dy.shape})
+    return inferError("dy must be {} (the forward result), got {}", out[0].str(), dy.str());
   return ok();
 }
 
@@ -100,15 +105,17 @@ Types inferConv2dGradInput(const OpCtx& c) {
   const TensorType &dy = c.operands[0], &w = c.operands[1];
   GRAPHC_ASSIGN(TensorType x, shapeAttr(c, "input_shape", dy.dtype));
   if (w.rank() != 4) return inferError("weights must be 4-D (OIHW), got {}", w.str());
-  GRAPHC_TRY(checkForward(OpKind::Conv2d, c, {x, w, {w.dtype, {w.shape[0]}}}, dy));
-  return single(x);
+  if (w.dtype != dy.dtype) return inferError("dy {} and weights {} must share a dtype", dy.str(), w.str());
+  GRAPHC_TRY(checkForward(OpKind::Conv2d, c, {x, w, {accumulationType(w.dtype), {w.shape[0]}}}, dy));
+  return single({accumulationType(x.dtype), x.shape});
 }
 
 Types inferConv2dGradWeight(const OpCtx& c) {
   const TensorType &dy = c.operands[0], &x = c.operands[1];
   GRAPHC_ASSIGN(TensorType w, shapeAttr(c, "weight_shape", dy.dtype));
-  GRAPHC_TRY(checkForward(OpKind::Conv2d, c, {x, w, {w.dtype, {w.shape[0]}}}, dy));
-  return single(w);
+  if (x.dtype != dy.dtype) return inferError("dy {} and input {} must share a dtype", dy.str(), x.str());
+  GRAPHC_TRY(checkForward(OpKind::Conv2d, c, {x, w, {accumulationType(w.dtype), {w.shape[0]}}}, dy));
+  return single({accumulationType(w.dtype), w.shape});
 }
 
 Types inferMaxPool2dGrad(const OpCtx& c) {

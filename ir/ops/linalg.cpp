@@ -18,7 +18,7 @@ Types inferMatMul(const OpCtx& c) {
   Shape out = *batch;
   if (a.rank() > 1) out.push_back(sa[sa.size() - 2]);
   if (b.rank() > 1) out.push_back(sb.back());
-  return single({a.dtype, out});
+  return single({accumulationType(a.dtype), out});
 }
 
 Status checkActivation(const OpCtx& c) {
@@ -34,13 +34,16 @@ Types inferDense(const OpCtx& c) {
   GRAPHC_TRY(checkActivation(c));
   if (x.rank() < 1 || w.rank() != 2) return inferError("needs x of rank >= 1 and w of rank 2, got {} and {}", x.str(), w.str());
   if (x.shape.back() != w.shape[0]) return inferError("x {} and w {} disagree on the contraction size", x.str(), w.str());
-  if (w.dtype != x.dtype || b.dtype != x.dtype) return inferError("x, w and b must share a dtype");
+  // bf16 x and w accumulate in f32, and the bias, residual and result are f32.
+  DType acc = accumulationType(x.dtype);
+  if (w.dtype != x.dtype || b.dtype != acc)
+    return inferError("x and w must share a dtype, and b must be {} (got {}, {} and {})", dtypeName(acc), x.str(), w.str(), b.str());
   if (b.shape != Shape{w.shape[1]}) return inferError("bias must be [{}], got {}", w.shape[1], b.str());
   Shape out = x.shape;
   out.back() = w.shape[1];
-  if (c.operands.size() == 4 && (c.operands[3].shape != out || c.operands[3].dtype != x.dtype))
-    return inferError("residual must be {}, got {}", TensorType{x.dtype, out}.str(), c.operands[3].str());
-  return single({x.dtype, out});
+  if (c.operands.size() == 4 && (c.operands[3].shape != out || c.operands[3].dtype != acc))
+    return inferError("residual must be {}, got {}", TensorType{acc, out}.str(), c.operands[3].str());
+  return single({acc, out});
 }
 
 }  // namespace graphc
@@ -56,8 +59,12 @@ Types inferDenseGrad(const OpCtx& c) {
   Shape out = x.shape;
   out.back() = w.shape[1];
   if (dy.shape != out || y.shape != out) return inferError("dy {} and y {} must be [{}]", dy.str(), y.str(), shapeStr(out));
-  if (dy.dtype != x.dtype || w.dtype != x.dtype || y.dtype != x.dtype) return inferError("dy, x, w and y must share a dtype");
-  return std::vector<TensorType>{x, w, {x.dtype, {w.shape[1]}}};
+  // bf16 x and w: dy, y and every gradient are f32; the GEMMs read dz rounded to bf16.
+  DType acc = accumulationType(x.dtype);
+  if (w.dtype != x.dtype || dy.dtype != acc || y.dtype != acc)
+    return inferError("x and w must share a dtype, and dy and y must be {} (got {}, {}, {} and {})", dtypeName(acc), dy.str(),
+                      x.str(), w.str(), y.str());
+  return std::vector<TensorType>{{acc, x.shape}, {acc, w.shape}, {acc, {w.shape[1]}}};
 }
 
 }  // namespace graphc

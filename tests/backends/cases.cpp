@@ -14,6 +14,7 @@ const std::vector<OpCase>& opCases() {
     addLinalgCases(out);
     addConvCases(out);
     addTrainOpCases(out);
+    addBf16Cases(out);
     return out;
   }();
   return cases;

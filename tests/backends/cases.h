@@ -31,6 +31,7 @@ void addNormCases(std::vector<OpCase>& out);
 void addLinalgCases(std::vector<OpCase>& out);
 void addConvCases(std::vector<OpCase>& out);
 void addTrainOpCases(std::vector<OpCase>& out);
+void addBf16Cases(std::vector<OpCase>& out);
 
 // A run that must fail on every backend, with a message containing `error`.
 struct ErrorCase {

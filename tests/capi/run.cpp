@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "driver/run.h"
@@ -65,6 +66,42 @@ TEST_CASE("models run through the C API as the interpreter runs them, on every b
       CHECK(maxAbsDiff(again[0], got[0]) == 0);
     }
   }
+}
+
+// graphc_options_set_precision: bf16 rounds the products' operands (emulated on llvm and ref,
+// both giving the same result, near f32's), auto is f32 while no backend has a native unit,
+// dnnl refuses bf16, and a value outside the enum is refused.
+TEST_CASE("the precision option: bf16 on llvm and ref, auto, and dnnl's refusal") {
+  std::string path = dataPath("onnx/mlp.onnx");
+  Tensor x = randomTensor({DType::f32, {4, 784}}, 12);
+  std::vector<Tensor> f32 = reference(path, "x", x);
+  auto runWith = [&](const char* backend, int precision) -> std::optional<Tensor> {
+    OptionsPtr options = makeOptions(backend, 4);
+    REQUIRE(graphc_options_set_precision(options.get(), precision) == GRAPHC_OK);
+    graphc_model* m = nullptr;
+    graphc_status s = graphc_model_compile_file(path.c_str(), options.get(), &m);
+    if (s != GRAPHC_OK) {
+      CHECK(s == GRAPHC_STATUS_UNSUPPORTED);
+      CHECK(std::string(graphc_last_error_message()).find("not available on dnnl") != std::string::npos);
+      return std::nullopt;
+    }
+    ModelPtr model(m);
+    SessionPtr session = makeSession(model.get());
+    return runC(model.get(), session.get(), {x})[0];
+  };
+  std::optional<Tensor> llvm = runWith("llvm", GRAPHC_PRECISION_BF16), ref = runWith("ref", GRAPHC_PRECISION_BF16);
+  REQUIRE(llvm);
+  REQUIRE(ref);
+  CHECK(maxRelDiff(*llvm, *ref) < 1e-5);
+  CHECK(maxAbsDiff(*llvm, f32[0]) > 0);
+  CHECK(maxRelDiff(*llvm, f32[0]) < 1e-2);
+  std::optional<Tensor> automatic = runWith("llvm", GRAPHC_PRECISION_AUTO);
+  REQUIRE(automatic);
+  CHECK(maxRelDiff(*automatic, f32[0]) < 1e-5);  // auto is f32 here
+  CHECK(!runWith("dnnl", GRAPHC_PRECISION_BF16));
+  OptionsPtr options = makeOptions("llvm", 4);
+  CHECK(graphc_options_set_precision(options.get(), 3) == GRAPHC_STATUS_OUT_OF_RANGE);
+  CHECK(graphc_options_set_precision(nullptr, GRAPHC_PRECISION_BF16) == GRAPHC_STATUS_NULL_ARGUMENT);
 }
 
 TEST_CASE("the model describes its inputs and outputs with the bound shapes") {

@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
+#include "ir/convert.h"
 #include "ir/tensor.h"
 
 namespace graphc::test {
@@ -94,6 +96,38 @@ TEST_CASE("setInt stores integers exactly and converts for float and bool elemen
   b.setInt(0, kMin), b.setInt(1, 0);
   CHECK(b.data<bool>()[0]);
   CHECK(!b.data<bool>()[1]);
+}
+
+// The bits every backend's bf16 must produce (ir/convert.h, and the llvm backend's own code for
+// it, which the conformance cases hold to the interpreter's).
+TEST_CASE("bf16 rounds to nearest, ties to even, keeps NaN a quiet NaN and overflows to infinity") {
+  auto bits = [](uint32_t b) {
+    float f;
+    std::memcpy(&f, &b, 4);
+    return f;
+  };
+  struct Case {
+    uint32_t in;
+    uint16_t out;
+  };
+  for (Case c : {Case{0x3f800000, 0x3f80}, Case{0x3f808000, 0x3f80},  // a tie, to the even 0x3f80
+                 Case{0x3f818000, 0x3f82},                             // a tie, to the even 0x3f82
+                 Case{0x3f808001, 0x3f81}, Case{0x3f807fff, 0x3f80}, Case{0xbf808001, 0xbf81},
+                 Case{0x7f7f7fff, 0x7f7f},                             // the largest finite bf16
+                 Case{0x7f7f8000, 0x7f80},                             // rounds past it: infinity
+                 Case{0x7f800000, 0x7f80}, Case{0xff800000, 0xff80}, Case{0x80000000, 0x8000},
+                 Case{0x00000001, 0x0000},                             // the smallest subnormal
+                 Case{0x7fc00000, 0x7fc0}, Case{0xffc00001, 0xffc0},   // NaN keeps its sign
+                 Case{0x7f800001, 0x7fc0}}) {                          // a signalling NaN turns quiet
+    CAPTURE(c.in);
+    CHECK(bf16FromFloat(bits(c.in)) == c.out);
+  }
+  CHECK(floatFromBf16(0x3f82) == bits(0x3f820000));
+  Tensor t(TensorType{DType::bf16, {2}});
+  t.set(0, 1.00390625), t.set(1, -0.1);
+  CHECK(t.at(0) == 1.0);
+  CHECK(t.at(1) == (double)bits(0xbdcd0000));
+  CHECK(widenBf16(t).data<float>()[1] == bits(0xbdcd0000));
 }
 
 }  // namespace

@@ -1,0 +1,96 @@
+// precision_bf16: the --precision bf16 mode. The products (matmul, dense, convolution and their
+// gradients) read bf16 operands and accumulate in f32; every other op stays f32. The pass
+// decides per operand from the policy table below, inserts one cast per value, reuses the bf16
+// value a cast to f32 came from instead of rounding it again, and converts constant weights
+// once, here, when the graph trains nothing (a trained weight is cast from its f32 master copy
+// on every step, since the optimizer updates that copy).
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "ir/builder.h"
+#include "passes/pass.h"
+
+namespace graphc {
+namespace {
+
+// The operands each op reads in bf16. Not listed, so f32: softmax, the normalizations,
+// reductions, losses, optimizer updates and every elementwise op (their error would compound,
+// and they are bound by memory, not by multiply-adds); biases and residuals (added once, in f32).
+struct Bf16Operands {
+  OpKind op;
+  std::vector<size_t> operands;
+};
+const Bf16Operands kPolicy[] = {
+    {OpKind::MatMul, {0, 1}},
+    {OpKind::Dense, {0, 1}},                 // x, w
+    {OpKind::Conv2d, {0, 1}},                // x, w
+    {OpKind::DenseGrad, {1, 2}},             // x, w; dy and y feed the f32 derivative dz
+    {OpKind::Conv2dGradInput, {0, 1}},       // dy, w
+    {OpKind::Conv2dGradWeight, {0, 1}},      // dy, x
+};
+
+const std::vector<size_t>* bf16OperandsOf(OpKind op) {
+  for (const Bf16Operands& p : kPolicy)
+    if (p.op == op) return &p.operands;
+  return nullptr;
+}
+
+class Converter {
+ public:
+  explicit Converter(Graph& g) : g_(g), b_(g), trains_(!g.updates.empty()) {}
+
+  // v (f32) as bf16: the value a cast to f32 came from, a converted constant, or one cast per value.
+  ValueId bf16Of(ValueId v) {
+    if (auto it = converted_.find(v); it != converted_.end()) return it->second;
+    ValueId out = convert(v);
+    converted_.emplace(v, out);
+    return out;
+  }
+  Status status() const { return b_.status(); }
+
+ private:
+  ValueId convert(ValueId v) {
+    const Node* producer = g_.producer(v);
+    if (producer && producer->op == OpKind::Cast && g_.type(producer->operands[0]).dtype == DType::bf16)
+      return producer->operands[0];  // a widened bf16: rounding it again gives it back
+    const Value& value = g_.value(v);
+    if (value.isConstant() && !trains_) {
+      Tensor rounded(TensorType{DType::bf16, value.type.shape});
+      for (int64_t i = 0; i < rounded.numel(); ++i) rounded.set(i, value.data.at(i));
+      return g_.addConstant(g_.uniqueName(value.name + ".bf16"), rounded, ValueKind::Const, value.loc);
+    }
+    AttrMap to;
+    to.set("to", std::string("bf16"));
+    return b_.create(OpKind::Cast, {v}, to, g_.value(v).name + ".bf16");
+  }
+
+  Graph& g_;
+  Builder b_;
+  bool trains_;
+  std::unordered_map<ValueId, ValueId> converted_;
+};
+
+}  // namespace
+
+Status runPrecisionBf16(Graph& g, PassContext&) {
+  Converter converter(g);
+  size_t count = g.nodes.size();  // the casts appended below are not products
+  for (NodeId n = 0; n < count; ++n) {
+    const std::vector<size_t>* operands = bf16OperandsOf(g.node(n).op);
+    if (g.node(n).dead || !operands) continue;
+    // All or none: the op takes its operands in one dtype. f64 stays f64, and an operand
+    // already bf16 (the pass run twice) stays as it is.
+    bool allF32 = true;
+    for (size_t i : *operands) allF32 = allF32 && g.type(g.node(n).operands[i]).dtype == DType::f32;
+    if (!allF32) continue;
+    for (size_t i : *operands) {
+      ValueId bf16 = converter.bf16Of(g.node(n).operands[i]);  // may append: re-fetch the node
+      g.node(n).operands[i] = bf16;
+    }
+  }
+  GRAPHC_TRY(converter.status());
+  return g.finalize();
+}
+
+}  // namespace graphc

@@ -1,0 +1,110 @@
+// Conformance cases of bf16 (--precision bf16's IR): casts both ways, with the rounding's ties,
+// NaN and infinities; the products on bf16 operands with f32 accumulation (matmul, dense,
+// conv2d, and dense_grad and the conv gradients); data movement of bf16 values.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <tuple>
+
+#include "ir/convert.h"
+#include "tests/backends/cases.h"
+
+namespace graphc::test {
+
+constexpr DType bf = DType::bf16, f32 = DType::f32;
+
+// Values that test the rounding: ties to even both ways, the largest finite bf16 and what
+// rounds past it, the smallest normal and a subnormal, NaN of both signs and infinities.
+static Tensor roundingEdges() {
+  const float inf = std::numeric_limits<float>::infinity();
+  auto bits = [](uint32_t b) {
+    float f;
+    std::memcpy(&f, &b, 4);
+    return f;
+  };
+  std::vector<float> v = {1.0f, bits(0x3f808000), bits(0x3f818000), bits(0x3f808001), -bits(0x3f808000), 0.1f, -0.0f,
+                          bits(0x7f7f7fff), bits(0x7f7f8000), 1.1754944e-38f, 1e-40f, std::nanf(""), -std::nanf(""), inf,
+                          -inf, 65504.0f};
+  Tensor t(TensorType{f32, {(int64_t)v.size()}});
+  for (size_t i = 0; i < v.size(); ++i) t.data<float>()[i] = v[i];
+  return t;
+}
+
+static Graph castRoundTrip(Shape s) {
+  Graph g;
+  Builder b(g);
+  ValueId x = b.input("x", {f32, s});
+  ValueId narrow = b.create(OpKind::Cast, {x}, attrs({{"to", std::string("bf16")}}));
+  b.output("bf16", narrow);
+  b.output("back", b.create(OpKind::Cast, {narrow}, attrs({{"to", std::string("f32")}})));
+  b.output("f64", b.create(OpKind::Cast, {narrow}, attrs({{"to", std::string("f64")}})));
+  return g;
+}
+
+// op on bf16 operands made from f32 inputs by casts (as the precision pass makes them).
+static Graph bf16Op(OpKind op, const std::vector<TensorType>& f32Inputs, const std::vector<bool>& asBf16, AttrMap a = {}) {
+  Graph g;
+  Builder b(g);
+  std::vector<ValueId> ops;
+  for (size_t i = 0; i < f32Inputs.size(); ++i) {
+    ValueId x = b.input("x" + std::to_string(i), f32Inputs[i]);
+    ops.push_back(asBf16[i] ? b.create(OpKind::Cast, {x}, attrs({{"to", std::string("bf16")}})) : x);
+  }
+  std::vector<ValueId> r = *b.tryCreate(op, ops, std::move(a));
+  for (size_t i = 0; i < r.size(); ++i) b.output("y" + std::to_string(i), r[i]);
+  return g;
+}
+
+void addBf16Cases(std::vector<OpCase>& out) {
+  out.push_back({"cast/bf16/round trip [3,33]", OpKind::Cast, castRoundTrip({3, 33}), -300, 300});
+  out.push_back({"cast/bf16/rounding edges", OpKind::Cast,
+                 [] {
+                   Graph g;
+                   Builder b(g);
+                   ValueId narrow = b.create(OpKind::Cast, {b.constant(roundingEdges(), "edges")}, attrs({{"to", std::string("bf16")}}));
+                   ValueId x = b.input("x", {f32, {16}});  // and values across f32's range, at run time
+                   b.output("const", b.create(OpKind::Cast, {narrow}, attrs({{"to", std::string("f32")}})));
+                   b.output("input", b.create(OpKind::Cast, {b.create(OpKind::Cast, {x}, attrs({{"to", std::string("bf16")}}))},
+                                              attrs({{"to", std::string("f32")}})));
+                   return g;
+                 }(),
+                 -1e30, 1e30});
+  for (auto [m, k, n] : {std::tuple{1, 17, 33}, std::tuple{33, 17, 33}, std::tuple{70, 300, 45}})
+    out.push_back({fmt::format("matmul/bf16/[{},{}] x [{},{}]", m, k, k, n), OpKind::MatMul,
+                   bf16Op(OpKind::MatMul, {{f32, {m, k}}, {f32, {k, n}}}, {true, true})});
+  out.push_back({"matmul/bf16/batched broadcast", OpKind::MatMul,
+                 bf16Op(OpKind::MatMul, {{f32, {2, 3, 5, 8}}, {f32, {3, 8, 6}}}, {true, true})});
+  for (const char* act : {"none", "relu", "gelu"})
+    for (bool residual : {false, true}) {
+      std::vector<TensorType> in{{f32, {9, 40}}, {f32, {40, 19}}, {f32, {19}}};
+      if (residual) in.push_back({f32, {9, 19}});
+      out.push_back({fmt::format("dense/bf16/{}{}", act, residual ? " residual" : ""), OpKind::Dense,
+                     bf16Op(OpKind::Dense, in, {true, true, false, false}, activationAttrs(act))});
+    }
+  AttrMap conv = attrs({{"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}});
+  out.push_back({"conv2d/bf16/3x3 stride 2 pad 1", OpKind::Conv2d,
+                 bf16Op(OpKind::Conv2d, {{f32, {2, 5, 9, 11}}, {f32, {7, 5, 3, 3}}, {f32, {7}}}, {true, true, false}, conv)});
+  out.push_back({"conv2d/bf16/1x1 relu", OpKind::Conv2d,
+                 bf16Op(OpKind::Conv2d, {{f32, {1, 16, 6, 6}}, {f32, {24, 16, 1, 1}}, {f32, {24}}}, {true, true, false},
+                        activationAttrs("relu"))});
+  for (const char* act : {"none", "relu", "tanh"})
+    out.push_back({fmt::format("dense_grad/bf16/{}", act), OpKind::DenseGrad,
+                   bf16Op(OpKind::DenseGrad, {{f32, {12, 21}}, {f32, {12, 30}}, {f32, {30, 21}}, {f32, {12, 21}}},
+                          {false, true, true, false}, activationAttrs(act)),
+                   -1, 1, 1e-4});
+  AttrMap in = conv, w = conv;
+  in.set("input_shape", Ints{2, 5, 9, 11});
+  w.set("weight_shape", Ints{7, 5, 3, 3});
+  out.push_back({"conv2d_grad_input/bf16/3x3 stride 2", OpKind::Conv2dGradInput,
+                 bf16Op(OpKind::Conv2dGradInput, {{f32, {2, 7, 5, 6}}, {f32, {7, 5, 3, 3}}}, {true, true}, in)});
+  out.push_back({"conv2d_grad_weight/bf16/3x3 stride 2", OpKind::Conv2dGradWeight,
+                 bf16Op(OpKind::Conv2dGradWeight, {{f32, {2, 7, 5, 6}}, {f32, {2, 5, 9, 11}}}, {true, true}, w), -1, 1, 1e-4});
+  Graph moves;
+  Builder b(moves);
+  ValueId x = b.create(OpKind::Cast, {b.input("x", {f32, {4, 6}})}, attrs({{"to", std::string("bf16")}}));
+  b.output("t", b.create(OpKind::Transpose, {x}, attrs({{"perm", Ints{1, 0}}})));
+  b.output("r", b.create(OpKind::Reshape, {x}, attrs({{"shape", Ints{3, 8}}})));
+  out.push_back({"transpose/bf16/and reshape", OpKind::Transpose, std::move(moves)});
+}
+
+}  // namespace graphc::test
