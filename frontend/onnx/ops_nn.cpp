@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
+#include <optional>
 
 #include "frontend/onnx/importer.h"
 
@@ -343,6 +345,57 @@ Status composedReduceOp(ImportCtx& c) {
   return ok();
 }
 
+// ArgMax and ArgMin, as NumPy's argmax/argmin define them (a NaN wins, the first one on a tie
+// unless select_last_index): the index of every element equal to the extreme, or NaN, and the
+// smallest (largest) of those indices. ArgMin is ArgMax of a decreasing map of x: -x on floats
+// (NaN stays NaN), -1 - x on integers (which, unlike -x, cannot overflow).
+template <bool IsMax>
+Status argOp(ImportCtx& c) {
+  const TensorType x = c.type(0);
+  if (!isFloat(x.dtype) && !isInteger(x.dtype)) return c.unsupported(fmt::format("{} of {}", c.node().opType, x.str()));
+  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", 0));
+  GRAPHC_ASSIGN(int64_t keepdims, c.attrInt("keepdims", 1));
+  GRAPHC_ASSIGN(int64_t last, c.attrInt("select_last_index", 0));
+  std::optional<int64_t> axis = normalizeAxis(axisAttr, x.rank());
+  if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, x.str()));
+  int64_t extent = x.shape[*axis];
+  if (extent == 0) return c.malformed(fmt::format("{} over axis {} of {}, which is empty", c.node().opType, *axis, x.str()));
+  ValueId v = c.in(0);
+  if (!IsMax) {
+    if (isFloat(x.dtype)) {
+      GRAPHC_ASSIGN(v, c.emit(OpKind::Neg, {v}));
+    } else {
+      GRAPHC_ASSIGN(v, c.emit(OpKind::Sub, {scalarLike(c, x.dtype, -1), v}));
+    }
+  }
+  GRAPHC_ASSIGN(ValueId extreme, c.emit(OpKind::ReduceMax, {v}, attrs(std::pair{"axes", std::vector<int64_t>{*axis}}, std::pair{"keepdims", int64_t{1}})));
+  GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {v, extreme}));
+  Shape indexShape(x.rank(), 1);
+  indexShape[*axis] = extent;
+  Tensor indices(TensorType{DType::i64, indexShape});
+  for (int64_t i = 0; i < extent; ++i) indices.setInt(i, i);
+  ValueId index = c.constant(indices, c.outName() + ".index");
+  // Misses take the value no reduction picks: past every index, or before them.
+  Tensor miss(TensorType{DType::i64, {}});
+  miss.setInt(0, last ? -1 : std::numeric_limits<int64_t>::max());
+  GRAPHC_ASSIGN(ValueId key, c.emit(OpKind::Where, {hit, index, c.constant(miss, c.outName() + ".miss")}));
+  if (isFloat(x.dtype)) {  // a NaN is the extreme wherever it is: x == x is false there
+    GRAPHC_ASSIGN(ValueId number, c.emit(OpKind::Equal, {v, v}));
+    GRAPHC_ASSIGN(key, c.emit(OpKind::Where, {number, key, index}));
+  }
+  AttrMap reduce = attrs(std::pair{"axes", std::vector<int64_t>{*axis}}, std::pair{"keepdims", keepdims});
+  ValueId y;
+  if (last) {
+    GRAPHC_ASSIGN(y, c.emit(OpKind::ReduceMax, {key}, reduce));
+  } else {  // the smallest index: -max(-key), exact on indices
+    GRAPHC_ASSIGN(ValueId negated, c.emit(OpKind::Neg, {key}));
+    GRAPHC_ASSIGN(ValueId top, c.emit(OpKind::ReduceMax, {negated}, reduce));
+    GRAPHC_ASSIGN(y, c.emit(OpKind::Neg, {top}));
+  }
+  c.setOut(0, y);
+  return ok();
+}
+
 }  // namespace
 
 std::set<std::string> transposedWeights(const OnnxModel& m) {
@@ -381,6 +434,8 @@ void registerNN(OpTable& t) {
   t["ReduceL2"] = {composedReduceOp<Composed::L2>, 1, 2};
   t["ReduceLogSum"] = {composedReduceOp<Composed::LogSum>, 1, 2};
   t["ReduceLogSumExp"] = {composedReduceOp<Composed::LogSumExp>, 1, 2};
+  t["ArgMax"] = {argOp<true>, 1, 1};
+  t["ArgMin"] = {argOp<false>, 1, 1};
 }
 
 }  // namespace graphc::onnxfe

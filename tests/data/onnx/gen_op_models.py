@@ -389,3 +389,24 @@ with np.errstate(invalid="ignore", over="ignore"):
     lse = (np.log(np.exp(xl.astype(np.float64) - shift).sum(axis=1, keepdims=True)) + shift).astype(np.float32)
 case("reduce_log_sum_exp_large", [node("ReduceLogSumExp", ["X"], ["Y"], axes=[1], keepdims=0)], [("X", xl)],
      [("Y", lse.reshape(4))])
+
+# ArgMax and ArgMin, composed by the importer: ties (first, or last with select_last_index),
+# NaN (it wins, as in NumPy), negative axes, keepdims 0, and int64 at its extremes.
+def last_index(f, a, axis):
+    flipped = np.flip(a, axis=axis)
+    return (a.shape[axis] - 1 - f(flipped, axis=axis)).astype(np.int64)
+
+
+xt = np.array([[1, 3, 3, -2], [0, 0, 0, 0], [5, np.nan, 2, np.nan], [-np.inf, -1, -np.inf, 7]], dtype=np.float32)
+case("argmax_ties_nan", [node("ArgMax", ["X"], ["Y"], axis=1)], [("X", xt)],
+     [("Y", np.argmax(xt, axis=1).astype(np.int64).reshape(4, 1))])
+case("argmin_ties_nan_axis0", [node("ArgMin", ["X"], ["Y"], axis=0, keepdims=0)], [("X", xt)],
+     [("Y", np.argmin(xt, axis=0).astype(np.int64))])
+case("argmax_last_index", [node("ArgMax", ["X"], ["Y"], axis=-1, keepdims=0, select_last_index=1)], [("X", xt[:2])],
+     [("Y", last_index(np.argmax, xt[:2], -1))])
+x3 = rand(2, 3, 5)
+case("argmin_3d_last_index", [node("ArgMin", ["X"], ["Y"], axis=-2, select_last_index=1)], [("X", x3)],
+     [("Y", np.expand_dims(last_index(np.argmin, x3, 1), 1))])
+xi = np.array([[np.iinfo(np.int64).min, 4, np.iinfo(np.int64).max], [7, 7, -9]], dtype=np.int64)
+case("argmin_int64_extremes", [node("ArgMin", ["X"], ["Y"], axis=1, keepdims=0)], [("X", xi)], [("Y", np.argmin(xi, axis=1).astype(np.int64))])
+case("argmax_int64_extremes", [node("ArgMax", ["X"], ["Y"], axis=1, keepdims=0)], [("X", xi)], [("Y", np.argmax(xi, axis=1).astype(np.int64))])
