@@ -42,7 +42,7 @@ struct AttrSpec {
   std::optional<Attr> defaultValue;  // nullopt: required
 };
 
-class Node;
+struct Node;
 struct OpCtx;
 using InferFn = Result<std::vector<TensorType>> (*)(const OpCtx&);
 
