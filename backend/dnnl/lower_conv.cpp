@@ -85,6 +85,9 @@ Status pool(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId x = n.operands[0], y = n.results[0];
   const TensorType &tx = L.type(x), &ty = L.type(y);
   bool global = n.op == OpKind::GlobalAvgPool, isMax = n.op == OpKind::MaxPool2d;
+  // oneDNN refuses a pooling descriptor over planes of no elements; their mean is 0/0 = NaN,
+  // which the reference kernel writes.
+  if (global && tx.shape[2] * tx.shape[3] == 0) return lowerFallback(L, n);
   int64_t kh = global ? tx.shape[2] : c.ints("kernel")[0], kw = global ? tx.shape[3] : c.ints("kernel")[1];
   std::vector<int64_t> st = global ? std::vector<int64_t>{1, 1} : c.ints("strides");
   std::vector<int64_t> pads = global ? std::vector<int64_t>{0, 0, 0, 0} : c.ints("pads");

@@ -18,7 +18,6 @@ static const std::vector<Skip> kSkips = {
      "nothing new"},
     {"dnnl", "op/max_pool2d/NaN in the input wins", kDnnlNaNPool},
     {"dnnl", "op/max_pool2d_grad/NaN in the input wins", kDnnlNaNPool},
-    {"dnnl", "op/global_avg_pool/empty planes", "oneDNN refuses a pooling descriptor over planes of no elements"},
     // bf16 (--precision bf16) on dnnl would go to oneDNN's bf16 primitives, which the lowering
     // does not build yet; the driver refuses the mode on dnnl (driver/precision.cpp).
     {"dnnl", "op/cast/bf16", kDnnlBf16},
