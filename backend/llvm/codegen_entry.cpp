@@ -153,6 +153,11 @@ void emitEntry(Emitter& e, const EntryLayout& layout, const CallPlan& plan, std:
     for (size_t k = 0; k < plan.calls[c].args.size(); ++k)
       b.CreateStore(where[plan.calls[c].args[k]], b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, k));
     slot += plan.calls[c].args.size();
+    if (plan.calls[c].passesContext) {
+      llvm::Value* context = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, layout.contextOffset));
+      b.CreateStore(context, b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, plan.calls[c].args.size()));
+      ++slot;
+    }
     llvm::Value* code = b.CreateCall(functions[c], {args});
     auto* fail = llvm::BasicBlock::Create(ctx, "fail", run);
     auto* next = llvm::BasicBlock::Create(ctx, "next", run);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct graphc_options {
   graphc::CompileOptions compile{.backend = graphc::driver::defaultBackend()};
   graphc::driver::ShapeMap shapes;
   graphc::driver::DimMap dims;
+  std::optional<int> mpiComm;  // graphc_options_set_mpi_comm's Fortran handle
 };
 
 // One input or output of a model as the API describes it (names and dims owned here).

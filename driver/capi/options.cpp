@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "driver/capi/api.h"
+#include "runtime/mpi/world.h"
 
 using namespace graphc::capi;
 
@@ -59,6 +60,17 @@ graphc_status graphc_options_set_max_memory(graphc_options* options, uint64_t by
     // size_t is 64 bits on every target the library builds for; the check keeps it honest.
     static_assert(sizeof(size_t) >= sizeof(uint64_t));
     options->compile.maxMemory = bytes;
+    return GRAPHC_OK;
+  });
+}
+
+graphc_status graphc_options_set_mpi_comm(graphc_options* options, int comm) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    if (!graphc::mpi::available())
+      return fail(GRAPHC_STATUS_UNSUPPORTED, fmt::format("{}: this libgraphc was built without MPI", fn));
+    options->mpiComm = comm;
     return GRAPHC_OK;
   });
 }
