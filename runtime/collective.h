@@ -21,6 +21,9 @@ class Communicator {
   // (one bucket in flight per number); the buffer must stay untouched until wait(bucket).
   virtual Status startMean(int64_t bucket, float* data, size_t count) = 0;
   virtual Status wait(int64_t bucket) = 0;
+  // Lets the buckets in flight advance (MPI without a progress thread moves a non-blocking
+  // collective only inside MPI calls); a backend calls it between the steps of a run.
+  virtual void progress() {}
 
   // Blocking collectives for the driver: element-wise sums over every rank, in place; and the
   // minimum and maximum over every rank of one value.

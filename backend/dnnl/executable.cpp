@@ -143,7 +143,9 @@ class DnnlExecutable final : public Executable {
   Status runSteps(DnnlContext& ctx) const {
     bool profile = !ctx.stepSeconds.empty();
     void* const* ptrs = ctx.memory.ptrs.data();
+    Communicator* comm = ctx.communicator();
     for (size_t i = 0; i < program.steps.size(); ++i) {
+      if (comm) comm->progress();
       const Step& step = program.steps[i];
       double t0 = profile ? omp_get_wtime() : 0;
       if (step.kernel) {

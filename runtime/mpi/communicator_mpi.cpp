@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <map>
+#include <utility>
 
 #include "runtime/mpi/world.h"
 
@@ -77,12 +78,22 @@ class MpiCommunicator final : public Communicator {
     auto it = pending_.find(bucket);
     if (it == pending_.end()) return Error(ErrorCode::Internal, fmt::format("allreduce bucket {} waited for but never started", bucket));
     auto t0 = Clock::now();
-    Status done = finish(it->second.request, fmt::format("allreduce of gradient bucket {}", bucket));
+    std::string what = fmt::format("allreduce of gradient bucket {}", bucket);
+    if (int failure = std::exchange(it->second.failure, MPI_SUCCESS); failure != MPI_SUCCESS) return mpiError(failure, what);
+    Status done = finish(it->second.request, what);
     stats_.waitSeconds += secondsSince(t0);
     GRAPHC_TRY(done);
     float scale = 1.0f / (float)size_;
     for (size_t i = 0; i < it->second.count; ++i) it->second.data[i] *= scale;
     return ok();
+  }
+
+  void progress() override {
+    for (auto& [bucket, p] : pending_)
+      if (p.request != MPI_REQUEST_NULL && p.failure == MPI_SUCCESS) {
+        int flag = 0;
+        p.failure = MPI_Test(&p.request, &flag, MPI_STATUS_IGNORE);  // reported by the bucket's wait
+      }
   }
 
   Status sum(std::span<double> values) override {
@@ -110,6 +121,7 @@ class MpiCommunicator final : public Communicator {
     MPI_Request request = MPI_REQUEST_NULL;
     float* data = nullptr;
     size_t count = 0;
+    int failure = MPI_SUCCESS;  // of a progress() call
   };
 
   // Completes a request, or fails once the watchdog's time is up (a peer that died or hangs).
