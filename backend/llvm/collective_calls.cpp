@@ -24,12 +24,17 @@ static int32_t graphc_llvm_allreduce_wait(CollectiveContext* context, int64_t bu
   if (!s) context->status = std::move(s);
   return context->status ? 0 : 1;
 }
+
+static void graphc_llvm_collective_progress(CollectiveContext* context) {
+  if (context->comm) context->comm->progress();
+}
 }
 
 std::span<const JitSymbol> collectiveSymbols() {
   static const JitSymbol symbols[] = {
       {"graphc_llvm_allreduce_start", reinterpret_cast<const void*>(&graphc_llvm_allreduce_start)},
-      {"graphc_llvm_allreduce_wait", reinterpret_cast<const void*>(&graphc_llvm_allreduce_wait)}};
+      {"graphc_llvm_allreduce_wait", reinterpret_cast<const void*>(&graphc_llvm_allreduce_wait)},
+      {kCollectiveProgress, reinterpret_cast<const void*>(&graphc_llvm_collective_progress)}};
   return symbols;
 }
 

@@ -16,6 +16,10 @@ struct CollectiveContext {
   Status status = ok();
 };
 
+// The runtime function the entry calls after every node of a graph with collectives:
+// void (CollectiveContext*), Communicator::progress.
+inline constexpr const char* kCollectiveProgress = "graphc_llvm_collective_progress";
+
 // The runtime functions by name, for the JIT to resolve.
 std::span<const JitSymbol> collectiveSymbols();
 

@@ -48,7 +48,11 @@ def run(cmd, env=None, timeout=300):
 def equivalence(graphc, make_data, backend, k, tmp):
     k = int(k)
     run([make_data, f"{tmp}/data", "--samples", str(k * BATCH * 8), "--test", "8"])
-    run(train_args(graphc, f"{tmp}/data", backend, k * BATCH, f"{tmp}/one.json", f"{tmp}/one.graph"))
+    # One process, even with --distributed but no launcher, compiles the step without collectives.
+    single = run(train_args(graphc, f"{tmp}/data", backend, k * BATCH, f"{tmp}/one.json", f"{tmp}/one.graph") +
+                 ["--distributed", "--print-after-all"])
+    if "allreduce" in single.stderr or "IR after dce" not in single.stderr:
+        sys.exit("FAIL: a single process's training step has collectives (or no IR was printed)")
     launcher, env = mpirun(k)
     p = run(launcher + train_args(graphc, f"{tmp}/data", backend, BATCH, f"{tmp}/many.json", f"{tmp}/many.graph") + ["--distributed"],
             env)
