@@ -25,6 +25,7 @@ Status optimize(Graph& g, const PassOptions& passes, const std::vector<std::stri
   options.timePasses = passes.timePasses;
   options.printAfterAll = passes.printAfterAll;
   options.debugRewrites = passes.debugRewrites;
+  options.allreduceBucketBytes = passes.allreduceBucketBytes;
   options.out = &passes.out();
   options.print = [](const Graph& graph) { return printGraph(graph); };
   return runPipeline(g, names, options);

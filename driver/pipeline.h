@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver/model.h"
+#include "passes/pass.h"
 #include "runtime/executable.h"
 
 namespace graphc::driver {
@@ -19,6 +20,7 @@ struct PassOptions {
   bool printAfterAll = false;
   bool debugRewrites = false;
   std::ostream* log = nullptr;  // where those reports go; nullptr: std::cerr
+  size_t allreduceBucketBytes = PassContext::kDefaultBucketBytes;  // allreduce_gradients' buckets
   std::ostream& out() const;
 };
 

@@ -36,9 +36,13 @@ Result<StepTrainer> StepTrainer::create(Graph model, std::string sourcePath, con
 
   StepTrainer t;
   t.sourcePath_ = std::move(sourcePath);
-  GRAPHC_ASSIGN(t.exe_, compileTrainingStep(model, name, TrainingOptions{o.loss, o.optimizer, o.lr, labels}, o.backend, o.passes));
+  bool distributed = o.comm && o.comm->size() > 1;
+  GRAPHC_ASSIGN(t.exe_, compileTrainingStep(model, name, TrainingOptions{o.loss, o.optimizer, o.lr, labels}, o.backend, o.passes,
+                                            distributed));
   t.model_ = std::move(model);
+  t.comm_ = o.comm;
   GRAPHC_ASSIGN(t.ctx_, newContext(*t.exe_));
+  t.ctx_->setCommunicator(distributed ? t.comm_.get() : nullptr);
   t.outputs_ = t.exe_->makeOutputs();
   const Graph& g = t.exe_->graph();
   for (ValueId v : g.constants)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "driver/pipeline.h"
+#include "runtime/collective.h"
 #include "passes/train/training.h"
 
 namespace graphc::driver {
@@ -17,6 +18,8 @@ struct StepTrainerOptions {
   double lr = 0.01;
   CompileOptions backend;
   PassOptions passes;
+  // Data-parallel training: each step averages its gradients over these ranks (more than one).
+  std::shared_ptr<Communicator> comm;
 };
 
 class StepTrainer {
@@ -50,6 +53,7 @@ class StepTrainer {
   std::unique_ptr<ExecutionContext> ctx_;
   std::vector<Tensor> outputs_;  // the loss and the model's outputs, allocated once
   std::vector<ValueId> params_;
+  std::shared_ptr<Communicator> comm_;  // what ctx_ averages over, kept alive with it
 };
 
 }  // namespace graphc::driver

@@ -71,7 +71,8 @@ Result<Graph> loadForTraining(const TrainOptions& o, const TrainSet& set) {
 }  // namespace
 
 Result<std::unique_ptr<Executable>> compileTrainingStep(const Graph& model, const std::string& name, const TrainingOptions& t,
-                                                        const CompileOptions& backend, const PassOptions& passes) {
+                                                        const CompileOptions& backend, const PassOptions& passes,
+                                                        bool averageGradients) {
   Graph forward = model.clone();
   GRAPHC_TRY(optimizeForTraining(forward, passes));
   auto step = buildTrainingStep(forward, t);
@@ -82,6 +83,7 @@ Result<std::unique_ptr<Executable>> compileTrainingStep(const Graph& model, cons
   // constant_fold folds the constant chain autodiff starts from the loss seed),
   // and the verifier after each.
   GRAPHC_TRY(optimize(*step, passes, {"constant_fold", "cse", "dce"}));
+  if (averageGradients) GRAPHC_TRY(optimize(*step, passes, {"allreduce_gradients"}));
   auto exe = prepare(*step, backend);
   if (!exe)
     return Error(exe.error().code, fmt::format("backend '{}' cannot compile the training step of {}: {}{}", backend.backend,
@@ -127,16 +129,20 @@ Result<Trainer> Trainer::create(const TrainOptions& o) {
   Trainer t;
   t.options_ = o;
   GRAPHC_ASSIGN(t.set_, readTrainSet(o.data, o.labels, o.batch, o.backend.maxMemory));
+  if (t.set_.samples < t.globalBatch())
+    return Error(ErrorCode::InvalidArgument, fmt::format("{}: {} samples are fewer than one global batch ({} ranks x --batch {})", o.data,
+                                                         t.set_.samples, t.ranks(), o.batch));
   GRAPHC_TRY(checkFinite(t.set_.data, o.data, o));
   GRAPHC_TRY(checkFinite(t.set_.labels, o.labels, o));
   GRAPHC_ASSIGN(t.model_, loadForTraining(o, t.set_));
   GRAPHC_ASSIGN(t.labels_, checkLabels(t.set_, t.model_.type(t.model_.outputs[0].value), o.loss));
 
   GRAPHC_ASSIGN(t.exe_, compileTrainingStep(t.model_, o.model, TrainingOptions{o.loss, o.optimizer, o.lr, t.labels_.batchType},
-                                            o.backend, o.passes));
+                                            o.backend, o.passes, t.ranks() > 1));
 
   // Compiled once, one context, inputs and outputs allocated once: a step only copies rows.
   GRAPHC_ASSIGN(t.ctx_, newContext(*t.exe_));
+  t.ctx_->setCommunicator(o.comm);
   t.outputs_ = t.exe_->makeOutputs();
   t.inputs_ = {Tensor(t.exe_->graph().type(t.exe_->graph().inputs[0])), Tensor(t.labels_.batchType)};
   t.order_.resize((size_t)t.set_.samples);
@@ -147,12 +153,14 @@ Result<Trainer> Trainer::create(const TrainOptions& o) {
 Result<EpochStats> Trainer::epoch(const std::function<void(int64_t, int64_t)>& progress, const std::atomic<bool>* stop) {
   auto start = std::chrono::steady_clock::now();
   int64_t steps = stepsPerEpoch(), batch = options_.batch, done = 0, nonFinite = 0;
+  // This rank's rows of each global batch: the same order on every rank (the same seed).
+  int64_t shard = options_.comm ? options_.comm->rank() * batch : 0;
   epochOrder(order_, options_.shuffle, rng_);
   double lossSum = 0;
   int64_t correct = 0;
   for (; done < steps; ++done) {
     if (stop && stop->load()) break;
-    std::span<const int64_t> rows(order_.data() + done * batch, (size_t)batch);
+    std::span<const int64_t> rows(order_.data() + done * globalBatch() + shard, (size_t)batch);
     gatherRows(set_.data, rows, inputs_[0]);
     gatherRows(set_.labels, rows, inputs_[1]);
     GRAPHC_TRY(exe_->run(*ctx_, inputs_, outputs_));
@@ -168,15 +176,35 @@ Result<EpochStats> Trainer::epoch(const std::function<void(int64_t, int64_t)>& p
     correct += countCorrect(outputs_[1], inputs_[1], labels_);
     if (progress) progress(done + 1, steps);
   }
-  EpochStats stats{++epochs_, done ? lossSum / (double)done : 0.0, std::nullopt,
+  // The global stats: every rank's sums; each step's loss is the mean of the ranks' losses, the
+  // loss of the global batch.
+  double sums[] = {lossSum, (double)correct, (double)nonFinite};
+  if (ranks() > 1) GRAPHC_TRY(options_.comm->sum(sums));
+  int64_t rankSteps = done * ranks();
+  EpochStats stats{++epochs_, done ? sums[0] / (double)rankSteps : 0.0, std::nullopt,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
-  if (labels_.accuracy() && done) stats.accuracy = (double)correct / (double)(done * batch);
+  if (labels_.accuracy() && done) stats.accuracy = sums[1] / (double)(rankSteps * batch);
+  nonFinite = (int64_t)sums[2];
   if (done < steps) stats.interruptedAfter = done;
   stats.nonFiniteLosses = nonFinite;
   return stats;
 }
 
 Result<std::map<std::string, Tensor>> Trainer::trainedParams() const { return driver::trainedParams(*exe_, *ctx_); }
+
+Status Trainer::checkParamsAgree() const {
+  if (ranks() == 1) return ok();
+  GRAPHC_ASSIGN(auto params, trainedParams());
+  uint64_t hash = 1469598103934665603ull;  // FNV-1a over every param's bytes, in name order
+  for (const auto& [name, t] : params)
+    for (size_t i = 0; i < t.bytes(); ++i) hash = (hash ^ static_cast<const unsigned char*>(t.raw())[i]) * 1099511628211ull;
+  uint64_t min = 0, max = 0;
+  GRAPHC_TRY(options_.comm->minMax(hash, min, max));
+  if (min != max)
+    return Error(ErrorCode::Internal, fmt::format("epoch {}: the parameters differ between ranks (hashes from {:016x} to {:016x}); "
+                                                  "the ranks no longer train one model", epochs_, min, max));
+  return ok();
+}
 
 Status Trainer::save(const std::string& out) const {
   GRAPHC_ASSIGN(auto trained, trainedParams());

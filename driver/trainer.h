@@ -14,6 +14,7 @@
 #include "driver/pipeline.h"
 #include "driver/train_data.h"
 #include "driver/train_log.h"
+#include "runtime/collective.h"
 
 namespace graphc::driver {
 
@@ -32,12 +33,18 @@ struct TrainOptions {
   CompileOptions backend;
   PassOptions passes;
   OnNan onNan = OnNan::Stop;
+  // Data-parallel training (docs/distributed.md): the ranks to train with, not owned. With more
+  // than one, each step takes this rank's shard of a global batch of size() x batch rows and
+  // the step averages the gradients (allreduce_gradients); the epoch's stats are global.
+  Communicator* comm = nullptr;
 };
 
 // Optimizes `model` (as loaded, at the training batch) for training and compiles its training
-// step on `backend`; messages name the model `name`.
+// step on `backend`; messages name the model `name`. With averageGradients the step averages
+// its gradients across the ranks of its context's communicator (allreduce_gradients).
 Result<std::unique_ptr<Executable>> compileTrainingStep(const Graph& model, const std::string& name, const TrainingOptions& t,
-                                                        const CompileOptions& backend, const PassOptions& passes);
+                                                        const CompileOptions& backend, const PassOptions& passes,
+                                                        bool averageGradients = false);
 // The current value in ctx of every float param of a training step, by name.
 Result<std::map<std::string, Tensor>> trainedParams(const Executable& exe, const ExecutionContext& ctx);
 
@@ -48,8 +55,13 @@ class Trainer {
   static Result<Trainer> create(const TrainOptions& options);
 
   int64_t samples() const { return set_.samples; }
-  int64_t stepsPerEpoch() const { return set_.samples / options_.batch; }
-  int64_t droppedPerEpoch() const { return set_.samples - stepsPerEpoch() * options_.batch; }
+  int ranks() const { return options_.comm ? options_.comm->size() : 1; }
+  int64_t globalBatch() const { return options_.batch * ranks(); }
+  int64_t stepsPerEpoch() const { return set_.samples / globalBatch(); }
+  int64_t droppedPerEpoch() const { return set_.samples - stepsPerEpoch() * globalBatch(); }
+  // Fails when the trained params differ in any byte between the ranks (a 64-bit hash of
+  // them all, its minimum and maximum over the ranks); ok on one rank.
+  Status checkParamsAgree() const;
 
   // One pass over the data; `progress(step, steps)` is called after each step. When `stop` is
   // given and becomes true (a SIGINT handler sets it), the epoch ends after the step under way

@@ -77,6 +77,8 @@ GradFn gradRule(OpKind op) {
     case OpKind::SoftmaxCrossEntropy:
     // Optimizer updates end a training step; nothing differentiates through them.
     case OpKind::SgdUpdate: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
+    // Collectives run on gradients already, between autodiff and the updates.
+    case OpKind::AllreduceStart: case OpKind::AllreduceWait:
     // Second-order gradients of these backward ops are not supported.
     case OpKind::DenseGrad: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
     case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad: case OpKind::LayerNormGrad:

@@ -34,6 +34,7 @@ enum OpTrait : uint32_t {
   kStateful = 1u << 9,  // writes one of its operands in place (optimizer updates)
   kInPlace = 1u << 10,  // result 0 may be written over operand 0 of the same size (ops.def)
   kBf16Operands = 1u << 11,  // takes bf16 operands and computes in f32 (passes/precision_bf16.cpp)
+  kSideEffect = 1u << 12,  // communicates with other processes (collectives): never dropped, merged or folded
 };
 
 struct AttrSpec {
@@ -63,6 +64,10 @@ const OpInfo& opInfo(OpKind kind);
 std::optional<OpKind> opByName(std::string_view name);
 std::span<const OpInfo> allOps();
 inline std::string_view opName(OpKind kind) { return opInfo(kind).name; }
+
+// Whether a node of this op matters beyond its results (writes state, or communicates): DCE
+// keeps it, CSE does not merge two, constant folding does not run it.
+inline bool hasSideEffects(const OpInfo& info) { return (info.traits & (kStateful | kSideEffect)) != 0; }
 
 // Whether the op table lets the op compute in dtype t (kFloatOnly ops: floating point only).
 inline bool acceptsDType(const OpInfo& info, DType t) { return !info.has(kFloatOnly) || isFloat(t); }
@@ -113,6 +118,10 @@ struct SliceAxis {
   int64_t start, step, count;
 };
 SliceAxis resolveSliceAxis(int64_t dim, int64_t start, int64_t end, int64_t step);
+
+// The `shapes` attribute of allreduce_wait: each shape as its rank, then its dims.
+std::vector<int64_t> encodeShapes(std::span<const Shape> shapes);
+Result<std::vector<Shape>> decodeShapes(std::span<const int64_t> encoded);
 
 // Activations a fused op (dense, conv2d) may carry.
 enum class Activation { None, Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Clip, Elu };

@@ -14,7 +14,7 @@ bool foldable(const Graph& g, const Node& n) {
   for (ValueId v : n.operands)
     if (g.value(v).kind != ValueKind::Const) return false;
   // Stateful nodes matter for their writes; nodes without operands (none today) have nothing to fold.
-  if (n.operands.empty() || n.info().has(kStateful)) return false;
+  if (n.operands.empty() || hasSideEffects(n.info())) return false;
   return eval::withinFoldLimit(g.types(n.results));
 }
 

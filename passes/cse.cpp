@@ -87,7 +87,7 @@ Status runCSE(Graph& g, PassContext& ctx) {
     Node& n = g.nodes[id];
     if (n.dead) continue;
     for (ValueId& v : n.operands) v = canon[v];
-    if (n.info().has(kStateful)) continue;  // two writes are two writes
+    if (hasSideEffects(n.info())) continue;  // two writes (or two messages) are two
     auto [it, inserted] = seen.try_emplace(Key{n.op, keyOperands(n), withDefaults(n.op, n.attrs)}, id);
     if (inserted) continue;
     const Node& first = g.nodes[it->second];

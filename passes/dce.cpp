@@ -14,7 +14,7 @@ size_t markDeadNodes(Graph& g) {
   for (const Output& o : g.outputs) work.push_back(o.value);
   for (const Update& u : g.updates) work.push_back(u.value);  // a training step's new weights
   for (NodeId n = 0; n < g.nodes.size(); ++n)
-    if (!g.nodes[n].dead && g.nodes[n].info().has(kStateful)) {
+    if (!g.nodes[n].dead && hasSideEffects(g.nodes[n].info())) {
       liveNode[n] = true;
       work.insert(work.end(), g.nodes[n].operands.begin(), g.nodes[n].operands.end());
     }

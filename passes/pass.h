@@ -19,6 +19,9 @@ struct PassContext {
   bool debugRewrites = false;   // the rewrite driver logs each rule that fires
   std::ostream* log = nullptr;  // where such debug lines go; nullptr: nowhere
   std::string_view passName;    // the pass being run, for messages
+  // allreduce_gradients: a bucket closes once its gradients reach this many bytes.
+  size_t allreduceBucketBytes = kDefaultBucketBytes;
+  static constexpr size_t kDefaultBucketBytes = size_t{25} << 20;  // Horovod's and PyTorch DDP's 25 MB
 };
 
 using PassFn = Status (*)(Graph&, PassContext&);
@@ -48,6 +51,7 @@ struct PipelineOptions {
   std::function<std::string(const Graph&)> print;
   // Passes visible to this run only, looked up before the registry (tests, experiments).
   std::span<const PassInfo> extraPasses;
+  size_t allreduceBucketBytes = PassContext::kDefaultBucketBytes;  // see PassContext
 };
 
 // Runs the named passes in order. Unknown names fail before anything runs, listing the valid

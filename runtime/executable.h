@@ -9,6 +9,7 @@
 
 #include "ir/graph.h"
 #include "runtime/abi.h"
+#include "runtime/collective.h"
 #include "runtime/memory/memory_plan.h"
 #include "runtime/tensor_view.h"
 
@@ -20,7 +21,13 @@ class ExecutionContext {
  public:
   virtual ~ExecutionContext() = default;
 
+  // The ranks a training step's collectives (allreduce_start/wait) average over, set by the
+  // driver; none (the default) runs them as a single rank.
+  void setCommunicator(Communicator* comm) { communicator_ = comm; }
+  Communicator* communicator() const { return communicator_; }
+
  private:
+  Communicator* communicator_ = nullptr;
   friend class Executable;
   // The adapters' views and raw pointer tables of a run, kept so that later runs reuse the
   // capacity.

@@ -20,6 +20,13 @@ void addPassOptions(CLI::App& cmd, driver::PassOptions& passes) {
   cmd.add_flag("--debug-rewrites", passes.debugRewrites, "Log every rewrite pattern that fires");
 }
 
+void addBucketOption(CLI::App& cmd, driver::PassOptions& passes) {
+  cmd.add_option_function<double>(
+         "--bucket-mb", [&passes](double mb) { passes.allreduceBucketBytes = (size_t)(mb * double(1 << 20)); },
+         "Gradients averaged per allreduce, in MiB (buckets in reverse parameter order); default 25")
+      ->check(CLI::PositiveNumber);
+}
+
 void addBackendOptions(CLI::App& cmd, CompileOptions& backend) {
   std::vector<std::string> names;
   for (const BackendInfo& b : allBackends()) names.emplace_back(b.name);

@@ -15,6 +15,8 @@ int fail(const Error& e);
 
 // --time-passes, --print-after-all, --debug-rewrites.
 void addPassOptions(CLI::App& cmd, driver::PassOptions& passes);
+// --bucket-mb: the gradient bucket size of allreduce_gradients (opt, train --distributed).
+void addBucketOption(CLI::App& cmd, driver::PassOptions& passes);
 // --backend (checked against the registry; default driver::defaultBackend()) and --threads.
 void addBackendOptions(CLI::App& cmd, CompileOptions& backend);
 

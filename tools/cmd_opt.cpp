@@ -81,6 +81,7 @@ Runner addOptCommand(CLI::App& app) {
   cmd->add_flag("--verify-diagnostics", o->verifyDiagnostics,
                 "Check the errors against '// expected-error {{...}}' lines in the input");
   addPassOptions(*cmd, o->passOptions);
+  addBucketOption(*cmd, o->passOptions);
   cmd->add_flag_callback("--list-passes", [] {
     for (const PassInfo& p : allPasses()) std::cout << fmt::format("  {:<24} {}\n", p.name, p.summary);
     throw CLI::Success();

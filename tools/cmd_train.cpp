@@ -8,6 +8,7 @@
 #include "driver/trainer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/distributed.h"
 #include "tools/train_report.h"
 
 namespace graphc::tool {
@@ -18,7 +19,8 @@ struct TrainCmdOptions {
   double lr = 0.01;
   int epochs = 10;
   int64_t batch = 32;
-  bool noShuffle = false;
+  bool noShuffle = false, distributed = false;
+  double watchdog = 120;  // seconds a collective may take before this rank gives up on the others
   uint64_t seed = 0;
   CompileOptions backend;
   driver::PassOptions passes;
@@ -44,30 +46,46 @@ class InterruptScope {
 };
 
 int train(const TrainCmdOptions& o) {
-  if (!o.save.empty())
-    if (auto s = driver::checkSavePath(o.save); !s) return fail(s.error());
+  auto joined = joinDistributedRun(o.distributed, o.watchdog);
+  if (!joined) return fail(joined.error());
+  Communicator* comm = joined->get();
+  bool lead = !comm || comm->rank() == 0;  // rank 0 logs and writes; the others only train
+  if (!lead && !std::freopen("/dev/null", "w", stdout)) return failRank(comm, Error("cannot silence stdout on this rank"));
+  if (!o.save.empty() && lead)
+    if (auto s = driver::checkSavePath(o.save); !s) return failRank(comm, s.error());
   driver::TrainOptions options{o.model, o.data, o.labels, *parseLoss(o.loss), *parseOptimizer(o.optimizer),  // CLI11 checked both
                                o.lr, o.batch, !o.noShuffle, o.seed, o.backend, o.passes,
-                               o.onNan == "warn" ? driver::OnNan::Warn : driver::OnNan::Stop};
+                               o.onNan == "warn" ? driver::OnNan::Warn : driver::OnNan::Stop, comm};
   auto trainer = driver::Trainer::create(options);
-  if (!trainer) return fail(trainer.error());
+  if (!trainer) return failRank(comm, trainer.error());
 
   int64_t samples = trainer->samples(), steps = trainer->stepsPerEpoch();
   std::printf("training %s: %lld samples, batch %lld (%lld steps per epoch), %s lr %g, loss %s, backend %s\n",
               o.model.c_str(), (long long)samples, (long long)o.batch, (long long)steps, o.optimizer.c_str(), o.lr,
               o.loss.c_str(), o.backend.backend.c_str());
+  if (comm)
+    std::printf("distributed: %d ranks, each %lld rows of every global batch of %lld\n", comm->size(), (long long)o.batch,
+                (long long)trainer->globalBatch());
   if (trainer->droppedPerEpoch() > 0)
     std::printf("note: %lld samples, batch %lld: the last %lld samples of each epoch are dropped\n", (long long)samples,
-                (long long)o.batch, (long long)trainer->droppedPerEpoch());
+                (long long)trainer->globalBatch(), (long long)trainer->droppedPerEpoch());
   std::fflush(stdout);
 
   std::vector<driver::EpochStats> log;
   ProgressBar bar;
   InterruptScope sigint;
+  double trainSeconds = 0;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-    auto stats = trainer->epoch([&](int64_t step, int64_t total) { bar.update(epoch, o.epochs, step, total); }, &interrupted);
+    auto stats = trainer->epoch(
+        [&](int64_t step, int64_t total) {
+          if (!comm) bar.update(epoch, o.epochs, step, total);  // mpirun gives ranks a pseudo-terminal: no bar there
+          if (comm) maybeDieForTest(*comm, (epoch - 1) * total + step);
+        },
+        &interrupted);
     bar.clear();
-    if (!stats) return fail(stats.error());
+    if (!stats) return failRank(comm, stats.error());
+    if (auto agree = trainer->checkParamsAgree(); !agree) return failRank(comm, agree.error());
+    trainSeconds += stats->seconds;
     if (stats->interruptedAfter >= 0) {
       // Abandoning the run: a model saved now would be neither the last epoch's nor the final one.
       std::fprintf(stderr, "error: interrupted in epoch %d after %lld of %lld steps; nothing was saved or logged\n", epoch,
@@ -82,10 +100,12 @@ int train(const TrainCmdOptions& o) {
     log.push_back(*stats);
   }
 
+  if (comm) printCommunication(*comm, steps * o.epochs, trainSeconds);
+  if (!lead) return 0;
   if (!o.logJson.empty())
-    if (auto s = driver::writeLogJson(o.logJson, log); !s) return fail(s.error());
+    if (auto s = driver::writeLogJson(o.logJson, log); !s) return failRank(comm, s.error());
   if (!o.save.empty()) {
-    if (auto s = trainer->save(o.save); !s) return fail(s.error());
+    if (auto s = trainer->save(o.save); !s) return failRank(comm, s.error());
     std::printf("saved the trained model to %s\n", o.save.c_str());
   }
   return 0;
@@ -113,6 +133,11 @@ Runner addTrainCommand(CLI::App& app) {
                                          "naming the sample or epoch and step; warn: report it and train on")
       ->check(CLI::IsMember({"stop", "warn"}))->capture_default_str();
   cmd->add_option("--save", o->save, "Write the trained model: ONNX when OUT ends in .onnx, else textual IR");
+  cmd->add_flag("--distributed", o->distributed, "Data-parallel training on MPI: run under mpirun -np K; each rank trains on its "
+                                                 "shard of every global batch of K x --batch rows (automatic under an MPI launcher)");
+  cmd->add_option("--watchdog", o->watchdog, "With --distributed: seconds a collective may wait for the other ranks before this "
+                                              "one gives up (0: forever)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  addBucketOption(*cmd, o->passes);
   addBackendOptions(*cmd, o->backend);
   addPassOptions(*cmd, o->passes);
   return [o] { return train(*o); };

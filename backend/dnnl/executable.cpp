@@ -143,11 +143,13 @@ class DnnlExecutable final : public Executable {
   Status runSteps(DnnlContext& ctx) const {
     bool profile = !ctx.stepSeconds.empty();
     void* const* ptrs = ctx.memory.ptrs.data();
+    Communicator* comm = ctx.communicator();
     for (size_t i = 0; i < program.steps.size(); ++i) {
+      if (comm) comm->progress();
       const Step& step = program.steps[i];
       double t0 = profile ? omp_get_wtime() : 0;
       if (step.kernel) {
-        GRAPHC_TRY(step.kernel->run(ptrs));
+        GRAPHC_TRY(step.kernel->runWith(ptrs, ctx.communicator()));
       } else {
         const auto& a = ctx.args[i];
         dnnl_status_t st = dnnl_primitive_execute(step.prim.get(), ctx.stream.get(), (int)a.size(), a.data());
@@ -208,7 +210,7 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::ReluGrad: case OpKind::DenseGrad: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
     case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad: case OpKind::LayerNormGrad: case OpKind::GatherGrad:
     case OpKind::SliceGrad: case OpKind::OneHot: case OpKind::SoftmaxCrossEntropy: case OpKind::SgdUpdate: case OpKind::MomentumUpdate:
-    case OpKind::AdamUpdate:
+    case OpKind::AdamUpdate: case OpKind::AllreduceStart: case OpKind::AllreduceWait:
       return lowerTraining(L, n);
   }
   return Error(fmt::format("dnnl: no lowering for '{}'", opName(n.op)));

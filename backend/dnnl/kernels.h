@@ -73,6 +73,10 @@ std::unique_ptr<Kernel> smallSoftmaxKernel(int64_t rows, int64_t cols, int x, in
 std::unique_ptr<Kernel> oneHotKernel(DType labels, DType out, int64_t count, int64_t depth, int in, int o);
 std::unique_ptr<Kernel> gatherGradKernel(DType indexType, int64_t outer, int64_t dim, int64_t inner, int64_t count, int dy,
                                          int idx, int out);
+// allreduce_start (gradients `ins`, counts[i] floats each, packed into `buffer`) and
+// allreduce_wait (`buffer` unpacked into `outs`) of bucket `bucket`, on the run's communicator.
+std::unique_ptr<Kernel> allreduceStartKernel(int64_t bucket, std::vector<int64_t> counts, std::vector<int> ins, int buffer);
+std::unique_ptr<Kernel> allreduceWaitKernel(int64_t bucket, std::vector<int64_t> counts, int buffer, std::vector<int> outs);
 std::unique_ptr<Kernel> sliceGradKernel(size_t es, size_t outBytes, const Shape& dyShape, const std::vector<int64_t>& strides,
                                         int64_t offset, int dy, int out);
 

@@ -255,6 +255,25 @@ Status layerNormGrad(Lowering& L, const Node& n, const OpCtx& c) {
   return ok();
 }
 
+// A bucket's start and wait: host steps between the primitives, on the run's communicator.
+Status lowerCollective(Lowering& L, const Node& n, const OpCtx& c) {
+  std::vector<int64_t> counts;
+  const auto& gradients = n.op == OpKind::AllreduceStart ? n.operands : n.results;
+  for (ValueId v : gradients) counts.push_back(L.type(v).numel());
+  if (n.op == OpKind::AllreduceStart) {
+    std::vector<int> ins;
+    for (ValueId v : n.operands) ins.push_back(L.plainBuffer(v));
+    int buffer = L.defineResult(n.results[0]);
+    L.addKernel(allreduceStartKernel(c.i("bucket"), std::move(counts), ins, buffer), ins, {buffer}, L.describe(n));
+    return ok();
+  }
+  int buffer = L.plainBuffer(n.operands[0]);
+  std::vector<int> outs;
+  for (ValueId r : n.results) outs.push_back(L.defineResult(r));
+  L.addKernel(allreduceWaitKernel(c.i("bucket"), std::move(counts), buffer, outs), {buffer}, outs, L.describe(n));
+  return ok();
+}
+
 }  // namespace
 
 Status lowerTraining(Lowering& L, const Node& n) {
@@ -274,6 +293,7 @@ Status lowerTraining(Lowering& L, const Node& n) {
                 L.describe(n));
     return ok();
   }
+  if (n.op == OpKind::AllreduceStart || n.op == OpKind::AllreduceWait) return lowerCollective(L, n, c);
   if (types[0].dtype != DType::f32) return lowerFallback(L, n);
 
   switch (n.op) {

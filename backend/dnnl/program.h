@@ -11,6 +11,7 @@
 
 #include "ir/diag.h"
 #include "ir/tensor.h"
+#include "runtime/collective.h"
 #include "runtime/program.h"
 
 namespace graphc::dnnl {
@@ -29,6 +30,8 @@ class Kernel {
  public:
   virtual ~Kernel() = default;
   virtual Status run(void* const* buffers) const = 0;
+  // What a run calls: the run's communicator too, which only the collectives use.
+  virtual Status runWith(void* const* buffers, Communicator*) const { return run(buffers); }
 };
 
 struct Step {

@@ -25,6 +25,10 @@ std::string bundleIdentifier(const std::string& name) {
 
 Result<BundleFiles> emitBundle(const Graph& g, const CompileOptions& options, const std::string& name, BundleForm form) {
   GRAPHC_TRY(verify(g));
+  for (const Node& n : g.nodes)
+    if (!n.dead && n.info().has(kSideEffect))
+      return Error(ErrorCode::Unsupported, fmt::format("a bundle cannot run {}: collectives need a communicator, which only graphc "
+                                                       "train --distributed (or the C API's trainer) gives a run", opName(n.op)));
   if (options.threads > 1)
     return Error(ErrorCode::InvalidArgument,
                  fmt::format("--threads {}: a bundle runs on its caller's thread alone (it needs no OpenMP runtime); use --threads 1", options.threads));

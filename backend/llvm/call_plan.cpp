@@ -36,7 +36,7 @@ std::string opText(const Node& n) {
 
 size_t CallPlan::argumentSlots() const {
   size_t slots = 0;
-  for (const NodeCall& c : calls) slots += c.args.size();
+  for (const NodeCall& c : calls) slots += c.args.size() + (c.passesContext ? 1 : 0);
   return slots;
 }
 
@@ -62,6 +62,7 @@ CallPlan planCalls(const Graph& g) {
     } else {
       call.args = n.operands;
       call.args.insert(call.args.end(), n.results.begin(), n.results.end());
+      call.passesContext = n.info().has(kSideEffect);
     }
     plan.calls.push_back(std::move(call));
   }

@@ -17,6 +17,9 @@ struct NodeCall {
   NodeId node = 0;
   int group = -1;  // into CallPlan::groups; -1 for a single node
   std::vector<ValueId> args;
+  // A collective's call gets one more pointer after its values: the run's CollectiveContext
+  // (collective_calls.h), through which it reaches the communicator.
+  bool passesContext = false;
 };
 
 struct CallPlan {

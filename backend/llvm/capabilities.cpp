@@ -25,6 +25,8 @@ bool isOpSupported(OpKind op, DType dtype) {
       return isF;
     case OpKind::OneHot: case OpKind::SliceGrad:
       return true;
+    case OpKind::AllreduceStart: case OpKind::AllreduceWait:  // the communicator averages f32
+      return dtype == DType::f32;
     case OpKind::GatherGrad: case OpKind::PadGrad:
       return dtype != DType::boolean;
     default:

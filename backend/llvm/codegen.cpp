@@ -93,6 +93,10 @@ llvm::Function* Emitter::begin(std::span<const ValueId> values, const std::strin
   return fn_;
 }
 
+llvm::Value* Emitter::contextArgument() {
+  return b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), buffers_, args_.size()), "collective.context");
+}
+
 // args[k] points at the function's k-th value; a value passed twice is loaded once.
 void Emitter::loadPointers() {
   ptrs_.assign(graph.values.size(), nullptr);
@@ -339,6 +343,8 @@ static Status emitNode(Emitter& e, const Node& n) {
     case OpKind::ReluGrad: case OpKind::LayerNormGrad: case OpKind::SoftmaxCrossEntropy: case OpKind::OneHot:
     case OpKind::SgdUpdate: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
       return emitTrain(e, n);
+    case OpKind::AllreduceStart: case OpKind::AllreduceWait:
+      return emitCollective(e, n);
     case OpKind::DenseGrad:
       return Error("dense_grad runs as the ops expand_dense_grad makes of it; that pass did not run");
     case OpKind::Conv2d: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:

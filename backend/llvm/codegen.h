@@ -65,6 +65,8 @@ class Emitter {
   // (returns 0).
   llvm::Function* begin(std::span<const ValueId> values, const std::string& name);
   void end();
+  // The pointer after the values in the argument array (NodeCall::passesContext).
+  llvm::Value* contextArgument();
 
   // The type in memory: bool is i8, bf16 is i16 (its bits; it computes as f32).
   llvm::Type* type(DType t);
@@ -126,6 +128,8 @@ Status emitConv(Emitter& e, const Node& n);       // conv2d, conv2d_grad_input, 
 Status emitPool(Emitter& e, const Node& n);       // max_pool2d, avg_pool2d, global_avg_pool and their gradients
 // relu_grad, layer_norm_grad, softmax_cross_entropy, one_hot and the optimizer updates.
 Status emitTrain(Emitter& e, const Node& n);
+// allreduce_start and allreduce_wait: calls into the runtime (collective_calls.cpp).
+Status emitCollective(Emitter& e, const Node& n);
 // A fusion group (ir/fusion_group.h): one loop nest computing every member per element in
 // registers, storing only the values that leave the group (codegen_fused.cpp).
 Status emitFusedGroup(Emitter& e, const FusionGroup& group);
@@ -190,6 +194,8 @@ struct EntryLayout {
   // Outputs held by a value the run does not write in place (an input, a constant, or a value
   // an earlier output already holds): (output, value), copied after the nodes.
   std::vector<std::pair<uint32_t, ValueId>> copiedOutputs;
+  // Where in the arena the run's CollectiveContext pointer is (0: the graph has no collectives).
+  size_t contextOffset = 0;
   // Where the calls' argument arrays (CallPlan::argumentSlots pointers) live in the arena.
   size_t tableOffset = 0;
   // A training step's state block: each update target (a param or optimizer state) at its

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backend/llvm/codegen.h"
+#include "backend/llvm/collective_calls.h"
 #include "backend/llvm/jit.h"
 #include "runtime/abi.h"
 
@@ -153,7 +154,17 @@ void emitEntry(Emitter& e, const EntryLayout& layout, const CallPlan& plan, std:
     for (size_t k = 0; k < plan.calls[c].args.size(); ++k)
       b.CreateStore(where[plan.calls[c].args[k]], b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, k));
     slot += plan.calls[c].args.size();
+    if (plan.calls[c].passesContext) {
+      llvm::Value* context = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, layout.contextOffset));
+      b.CreateStore(context, b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, plan.calls[c].args.size()));
+      ++slot;
+    }
     llvm::Value* code = b.CreateCall(functions[c], {args});
+    if (layout.contextOffset) {  // let the buckets in flight advance (collective_calls.cpp)
+      llvm::Value* context = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, layout.contextOffset));
+      b.CreateCall(e.module.getOrInsertFunction(kCollectiveProgress, llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false)),
+                   {context});
+    }
     auto* fail = llvm::BasicBlock::Create(ctx, "fail", run);
     auto* next = llvm::BasicBlock::Create(ctx, "next", run);
     b.CreateCondBr(b.CreateICmpNE(code, b.getInt32(0)), fail, next);

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "backend/llvm/codegen.h"
+#include "backend/llvm/collective_calls.h"
 #include "backend/llvm/jit.h"
 #include "backend/llvm/object_cache.h"
 #include "ir/verifier.h"
@@ -33,6 +34,7 @@ class LlvmContext final : public ExecutionContext {
   AlignedBlock arena;  // the planned values, then the code's pointer table
   AlignedBlock state;  // a training step's params and optimizer state, run after run
   void* lastState = nullptr;  // the state block of the last run: this one, or the caller's
+  CollectiveContext collective;  // what the collectives' runtime calls see during a run
 };
 
 class LlvmExecutable final : public Executable {
@@ -113,8 +115,15 @@ class LlvmExecutable final : public Executable {
       if (!buffers.state) buffers.state = ctx->state.get(), buffers.state_bytes = layout.stateBytes;
       ctx->lastState = buffers.state;
     }
-    if (int32_t code = runFn(&buffers); code != 0)
+    if (layout.contextOffset) {
+      ctx->collective = {ctx->communicator(), ok()};
+      CollectiveContext* context = &ctx->collective;
+      std::memcpy(static_cast<char*>(buffers.arena) + layout.contextOffset, &context, sizeof(context));
+    }
+    if (int32_t code = runFn(&buffers); code != 0) {
+      if (!ctx->collective.status) return ctx->collective.status;  // the communicator's own message
       return Error(code > 0 && (size_t)code <= errors.size() ? errors[code - 1] : fmt::format("llvm: error code {}", code));
+    }
     return ok();
   }
 };
@@ -180,7 +189,8 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
   }
   exe->times.optimize = secondsSince(t0);
   t0 = std::chrono::steady_clock::now();
-  const JitSymbol symbols[] = {{kConstantTable, exe->layout.constants.data()}};
+  std::vector<JitSymbol> symbols{{kConstantTable, exe->layout.constants.data()}};
+  symbols.insert(symbols.end(), collectiveSymbols().begin(), collectiveSymbols().end());
   GRAPHC_ASSIGN(exe->code, JitCode::load(*object, symbols));
   GRAPHC_ASSIGN(void* run, exe->code->lookup("graphc_run"));
   exe->times.load = secondsSince(t0);
@@ -264,7 +274,12 @@ Result<PlannedArena> planArena(const Graph& g) {
       layout.copiedOutputs.push_back({(uint32_t)i, v});
   }
   layout.tableOffset = (plan.arenaBytes + GRAPHC_ABI_ALIGNMENT - 1) / GRAPHC_ABI_ALIGNMENT * GRAPHC_ABI_ALIGNMENT;
-  layout.arenaBytes = layout.tableOffset + planCalls(g).argumentSlots() * sizeof(void*);
+  CallPlan calls = planCalls(g);
+  layout.arenaBytes = layout.tableOffset + calls.argumentSlots() * sizeof(void*);
+  if (std::any_of(calls.calls.begin(), calls.calls.end(), [](const NodeCall& c) { return c.passesContext; })) {
+    layout.contextOffset = layout.arenaBytes;
+    layout.arenaBytes += sizeof(void*);
+  }
   planned.requests = std::move(buffers.requests);
   planned.plan = std::move(plan);
   return planned;

@@ -52,7 +52,12 @@ class RefExecutable final : public Executable {
       std::vector<Tensor> borrowed;
       for (size_t i = 0; i < graph_.inputs.size(); ++i)
         borrowed.push_back(Tensor::borrowed(graph_.type(graph_.inputs[i]), const_cast<void*>(run.inputs[i])));
-      GRAPHC_ASSIGN(std::vector<Tensor> results, eval::interpret(graph_, borrowed, ref->state));
+      // A training step's collectives go to the context's communicator, when it has one.
+      Communicator* comm = ctx.communicator();
+      eval::Collectives collectives{
+          [comm](int64_t bucket, float* data, size_t count) { return comm->startMean(bucket, data, count); },
+          [comm](int64_t bucket) { return comm->wait(bucket); }};
+      GRAPHC_ASSIGN(std::vector<Tensor> results, eval::interpret(graph_, borrowed, ref->state, comm ? &collectives : nullptr));
       for (size_t i = 0; i < results.size() && i < run.num_outputs; ++i)
         if (results[i].bytes()) std::memcpy(run.outputs[i], results[i].raw(), results[i].bytes());
       return ok();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct graphc_options {
   graphc::driver::ShapeMap shapes;
   graphc::driver::DimMap dims;
   std::string precision = "f32";  // f32, bf16 or auto: resolved against the backend at compile
+  std::optional<int> mpiComm;      // graphc_options_set_mpi_comm's Fortran handle
   // compile, with the precision resolved.
   graphc::CompileOptions resolved() const;
 };

@@ -3,6 +3,7 @@
 
 #include "driver/capi/api.h"
 #include "driver/precision.h"
+#include "runtime/mpi/world.h"
 
 using namespace graphc::capi;
 
@@ -72,6 +73,17 @@ graphc_status graphc_options_set_precision(graphc_options* options, int precisio
     if (precision < GRAPHC_PRECISION_F32 || precision > GRAPHC_PRECISION_AUTO)
       return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: {} is not a graphc_precision", fn, precision));
     options->precision = names[precision];
+    return GRAPHC_OK;
+  });
+}
+
+graphc_status graphc_options_set_mpi_comm(graphc_options* options, int comm) {
+  const char* fn = __func__;
+  return guard(fn, [&] {
+    if (auto s = checkNotNull(options, fn, "options")) return s;
+    if (!graphc::mpi::available())
+      return fail(GRAPHC_STATUS_UNSUPPORTED, fmt::format("{}: this libgraphc was built without MPI", fn));
+    options->mpiComm = comm;
     return GRAPHC_OK;
   });
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "driver/capi/api.h"
+#include "runtime/mpi/world.h"
 
 using namespace graphc::capi;
 
@@ -26,6 +27,12 @@ graphc_status createTrainer(const std::string& path, std::string_view bytes, con
   if (!model) return fail(model.error());
   graphc::driver::StepTrainerOptions t{static_cast<graphc::LossKind>(lossValue), static_cast<graphc::OptimizerKind>(optimizerValue), lr,
                                        o.resolved(), quietPasses()};
+  if (o.mpiComm) {
+    // No watchdog: the application owns the job and its failure handling.
+    auto comm = graphc::mpi::communicatorFromFortran(*o.mpiComm, 0);
+    if (!comm) return fail(comm.error());
+    t.comm = std::move(*comm);
+  }
   auto step = graphc::driver::StepTrainer::create(std::move(*model), path, t);
   if (!step) return fail(step.error());
   auto trainer = std::make_unique<graphc_trainer>(graphc_trainer{std::move(*step), {}, {}, {}, {}});

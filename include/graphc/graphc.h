@@ -150,6 +150,13 @@ GRAPHC_API graphc_status graphc_options_set_max_memory(graphc_options* options, 
 /* The products' precision (graphc_precision). bf16 on dnnl fails to compile with
  * GRAPHC_STATUS_UNSUPPORTED. */
 GRAPHC_API graphc_status graphc_options_set_precision(graphc_options* options, int precision);
+/* Data-parallel training inside an MPI application (docs/distributed.md): a trainer created with
+ * these options averages every step's gradients over the ranks of `comm`, an initialized MPI
+ * communicator passed as MPI_Comm_c2f(comm) (so this header needs no mpi.h). Every rank creates
+ * its trainer from the same model and calls graphc_trainer_step equally often, each on its own
+ * shard of the global batch; the weights stay identical on every rank, and the loss a step
+ * returns is this rank's. GRAPHC_STATUS_UNSUPPORTED when the library was built without MPI. */
+GRAPHC_API graphc_status graphc_options_set_mpi_comm(graphc_options* options, int comm);
 /* Binds a symbolic dimension by name, e.g. ("N", 4) for an input f32[N,784]. */
 GRAPHC_API graphc_status graphc_options_bind_dim(graphc_options* options, const char* symbol, int64_t size);
 /* Binds the whole shape of an input by name; it must agree with the model's fixed dimensions. */

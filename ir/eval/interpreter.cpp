@@ -51,8 +51,9 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::SliceGrad: return evalSliceGrad;
     case OpKind::OneHot: return evalOneHot;
     case OpKind::SgdUpdate: return evalSgdUpdate;
+    case OpKind::AllreduceStart: return evalAllreduceStart;
     case OpKind::DenseGrad: case OpKind::LayerNormGrad: case OpKind::MomentumUpdate: case OpKind::AdamUpdate:
-    case OpKind::SoftmaxCrossEntropy:
+    case OpKind::SoftmaxCrossEntropy: case OpKind::AllreduceWait:
       return nullptr;  // several results: multiKernelFor
   }
   return nullptr;
@@ -65,6 +66,7 @@ static MultiKernelFn multiKernelFor(OpKind op) {
     case OpKind::SoftmaxCrossEntropy: return evalSoftmaxCrossEntropy;
     case OpKind::MomentumUpdate: return evalMomentumUpdate;
     case OpKind::AdamUpdate: return evalAdamUpdate;
+    case OpKind::AllreduceWait: return evalAllreduceWait;
     default: return nullptr;
   }
 }
@@ -103,7 +105,8 @@ Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> o
   return std::vector<Tensor>{std::move(result)};
 }
 
-static Result<std::vector<Tensor>> run(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>* state) {
+static Result<std::vector<Tensor>> run(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>* state,
+                                       const Collectives* collectives) {
   if (inputs.size() != g.inputs.size())
     return Error(fmt::format("graph '{}' takes {} input(s), got {}", g.name, g.inputs.size(), inputs.size()));
   std::vector<Tensor> env(g.values.size());
@@ -135,7 +138,16 @@ static Result<std::vector<Tensor>> run(const Graph& g, std::span<const Tensor> i
     }
     std::vector<TensorType> resultTypes;
     for (ValueId r : n.results) resultTypes.push_back(g.type(r));
+    // A bucket's buffer is averaged in place between its start and its wait.
+    if (collectives && n.op == OpKind::AllreduceWait)
+      if (Status s = collectives->wait(OpCtx{n.info(), {}, n.attrs}.i("bucket")); !s)
+        return Error(fmt::format("{}: {}", describeNode(g, n), s.error().message()), n.loc);
     auto results = evalNode(n, operands, resultTypes);
+    if (results && collectives && n.op == OpKind::AllreduceStart) {
+      Tensor& buffer = (*results)[0];
+      if (Status s = collectives->start(OpCtx{n.info(), {}, n.attrs}.i("bucket"), buffer.data<float>(), (size_t)buffer.numel()); !s)
+        return Error(fmt::format("{}: {}", describeNode(g, n), s.error().message()), n.loc);
+    }
     if (!results) return Error(fmt::format("{}: {}", describeNode(g, n), results.error().message()), n.loc);
     for (size_t i = 0; i < n.results.size(); ++i) env[n.results[i]] = std::move((*results)[i]);
   }
@@ -159,10 +171,13 @@ static Result<std::vector<Tensor>> run(const Graph& g, std::span<const Tensor> i
   return outputs;
 }
 
-Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs) { return run(g, inputs, nullptr); }
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs) {
+  return run(g, inputs, nullptr, nullptr);
+}
 
-Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state) {
-  return run(g, inputs, &state);
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state,
+                                      const Collectives* collectives) {
+  return run(g, inputs, &state, collectives);
 }
 
 }  // namespace graphc::eval

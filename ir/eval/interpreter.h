@@ -2,6 +2,7 @@
 // what constant folding, the ONNX importer's shape folding and the ref backend run on.
 #pragma once
 
+#include <functional>
 #include <span>
 
 #include "ir/graph.h"
@@ -30,9 +31,18 @@ Result<std::vector<Tensor>> evalNode(const Node& node, std::span<const Tensor> o
 // and state start from their initial data, and the graph's updates are dropped.
 Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs);
 
+// What allreduce_start and allreduce_wait do across processes: start(bucket, data, count)
+// begins averaging the packed buffer in place, wait(bucket) finishes it. Without them a run is
+// one rank (the mean of one is the buffer itself).
+struct Collectives {
+  std::function<Status(int64_t bucket, float* data, size_t count)> start;
+  std::function<Status(int64_t bucket)> wait;
+};
+
 // The same with persistent state (a training step): state is indexed by ValueId; a non-empty
 // entry replaces that param's or state's initial data. After the run each update's value is
 // copied into its target's entry, in place (allocated from the initial data if empty).
-Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state);
+Result<std::vector<Tensor>> interpret(const Graph& g, std::span<const Tensor> inputs, std::vector<Tensor>& state,
+                                      const Collectives* collectives = nullptr);
 
 }  // namespace graphc::eval

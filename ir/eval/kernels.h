@@ -49,6 +49,8 @@ Result<Tensor> evalGatherGrad(const OpCtx& c, std::span<const Tensor> in, const 
 Result<Tensor> evalSliceGrad(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalOneHot(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalSgdUpdate(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+// Collectives as one rank sees them (collective.cpp): pack a bucket, unpack it.
+Result<Tensor> evalAllreduceStart(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 
 // Ops with several results.
 using MultiKernelFn = Result<std::vector<Tensor>> (*)(const OpCtx& c, std::span<const Tensor> in,
@@ -58,6 +60,7 @@ Result<std::vector<Tensor>> evalSoftmaxCrossEntropy(const OpCtx& c, std::span<co
 Result<std::vector<Tensor>> evalLayerNormGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 Result<std::vector<Tensor>> evalMomentumUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 Result<std::vector<Tensor>> evalAdamUpdate(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
+Result<std::vector<Tensor>> evalAllreduceWait(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out);
 
 // For every position of `shape` (row-major), start + sum of position[d] * strides[d]: the
 // offsets a strided walk over `shape` reads, in order.

@@ -104,7 +104,19 @@ static void addUpdates(std::vector<OpCase>& out) {
   }
 }
 
+// The collectives as one rank runs them (no communicator): a bucket packed, and unpacked.
+static void addCollectives(std::vector<OpCase>& out) {
+  std::vector<TensorType> grads{{DType::f32, {7, 33}}, {DType::f32, {33}}, {DType::f32, {2, 3, 4}}};
+  out.push_back({"allreduce_start/f32 three gradients", OpKind::AllreduceStart,
+                 oneOpGraph(OpKind::AllreduceStart, grads, attrs({{"bucket", int64_t{2}}}))});
+  std::vector<Shape> shapes{{7, 33}, {33}, {2, 3, 4}};
+  out.push_back({"allreduce_wait/f32 three means", OpKind::AllreduceWait,
+                 oneOpGraph(OpKind::AllreduceWait, {{DType::f32, {7 * 33 + 33 + 24}}},
+                            attrs({{"bucket", int64_t{2}}, {"shapes", encodeShapes(shapes)}}))});
+}
+
 void addTrainOpCases(std::vector<OpCase>& out) {
+  addCollectives(out);
   addDenseGrads(out);
   addConvGrads(out);
   addPoolGrads(out);
