@@ -26,7 +26,7 @@ graphc_status createTrainer(const std::string& path, std::string_view bytes, con
   auto model = loadWithOptions(path, bytes, o);
   if (!model) return fail(model.error());
   graphc::driver::StepTrainerOptions t{static_cast<graphc::LossKind>(lossValue), static_cast<graphc::OptimizerKind>(optimizerValue), lr,
-                                       o.resolved(), quietPasses()};
+                                       o.resolved(), quietPasses(), nullptr};
   if (o.mpiComm) {
     // No watchdog: the application owns the job and its failure handling.
     auto comm = graphc::mpi::communicatorFromFortran(*o.mpiComm, 0);
