@@ -10,7 +10,9 @@ shift || true
 args=(-DCMAKE_BUILD_TYPE=Release)
 [ $# -gt 0 ] && args=("$@")
 # ccache when installed: a rebuild of unchanged files costs nothing.
+# It caches the precompiled-header compiles (CMakeLists.txt) only with this sloppiness.
 command -v ccache > /dev/null && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 mkdir -p "$dir"
 cmake -S . -B "$dir" -G Ninja "${args[@]}" > "$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
 # shellcheck disable=SC2086  # TARGETS is a list of words
