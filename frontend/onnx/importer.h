@@ -68,6 +68,17 @@ class ImportCtx {
   std::unordered_map<ValueId, std::string> unfolded_;  // constant-valued results above the fold cap: why
 };
 
+// Helpers of the importers that compose an ONNX op from several IR ops.
+// attrs(std::pair{"axis", int64_t{1}}, ...): an attribute map from name-value pairs.
+template <class... Kv>
+AttrMap attrs(Kv&&... kv) {
+  AttrMap m;
+  (m.set(std::string(kv.first), kv.second), ...);
+  return m;
+}
+// A scalar constant of the given dtype, named after the node's first output.
+inline ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.constant(Tensor::scalar(dtype, v), c.outName() + ".k"); }
+
 using Importer = Status (*)(ImportCtx&);
 // One row of the op table: the importer and how many inputs the op takes. The walk checks that
 // inputs [0, minInputs) are present before calling the importer; later ones are optional.
@@ -81,6 +92,7 @@ using OpTable = std::unordered_map<std::string, OpEntry>;
 void registerElementwise(OpTable& t);
 void registerMovement(OpTable& t);
 void registerNN(OpTable& t);
+void registerLoss(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

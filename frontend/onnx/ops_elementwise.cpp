@@ -41,6 +41,39 @@ Status unaryOp(ImportCtx& c) {
   return ok();
 }
 
+// ThresholdedRelu: x where x > alpha, else 0; a NaN stays NaN, as NumPy's clip-based
+// definition in ONNX keeps it.
+Status thresholdedReluOp(ImportCtx& c) {
+  const TensorType x = c.type(0);
+  if (!isFloat(x.dtype)) return c.unsupported(fmt::format("ThresholdedRelu of {}", x.str()));
+  GRAPHC_ASSIGN(double alpha, c.attrFloat("alpha", 1.0));
+  ValueId in = c.in(0);
+  GRAPHC_ASSIGN(ValueId above, c.emit(OpKind::Greater, {in, scalarLike(c, x.dtype, alpha)}));
+  GRAPHC_ASSIGN(ValueId number, c.emit(OpKind::Equal, {in, in}));
+  GRAPHC_ASSIGN(ValueId below, c.emit(OpKind::Where, {number, scalarLike(c, x.dtype, 0), in}));
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Where, {above, in, below}));
+  c.setOut(0, r);
+  return ok();
+}
+
+// IsInf: x == +inf and/or x == -inf, as detect_positive and detect_negative ask; with neither,
+// a comparison with NaN, which is false everywhere.
+Status isInfOp(ImportCtx& c) {
+  const TensorType x = c.type(0);
+  if (!isFloat(x.dtype)) return c.unsupported(fmt::format("IsInf of {}", x.str()));
+  GRAPHC_ASSIGN(int64_t negative, c.attrInt("detect_negative", 1));
+  GRAPHC_ASSIGN(int64_t positive, c.attrInt("detect_positive", 1));
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  ValueId in = c.in(0);
+  double target = positive ? inf : negative ? -inf : std::numeric_limits<double>::quiet_NaN();
+  if (positive && negative) {
+    GRAPHC_ASSIGN(in, c.emit(OpKind::Abs, {in}));
+  }
+  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Equal, {in, scalarLike(c, x.dtype, target)}));
+  c.setOut(0, r);
+  return ok();
+}
+
 // Min and Max are variadic in ONNX: a chain of binary ops.
 template <OpKind K>
 Status variadicOp(ImportCtx& c) {
@@ -203,6 +236,8 @@ void registerElementwise(OpTable& t) {
   t["Tanh"] = {unaryOp<OpKind::Tanh>, 1, 1};
   t["HardSigmoid"] = {unaryOp<OpKind::HardSigmoid>, 1, 1};
   t["HardSwish"] = {unaryOp<OpKind::HardSwish>, 1, 1};
+  t["ThresholdedRelu"] = {thresholdedReluOp, 1, 1};
+  t["IsInf"] = {isInfOp, 1, 1};
   t["Clip"] = {clipOp, 1, 3};
   t["Cast"] = {castOp, 1, 1};
   t["Identity"] = {identityOp, 1, 1};

@@ -11,7 +11,6 @@
 namespace graphc::onnxfe {
 namespace {
 
-ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.constant(Tensor::scalar(dtype, v), c.outName() + ".k"); }
 // A bias of zeros, as an expand of a scalar: folded into a constant below the folding cap, and
 // above it left to run, so that a declared size is never allocated at import (the memory limit
 // is checked later, against every size; fuzz_onnx_import found a 5 GB LayerNormalization bias).
@@ -19,13 +18,6 @@ Result<ValueId> zeros(ImportCtx& c, DType dtype, Shape shape, const std::string&
   AttrMap a;
   a.set("shape", std::move(shape));
   return c.emit(OpKind::Expand, {scalarLike(c, dtype, 0)}, std::move(a), hint);
-}
-
-template <class... Kv>
-AttrMap attrs(Kv&&... kv) {
-  AttrMap m;
-  (m.set(std::string(kv.first), kv.second), ...);
-  return m;
 }
 
 // Gemm: Y = alpha * A' B' + beta * C. It becomes dense(A', B', C) when alpha = 1 and C is a
@@ -349,29 +341,27 @@ Status composedReduceOp(ImportCtx& c) {
 // unless select_last_index): the index of every element equal to the extreme, or NaN, and the
 // smallest (largest) of those indices. ArgMin is ArgMax of a decreasing map of x: -x on floats
 // (NaN stays NaN), -1 - x on integers (which, unlike -x, cannot overflow).
-template <bool IsMax>
-Status argOp(ImportCtx& c) {
+struct ArgIndex {
+  ValueId positions;  // 0, 1, ... along the axis, shaped to broadcast against x
+  ValueId index;      // the extreme's position
+};
+
+Result<ArgIndex> argIndex(ImportCtx& c, bool isMax, int64_t axis, bool last, int64_t keepdims) {
   const TensorType x = c.type(0);
-  if (!isFloat(x.dtype) && !isInteger(x.dtype)) return c.unsupported(fmt::format("{} of {}", c.node().opType, x.str()));
-  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", 0));
-  GRAPHC_ASSIGN(int64_t keepdims, c.attrInt("keepdims", 1));
-  GRAPHC_ASSIGN(int64_t last, c.attrInt("select_last_index", 0));
-  std::optional<int64_t> axis = normalizeAxis(axisAttr, x.rank());
-  if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, x.str()));
-  int64_t extent = x.shape[*axis];
-  if (extent == 0) return c.malformed(fmt::format("{} over axis {} of {}, which is empty", c.node().opType, *axis, x.str()));
+  int64_t extent = x.shape[axis];
+  if (extent == 0) return c.malformed(fmt::format("{} over axis {} of {}, which is empty", c.node().opType, axis, x.str()));
   ValueId v = c.in(0);
-  if (!IsMax) {
+  if (!isMax) {
     if (isFloat(x.dtype)) {
       GRAPHC_ASSIGN(v, c.emit(OpKind::Neg, {v}));
     } else {
       GRAPHC_ASSIGN(v, c.emit(OpKind::Sub, {scalarLike(c, x.dtype, -1), v}));
     }
   }
-  GRAPHC_ASSIGN(ValueId extreme, c.emit(OpKind::ReduceMax, {v}, attrs(std::pair{"axes", std::vector<int64_t>{*axis}}, std::pair{"keepdims", int64_t{1}})));
+  GRAPHC_ASSIGN(ValueId extreme, c.emit(OpKind::ReduceMax, {v}, attrs(std::pair{"axes", std::vector<int64_t>{axis}}, std::pair{"keepdims", int64_t{1}})));
   GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {v, extreme}));
   Shape indexShape(x.rank(), 1);
-  indexShape[*axis] = extent;
+  indexShape[axis] = extent;
   Tensor indices(TensorType{DType::i64, indexShape});
   for (int64_t i = 0; i < extent; ++i) indices.setInt(i, i);
   ValueId index = c.constant(indices, c.outName() + ".index");
@@ -383,7 +373,7 @@ Status argOp(ImportCtx& c) {
     GRAPHC_ASSIGN(ValueId number, c.emit(OpKind::Equal, {v, v}));
     GRAPHC_ASSIGN(key, c.emit(OpKind::Where, {number, key, index}));
   }
-  AttrMap reduce = attrs(std::pair{"axes", std::vector<int64_t>{*axis}}, std::pair{"keepdims", keepdims});
+  AttrMap reduce = attrs(std::pair{"axes", std::vector<int64_t>{axis}}, std::pair{"keepdims", keepdims});
   ValueId y;
   if (last) {
     GRAPHC_ASSIGN(y, c.emit(OpKind::ReduceMax, {key}, reduce));
@@ -392,6 +382,36 @@ Status argOp(ImportCtx& c) {
     GRAPHC_ASSIGN(ValueId top, c.emit(OpKind::ReduceMax, {negated}, reduce));
     GRAPHC_ASSIGN(y, c.emit(OpKind::Neg, {top}));
   }
+  return ArgIndex{index, y};
+}
+
+Result<int64_t> axisOf(ImportCtx& c, int64_t def) {
+  const TensorType& x = c.type(0);
+  if (!isFloat(x.dtype) && !isInteger(x.dtype)) return c.unsupported(fmt::format("{} of {}", c.node().opType, x.str()));
+  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", def));
+  std::optional<int64_t> axis = normalizeAxis(axisAttr, x.rank());
+  if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, x.str()));
+  return *axis;
+}
+
+template <bool IsMax>
+Status argOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t axis, axisOf(c, 0));
+  GRAPHC_ASSIGN(int64_t keepdims, c.attrInt("keepdims", 1));
+  GRAPHC_ASSIGN(int64_t last, c.attrInt("select_last_index", 0));
+  GRAPHC_ASSIGN(ArgIndex arg, argIndex(c, IsMax, axis, last != 0, keepdims));
+  c.setOut(0, arg.index);
+  return ok();
+}
+
+// Hardmax (opset 13): 1 at the first maximum along axis (NumPy's argmax, so a NaN wins), 0
+// elsewhere, in x's dtype.
+Status hardmaxOp(ImportCtx& c) {
+  if (c.model().opset < 13) return c.unsupported("Hardmax before opset 13 (it flattened x to 2-D)");
+  GRAPHC_ASSIGN(int64_t axis, axisOf(c, -1));
+  GRAPHC_ASSIGN(ArgIndex arg, argIndex(c, true, axis, false, 1));
+  GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {arg.positions, arg.index}));
+  GRAPHC_ASSIGN(ValueId y, c.emit(OpKind::Cast, {hit}, attrs(std::pair{"to", std::string(dtypeName(c.type(0).dtype))})));
   c.setOut(0, y);
   return ok();
 }
@@ -436,6 +456,7 @@ void registerNN(OpTable& t) {
   t["ReduceLogSumExp"] = {composedReduceOp<Composed::LogSumExp>, 1, 2};
   t["ArgMax"] = {argOp<true>, 1, 1};
   t["ArgMin"] = {argOp<false>, 1, 1};
+  t["Hardmax"] = {hardmaxOp, 1, 1};
 }
 
 }  // namespace graphc::onnxfe

@@ -550,3 +550,27 @@ TEST_CASE("Pad: a crop of INT64_MIN empties its axis, and huge pads are refused,
   huge.output("y");
   CHECK(has(errorOf(huge.import()), "are too large"));
 }
+
+TEST_CASE("NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss refuse a bad target, weight or reduction, naming the node") {
+  auto lossModel = [](const std::string& op, std::vector<int64_t> targetDims, std::vector<int64_t> weightDims, std::string reduction) {
+    ModelBuilder b;
+    b.input("x", {4, 3, 2});
+    b.rawInit<int64_t>("t", onnx::TensorProto::INT64, targetDims, std::vector<int64_t>(numElements(targetDims), 1));
+    std::vector<std::string> ins{"x", "t"};
+    if (!weightDims.empty()) {
+      b.init("w", weightDims, std::vector<float>(numElements(weightDims), 1.0f));
+      ins.push_back("w");
+    }
+    setAttr(b.node(op, ins, {"loss"}, "loss"), "reduction", reduction);
+    b.output("loss");
+    return b.import();
+  };
+  for (std::string op : {"NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss"}) {
+    CAPTURE(op);
+    std::string where = "node 'loss' (" + op + "): ";
+    CHECK(lossModel(op, {4, 2}, {}, "mean").ok());
+    CHECK(has(errorOf(lossModel(op, {4, 3}, {}, "mean")), where + "the target is i64[4,3]; an input of f32[4,3,2] needs i64[4,2]"));
+    CHECK(has(errorOf(lossModel(op, {4, 2}, {4}, "sum")), where + "the weight is f32[4], not f32[3]"));
+    CHECK(has(errorOf(lossModel(op, {4, 2}, {}, "average")), where + "reduction 'average' is none of 'none', 'sum' and 'mean'"));
+  }
+}

@@ -47,6 +47,9 @@ def write_case(out_dir: str, case, name: str) -> dict:
     for kind, infos, arrays in (("in", graph.input, inputs), ("out", graph.output, outputs)):
         for j, (info, array) in enumerate(zip(infos, arrays)):
             entry = {"name": info.name, "file": None}
+            # Some cases give a tensor as a NumPy scalar (Clip's min and max, Range's bounds).
+            if isinstance(array, np.generic):
+                array = np.asarray(array)
             if is_tensor(info) and isinstance(array, np.ndarray) and array.dtype != object:
                 entry["file"] = f"{kind}_{j}.npy"
                 np.save(os.path.join(folder, entry["file"]), array, allow_pickle=False)

@@ -30,9 +30,9 @@ def case(name, nodes, inputs, outputs, inits=None, opset=13):
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(OUT, name + ".onnx"))
     for k, (_, a) in enumerate(inputs):
-        np.save(os.path.join(OUT, f"{name}.in{k}.npy"), np.ascontiguousarray(a))
+        np.save(os.path.join(OUT, f"{name}.in{k}.npy"), np.require(a, requirements="C"))  # keeps a 0-d array 0-d
     for k, (_, a) in enumerate(outputs):
-        np.save(os.path.join(OUT, f"{name}.out{k}.npy"), np.ascontiguousarray(a))
+        np.save(os.path.join(OUT, f"{name}.out{k}.npy"), np.require(a, requirements="C"))  # keeps a 0-d array 0-d
 
 
 def node(op, ins, outs, **attrs):
@@ -410,3 +410,68 @@ case("argmin_3d_last_index", [node("ArgMin", ["X"], ["Y"], axis=-2, select_last_
 xi = np.array([[np.iinfo(np.int64).min, 4, np.iinfo(np.int64).max], [7, 7, -9]], dtype=np.int64)
 case("argmin_int64_extremes", [node("ArgMin", ["X"], ["Y"], axis=1, keepdims=0)], [("X", xi)], [("Y", np.argmin(xi, axis=1).astype(np.int64))])
 case("argmax_int64_extremes", [node("ArgMax", ["X"], ["Y"], axis=1, keepdims=0)], [("X", xi)], [("Y", np.argmax(xi, axis=1).astype(np.int64))])
+
+
+# NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss, composed by the importer. The loss picks
+# input[n, target, d...]; a NaN or infinity at a class not picked must not reach it, an ignored
+# position counts 0 (whatever the input holds there), and a mean divides by the picked weights.
+def nll(x, t, w=None, reduction="mean", ignore=None):
+    xs = np.moveaxis(x, 1, -1)  # [N, d..., C]
+    keep = np.ones(t.shape, dtype=bool) if ignore is None else t != ignore
+    safe = np.where(keep, t, 0)
+    picked = np.take_along_axis(xs, safe[..., None], axis=-1)[..., 0]
+    weight = np.ones(t.shape, np.float32) if w is None else w[safe]
+    weight = np.where(keep, weight, 0).astype(np.float32)
+    loss = np.where(keep, -picked * weight, 0).astype(np.float32)
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return np.array(loss.sum(), np.float32)
+    if w is None and ignore is None:
+        return np.array(loss.mean(), np.float32)
+    return np.array(loss.sum() / weight.sum(), np.float32)
+
+
+def log_softmax(x, axis):
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return (shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))).astype(np.float32)
+
+
+xl = rand(3, 5, 2)
+tl = np.array([[0, 2], [4, 2], [1, 3]], dtype=np.int64)
+wl = rng.uniform(0.5, 2, size=5).astype(np.float32)
+case("nll_weight_ignore_mean", [node("NegativeLogLikelihoodLoss", ["X", "T", "W"], ["L"], ignore_index=2)],
+     [("X", xl), ("T", tl)], [("L", nll(xl, tl, wl, "mean", 2))], inits={"W": wl})
+xn = np.array([[np.nan, 0.5, np.inf], [-0.25, -np.inf, np.nan], [1.5, 2.0, -1.0], [np.inf, np.nan, 7.0]], np.float32)
+tn = np.array([1, 0, 2, 1], dtype=np.int64)  # the last picks a NaN, which must stay
+case("nll_none_nonfinite_elsewhere", [node("NegativeLogLikelihoodLoss", ["X", "T"], ["L"], reduction="none")],
+     [("X", xn), ("T", tn)], [("L", -np.array([0.5, -0.25, -1.0, np.nan], np.float32))])
+case("nll_sum_ignored_inf", [node("NegativeLogLikelihoodLoss", ["X", "T"], ["L"], reduction="sum", ignore_index=0)],
+     [("X", xn[:3]), ("T", np.array([1, 0, 2], dtype=np.int64))], [("L", np.array(-(0.5 - 1.0), np.float32))])
+xs = rand(2, 4, 3, lo=-3, hi=3)
+ts = np.array([[0, 3, -100], [2, -100, 1]], dtype=np.int64)  # torch's default ignore_index
+case("sce_ignore_mean_log_prob", [node("SoftmaxCrossEntropyLoss", ["X", "T"], ["L", "P"], ignore_index=-100)],
+     [("X", xs), ("T", ts)], [("L", nll(log_softmax(xs, 1), ts, None, "mean", -100)), ("P", log_softmax(xs, 1))])
+x2 = rand(6, 10, lo=-4, hi=4)
+t2 = rng.integers(0, 10, size=6).astype(np.int64)
+case("sce_2d_sum", [node("SoftmaxCrossEntropyLoss", ["X", "T"], ["L"], reduction="sum")], [("X", x2), ("T", t2)],
+     [("L", nll(log_softmax(x2, 1), t2, None, "sum"))])
+
+# ThresholdedRelu, IsInf and Hardmax, composed by the importer, at NaN and the infinities.
+xe = np.array([[np.nan, -np.inf, np.inf, 0.5], [1.0, 1.5, -2.0, np.nan], [3.0, 3.0, -1.0, 2.0]], np.float32)
+case("thresholded_relu_nan", [node("ThresholdedRelu", ["X"], ["Y"], alpha=1.0)], [("X", xe)],
+     [("Y", np.where((xe > 1.0) | np.isnan(xe), xe, 0).astype(np.float32))])
+case("isinf_both", [node("IsInf", ["X"], ["Y"])], [("X", xe)], [("Y", np.isinf(xe))])
+case("isinf_negative_only", [node("IsInf", ["X"], ["Y"], detect_positive=0)], [("X", xe)], [("Y", np.isneginf(xe))])
+case("isinf_neither", [node("IsInf", ["X"], ["Y"], detect_positive=0, detect_negative=0)], [("X", xe)],
+     [("Y", np.zeros(xe.shape, bool))])
+
+
+def hardmax(x, axis):
+    return (np.arange(x.shape[axis]).reshape([-1 if d == axis % x.ndim else 1 for d in range(x.ndim)])
+            == np.expand_dims(np.argmax(x, axis=axis), axis)).astype(x.dtype)
+
+
+case("hardmax_ties_nan", [node("Hardmax", ["X"], ["Y"])], [("X", xe)], [("Y", hardmax(xe, -1))])
+xh = rand(2, 3, 4)
+case("hardmax_axis1", [node("Hardmax", ["X"], ["Y"], axis=1)], [("X", xh)], [("Y", hardmax(xh, 1))])
