@@ -98,7 +98,7 @@ Result<Graph> loadModel(const std::string& path, const ShapeMap& shapes, const D
 bool bytesLookLikeOnnx(std::string_view bytes) { return !bytes.empty() && bytes[0] == 0x08; }
 
 Result<Graph> loadModelBytes(std::string_view bytes, const std::string& name, const ShapeMap& shapes, const DimMap& dims) {
-  if (bytesLookLikeOnnx(bytes)) return importOnnxBytes(bytes, name, OnnxImportOptions{.inputShapes = shapes, .dims = dims});
+  if (bytesLookLikeOnnx(bytes)) return importOnnxBytes(bytes, name, OnnxImportOptions{.inputShapes = shapes, .dims = dims, .constants = {}});
   return parseGraph(bytes, name, ParseOptions{.inputShapes = shapes, .dims = dims});
 }
 

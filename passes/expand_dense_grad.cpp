@@ -34,7 +34,7 @@ Result<ValueId> derivativeTimes(Builder& b, Scalars& scalars, Activation act, do
   };
   auto above = [&](double v) { return b.create(OpKind::Cast, {b.create(OpKind::Greater, {y, scalar(v)})}, attr("to", std::string(dtypeName(t)))); };
   auto below = [&](double v) { return b.create(OpKind::Cast, {b.create(OpKind::Less, {y, scalar(v)})}, attr("to", std::string(dtypeName(t)))); };
-  ValueId slope;
+  ValueId slope{};  // every case sets it or returns; GCC cannot see that through the switch
   switch (act) {
     case Activation::None: return dy;
     case Activation::Relu: slope = above(0); break;
