@@ -120,3 +120,20 @@ Error ImportCtx::unsupported(std::string what) const { return Error(ErrorCode::U
 Error ImportCtx::malformed(std::string what) const { return Error(ErrorCode::Parse, std::move(what)); }
 
 }  // namespace graphc::onnxfe
+
+namespace graphc::onnxfe {
+
+Result<ValueId> positionsAlong(ImportCtx& c, int64_t rank, int64_t axis, int64_t extent, DType dtype) {
+  // The constant is allocated here, at import: a declared extent above the folding cap (a model
+  // of a few bytes can declare 2^40 classes) is refused before it is.
+  if (extent > eval::kMaxFoldedElements)
+    return c.unsupported(fmt::format("{} needs the positions 0..{} as a constant, more than import-time folding materialises ({})",
+                                     c.node().opType, extent - 1, eval::kMaxFoldedElements));
+  Shape shape(rank, 1);
+  shape[axis] = extent;
+  Tensor positions(TensorType{dtype, shape});
+  for (int64_t i = 0; i < extent; ++i) positions.setInt(i, i);
+  return c.constant(std::move(positions), c.outName() + ".positions");
+}
+
+}  // namespace graphc::onnxfe

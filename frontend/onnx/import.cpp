@@ -161,6 +161,7 @@ const OpTable& importerTable() {
     registerMovement(t);
     registerNN(t);
     registerLoss(t);
+    registerScan(t);
     return t;
   }();
   return table;

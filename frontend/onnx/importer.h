@@ -79,6 +79,10 @@ AttrMap attrs(Kv&&... kv) {
 // A scalar constant of the given dtype, named after the node's first output.
 inline ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.constant(Tensor::scalar(dtype, v), c.outName() + ".k"); }
 
+// The constant 0, 1, ..., extent-1 along `axis` of a rank-`rank` shape of ones, to compare
+// against (one-hot, argmax); refused above the folding cap (ctx.cpp).
+Result<ValueId> positionsAlong(ImportCtx& c, int64_t rank, int64_t axis, int64_t extent, DType dtype = DType::i64);
+
 using Importer = Status (*)(ImportCtx&);
 // One row of the op table: the importer and how many inputs the op takes. The walk checks that
 // inputs [0, minInputs) are present before calling the importer; later ones are optional.
@@ -93,6 +97,7 @@ void registerElementwise(OpTable& t);
 void registerMovement(OpTable& t);
 void registerNN(OpTable& t);
 void registerLoss(OpTable& t);
+void registerScan(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

@@ -191,13 +191,76 @@ Status identityOp(ImportCtx& c) {
   return ok();
 }
 
-// Dropout at inference is the identity; a used mask or training_mode=1 is not supported.
+// Dropout drops nothing at inference, nor in training at ratio 0: the output is x and the mask
+// all true. Training at another ratio draws random numbers, which a static graph does not.
 Status dropoutOp(ImportCtx& c) {
-  if (c.outputUsed(1)) return c.unsupported("Dropout's mask output");
-  if (const Tensor* t = c.constIn(2); t && t->numel() == 1 && t->at(0) != 0)
-    return c.unsupported("Dropout with training_mode=1");
-  if (c.hasInput(2) && !c.constIn(2)) return c.unsupported("Dropout with a non-constant training_mode");
+  bool training = false;
+  if (c.hasInput(2)) {
+    const Tensor* t = c.constIn(2, true);
+    if (!t) return c.unsupported(fmt::format("Dropout training_mode (input '{}') is not a constant", c.node().inputs[2]));
+    if (t->numel() != 1) return c.malformed(fmt::format("training_mode must be a scalar, got {}", t->type().str()));
+    training = t->at(0) != 0;
+  }
+  if (training) {
+    const Tensor* ratio = c.hasInput(1) ? c.constIn(1, true) : nullptr;
+    if (c.hasInput(1) && !ratio) return c.unsupported(fmt::format("Dropout ratio (input '{}') is not a constant", c.node().inputs[1]));
+    if (!ratio || ratio->numel() != 1 || ratio->at(0) != 0)
+      return c.unsupported("Dropout in training mode at a ratio other than 0 (its mask is random)");
+  }
+  if (c.outputUsed(1)) {
+    GRAPHC_ASSIGN(ValueId mask, c.emit(OpKind::Expand, {scalarLike(c, DType::boolean, 1)}, attrs(std::pair{"shape", c.type(0).shape}),
+                                       c.outName(1)));
+    c.setOut(1, mask);
+  }
   return identityOp(c);
+}
+
+// OneHot(indices, depth, values): values[1] where the index (negative ones count from depth)
+// equals the position along the new axis, values[0] elsewhere. Out-of-range indices hit nothing.
+Status oneHotOp(ImportCtx& c) {
+  const TensorType indices = c.type(0);
+  if (!isFloat(indices.dtype) && !isInteger(indices.dtype)) return c.unsupported(fmt::format("OneHot indices of {}", indices.str()));
+  const Tensor* depthIn = c.constIn(1, true);
+  if (!depthIn) return c.unsupported(fmt::format("OneHot depth (input '{}') is not a constant", c.node().inputs[1]));
+  if (depthIn->numel() != 1) return c.malformed(fmt::format("depth must hold one value, got {}", depthIn->type().str()));
+  int64_t depth = 0;
+  if (isInteger(depthIn->dtype())) {
+    GRAPHC_ASSIGN(depth, depthIn->intAt(0));
+  } else if (double d = depthIn->at(0); d >= 1 && d < 9.0e18) {
+    depth = (int64_t)d;  // ONNX casts a float depth to int64
+  }
+  if (depth < 1) return c.malformed(fmt::format("depth {} is not a positive size", depthIn->at(0)));
+  const TensorType values = c.type(2);
+  if (values.shape != Shape{2}) return c.malformed(fmt::format("values must be [off, on], got {}", values.str()));
+  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", -1));
+  std::optional<int64_t> axis = normalizeAxis(axisAttr, indices.rank() + 1);
+  if (!axis) return c.malformed(fmt::format("axis {} is out of range for a result of rank {}", axisAttr, indices.rank() + 1));
+  // Indices as i64 (a float index is truncated), negative ones moved up by depth.
+  ValueId index = c.in(0);
+  if (indices.dtype != DType::i64) {
+    GRAPHC_ASSIGN(index, c.emit(OpKind::Cast, {index}, attrs(std::pair{"to", std::string("i64")})));
+  }
+  Tensor depthScalar(TensorType{DType::i64, {}}), zero(TensorType{DType::i64, {}});
+  depthScalar.setInt(0, depth);
+  GRAPHC_ASSIGN(ValueId negative, c.emit(OpKind::Less, {index, c.constant(zero, c.outName() + ".zero")}));
+  GRAPHC_ASSIGN(ValueId wrapped, c.emit(OpKind::Add, {index, c.constant(depthScalar, c.outName() + ".depth")}));
+  GRAPHC_ASSIGN(index, c.emit(OpKind::Where, {negative, wrapped, index}));
+  Shape expanded = indices.shape;
+  expanded.insert(expanded.begin() + *axis, 1);
+  GRAPHC_ASSIGN(index, c.emit(OpKind::Reshape, {index}, attrs(std::pair{"shape", expanded})));
+  GRAPHC_ASSIGN(ValueId positions, positionsAlong(c, (int64_t)expanded.size(), *axis, depth));
+  GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {index, positions}));
+  auto pick = [&](int64_t k) -> Result<ValueId> {
+    AttrMap a = attrs(std::pair{"starts", std::vector<int64_t>{k}}, std::pair{"ends", std::vector<int64_t>{k + 1}},
+                      std::pair{"axes", std::vector<int64_t>{0}}, std::pair{"steps", std::vector<int64_t>{1}});
+    GRAPHC_ASSIGN(ValueId v, c.emit(OpKind::Slice, {c.in(2)}, std::move(a)));
+    return c.emit(OpKind::Reshape, {v}, attrs(std::pair{"shape", Shape{}}));
+  };
+  GRAPHC_ASSIGN(ValueId off, pick(0));
+  GRAPHC_ASSIGN(ValueId on, pick(1));
+  GRAPHC_ASSIGN(ValueId y, c.emit(OpKind::Where, {hit, on, off}));
+  c.setOut(0, y);
+  return ok();
 }
 
 }  // namespace
@@ -238,6 +301,7 @@ void registerElementwise(OpTable& t) {
   t["HardSwish"] = {unaryOp<OpKind::HardSwish>, 1, 1};
   t["ThresholdedRelu"] = {thresholdedReluOp, 1, 1};
   t["IsInf"] = {isInfOp, 1, 1};
+  t["OneHot"] = {oneHotOp, 3, 3};
   t["Clip"] = {clipOp, 1, 3};
   t["Cast"] = {castOp, 1, 1};
   t["Identity"] = {identityOp, 1, 1};

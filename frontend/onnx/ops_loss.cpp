@@ -54,11 +54,10 @@ Status negativeLogLikelihood(ImportCtx& c, ValueId input, const LossSpec& spec, 
   Shape column = x.shape;
   column[1] = 1;
   GRAPHC_ASSIGN(ValueId targetColumn, c.emit(OpKind::Reshape, {c.in(targetIndex)}, attrs(std::pair{"shape", column})));
+  GRAPHC_ASSIGN(ValueId classIndex, positionsAlong(c, rank, 1, classes, target.dtype));
+  GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {targetColumn, classIndex}));
   Shape classShape(rank, 1);
   classShape[1] = classes;
-  Tensor classIndex(TensorType{target.dtype, classShape});
-  for (int64_t k = 0; k < classes; ++k) classIndex.setInt(k, k);
-  GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {targetColumn, c.constant(classIndex, c.outName() + ".classes")}));
   ValueId zero = scalarLike(c, x.dtype, 0), one = scalarLike(c, x.dtype, 1);
   AttrMap overClasses = attrs(std::pair{"axes", std::vector<int64_t>{1}}, std::pair{"keepdims", int64_t{0}});
   GRAPHC_ASSIGN(ValueId picked, c.emit(OpKind::Where, {hit, input, zero}));

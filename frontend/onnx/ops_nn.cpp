@@ -360,11 +360,7 @@ Result<ArgIndex> argIndex(ImportCtx& c, bool isMax, int64_t axis, bool last, int
   }
   GRAPHC_ASSIGN(ValueId extreme, c.emit(OpKind::ReduceMax, {v}, attrs(std::pair{"axes", std::vector<int64_t>{axis}}, std::pair{"keepdims", int64_t{1}})));
   GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {v, extreme}));
-  Shape indexShape(x.rank(), 1);
-  indexShape[axis] = extent;
-  Tensor indices(TensorType{DType::i64, indexShape});
-  for (int64_t i = 0; i < extent; ++i) indices.setInt(i, i);
-  ValueId index = c.constant(indices, c.outName() + ".index");
+  GRAPHC_ASSIGN(ValueId index, positionsAlong(c, x.rank(), axis, extent));
   // Misses take the value no reduction picks: past every index, or before them.
   Tensor miss(TensorType{DType::i64, {}});
   miss.setInt(0, last ? -1 : std::numeric_limits<int64_t>::max());

@@ -574,3 +574,39 @@ TEST_CASE("NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss refuse a bad ta
     CHECK(has(errorOf(lossModel(op, {4, 2}, {}, "average")), where + "reduction 'average' is none of 'none', 'sum' and 'mean'"));
   }
 }
+
+TEST_CASE("a declared size that a composed op would materialise at import is refused, never allocated") {
+  // OneHot's depth and the loss ops' class count become a constant of positions at import.
+  ModelBuilder oneHot;
+  oneHot.input("i", {2, 3});
+  oneHot.rawInit<int64_t>("depth", onnx::TensorProto::INT64, {}, {std::numeric_limits<int64_t>::max()});
+  oneHot.init("values", {2}, {0.0f, 1.0f});
+  oneHot.node("OneHot", {"i", "depth", "values"}, {"y"}, "onehot");
+  oneHot.output("y");
+  CHECK(has(errorOf(oneHot.import()), "node 'onehot' (OneHot): OneHot needs the positions 0..9223372036854775806 as a constant"));
+
+  ModelBuilder loss;
+  loss.input("x", {1, int64_t{1} << 40});
+  loss.rawInit<int64_t>("t", onnx::TensorProto::INT64, {1}, {3});
+  loss.node("NegativeLogLikelihoodLoss", {"x", "t"}, {"l"}, "nll");
+  loss.output("l");
+  CHECK(has(errorOf(loss.import()), "node 'nll' (NegativeLogLikelihoodLoss): NegativeLogLikelihoodLoss needs the positions 0..1099511627775"));
+  CHECK(peakRssMiB() < 2048);
+}
+
+TEST_CASE("CumSum and OneHot refuse what they cannot read at import, naming the input") {
+  ModelBuilder cumsum;
+  cumsum.input("x", {2, 3});
+  cumsum.input("axis", {});
+  cumsum.node("CumSum", {"x", "axis"}, {"y"}, "cs");
+  cumsum.output("y");
+  CHECK(has(errorOf(cumsum.import()), "node 'cs' (CumSum): CumSum axis (input 'axis') is not a constant"));
+
+  ModelBuilder oneHot;
+  oneHot.input("i", {2, 3});
+  oneHot.rawInit<int64_t>("depth", onnx::TensorProto::INT64, {}, {0});
+  oneHot.init("values", {2}, {0.0f, 1.0f});
+  oneHot.node("OneHot", {"i", "depth", "values"}, {"y"}, "onehot");
+  oneHot.output("y");
+  CHECK(has(errorOf(oneHot.import()), "node 'onehot' (OneHot): depth 0 is not a positive size"));
+}

@@ -475,3 +475,50 @@ def hardmax(x, axis):
 case("hardmax_ties_nan", [node("Hardmax", ["X"], ["Y"])], [("X", xe)], [("Y", hardmax(xe, -1))])
 xh = rand(2, 3, 4)
 case("hardmax_axis1", [node("Hardmax", ["X"], ["Y"], axis=1)], [("X", xh)], [("Y", hardmax(xh, 1))])
+
+# CumSum (a log-step prefix sum in the importer): an infinity or NaN reaches only the positions
+# after it (before it, with reverse), exclusive and reverse, and int64 exactly.
+def cumsum(x, axis, exclusive=False, reverse=False):
+    xs = np.moveaxis(x.astype(np.float64) if x.dtype.kind == "f" else x, axis, -1)
+    out = np.zeros_like(xs)
+    order = range(xs.shape[-1] - 1, -1, -1) if reverse else range(xs.shape[-1])
+    acc = np.zeros(xs.shape[:-1], xs.dtype)
+    for j in order:
+        if exclusive:
+            out[..., j] = acc
+            acc = acc + xs[..., j]
+        else:
+            acc = acc + xs[..., j]
+            out[..., j] = acc
+    return np.moveaxis(out, -1, axis).astype(x.dtype)
+
+
+xc = np.array([[1, 2, np.inf, 4, 5, 6, 7], [np.nan, 1, 1, 1, -np.inf, 1, 1]], np.float32)
+case("cumsum_nonfinite", [node("CumSum", ["X", "A"], ["Y"])], [("X", xc)], [("Y", cumsum(xc, 1))],
+     inits={"A": np.array(1, np.int64)})
+case("cumsum_nonfinite_exclusive_reverse", [node("CumSum", ["X", "A"], ["Y"], exclusive=1, reverse=1)], [("X", xc)],
+     [("Y", cumsum(xc, 1, True, True))], inits={"A": np.array(-1, np.int64)})
+xci = rng.integers(-10**15, 10**15, size=(9, 2)).astype(np.int64)
+case("cumsum_int64_axis0_exclusive", [node("CumSum", ["X", "A"], ["Y"], exclusive=1)], [("X", xci)],
+     [("Y", cumsum(xci, 0, True))], inits={"A": np.array(0, np.int64)})
+
+# OneHot (composed): negative indices count from depth, out-of-range ones hit nothing, any axis.
+io = np.array([[0, -1, 4], [7, 2, -5]], np.int64)
+vo = np.array([-2.0, 3.5], np.float32)
+
+
+def onehot(indices, depth, values, axis):
+    wrapped = np.where(indices < 0, indices + depth, indices)
+    hit = np.expand_dims(wrapped, axis) == np.arange(depth).reshape([-1 if d == axis % (indices.ndim + 1) else 1
+                                                                     for d in range(indices.ndim + 1)])
+    return np.where(hit, values[1], values[0]).astype(values.dtype)
+
+
+case("onehot_negative_out_of_range", [node("OneHot", ["I", "D", "V"], ["Y"])], [("I", io)], [("Y", onehot(io, 5, vo, -1))],
+     inits={"D": np.array(5, np.int64), "V": vo})
+case("onehot_axis0_float_depth", [node("OneHot", ["I", "D", "V"], ["Y"], axis=0)], [("I", io)], [("Y", onehot(io, 5, vo, 0))],
+     inits={"D": np.array(5.7, np.float32), "V": vo})
+
+# Dropout at inference: the output is x and the mask all true.
+xd = rand(3, 4)
+case("dropout_mask_inference", [node("Dropout", ["X"], ["Y", "M"])], [("X", xd)], [("Y", xd), ("M", np.ones((3, 4), bool))])
