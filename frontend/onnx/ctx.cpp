@@ -136,4 +136,15 @@ Result<ValueId> positionsAlong(ImportCtx& c, int64_t rank, int64_t axis, int64_t
   return c.constant(std::move(positions), c.outName() + ".positions");
 }
 
+Result<ValueId> indexFromEnd(ImportCtx& c, ValueId index, int64_t extent) {
+  if (c.graph().type(index).dtype != DType::i64) {
+    GRAPHC_ASSIGN(index, c.emit(OpKind::Cast, {index}, attrs(std::pair{"to", std::string("i64")})));
+  }
+  Tensor zero(TensorType{DType::i64, {}}), size(TensorType{DType::i64, {}});
+  size.setInt(0, extent);
+  GRAPHC_ASSIGN(ValueId negative, c.emit(OpKind::Less, {index, c.constant(zero, c.outName() + ".zero")}));
+  GRAPHC_ASSIGN(ValueId wrapped, c.emit(OpKind::Add, {index, c.constant(size, c.outName() + ".extent")}));
+  return c.emit(OpKind::Where, {negative, wrapped, index});
+}
+
 }  // namespace graphc::onnxfe

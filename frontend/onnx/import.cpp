@@ -162,6 +162,7 @@ const OpTable& importerTable() {
     registerNN(t);
     registerLoss(t);
     registerScan(t);
+    registerSelect(t);
     return t;
   }();
   return table;

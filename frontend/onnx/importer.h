@@ -83,6 +83,9 @@ inline ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.consta
 // against (one-hot, argmax); refused above the folding cap (ctx.cpp).
 Result<ValueId> positionsAlong(ImportCtx& c, int64_t rank, int64_t axis, int64_t extent, DType dtype = DType::i64);
 
+// An index operand as i64 (a float one truncated), a negative index counted back from extent.
+Result<ValueId> indexFromEnd(ImportCtx& c, ValueId index, int64_t extent);
+
 using Importer = Status (*)(ImportCtx&);
 // One row of the op table: the importer and how many inputs the op takes. The walk checks that
 // inputs [0, minInputs) are present before calling the importer; later ones are optional.
@@ -98,6 +101,7 @@ void registerMovement(OpTable& t);
 void registerNN(OpTable& t);
 void registerLoss(OpTable& t);
 void registerScan(OpTable& t);
+void registerSelect(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

@@ -235,16 +235,7 @@ Status oneHotOp(ImportCtx& c) {
   GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", -1));
   std::optional<int64_t> axis = normalizeAxis(axisAttr, indices.rank() + 1);
   if (!axis) return c.malformed(fmt::format("axis {} is out of range for a result of rank {}", axisAttr, indices.rank() + 1));
-  // Indices as i64 (a float index is truncated), negative ones moved up by depth.
-  ValueId index = c.in(0);
-  if (indices.dtype != DType::i64) {
-    GRAPHC_ASSIGN(index, c.emit(OpKind::Cast, {index}, attrs(std::pair{"to", std::string("i64")})));
-  }
-  Tensor depthScalar(TensorType{DType::i64, {}}), zero(TensorType{DType::i64, {}});
-  depthScalar.setInt(0, depth);
-  GRAPHC_ASSIGN(ValueId negative, c.emit(OpKind::Less, {index, c.constant(zero, c.outName() + ".zero")}));
-  GRAPHC_ASSIGN(ValueId wrapped, c.emit(OpKind::Add, {index, c.constant(depthScalar, c.outName() + ".depth")}));
-  GRAPHC_ASSIGN(index, c.emit(OpKind::Where, {negative, wrapped, index}));
+  GRAPHC_ASSIGN(ValueId index, indexFromEnd(c, c.in(0), depth));
   Shape expanded = indices.shape;
   expanded.insert(expanded.begin() + *axis, 1);
   GRAPHC_ASSIGN(index, c.emit(OpKind::Reshape, {index}, attrs(std::pair{"shape", expanded})));

@@ -610,3 +610,17 @@ TEST_CASE("CumSum and OneHot refuse what they cannot read at import, naming the 
   oneHot.output("y");
   CHECK(has(errorOf(oneHot.import()), "node 'onehot' (OneHot): depth 0 is not a positive size"));
 }
+
+TEST_CASE("GatherElements refuses indices of another rank or reaching past data, naming the node") {
+  auto gather = [](std::vector<int64_t> indexDims) {
+    ModelBuilder b;
+    b.input("d", {3, 4});
+    b.rawInit<int64_t>("i", onnx::TensorProto::INT64, indexDims, std::vector<int64_t>(numElements(indexDims), 0));
+    setAttr(b.node("GatherElements", {"d", "i"}, {"y"}, "ge"), "axis", int64_t{1});
+    b.output("y");
+    return b.import();
+  };
+  CHECK(gather({3, 7}).ok());  // along the axis, any count of indices
+  CHECK(has(errorOf(gather({3})), "node 'ge' (GatherElements): the indices i64[3] must have the rank of data f32[3,4]"));
+  CHECK(has(errorOf(gather({4, 2})), "node 'ge' (GatherElements): the indices i64[4,2] reach past data f32[3,4] on axis 0"));
+}

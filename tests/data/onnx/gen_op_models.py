@@ -522,3 +522,17 @@ case("onehot_axis0_float_depth", [node("OneHot", ["I", "D", "V"], ["Y"], axis=0)
 # Dropout at inference: the output is x and the mask all true.
 xd = rand(3, 4)
 case("dropout_mask_inference", [node("Dropout", ["X"], ["Y", "M"])], [("X", xd)], [("Y", xd), ("M", np.ones((3, 4), bool))])
+
+# GatherElements (a one-hot select in the importer): negative indices, indices smaller than data
+# on the other axes, a NaN and an infinity in data that only the gathered positions may carry.
+dg = np.array([[1, np.nan, 3, 4], [np.inf, 6, 7, 8], [9, 10, -np.inf, 12]], np.float32)
+ig = np.array([[2, -1, 0], [0, 1, -3]], np.int64)
+case("gather_elements_axis0_nonfinite", [node("GatherElements", ["D", "I"], ["Y"], axis=0)], [("D", dg), ("I", ig)],
+     [("Y", np.take_along_axis(dg[:, :3], np.where(ig < 0, ig + 3, ig), axis=0))])
+ig1 = np.array([[3, 0], [-4, 1], [2, 2]], np.int64)
+case("gather_elements_axis1", [node("GatherElements", ["D", "I"], ["Y"], axis=-1)], [("D", dg), ("I", ig1)],
+     [("Y", np.take_along_axis(dg, np.where(ig1 < 0, ig1 + 4, ig1), axis=1))])
+di = rng.integers(-2**40, 2**40, size=(2, 3, 4)).astype(np.int64)
+ii = rng.integers(-3, 3, size=(2, 2, 4)).astype(np.int64)
+case("gather_elements_int64_3d", [node("GatherElements", ["D", "I"], ["Y"], axis=1)], [("D", di), ("I", ii)],
+     [("Y", np.take_along_axis(di[:, :3], np.where(ii < 0, ii + 3, ii), axis=1))])
