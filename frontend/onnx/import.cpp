@@ -163,6 +163,7 @@ const OpTable& importerTable() {
     registerLoss(t);
     registerScan(t);
     registerSelect(t);
+    registerResize(t);
     return t;
   }();
   return table;

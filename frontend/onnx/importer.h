@@ -102,6 +102,7 @@ void registerNN(OpTable& t);
 void registerLoss(OpTable& t);
 void registerScan(OpTable& t);
 void registerSelect(OpTable& t);
+void registerResize(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

@@ -624,3 +624,26 @@ TEST_CASE("GatherElements refuses indices of another rank or reaching past data,
   CHECK(has(errorOf(gather({3})), "node 'ge' (GatherElements): the indices i64[3] must have the rank of data f32[3,4]"));
   CHECK(has(errorOf(gather({4, 2})), "node 'ge' (GatherElements): the indices i64[4,2] reach past data f32[3,4] on axis 0"));
 }
+
+TEST_CASE("Resize refuses scales and sizes together, a bad mode, and a size it would materialise, naming the node") {
+  auto resize = [](std::vector<float> scales, std::vector<int64_t> sizes, std::string mode) {
+    ModelBuilder b;
+    b.input("x", {1, 1, 4, 4});
+    std::vector<std::string> ins{"x", ""};
+    if (!scales.empty()) b.init("scales", {(int64_t)scales.size()}, scales);
+    ins.push_back(scales.empty() ? "" : "scales");
+    if (!sizes.empty()) {
+      b.rawInit<int64_t>("sizes", onnx::TensorProto::INT64, {(int64_t)sizes.size()}, sizes);
+      ins.push_back("sizes");
+    }
+    setAttr(b.node("Resize", ins, {"y"}, "rs"), "mode", mode);
+    b.output("y");
+    return b.import();
+  };
+  CHECK(resize({1, 1, 2, 2}, {}, "linear").ok());
+  CHECK(has(errorOf(resize({1, 1, 2, 2}, {1, 1, 8, 8}, "linear")), "node 'rs' (Resize): Resize needs exactly one of scales and sizes"));
+  CHECK(has(errorOf(resize({1, 1, 2, 2}, {}, "area")), "node 'rs' (Resize): mode 'area' is none of nearest, linear and cubic"));
+  CHECK(has(errorOf(resize({}, {1, 1, int64_t{1} << 40, 4}, "nearest")),
+            "node 'rs' (Resize): Resize to 1099511627776 positions on axis 2, more than import-time folding materialises"));
+  CHECK(has(errorOf(resize({1, 1, -2, 2}, {}, "nearest")), "node 'rs' (Resize): scale -2 on axis 2 of f32[1,1,4,4] gives no valid size"));
+}

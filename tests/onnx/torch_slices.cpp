@@ -1,7 +1,7 @@
 // Models exported by torch.onnx with open-ended slices (tests/data/onnx/torch_slices, made by
 // gen_torch_slices.py): ends = INT64_MAX, flips with steps -1, torch.roll, and a tiny ViT that
 // mean-pools its patch tokens; and a model exported at opsets 9 to 12 (torch_legacy, made by
-// gen_torch_legacy.py). On every backend, with and without the default pipeline, the output
+// gen_torch_legacy.py); F.interpolate in every mode (torch_resize, gen_torch_resize.py). On every backend, with and without the default pipeline, the output
 // matches PyTorch's.
 #include <doctest/doctest.h>
 
@@ -79,5 +79,16 @@ TEST_CASE("a model torch.onnx exports at opsets 9 to 12 (attributes where later 
   for (int opset : {9, 10, 11, 12}) {
     CAPTURE(opset);
     checkMatchesTorch("legacy", opset, "torch_legacy");
+  }
+}
+
+TEST_CASE("F.interpolate as torch.onnx exports it (Upsample, Resize 10, Resize in every PyTorch mode) matches PyTorch") {
+  for (int opset : {11, 13, 17}) {
+    CAPTURE(opset);
+    checkMatchesTorch("modes", opset, "torch_resize");
+  }
+  for (int opset : {9, 10}) {
+    CAPTURE(opset);
+    checkMatchesTorch("nearest", opset, "torch_resize");
   }
 }
