@@ -15,7 +15,7 @@ GRAD(gradAdd) GRAD(gradSub) GRAD(gradMul) GRAD(gradDiv) GRAD(gradPow) GRAD(gradM
 GRAD(gradSoftmax) GRAD(gradLogSoftmax) GRAD(gradLayerNorm) GRAD(gradBatchNorm)
 GRAD(gradReduceSum) GRAD(gradReduceMean) GRAD(gradReduceMax)
 GRAD(gradReshape) GRAD(gradTranspose) GRAD(gradConcat) GRAD(gradSlice) GRAD(gradGather) GRAD(gradExpand)
-GRAD(gradMatMul) GRAD(gradDense) GRAD(gradConv2d) GRAD(gradMaxPool2d) GRAD(gradAvgPool2d) GRAD(gradGlobalAvgPool)
+GRAD(gradMatMul) GRAD(gradDense) GRAD(gradConv2d) GRAD(gradConv2dGradInput) GRAD(gradMaxPool2d) GRAD(gradAvgPool2d) GRAD(gradGlobalAvgPool)
 GRAD(gradReluGrad) GRAD(gradSliceGrad) GRAD(gradGatherGrad)
 GRAD(gradHardSigmoid) GRAD(gradHardSwish) GRAD(gradPad) GRAD(gradPadGrad)
 #undef GRAD
@@ -65,6 +65,7 @@ GradFn gradRule(OpKind op) {
     case OpKind::MatMul: return gradMatMul;
     case OpKind::Dense: return gradDense;
     case OpKind::Conv2d: return gradConv2d;
+    case OpKind::Conv2dGradInput: return gradConv2dGradInput;
     case OpKind::MaxPool2d: return gradMaxPool2d;
     case OpKind::AvgPool2d: return gradAvgPool2d;
     case OpKind::GlobalAvgPool: return gradGlobalAvgPool;
@@ -80,7 +81,7 @@ GradFn gradRule(OpKind op) {
     // Collectives run on gradients already, between autodiff and the updates.
     case OpKind::AllreduceStart: case OpKind::AllreduceWait:
     // Second-order gradients of these backward ops are not supported.
-    case OpKind::DenseGrad: case OpKind::Conv2dGradInput: case OpKind::Conv2dGradWeight:
+    case OpKind::DenseGrad: case OpKind::Conv2dGradWeight:
     case OpKind::MaxPool2dGrad: case OpKind::AvgPool2dGrad: case OpKind::LayerNormGrad:
       return nullptr;
   }

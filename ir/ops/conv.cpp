@@ -170,6 +170,22 @@ void gradConv2d(GradCtx& c) {
     c.addGrad(2, c.op(OpKind::ReduceSum, {dz}, attrsOf({{"axes", std::vector<int64_t>{0, 2, 3}}, {"keepdims", int64_t{0}}})));
 }
 
+// conv2d_grad_input(x, w) applies the adjoint of conv2d(., w) to x; ConvTranspose imports as
+// it. Its gradient in x is conv2d(dy, w) itself, and in w the weight gradient of conv2d(dy, w)
+// against x, because <G(x, w), dy> = <x, conv2d(dy, w)>.
+void gradConv2dGradInput(GradCtx& c) {
+  AttrMap a = windowAttrs(c, {"strides", "pads", "dilations", "group"});
+  ValueId g = c.dy();
+  if (c.wants(0)) {
+    ValueId noBias = c.expand(c.scalar(0.0, g), {c.shape(c.x(1))[0]});
+    c.addGrad(0, c.op(OpKind::Conv2d, {g, c.x(1), noBias}, a));
+  }
+  if (c.wants(1)) {
+    a.set("weight_shape", c.shape(c.x(1)));
+    c.addGrad(1, c.op(OpKind::Conv2dGradWeight, {c.x(0), g}, a));
+  }
+}
+
 void gradMaxPool2d(GradCtx& c) {
   AttrMap a = windowAttrs(c, {"kernel", "strides", "pads", "dilations", "ceil_mode"});
   c.addGrad(0, c.op(OpKind::MaxPool2dGrad, {c.dy(), c.x(0)}, a));

@@ -67,6 +67,26 @@ TEST_CASE("conv2d: strides, pads, dilations, groups, fused activation and residu
   }
 }
 
+TEST_CASE("conv2d_grad_input (ConvTranspose): strides, pads, dilations, groups and an output padding") {
+  struct Case {
+    AttrMap attrs;
+    Shape x, w, out;
+  };
+  const std::vector<Case> cases = {
+      {attrsOf({}), {1, 3, 3, 3}, {3, 2, 3, 3}, {1, 2, 5, 5}},
+      {attrsOf({{"strides", Ints{2, 2}}, {"pads", Ints{1, 0, 1, 1}}}), {2, 2, 3, 3}, {2, 3, 3, 2}, {2, 3, 6, 5}},  // one row of output padding
+      {attrsOf({{"dilations", Ints{2, 1}}, {"group", int64_t{2}}}), {1, 4, 2, 3}, {4, 1, 2, 2}, {1, 2, 4, 4}},
+  };
+  uint64_t seed = 40;
+  for (const Case& c : cases) {
+    INFO("x [", shapeStr(c.x), "], w [", shapeStr(c.w), "]");
+    AttrMap a = c.attrs;
+    a.set("input_shape", std::vector<int64_t>(c.out));
+    expectGrad({randomF64(c.x, ++seed), randomF64(c.w, ++seed)},
+               [&](Builder& b, const std::vector<ValueId>& p) { return b.create(OpKind::Conv2dGradInput, {p[0], p[1]}, a); }, kTol);
+  }
+}
+
 TEST_CASE("pools") {
   const std::vector<std::pair<OpKind, AttrMap>> cases = {
       {OpKind::MaxPool2d, attrsOf({{"kernel", Ints{2, 2}}, {"strides", Ints{2, 2}}})},
