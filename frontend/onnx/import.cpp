@@ -164,6 +164,7 @@ const OpTable& importerTable() {
     registerScan(t);
     registerSelect(t);
     registerResize(t);
+    registerConvTranspose(t);
     return t;
   }();
   return table;

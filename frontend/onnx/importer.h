@@ -103,6 +103,7 @@ void registerLoss(OpTable& t);
 void registerScan(OpTable& t);
 void registerSelect(OpTable& t);
 void registerResize(OpTable& t);
+void registerConvTranspose(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

@@ -647,3 +647,24 @@ TEST_CASE("Resize refuses scales and sizes together, a bad mode, and a size it w
             "node 'rs' (Resize): Resize to 1099511627776 positions on axis 2, more than import-time folding materialises"));
   CHECK(has(errorOf(resize({1, 1, -2, 2}, {}, "nearest")), "node 'rs' (Resize): scale -2 on axis 2 of f32[1,1,4,4] gives no valid size"));
 }
+
+TEST_CASE("ConvTranspose refuses 1-D and 3-D, weights that do not fit the groups, and an output_padding not below the stride") {
+  auto convT = [](std::vector<int64_t> xDims, std::vector<int64_t> wDims, int64_t group, int64_t outputPadding) {
+    ModelBuilder b;
+    b.input("x", xDims);
+    b.init("w", wDims, std::vector<float>(numElements(wDims), 0.5f));
+    auto& n = b.node("ConvTranspose", {"x", "w"}, {"y"}, "ct");
+    setAttr(n, "group", group);
+    auto* a = n.add_attribute();
+    a->set_name("output_padding");
+    a->set_type(onnx::AttributeProto::INTS);
+    a->add_ints(outputPadding);
+    a->add_ints(0);
+    b.output("y");
+    return b.import();
+  };
+  CHECK(convT({1, 4, 3, 3}, {4, 2, 3, 3}, 2, 0).ok());
+  CHECK(has(errorOf(convT({1, 4, 3}, {4, 2, 3}, 1, 0)), "node 'ct' (ConvTranspose): ConvTranspose of f32[1,4,3] with f32[4,2,3] weights (only 2-D"));
+  CHECK(has(errorOf(convT({1, 4, 3, 3}, {4, 2, 3, 3}, 3, 0)), "node 'ct' (ConvTranspose): the input f32[1,4,3,3] and weights f32[4,2,3,3] do not fit group 3"));
+  CHECK(has(errorOf(convT({1, 4, 3, 3}, {4, 2, 3, 3}, 1, 1)), "output_padding below the stride or dilation"));
+}

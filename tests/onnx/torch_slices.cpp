@@ -82,10 +82,11 @@ TEST_CASE("a model torch.onnx exports at opsets 9 to 12 (attributes where later 
   }
 }
 
-TEST_CASE("F.interpolate as torch.onnx exports it (Upsample, Resize 10, Resize in every PyTorch mode) matches PyTorch") {
+TEST_CASE("F.interpolate as torch.onnx exports it (Upsample, Resize 10, Resize in every PyTorch mode) and a U-Net step with ConvTranspose match PyTorch") {
   for (int opset : {11, 13, 17}) {
     CAPTURE(opset);
     checkMatchesTorch("modes", opset, "torch_resize");
+    checkMatchesTorch("unet", opset, "torch_resize");
   }
   for (int opset : {9, 10}) {
     CAPTURE(opset);
