@@ -160,6 +160,7 @@ const OpTable& importerTable() {
     registerElementwise(t);
     registerMovement(t);
     registerNN(t);
+    registerRecurrent(t);
     return t;
   }();
   return table;
