@@ -1,5 +1,6 @@
 // ONNX LSTM, GRU and RNN built in code: malformed or unsupported nodes give an error naming the
-// node and the problem, and sequence_lens masks each sequence as if it were run alone.
+// node and the problem; sequence_lens masks each sequence as if it were run alone; one-direction
+// nodes, and layout=1, compute what the bidirectional and layout=0 ones do.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -196,5 +197,67 @@ TEST_CASE("a forward and a reverse node compute the two halves of the bidirectio
       }
       CHECK(worst < 1e-5);
     }
+  }
+}
+
+namespace {
+
+// [a, b, c] -> [b, a, c]: between the layouts' X and state shapes.
+Tensor swap01(const Tensor& t) {
+  const Shape& s = t.shape();
+  Tensor out(TensorType{t.dtype(), {s[1], s[0], s[2]}});
+  for (int64_t i = 0; i < s[0]; ++i)
+    for (int64_t j = 0; j < s[1]; ++j)
+      for (int64_t k = 0; k < s[2]; ++k) out.data<float>()[(j * s[0] + i) * s[2] + k] = t.data<float>()[(i * s[1] + j) * s[2] + k];
+  return out;
+}
+
+// A bidirectional LSTM with peepholes whose X, initial_h and initial_c are graph inputs in the
+// shapes of `layout`, and Y, Y_h and Y_c outputs.
+Result<Graph> peepholeLstm(int64_t layout, int64_t seq, int64_t batch, int64_t input, int64_t hidden) {
+  ModelBuilder b;
+  Shape state = layout ? Shape{batch, 2, hidden} : Shape{2, batch, hidden};
+  b.input("X", layout ? std::vector<int64_t>{batch, seq, input} : std::vector<int64_t>{seq, batch, input});
+  b.input("h0", state).input("c0", state);
+  b.init("W", {2, 4 * hidden, input}, randomValues(8 * hidden * input, 1));
+  b.init("R", {2, 4 * hidden, hidden}, randomValues(8 * hidden * hidden, 2));
+  b.init("B", {2, 8 * hidden}, randomValues(16 * hidden, 3));
+  b.init("P", {2, 3 * hidden}, randomValues(6 * hidden, 4));
+  auto& node = b.node("LSTM", {"X", "W", "R", "B", "", "h0", "c0", "P"}, {"Y", "Y_h", "Y_c"}, "cell");
+  setAttr(node, "hidden_size", hidden);
+  setAttr(node, "direction", std::string("bidirectional"));
+  setAttr(node, "layout", layout);
+  b.output("Y").output("Y_h").output("Y_c");
+  return b.import();
+}
+
+}  // namespace
+
+TEST_CASE("layout=1 (batch first) computes what layout=0 does, with initial states, peepholes and Y_c") {
+  const int64_t seq = 3, batch = 2, input = 3, hidden = 4;
+  auto seqFirst = peepholeLstm(0, seq, batch, input, hidden), batchFirst = peepholeLstm(1, seq, batch, input, hidden);
+  REQUIRE_MESSAGE(seqFirst.ok(), (seqFirst.ok() ? "" : seqFirst.error().message()));
+  REQUIRE_MESSAGE(batchFirst.ok(), (batchFirst.ok() ? "" : batchFirst.error().message()));
+  Tensor x = randomTensor(TensorType{DType::f32, {seq, batch, input}}, 5);
+  Tensor h0 = randomTensor(TensorType{DType::f32, {2, batch, hidden}}, 6);
+  Tensor c0 = randomTensor(TensorType{DType::f32, {2, batch, hidden}}, 8);
+  for (const BackendInfo& backend : allBackends()) {
+    CAPTURE(backend.name);
+    std::vector<Tensor> a = run(backend, *seqFirst, {x, h0, c0});  // Y [seq, 2, batch, hidden]
+    std::vector<Tensor> b = run(backend, *batchFirst, {swap01(x), swap01(h0), swap01(c0)});  // Y [batch, seq, 2, hidden]
+    REQUIRE(a.size() == 3);
+    REQUIRE(b.size() == 3);
+    CHECK(b[0].shape() == Shape{batch, seq, 2, hidden});
+    double worst = 0;
+    for (int64_t t = 0; t < seq; ++t)
+      for (int64_t d = 0; d < 2; ++d)
+        for (int64_t n = 0; n < batch; ++n)
+          for (int64_t j = 0; j < hidden; ++j)
+            worst = std::max(worst, (double)std::abs(a[0].data<float>()[((t * 2 + d) * batch + n) * hidden + j] -
+                                                     b[0].data<float>()[((n * seq + t) * 2 + d) * hidden + j]));
+    CHECK(worst < 1e-6);
+    CHECK(maxAbsDiff(swap01(a[1]), b[1]) < 1e-6);
+    CHECK(maxAbsDiff(swap01(a[2]), b[2]) < 1e-6);
+    CHECK(maxAbsDiff(a[2], a[1]) > 1e-3);  // Y_c is the cell state, not the hidden one
   }
 }
