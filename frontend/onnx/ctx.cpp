@@ -52,6 +52,7 @@ static const char* kindName(OnnxAttr::Kind k) {
     case OnnxAttr::Kind::Str: return "a string";
     case OnnxAttr::Kind::Ints: return "a list of ints";
     case OnnxAttr::Kind::Floats: return "a list of floats";
+    case OnnxAttr::Kind::Strs: return "a list of strings";
     case OnnxAttr::Kind::Tensor: return "a tensor";
     default: return "something else";
   }
@@ -69,6 +70,7 @@ static const char* kindName(OnnxAttr::Kind k) {
 ATTR_GETTER(attrInt, int64_t, Int, i)
 ATTR_GETTER(attrStr, std::string, Str, s)
 ATTR_GETTER(attrInts, std::vector<int64_t>, Ints, ints)
+ATTR_GETTER(attrStrs, std::vector<std::string>, Strs, strs)
 #undef ATTR_GETTER
 
 Result<double> ImportCtx::attrFloat(const std::string& name, double def) const {

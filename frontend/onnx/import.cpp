@@ -165,6 +165,7 @@ const OpTable& importerTable() {
     registerSelect(t);
     registerResize(t);
     registerConvTranspose(t);
+    registerRecurrent(t);
     return t;
   }();
   return table;

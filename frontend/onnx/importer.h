@@ -43,6 +43,7 @@ class ImportCtx {
   Result<double> attrFloat(const std::string& name, double def) const;
   Result<std::string> attrStr(const std::string& name, std::string def) const;
   Result<std::vector<int64_t>> attrInts(const std::string& name, std::vector<int64_t> def) const;
+  Result<std::vector<std::string>> attrStrs(const std::string& name, std::vector<std::string> def) const;
 
   // Creates an IR op, folding it into a constant when every operand is a Const.
   Result<ValueId> emit(OpKind op, std::vector<ValueId> operands, AttrMap attrs = {}, std::string hint = {});
@@ -104,6 +105,7 @@ void registerScan(OpTable& t);
 void registerSelect(OpTable& t);
 void registerResize(OpTable& t);
 void registerConvTranspose(OpTable& t);
+void registerRecurrent(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

@@ -20,12 +20,13 @@ class ModelProto;
 namespace graphc::onnxfe {
 
 struct OnnxAttr {
-  enum class Kind { Int, Float, Str, Ints, Floats, Tensor, Other } kind = Kind::Other;
+  enum class Kind { Int, Float, Str, Ints, Floats, Strs, Tensor, Other } kind = Kind::Other;
   int64_t i = 0;
   double f = 0;
   std::string s;  // Str; for Other, a description of what it is
   std::vector<int64_t> ints;
   std::vector<double> floats;
+  std::vector<std::string> strs;
   Tensor t;
 };
 

@@ -77,7 +77,7 @@ Result<OnnxAttr> readAttr(const onnx::AttributeProto& a, const std::string& wher
   auto type = a.type();
   if (type == A::UNDEFINED) {  // very old writers leave the type out: guess it from the field set
     type = a.has_f() ? A::FLOAT : a.has_i() ? A::INT : a.has_s() ? A::STRING : a.has_t() ? A::TENSOR
-         : a.floats_size() ? A::FLOATS : a.ints_size() ? A::INTS : A::UNDEFINED;
+         : a.floats_size() ? A::FLOATS : a.ints_size() ? A::INTS : a.strings_size() ? A::STRINGS : A::UNDEFINED;
   }
   switch (type) {
     case A::INT: r.kind = OnnxAttr::Kind::Int; r.i = a.i(); break;
@@ -85,6 +85,7 @@ Result<OnnxAttr> readAttr(const onnx::AttributeProto& a, const std::string& wher
     case A::STRING: r.kind = OnnxAttr::Kind::Str; r.s = a.s(); break;
     case A::INTS: r.kind = OnnxAttr::Kind::Ints; r.ints.assign(a.ints().begin(), a.ints().end()); break;
     case A::FLOATS: r.kind = OnnxAttr::Kind::Floats; r.floats.assign(a.floats().begin(), a.floats().end()); break;
+    case A::STRINGS: r.kind = OnnxAttr::Kind::Strs; r.strs.assign(a.strings().begin(), a.strings().end()); break;
     case A::TENSOR: {
       std::string unsupported;
       GRAPHC_ASSIGN(r.t, readTensor(a.t(), fmt::format("{}: tensor attribute '{}'", where, a.name()), &unsupported));

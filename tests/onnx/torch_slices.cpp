@@ -11,6 +11,7 @@
 #include "frontend/npy/npy.h"
 #include "passes/pass.h"
 #include "runtime/executable.h"
+#include "tests/onnx/torch_models.h"
 #include "tests/support.h"
 
 using namespace graphc;
@@ -23,8 +24,9 @@ Tensor load(const std::string& dir, const std::string& file) {
   return *t;
 }
 
-// Every output element finite and within 1e-4 of PyTorch's.
-void checkMatchesTorch(const std::string& name, int opset, const std::string& dir = "torch_slices") {
+}  // namespace
+
+void test::checkMatchesTorch(const std::string& name, int opset, const std::string& dir) {
   Tensor x = load(dir, name + ".in.npy"), want = load(dir, name + ".out.npy");
   for (bool optimized : {false, true}) {
     auto g = importOnnx(test::dataPath("onnx/" + dir + "/" + name + "_op" + std::to_string(opset) + ".onnx"));
@@ -50,7 +52,7 @@ void checkMatchesTorch(const std::string& name, int opset, const std::string& di
   }
 }
 
-}  // namespace
+using test::checkMatchesTorch;
 
 TEST_CASE("torch.onnx's open-ended slices (ends = INT64_MAX) match PyTorch at opsets 13 and 17") {
   for (int opset : {13, 17}) {

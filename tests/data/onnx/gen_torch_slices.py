@@ -6,11 +6,11 @@
 # Run with Debian's python (python3-torch 1.13, python3-onnx): /usr/bin/python3 gen_torch_slices.py
 import os
 
-import numpy as np
-import onnx
 from onnx import numpy_helper
 import torch
 from torch import nn
+
+from torch_export import export_cases
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_slices")
 OPSETS = (13, 17)
@@ -73,17 +73,4 @@ def slice_bounds(model):
     return [[consts[i].tolist() if i in consts else i for i in n.input[1:]] for n in model.graph.node if n.op_type == "Slice"]
 
 
-os.makedirs(OUT, exist_ok=True)
-for name, (module, shape) in MODELS.items():
-    module.eval()
-    x = torch.randn(*shape)
-    with torch.no_grad():
-        y = module(x)
-    np.save(os.path.join(OUT, f"{name}.in.npy"), x.numpy())
-    np.save(os.path.join(OUT, f"{name}.out.npy"), y.numpy())
-    for opset in OPSETS:
-        path = os.path.join(OUT, f"{name}_op{opset}.onnx")
-        torch.onnx.export(module, (x,), path, input_names=["x"], output_names=["y"], opset_version=opset)
-        model = onnx.load(path)
-        onnx.checker.check_model(model)
-        print(f"{name}_op{opset}: {os.path.getsize(path)} bytes, Slice (starts, ends, axes, steps): {slice_bounds(model)}")
+export_cases(OUT, MODELS, OPSETS, lambda model: f"Slice (starts, ends, axes, steps): {slice_bounds(model)}")
