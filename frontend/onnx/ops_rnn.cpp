@@ -116,6 +116,12 @@ Result<Spec> readSpec(ImportCtx& c, Cell cell) {
   s.batch = x.shape[s.batchFirst ? 0 : 1];
   s.input = x.shape[2];
   if (s.seq < 1) return c.unsupported(fmt::format("an empty sequence (X is {})", x.str()));
+  // Each step becomes a dozen or more nodes: a few bytes of ONNX declaring 10^8 steps hung the
+  // importer while it grew by gigabytes. Longer sequences than this are refused.
+  constexpr int64_t kMaxUnrolledSteps = 8192;
+  if (s.seq > kMaxUnrolledSteps)
+    return c.unsupported(fmt::format("a sequence of {} steps (X is {}); the importer unrolls at most {}", s.seq, x.str(),
+                                     kMaxUnrolledSteps));
   if (r.rank() != 3) return c.malformed(fmt::format("R must be 3-D, got {}", r.str()));
   GRAPHC_ASSIGN(s.hidden, c.attrInt("hidden_size", r.shape[2]));
   if (s.hidden != r.shape[2]) return c.malformed(fmt::format("hidden_size {} disagrees with R {}", s.hidden, r.str()));

@@ -99,6 +99,10 @@ TEST_CASE("LSTM, GRU and RNN nodes with wrong shapes or unsupported attributes n
     b.rawInit<int32_t>("lens", onnx::TensorProto::INT32, {3}, {4, 4, 4});
     CHECK(has(errorOf(b.import()), "node 'cell' (LSTM): sequence_lens must be integers of shape [2] (the batch), got i32[3]"));
   }
+  SUBCASE("a declared sequence too long to unroll is refused at once, not unrolled") {
+    CHECK(has(errorOf(lstm.build("", int64_t{1} << 27).import()),
+              "node 'cell' (LSTM): a sequence of 134217728 steps (X is f32[134217728,2,3]); the importer unrolls at most 8192"));
+  }
   SUBCASE("clip, input_forget and an unknown direction") {
     ModelBuilder clipped = lstm.build();
     auto* clip = cellNode(clipped).add_attribute();
