@@ -2,6 +2,7 @@
 // between strided descriptors (f32), concat is the concat primitive (f32); gather, expand and
 // the other dtypes use our bytewise kernels.
 #include <algorithm>
+#include <optional>
 
 #include "backend/dnnl/kernels.h"
 #include "backend/dnnl/lowering.h"
@@ -16,16 +17,15 @@ Status stridedCopy(Lowering& L, const Node& n, const std::vector<int64_t>& strid
   int src = L.plainBuffer(x);
   // oneDNN takes no view whose rows overlap in its sense (x[:, :, ::2, ::2]: a stride below the
   // extent of the axis inside it); our strided kernel copies those.
-  auto describable = [&] {
+  std::optional<dn::memory::desc> describable;
+  if (reorderOk && ty.dtype == DType::f32 && ty.rank() > 0) {
     try {
-      stridedDesc(dimsOf(ty.shape), dn::memory::data_type::f32, strides);
-      return true;
+      describable = stridedDesc(dimsOf(ty.shape), dn::memory::data_type::f32, strides);
     } catch (const dn::error&) {
-      return false;
     }
-  };
-  if (reorderOk && ty.dtype == DType::f32 && ty.rank() > 0 && describable()) {
-    dn::memory::desc view = stridedDesc(dimsOf(ty.shape), dn::memory::data_type::f32, strides);
+  }
+  if (describable) {
+    dn::memory::desc view = *describable;
     view.data.offset0 = offset;
     dn::memory::desc plain = plainDesc(ty.shape, ty.dtype);
     auto pd = dnnlTry(L.describe(n), [&] { return dn::reorder::primitive_desc(L.engine, view, L.engine, plain, L.attr()); });

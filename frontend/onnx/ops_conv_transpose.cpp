@@ -2,8 +2,10 @@
 // convolution is the gradient of a convolution with respect to its input, and ONNX's weight
 // layout [C_in, C_out / group, kH, kW] is that forward convolution's [O, I / group, kH, kW].
 // The output size, pads and output_padding follow ONNX's rules; output_shape and auto_pad
-// resolve to pads here, an output_shape past the natural size to extra output padding.
+// resolve to pads here; an output_shape past the natural size is extra output padding.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "frontend/onnx/importer.h"
 
@@ -48,11 +50,9 @@ Status convTransposeOp(ImportCtx& c) {
       continue;
     }
     int64_t target = outputShape.empty() ? x.shape[2 + d] * strides[d] : outputShape[d];
-    int64_t total = natural - target;
-    if (total < 0) {  // past the natural size: zeros at the end, as more output padding
-      outputPadding[d] -= total;
-      total = 0;
-    }
+    // Past the natural size, the extra positions come at the end, as more output padding: the
+    // larger input_shape below carries them, with no pads.
+    int64_t total = std::max<int64_t>(natural - target, 0);
     int64_t half = total / 2;
     pads[d] = autoPad == "SAME_UPPER" ? half : total - half;
     pads[d + 2] = total - pads[d];
