@@ -1,5 +1,5 @@
 // A plain, protobuf-free copy of an ONNX model: what the importers and the graph walk see.
-// Only read.cpp and export.cpp include the protobuf headers; they fill these structs.
+// Only read.cpp, upgrade.cpp and export*.cpp include the protobuf headers; they fill these structs.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +51,8 @@ struct OnnxInput {
 
 struct OnnxModel {
   std::string file;  // for messages
-  int64_t opset = 0;  // of the default domain
+  int64_t opset = 0;        // of the default domain, as the importers read it: 13 or later
+  int64_t sourceOpset = 0;  // as the file declares it, before ONNX's version converter
   std::vector<OnnxInput> inputs;  // graph inputs that are not initializers
   std::vector<std::pair<std::string, Tensor>> initializers;
   std::vector<OnnxNode> nodes;
@@ -62,11 +63,10 @@ struct OnnxModel {
 
 // Parses bytes into a ModelProto and converts it; errors say what is wrong with the file.
 Result<OnnxModel> readModel(std::string_view bytes, const std::string& name);
+// A model of an opset below 13 is first upgraded to 13 by ONNX's version converter.
 Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string& name);
-
-// A model of opset 7 to 12 rewritten into the form of opset 13 that the importers read
-// (upgrade.cpp): the attributes later opsets made inputs become constant initializers.
-void upgradeToOpset13(OnnxModel& m);
+// proto as it is, with every malformation reported.
+Result<OnnxModel> convertGraph(const onnx::ModelProto& proto, const std::string& name);
 
 // ONNX TensorProto.DataType -> DType; nullopt for types graphc has no kernel for.
 std::optional<DType> dtypeFromOnnx(int32_t elemType);

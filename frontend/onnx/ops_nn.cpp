@@ -200,28 +200,11 @@ Status layerNormOp(ImportCtx& c) {
   return ok();
 }
 
+// Softmax and LogSoftmax along one axis (opset 13; an older model's flatten-to-2-D rule is
+// rewritten into Flatten, Softmax and Reshape by ONNX's version converter).
 template <OpKind K>
 Status softmaxOp(ImportCtx& c) {
-  // Before opset 13 the op flattens x to 2-D at `axis` (default 1), normalizes each row and
-  // restores x's shape; from 13 on it normalizes along `axis` alone (default -1).
-  bool flattens = c.model().opset < 13;
-  GRAPHC_ASSIGN(int64_t axis, c.attrInt("axis", flattens ? 1 : -1));
-  const Shape shape = c.type(0).shape;
-  int64_t rank = (int64_t)shape.size();
-  if (flattens && rank > 0) {
-    if (axis < -rank || axis >= rank) return c.malformed(fmt::format("axis {} is out of range for rank {}", axis, rank));
-    if (axis < 0) axis += rank;
-    if (axis != rank - 1) {  // rows over axes [axis, rank): one softmax of the flattened 2-D view
-      int64_t rows = 1;
-      for (int64_t d = 0; d < axis; ++d) rows *= shape[d];
-      int64_t cols = rows ? numElements(shape) / rows : 0;
-      GRAPHC_ASSIGN(ValueId flat, c.emit(OpKind::Reshape, {c.in(0)}, attrs(std::pair{"shape", Shape{rows, cols}})));
-      GRAPHC_ASSIGN(ValueId normalized, c.emit(K, {flat}, attrs(std::pair{"axis", int64_t{-1}})));
-      GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Reshape, {normalized}, attrs(std::pair{"shape", shape})));
-      c.setOut(0, r);
-      return ok();
-    }
-  }
+  GRAPHC_ASSIGN(int64_t axis, c.attrInt("axis", -1));
   GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, attrs(std::pair{"axis", axis})));
   c.setOut(0, r);
   return ok();
@@ -403,7 +386,6 @@ Status argOp(ImportCtx& c) {
 // Hardmax (opset 13): 1 at the first maximum along axis (NumPy's argmax, so a NaN wins), 0
 // elsewhere, in x's dtype.
 Status hardmaxOp(ImportCtx& c) {
-  if (c.model().opset < 13) return c.unsupported("Hardmax before opset 13 (it flattened x to 2-D)");
   GRAPHC_ASSIGN(int64_t axis, axisOf(c, -1));
   GRAPHC_ASSIGN(ArgIndex arg, argIndex(c, true, axis, false, 1));
   GRAPHC_ASSIGN(ValueId hit, c.emit(OpKind::Equal, {arg.positions, arg.index}));

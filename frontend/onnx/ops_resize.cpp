@@ -143,15 +143,12 @@ Result<std::vector<double>> floatsIn(ImportCtx& c, size_t i, std::string_view wh
 Status resizeOp(ImportCtx& c) {
   const TensorType x = c.type(0);
   const int64_t rank = x.rank();
-  // Upsample (opsets 7 to 9) and Resize 10 take the scales as input 1 and have one coordinate
-  // rule: asymmetric, nearest rounding down.
-  const bool legacy = c.node().opType == "Upsample" || c.model().opset < 11;
-  const size_t scalesInput = legacy ? 1 : 2;
+  // Upsample and Resize 10 reach here as Resize 13, upgraded by ONNX's converter (read.cpp).
+  const size_t scalesInput = 2;
   ResizeSpec s;
   GRAPHC_ASSIGN(s.mode, c.attrStr("mode", "nearest"));
-  GRAPHC_ASSIGN(s.transform, c.attrStr("coordinate_transformation_mode", legacy ? "asymmetric" : "half_pixel"));
-  GRAPHC_ASSIGN(s.nearestMode, c.attrStr("nearest_mode", legacy ? "floor" : "round_prefer_floor"));
-  if (legacy && s.mode == "bilinear") s.mode = "linear";  // Upsample 7's name for it
+  GRAPHC_ASSIGN(s.transform, c.attrStr("coordinate_transformation_mode", "half_pixel"));
+  GRAPHC_ASSIGN(s.nearestMode, c.attrStr("nearest_mode", "round_prefer_floor"));
   GRAPHC_ASSIGN(s.cubicA, c.attrFloat("cubic_coeff_a", -0.75));
   GRAPHC_ASSIGN(s.extrapolation, c.attrFloat("extrapolation_value", 0.0));
   GRAPHC_ASSIGN(int64_t exclude, c.attrInt("exclude_outside", 0));
@@ -175,7 +172,7 @@ Status resizeOp(ImportCtx& c) {
     if ((int64_t)roi.size() != 2 * rank) return c.malformed(fmt::format("roi has {} values; {} needs {}", roi.size(), x.str(), 2 * rank));
   }
   Shape out(rank);
-  bool bySizes = !legacy && c.hasInput(3);
+  bool bySizes = c.hasInput(3);
   if (bySizes == (c.hasInput(scalesInput) && c.type(scalesInput).shape != Shape{0}))
     return c.malformed("Resize needs exactly one of scales and sizes");
   if (bySizes) {
@@ -220,7 +217,6 @@ Status resizeOp(ImportCtx& c) {
 
 void registerResize(OpTable& t) {
   t["Resize"] = {resizeOp, 1, 4};
-  t["Upsample"] = {resizeOp, 2, 2};
 }
 
 }  // namespace graphc::onnxfe

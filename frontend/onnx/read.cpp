@@ -139,15 +139,16 @@ Result<OnnxModel> readModel(std::string_view bytes, const std::string& name) {
   return convertModel(proto, name);
 }
 
-Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string& name) {
+Result<OnnxModel> convertGraph(const onnx::ModelProto& proto, const std::string& name) {
   OnnxModel m;
   m.file = name;
   if (!proto.has_graph()) return Error(ErrorCode::Parse, fmt::format("{}: not a valid ONNX model (it has no graph)", name));
   for (const auto& op : proto.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx") m.opset = op.version();
   if (m.opset == 0) return Error(ErrorCode::Parse, fmt::format("{}: the model imports no opset of the default ONNX domain", name));
-  if (m.opset < 7 || m.opset > 17)
-    return Error(ErrorCode::Unsupported, fmt::format("{}: opset {} of the default domain is not supported (graphc reads opsets 7 to 17)", name, m.opset));
+  if (m.opset > 17)
+    return Error(ErrorCode::Unsupported, fmt::format("{}: opset {} of the default domain is not supported (graphc reads opsets 1 to 17)", name, m.opset));
+  m.sourceOpset = m.opset;
 
   const onnx::GraphProto& g = proto.graph();
   std::set<std::string> initNames;
@@ -208,7 +209,6 @@ Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string&
   }
   for (const auto& out : g.output()) m.outputs.push_back(out.name());
   if (m.outputs.empty()) return Error(ErrorCode::Parse, fmt::format("{}: the graph has no outputs", name));
-  upgradeToOpset13(m);
   return m;
 }
 

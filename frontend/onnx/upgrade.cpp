@@ -1,83 +1,111 @@
-// Models of opsets 7 to 12 in the form of opset 13, which the importers read. Between them,
-// ONNX turned attributes into inputs: Squeeze's and Unsqueeze's axes, ReduceSum's axes and
-// Split's sizes at 13, Clip's bounds and Pad's pads and value at 11, Slice's starts, ends and
-// axes at 10. Each such attribute becomes a constant initializer that the node reads as that
-// input. The other ops graphc imports kept their meaning over these opsets (the changes were new
-// dtypes, negative axes, optional inputs), except Softmax and LogSoftmax, whose older rule
-// (flatten to 2-D at `axis`, default 1) their importer applies itself. Opsets below 7 are
-// refused: their binary ops broadcast by the `broadcast` attribute, not NumPy's rules.
+// Models of opsets below 13 in the form of opset 13, which the importers read, through ONNX's own
+// version converter (libonnx): attributes that later opsets made inputs, Softmax's flatten rule,
+// Upsample, the `broadcast` attribute of opsets below 7. The converter of ONNX 1.12 has two
+// faults that would give a silent wrong result; both are handled here, and documented in
+// docs/onnx.md.
 #include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
+
+#include <map>
 
 #include "frontend/onnx/model.h"
 
 namespace graphc::onnxfe {
 namespace {
 
-class Upgrade {
- public:
-  explicit Upgrade(OnnxModel& m) : m_(m) {
-    for (const auto& [name, data] : m.initializers) names_.insert(name);
-    for (const OnnxInput& in : m.inputs) names_.insert(in.name);
-    for (const OnnxNode& n : m.nodes) names_.insert(n.outputs.begin(), n.outputs.end());
-  }
+bool isLegacyBroadcastOp(const std::string& op) {
+  static const std::set<std::string> kOps = {"Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less"};
+  return kOps.count(op) > 0;
+}
 
-  void node(OnnxNode& n) {
-    const std::string& op = n.opType;
-    if (!n.domain.empty()) return;
-    if (m_.opset < 13 && (op == "Squeeze" || op == "Unsqueeze" || op == "ReduceSum")) moveInts(n, "axes", 1);
-    if (m_.opset < 13 && op == "Split") moveInts(n, "split", 1);
-    if (m_.opset < 11 && op == "Clip") {
-      moveFloat(n, "min", 1);
-      moveFloat(n, "max", 2);
+// Before opset 7, `broadcast=1, axis=a` aligns B with A's axes [a, a + rank B). The converter
+// unsqueezes B at its end, which is right only for a = rank A - rank B (no reshape at all): for
+// any other axis it misaligns B, or at opset 13 gives the node a third input. Those are refused.
+std::vector<std::string> misconvertedBroadcasts(const onnx::ModelProto& typed) {
+  std::map<std::string, int64_t> rank;
+  const onnx::GraphProto& g = typed.graph();
+  auto note = [&](const onnx::ValueInfoProto& v) {
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape()) rank[v.name()] = v.type().tensor_type().shape().dim_size();
+  };
+  for (const auto& v : g.input()) note(v);
+  for (const auto& v : g.value_info()) note(v);
+  for (const auto& v : g.output()) note(v);
+  for (const auto& t : g.initializer()) rank[t.name()] = t.dims_size();
+  std::vector<std::string> problems;
+  for (int k = 0; k < g.node_size(); ++k) {
+    const onnx::NodeProto& n = g.node(k);
+    if (!isLegacyBroadcastOp(n.op_type()) || n.input_size() != 2) continue;
+    std::optional<int64_t> broadcast, axis;
+    for (const auto& a : n.attribute()) {
+      if (a.name() == "broadcast") broadcast = a.i();
+      if (a.name() == "axis") axis = a.i();
     }
-    if (m_.opset < 11 && op == "Pad") {
-      moveInts(n, "pads", 1);
-      moveFloat(n, "value", 2);
+    if (!broadcast.value_or(0) || !axis) continue;
+    auto a = rank.find(n.input(0)), b = rank.find(n.input(1));
+    if (a != rank.end() && b != rank.end() && *axis == a->second - b->second) continue;
+    std::string where = n.name().empty() ? fmt::format("node #{} ({})", k, n.op_type()) : fmt::format("node '{}' ({})", n.name(), n.op_type());
+    problems.push_back(fmt::format("{} broadcasts its second operand from axis {}, which ONNX 1.12's version converter "
+                                   "does not convert correctly (only an operand aligned with the trailing axes is)", where, *axis));
+  }
+  return problems;
+}
+
+// Upsample and Resize 10 map output to input coordinates as `asymmetric` and round `floor` for
+// nearest, and Upsample 7 calls linear `bilinear`. The converter keeps none of this and leaves
+// Resize 13's defaults (half_pixel), which move every sample: the rule is restored on the
+// Resize nodes it made from them, found by their outputs.
+void keepLegacyResizeRule(const OnnxModel& source, OnnxModel& upgraded) {
+  if (source.opset >= 11) return;
+  std::set<std::string> legacy;
+  for (const OnnxNode& n : source.nodes)
+    if ((n.opType == "Upsample" || n.opType == "Resize") && n.domain.empty() && !n.outputs.empty()) legacy.insert(n.outputs[0]);
+  auto text = [](std::string s) {
+    OnnxAttr a;
+    a.kind = OnnxAttr::Kind::Str;
+    a.s = std::move(s);
+    return a;
+  };
+  for (OnnxNode& n : upgraded.nodes) {
+    if (n.opType != "Resize" || n.outputs.empty() || !legacy.count(n.outputs[0])) continue;
+    n.attrs["coordinate_transformation_mode"] = text("asymmetric");
+    n.attrs["nearest_mode"] = text("floor");
+    if (auto mode = n.attrs.find("mode"); mode != n.attrs.end() && mode->second.s == "bilinear") mode->second.s = "linear";
+  }
+}
+
+// The converter reports what it cannot convert by throwing. Some of its adapters (Softmax's)
+// need the ranks of intermediate values, so ONNX's shape inference runs first.
+Result<onnx::ModelProto> upgradedTo13(const onnx::ModelProto& proto, int64_t opset, const std::string& name) {
+  std::string why;
+  try {
+    onnx::ModelProto typed = proto;
+    onnx::shape_inference::InferShapes(typed);
+    if (opset < 7) {
+      std::vector<std::string> problems = misconvertedBroadcasts(typed);
+      if (!problems.empty())
+        return Error(ErrorCode::Unsupported, fmt::format("{}: opset {}: {}", name, opset, fmt::join(problems, "; ")));
     }
-    if (m_.opset < 10 && op == "Slice") {
-      moveInts(n, "starts", 1);
-      moveInts(n, "ends", 2);
-      moveInts(n, "axes", 3);
-    }
+    return onnx::version_conversion::ConvertVersion(typed, 13);
+  } catch (const std::exception& e) {
+    why = e.what();
   }
-
- private:
-  // Attribute `name` of n, ints, becomes n's input `at` (an i64 initializer); nothing when absent.
-  void moveInts(OnnxNode& n, const char* name, size_t at) {
-    auto a = n.attrs.find(name);
-    if (a == n.attrs.end() || a->second.kind != OnnxAttr::Kind::Ints) return;
-    Tensor t(TensorType{DType::i64, {(int64_t)a->second.ints.size()}});
-    for (size_t i = 0; i < a->second.ints.size(); ++i) t.data<int64_t>()[i] = a->second.ints[i];
-    bind(n, at, name, std::move(t));
-  }
-
-  void moveFloat(OnnxNode& n, const char* name, size_t at) {
-    auto a = n.attrs.find(name);
-    if (a == n.attrs.end() || a->second.kind != OnnxAttr::Kind::Float) return;
-    bind(n, at, name, Tensor::scalar(DType::f64, a->second.f));
-  }
-
-  void bind(OnnxNode& n, size_t at, const char* attr, Tensor t) {
-    std::string base = fmt::format("{}.{}", n.outputs.empty() || n.outputs[0].empty() ? fmt::format("node{}", n.index) : n.outputs[0], attr);
-    std::string name = base;
-    for (int k = 1; names_.count(name); ++k) name = fmt::format("{}.{}", base, k);
-    names_.insert(name);
-    m_.initializers.emplace_back(name, std::move(t));
-    if (n.inputs.size() <= at) n.inputs.resize(at + 1);
-    n.inputs[at] = name;
-    n.attrs.erase(attr);
-  }
-
-  OnnxModel& m_;
-  std::set<std::string> names_;
-};
+  why = why.substr(0, why.find('\n'));
+  return Error(ErrorCode::Unsupported, fmt::format("{}: opset {} cannot be upgraded to opset 13 by ONNX's version converter: {}", name, opset, why));
+}
 
 }  // namespace
 
-void upgradeToOpset13(OnnxModel& m) {
-  if (m.opset >= 13) return;
-  Upgrade upgrade(m);
-  for (OnnxNode& n : m.nodes) upgrade.node(n);
+Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string& name) {
+  // Checked in its own form first, so that the converter only ever sees a well-formed graph.
+  GRAPHC_ASSIGN(OnnxModel m, convertGraph(proto, name));
+  if (m.opset >= 13) return m;
+  GRAPHC_ASSIGN(onnx::ModelProto upgraded, upgradedTo13(proto, m.opset, name));
+  GRAPHC_ASSIGN(OnnxModel u, convertGraph(upgraded, name));
+  u.sourceOpset = m.opset;
+  keepLegacyResizeRule(m, u);
+  return u;
 }
 
 }  // namespace graphc::onnxfe

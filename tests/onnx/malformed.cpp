@@ -129,9 +129,25 @@ TEST_CASE("structural errors name the node and the value") {
   SUBCASE("no graph / wrong opset") {
     ModelBuilder b;
     CHECK(has(errorOf(b.import()), "it has no graph"));
-    ModelBuilder old(6);
-    old.input("x", {1}).output("x");
-    CHECK(has(errorOf(old.import()), "opset 6 of the default domain is not supported (graphc reads opsets 7 to 17)"));
+    ModelBuilder future(18);
+    future.input("x", {1}).output("x");
+    CHECK(has(errorOf(future.import()), "opset 18 of the default domain is not supported (graphc reads opsets 1 to 17)"));
+  }
+  SUBCASE("an older opset ONNX's version converter cannot upgrade, or would get wrong") {
+    ModelBuilder unranked(11);  // Softmax 11 flattens at `axis`; without x's rank it cannot be rewritten
+    unranked.input("x", {});
+    unranked.g().mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+    unranked.node("Softmax", {"x"}, {"y"}, "sm");
+    unranked.output("y");
+    CHECK(has(errorOf(unranked.import()), "opset 11 cannot be upgraded to opset 13 by ONNX's version converter"));
+    CHECK(has(errorOf(unranked.import()), "input shape is unknown"));
+    ModelBuilder broadcast(6);  // B along A's axis 1 of 3: the converter would align it with axis 0
+    broadcast.input("a", {2, 3, 4}).input("b", {3});
+    onnx::NodeProto& add = broadcast.node("Add", {"a", "b"}, {"y"}, "add");
+    setAttr(add, "broadcast", int64_t{1});
+    setAttr(add, "axis", int64_t{1});
+    broadcast.output("y");
+    CHECK(has(errorOf(broadcast.import()), "opset 6: node 'add' (Add) broadcasts its second operand from axis 1"));
   }
   SUBCASE("initializer data that does not fit its shape") {
     ModelBuilder b;

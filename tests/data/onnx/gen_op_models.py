@@ -367,6 +367,25 @@ case("legacy_softmax_last_axis_op11", [node("Softmax", ["X"], ["Y"], axis=-1)], 
 a, b = rand(2, 3), rand(3)
 case("legacy_add_relu_op7", [node("Add", ["A", "B"], ["S"]), node("Relu", ["S"], ["Y"])], [("A", a)],
      [("Y", np.maximum(a + b, 0))], {"B": b}, opset=7)
+# Below opset 7 binary ops broadcast by the `broadcast` and `axis` attributes, and Upsample 7
+# names linear `bilinear`; ONNX's version converter rewrites both into opset 13's form. (An axis
+# that does not align B with A's trailing axes is refused: the converter of ONNX 1.12 gets it wrong.)
+own = np.random.default_rng(6)  # its own stream, so the cases after these keep their data
+a, b, c = (own.uniform(-1, 1, s).astype(np.float32) for s in ((2, 3, 4), (3, 4), (4,)))
+case("legacy_add_broadcast_axis_op6", [node("Add", ["A", "B"], ["Y"], broadcast=1, axis=1)], [("A", a), ("B", b)],
+     [("Y", a + b)], opset=6)
+case("legacy_mul_broadcast_tail_op6", [node("Mul", ["A", "C"], ["Y"], broadcast=1)], [("A", a), ("C", c)],
+     [("Y", a * c)], opset=6)
+x = own.uniform(-1, 1, (1, 2, 2, 3)).astype(np.float32)
+def upsample_linear_asymmetric(x, axis, scale):
+    n = x.shape[axis]
+    pos = np.arange(n * scale) / scale
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    w = (pos - lo).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
+    return np.take(x, lo, axis) * (1 - w) + np.take(x, hi, axis) * w
+case("legacy_upsample_bilinear_op7", [node("Upsample", ["X"], ["Y"], mode="bilinear", scales=[1.0, 1.0, 2.0, 2.0])], [("X", x)],
+     [("Y", upsample_linear_asymmetric(upsample_linear_asymmetric(x, 2, 2), 3, 2).astype(np.float32))], opset=7)
 
 # Reductions that the importer composes of reduce_max or reduce_sum and elementwise ops.
 rng = np.random.default_rng(8)
