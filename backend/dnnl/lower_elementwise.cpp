@@ -1,6 +1,8 @@
 // Elementwise ops: oneDNN eltwise and binary primitives for f32 (keeping blocked layouts),
 // our kernels for erf, general pow, where, cast, the broadcasts oneDNN cannot express and
 // every other dtype.
+#include <cmath>
+
 #include "backend/dnnl/kernels.h"
 #include "backend/dnnl/lowering.h"
 
@@ -37,16 +39,14 @@ std::optional<Eltwise> eltwiseOf(const Node& n, const OpCtx& c) {
   }
 }
 
-// min and max are ours: oneDNN's binary_min and binary_max drop a NaN in either operand.
+// min and max are ours: oneDNN's binary_min and binary_max drop a NaN in either operand. So are
+// the comparisons: oneDNN 2.6's broadcasting binary_gt and binary_lt answer true for a NaN.
 std::optional<alg> binaryOf(OpKind op) {
   switch (op) {
     case OpKind::Add: return alg::binary_add;
     case OpKind::Sub: return alg::binary_sub;
     case OpKind::Mul: return alg::binary_mul;
     case OpKind::Div: return alg::binary_div;
-    case OpKind::Equal: return alg::binary_eq;
-    case OpKind::Less: return alg::binary_lt;
-    case OpKind::Greater: return alg::binary_gt;
     default: return std::nullopt;
   }
 }
@@ -79,17 +79,13 @@ bool tryBinary(Lowering& L, const Node& n) {
   OpKind op = n.op;
   size_t first = 0;  // the operand src0 reads
   if (L.type(a).shape != out) {
-    if (L.type(b).shape != out) return false;
-    if (op == OpKind::Less) op = OpKind::Greater;
-    else if (op == OpKind::Greater) op = OpKind::Less;
-    else if (!opInfo(op).has(kCommutative)) return false;
+    if (L.type(b).shape != out || !opInfo(op).has(kCommutative)) return false;
     std::swap(a, b);
     first = 1;
   }
-  bool isCompare = op == OpKind::Equal || op == OpKind::Less || op == OpKind::Greater;
   dn::memory::desc md0, md1, mdy;
   int src0, src1;
-  if (!isCompare && L.type(a).shape == L.type(b).shape && L.layoutOf(a) == L.layoutOf(b)) {
+  if (L.type(a).shape == L.type(b).shape && L.layoutOf(a) == L.layoutOf(b)) {
     md0 = md1 = mdy = L.layoutOf(a);  // both in the same (maybe blocked) layout: keep it
     src0 = L.bufferOf(a), src1 = L.bufferOf(b);
   } else {
@@ -107,7 +103,7 @@ bool tryBinary(Lowering& L, const Node& n) {
   int dst = L.defineResult(y, mdy);
   L.addPrimitive(*pd, {{DNNL_ARG_SRC_0, L.memref(src0, md0)}, {DNNL_ARG_SRC_1, L.memref(src1, md1)}, {DNNL_ARG_DST, L.memref(dst, mdy)}},
                  L.describe(n));
-  if (!isCompare) L.allowInPlace(n, first, src0, dst);  // oneDNN's binary runs in place over src0 only
+  L.allowInPlace(n, first, src0, dst);  // oneDNN's binary runs in place over src0 only
   return true;
 }
 
@@ -161,11 +157,14 @@ Status lowerElementwise(Lowering& L, const Node& n) {
   }
 
   if (dt == DType::f32) {
-    // pow with a constant scalar exponent is eltwise_pow; a tensor exponent needs our kernel.
+    // pow with a constant integer exponent is eltwise_pow; a tensor exponent needs our kernel,
+    // and so does a fractional one: oneDNN takes x^0.5 as sqrt(x), NaN at -inf where C's pow
+    // (NumPy's and PyTorch's rule) gives +inf.
     if (n.op == OpKind::Pow) {
       ValueId e = n.operands[1];
-      if (L.isConstant(e) && types[1].numel() == 1 && types[0].numel() == ty.numel())
-        return eltwise(L, n, n.operands[0], {alg::eltwise_pow, 1.f, (float)L.constData(e).at(0)});
+      double exponent = L.isConstant(e) && types[1].numel() == 1 ? L.constData(e).at(0) : 0.5;
+      if (exponent == std::nearbyint(exponent) && std::fabs(exponent) < 64 && types[0].numel() == ty.numel())
+        return eltwise(L, n, n.operands[0], {alg::eltwise_pow, 1.f, (float)exponent});
     } else if (tryBinary(L, n)) {
       return ok();
     }

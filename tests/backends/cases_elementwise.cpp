@@ -84,20 +84,29 @@ static Tensor specialValues(Shape s) {
   return t;
 }
 
-// NaN and infinities through the ops whose oneDNN primitives lost NaN (relu, clip, exp, min,
-// max, reduce_max): every backend keeps NaN where the interpreter, NumPy and PyTorch do.
+// NaN and infinities through every unary and binary op, in either operand and against a
+// broadcast scalar (oneDNN lost NaN in relu, clip, exp, min, max, reduce_max and, broadcasting,
+// in less and greater): every backend keeps NaN where the interpreter, NumPy and PyTorch do.
 static void addSpecialValues(std::vector<OpCase>& out) {
-  TensorType t{DType::f32, {4, 5}};
-  AttrMap clip;
-  clip.set("min", -1.0);
-  clip.set("max", 1.0);
-  for (auto [op, attrs] : {std::pair{OpKind::Relu, AttrMap{}}, {OpKind::Exp, AttrMap{}}, {OpKind::Clip, clip},
-                           {OpKind::Sigmoid, AttrMap{}}, {OpKind::Tanh, AttrMap{}}, {OpKind::Abs, AttrMap{}}})
-    out.push_back({fmt::format("{}/nan and infinities", opName(op)), op, oneOpGraph(op, {t}, attrs, {specialValues({4, 5})})});
-  for (OpKind op : {OpKind::Min, OpKind::Max}) {
-    out.push_back({fmt::format("{}/nan and infinities first", opName(op)), op, oneOpGraph(op, {t, t}, {}, {specialValues({4, 5})})});
-    out.push_back({fmt::format("{}/nan and infinities second", opName(op)), op, oneOpGraph(op, {t, t}, {}, {Tensor(), specialValues({4, 5})})});
+  TensorType t{DType::f32, {4, 5}}, scalar{DType::f32, {}};
+  for (const OpInfo& info : allOps()) {
+    if (!info.has(kUnary) || info.kind == OpKind::Cast) continue;
+    out.push_back({fmt::format("{}/nan and infinities", info.name), info.kind,
+                   oneOpGraph(info.kind, {t}, unaryAttrs(info.kind, false), {specialValues({4, 5})})});
   }
+  std::vector<OpKind> binary(std::begin(kBinary), std::end(kBinary));
+  binary.push_back(OpKind::Pow);
+  const Tensor half = Tensor::scalar(DType::f32, 0.5);
+  for (OpKind op : binary) {
+    std::string name(opName(op));
+    out.push_back({name + "/nan and infinities first", op, oneOpGraph(op, {t, t}, {}, {specialValues({4, 5})})});
+    out.push_back({name + "/nan and infinities second", op, oneOpGraph(op, {t, t}, {}, {Tensor(), specialValues({4, 5})})});
+    out.push_back({name + "/nan and infinities against a scalar", op, oneOpGraph(op, {t, scalar}, {}, {specialValues({4, 5}), half})});
+    out.push_back({name + "/a scalar against nan and infinities", op, oneOpGraph(op, {scalar, t}, {}, {half, specialValues({4, 5})})});
+  }
+  for (double e : {-1.0, 2.0, 3.0, -0.5})  // oneDNN's eltwise_pow takes the integer ones
+    out.push_back({fmt::format("pow/nan and infinities to the constant {}", e), OpKind::Pow,
+                   oneOpGraph(OpKind::Pow, {t, scalar}, {}, {specialValues({4, 5}), Tensor::scalar(DType::f32, e)})});
   AttrMap rows;
   rows.set("axes", std::vector<int64_t>{1});
   out.push_back({"reduce_max/nan and infinities", OpKind::ReduceMax, oneOpGraph(OpKind::ReduceMax, {t}, rows, {specialValues({4, 5})})});
