@@ -125,6 +125,10 @@ Error ImportCtx::malformed(std::string what) const { return Error(ErrorCode::Par
 
 namespace graphc::onnxfe {
 
+Result<ValueId> filled(ImportCtx& c, double value, DType dtype, Shape shape, const std::string& hint) {
+  return c.emit(OpKind::Expand, {c.constant(Tensor::scalar(dtype, value), hint + ".k")}, attrs(std::pair{"shape", std::move(shape)}), hint);
+}
+
 Result<ValueId> positionsAlong(ImportCtx& c, int64_t rank, int64_t axis, int64_t extent, DType dtype) {
   // The constant is allocated here, at import: a declared extent above the folding cap (a model
   // of a few bytes can declare 2^40 classes) is refused before it is.

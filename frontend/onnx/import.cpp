@@ -166,6 +166,9 @@ const OpTable& importerTable() {
     registerResize(t);
     registerConvTranspose(t);
     registerRecurrent(t);
+    registerActivation(t);
+    registerRearrange(t);
+    registerNorm(t);
     return t;
   }();
   return table;

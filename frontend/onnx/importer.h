@@ -80,6 +80,11 @@ AttrMap attrs(Kv&&... kv) {
 // A scalar constant of the given dtype, named after the node's first output.
 inline ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.constant(Tensor::scalar(dtype, v), c.outName() + ".k"); }
 
+// A tensor of one value, as an expand of a scalar: folded into a constant below the folding cap,
+// and above it left to run, so that a declared size is never allocated at import (the memory
+// limit is checked later, against every size; fuzz_onnx_import found a 5 GB LayerNormalization bias).
+Result<ValueId> filled(ImportCtx& c, double value, DType dtype, Shape shape, const std::string& hint);
+
 // The constant 0, 1, ..., extent-1 along `axis` of a rank-`rank` shape of ones, to compare
 // against (one-hot, argmax); refused above the folding cap (ctx.cpp).
 Result<ValueId> positionsAlong(ImportCtx& c, int64_t rank, int64_t axis, int64_t extent, DType dtype = DType::i64);
@@ -106,6 +111,9 @@ void registerSelect(OpTable& t);
 void registerResize(OpTable& t);
 void registerConvTranspose(OpTable& t);
 void registerRecurrent(OpTable& t);
+void registerActivation(OpTable& t);
+void registerRearrange(OpTable& t);
+void registerNorm(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

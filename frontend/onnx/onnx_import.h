@@ -1,4 +1,4 @@
-// The ONNX frontend: ModelProto (opsets 7-17) -> graphc Graph, and trained weights back to ONNX.
+// The ONNX frontend: ModelProto (opsets 1-17) -> graphc Graph, and trained weights back to ONNX.
 // This header is free of protobuf and ONNX headers on purpose (they cost ~7 s per file).
 #pragma once
 

@@ -11,15 +11,6 @@
 namespace graphc::onnxfe {
 namespace {
 
-// A bias of zeros, as an expand of a scalar: folded into a constant below the folding cap, and
-// above it left to run, so that a declared size is never allocated at import (the memory limit
-// is checked later, against every size; fuzz_onnx_import found a 5 GB LayerNormalization bias).
-Result<ValueId> zeros(ImportCtx& c, DType dtype, Shape shape, const std::string& hint) {
-  AttrMap a;
-  a.set("shape", std::move(shape));
-  return c.emit(OpKind::Expand, {scalarLike(c, dtype, 0)}, std::move(a), hint);
-}
-
 // Gemm: Y = alpha * A' B' + beta * C. It becomes dense(A', B', C) when alpha = 1 and C is a
 // bias [N] (or absent) with beta = 1; otherwise matmul, mul and add. A constant B with transB=1
 // is stored transposed at import (see transposedWeights), so no transpose op is needed for it.
@@ -47,7 +38,7 @@ Status gemmOp(ImportCtx& c) {
     if (hasC) {
       bias = c.in(2);
     } else {
-      GRAPHC_ASSIGN(bias, zeros(c, dt, {n}, out + ".bias"));
+      GRAPHC_ASSIGN(bias, filled(c, 0, dt, {n}, out + ".bias"));
     }
     GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Dense, {a, b, bias}));
     c.setOut(0, r);
@@ -119,7 +110,7 @@ Status convOp(ImportCtx& c) {
   if (c.hasInput(2)) {
     bias = c.in(2);
   } else {
-    GRAPHC_ASSIGN(bias, zeros(c, wt.dtype, {wt.shape[0]}, c.outName() + ".bias"));
+    GRAPHC_ASSIGN(bias, filled(c, 0, wt.dtype, {wt.shape[0]}, c.outName() + ".bias"));
   }
   AttrMap a = attrs(std::pair{"strides", w.strides}, std::pair{"pads", w.pads}, std::pair{"dilations", w.dilations},
                     std::pair{"group", group});
@@ -149,53 +140,6 @@ Status poolOp(ImportCtx& c) {
 Status globalAvgPoolOp(ImportCtx& c) {
   if (c.type(0).rank() != 4) return c.unsupported(fmt::format("GlobalAveragePool on {} (only NCHW)", c.type(0).str()));
   GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::GlobalAvgPool, {c.in(0)}));
-  c.setOut(0, r);
-  return ok();
-}
-
-Status batchNormOp(ImportCtx& c) {
-  GRAPHC_ASSIGN(double eps, c.attrFloat("epsilon", 1e-5));
-  if (c.outputUsed(1) || c.outputUsed(2)) return c.unsupported("BatchNormalization's running mean/var outputs (training mode)");
-  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::BatchNorm, {c.in(0), c.in(1), c.in(2), c.in(3), c.in(4)}, attrs(std::pair{"epsilon", eps})));
-  c.setOut(0, r);
-  return ok();
-}
-
-Status layerNormOp(ImportCtx& c) {
-  GRAPHC_ASSIGN(int64_t axisAttr, c.attrInt("axis", -1));
-  GRAPHC_ASSIGN(double eps, c.attrFloat("epsilon", 1e-5));
-  const TensorType x = c.type(0);  // a copy: emitting may move the graph's values
-  auto axis = normalizeAxis(axisAttr, x.rank());
-  if (!axis) return c.malformed(fmt::format("axis {} is out of range for {}", axisAttr, x.str()));
-  if (c.outputUsed(1) || c.outputUsed(2)) {
-    // Mean and InvStdDev, over the normalized axes kept as 1, computed beside the fused op.
-    std::vector<int64_t> axes;
-    for (int64_t d = *axis; d < x.rank(); ++d) axes.push_back(d);
-    AttrMap kept = attrs(std::pair{"axes", axes}, std::pair{"keepdims", int64_t{1}});
-    GRAPHC_ASSIGN(ValueId mean, c.emit(OpKind::ReduceMean, {c.in(0)}, kept));
-    GRAPHC_ASSIGN(ValueId centred, c.emit(OpKind::Sub, {c.in(0), mean}));
-    GRAPHC_ASSIGN(ValueId squares, c.emit(OpKind::Mul, {centred, centred}));
-    GRAPHC_ASSIGN(ValueId var, c.emit(OpKind::ReduceMean, {squares}, kept));
-    GRAPHC_ASSIGN(ValueId shifted, c.emit(OpKind::Add, {var, scalarLike(c, x.dtype, eps)}));
-    GRAPHC_ASSIGN(ValueId deviation, c.emit(OpKind::Sqrt, {shifted}));
-    GRAPHC_ASSIGN(ValueId inverse, c.emit(OpKind::Reciprocal, {deviation}));
-    c.setOut(1, mean);
-    c.setOut(2, inverse);
-  }
-  Shape normShape(x.shape.begin() + *axis, x.shape.end());
-  ValueId scale = c.in(1);
-  ValueId bias;
-  if (c.hasInput(2)) {
-    bias = c.in(2);
-  } else {
-    GRAPHC_ASSIGN(bias, zeros(c, x.dtype, normShape, c.outName() + ".bias"));
-  }
-  for (ValueId* v : {&scale, &bias}) {  // ONNX lets scale and bias broadcast; graphc wants them whole
-    if (c.graph().type(*v).shape != normShape) {
-      GRAPHC_ASSIGN(*v, c.emit(OpKind::Expand, {*v}, attrs(std::pair{"shape", normShape}), c.outName() + ".p"));
-    }
-  }
-  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::LayerNorm, {c.in(0), scale, bias}, attrs(std::pair{"axis", *axis}, std::pair{"epsilon", eps})));
   c.setOut(0, r);
   return ok();
 }
@@ -419,8 +363,6 @@ void registerNN(OpTable& t) {
   t["MaxPool"] = {poolOp<OpKind::MaxPool2d>, 1, 1};
   t["AveragePool"] = {poolOp<OpKind::AvgPool2d>, 1, 1};
   t["GlobalAveragePool"] = {globalAvgPoolOp, 1, 1};
-  t["BatchNormalization"] = {batchNormOp, 5, 5};
-  t["LayerNormalization"] = {layerNormOp, 2, 3};
   t["Softmax"] = {softmaxOp<OpKind::Softmax>, 1, 1};
   t["LogSoftmax"] = {softmaxOp<OpKind::LogSoftmax>, 1, 1};
   t["ReduceMean"] = {reduceOp<OpKind::ReduceMean>, 1, 2};

@@ -21,12 +21,18 @@ Tensor randomF64(Shape shape, uint64_t seed, double lo, double hi, std::vector<d
 }
 
 GradCheck checkGradients(const std::vector<Tensor>& params, const BuildFn& f, double h) {
-  GradCheck out;
   Graph g;
   Builder b(g);
   std::vector<ValueId> ids;
   for (size_t i = 0; i < params.size(); ++i) ids.push_back(b.param(fmt::format("p{}", i), params[i].clone()));
   ValueId y = f(b, ids);
+  return checkGradientsOf(std::move(g), y, ids, h);
+}
+
+GradCheck checkGradientsOf(Graph g, ValueId y, const std::vector<ValueId>& ids, double h) {
+  GradCheck out;
+  g.outputs.clear();  // the loss is output 0, the gradients follow
+  Builder b(g);
   Tensor r = randomTensor(g.type(y), 99, -1, 1);
   ValueId loss = b.create(OpKind::ReduceSum, {b.create(OpKind::Mul, {y, b.constant(r, "r")})},
                           [] { AttrMap a; a.set("keepdims", int64_t{0}); return a; }(), "loss");

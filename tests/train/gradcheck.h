@@ -19,6 +19,9 @@ struct GradCheck {
 // loss = sum(f(params) * R) for a fixed random R; compares autodiff's gradient of every param
 // with central differences (step h). Inputs: param tensors (f64).
 GradCheck checkGradients(const std::vector<Tensor>& params, const BuildFn& f, double h = 1e-6);
+// The same for a graph built elsewhere (an imported model): the gradient of sum(y * R) with
+// respect to the params `ids`, whose data the check perturbs.
+GradCheck checkGradientsOf(Graph g, ValueId y, const std::vector<ValueId>& ids, double h = 1e-6);
 
 // checkGradients with doctest checks: no error, and the worst relative difference below tol.
 void expectGrad(const std::vector<Tensor>& params, const BuildFn& f, double tol);

@@ -12,7 +12,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops")
 rng = np.random.default_rng(1234)
-NP2ONNX = {np.float32: TensorProto.FLOAT, np.int64: TensorProto.INT64, np.bool_: TensorProto.BOOL}
+NP2ONNX = {np.float32: TensorProto.FLOAT, np.float64: TensorProto.DOUBLE, np.int32: TensorProto.INT32, np.int64: TensorProto.INT64,
+           np.bool_: TensorProto.BOOL}
 erf = np.vectorize(math.erf)
 
 
@@ -555,3 +556,60 @@ di = rng.integers(-2**40, 2**40, size=(2, 3, 4)).astype(np.int64)
 ii = rng.integers(-3, 3, size=(2, 2, 4)).astype(np.int64)
 case("gather_elements_int64_3d", [node("GatherElements", ["D", "I"], ["Y"], axis=1)], [("D", di), ("I", ii)],
      [("Y", np.take_along_axis(di[:, :3], np.where(ii < 0, ii + 3, ii), axis=1))])
+
+# Activations the importer composes: ONNX's definitions at extreme values, NaN and +-inf (a
+# softplus that overflows exp gives x, not inf), and PRelu's per-channel slope.
+act = np.random.default_rng(21)
+xa = np.concatenate([act.uniform(-5, 5, 10), [0.0, -0.0, 100.0, -100.0, 1e30, -1e30, np.inf, -np.inf, np.nan, 1e-30]]).astype(np.float32).reshape(4, 5)
+with np.errstate(over="ignore", invalid="ignore"):
+    softplus = np.logaddexp(np.float32(0), xa)
+    case("softplus_extremes", [node("Softplus", ["X"], ["Y"])], [("X", xa)], [("Y", softplus)])
+    case("softsign_extremes", [node("Softsign", ["X"], ["Y"])], [("X", xa)], [("Y", xa / (1 + np.abs(xa)))])
+    selu = np.where(xa > 0, xa, 1.67326319217681884765625 * (np.exp(xa) - 1)) * np.float32(1.05070102214813232421875)
+    case("selu_extremes", [node("Selu", ["X"], ["Y"])], [("X", xa)], [("Y", selu.astype(np.float32))])
+    celu = np.maximum(0, xa) + np.minimum(0, 0.5 * (np.exp(xa / 0.5) - 1))
+    case("celu_alpha", [node("Celu", ["X"], ["Y"], alpha=0.5)], [("X", xa)], [("Y", celu.astype(np.float32))])
+    shrink = np.where(xa < -1.5, xa + 0.5, np.where(xa > 1.5, xa - 0.5, 0)).astype(np.float32)
+    case("shrink_bias", [node("Shrink", ["X"], ["Y"], lambd=1.5, bias=0.5)], [("X", xa)], [("Y", shrink)])
+xs = np.array([[-7, -2, -1, 0, 1, 2, 9]], np.int64)
+case("shrink_int64", [node("Shrink", ["X"], ["Y"], lambd=1.5)], [("X", xs)], [("Y", np.where(xs < -1.5, xs, np.where(xs > 1.5, xs, 0)))])
+xp = act.uniform(-3, 3, (2, 3, 4, 5)).astype(np.float32)
+xp[0, 0, 0, :3] = [np.nan, -np.inf, np.inf]
+slope = act.uniform(0, 0.5, (3, 1, 1)).astype(np.float32)
+case("prelu_channel_slope", [node("PRelu", ["X", "S"], ["Y"])], [("X", xp)], [("Y", np.where(xp < 0, xp * slope, xp))], {"S": slope})
+xpi = act.integers(-50, 50, (3, 4)).astype(np.int32)
+case("prelu_int32", [node("PRelu", ["X", "S"], ["Y"])], [("X", xpi), ("S", np.array([2], np.int32))], [("Y", np.where(xpi < 0, xpi * 2, xpi))],
+     opset=16)
+
+# Rearrangements: Tile (a zero repeat, 1-D and 3-D), DepthToSpace in both modes, SpaceToDepth.
+xt3 = act.uniform(-1, 1, (2, 1, 3)).astype(np.float32)
+case("tile_3d", [node("Tile", ["X", "R"], ["Y"])], [("X", xt3)], [("Y", np.tile(xt3, (1, 4, 2)))], {"R": np.array([1, 4, 2], np.int64)})
+case("tile_zero", [node("Tile", ["X", "R"], ["Y"])], [("X", xt3)], [("Y", np.tile(xt3, (2, 0, 1)))], {"R": np.array([2, 0, 1], np.int64)})
+xd2s = act.uniform(-1, 1, (2, 8, 3, 2)).astype(np.float32)
+def depth_to_space(x, b, mode):
+    n, c, h, w = x.shape
+    if mode == "DCR":
+        return x.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2).reshape(n, c // (b * b), h * b, w * b)
+    return x.reshape(n, c // (b * b), b, b, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c // (b * b), h * b, w * b)
+for mode in ("DCR", "CRD"):
+    case(f"depth_to_space_{mode.lower()}", [node("DepthToSpace", ["X"], ["Y"], blocksize=2, mode=mode)], [("X", xd2s)],
+         [("Y", depth_to_space(xd2s, 2, mode))])
+xs2d = act.uniform(-1, 1, (1, 3, 4, 6)).astype(np.float32)
+case("space_to_depth", [node("SpaceToDepth", ["X"], ["Y"], blocksize=2)], [("X", xs2d)],
+     [("Y", xs2d.reshape(1, 3, 2, 2, 3, 2).transpose(0, 3, 5, 1, 2, 4).reshape(1, 12, 2, 3))])
+
+# InstanceNormalization: 3-D and 4-D inputs, a constant plane (variance 0: bias alone).
+xin = act.uniform(-2, 2, (2, 3, 4, 5)).astype(np.float32)
+xin[1, 2] = 7.0
+sc, bi = act.uniform(0.5, 1.5, 3).astype(np.float32), act.uniform(-1, 1, 3).astype(np.float32)
+def instance_norm(x, s, b, eps):
+    axes = tuple(range(2, x.ndim))
+    m = x.mean(axis=axes, keepdims=True)
+    v = ((x - m) ** 2).mean(axis=axes, keepdims=True)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return ((x - m) / np.sqrt(v + eps) * s.reshape(shape) + b.reshape(shape)).astype(np.float32)
+case("instance_norm_4d", [node("InstanceNormalization", ["X", "S", "B"], ["Y"], epsilon=1e-3)], [("X", xin)],
+     [("Y", instance_norm(xin, sc, bi, 1e-3))], {"S": sc, "B": bi})
+xin3 = act.uniform(-2, 2, (2, 3, 7)).astype(np.float32)
+case("instance_norm_3d", [node("InstanceNormalization", ["X", "S", "B"], ["Y"])], [("X", xin3)],
+     [("Y", instance_norm(xin3, sc, bi, 1e-5))], {"S": sc, "B": bi})
