@@ -19,8 +19,8 @@ std::vector<std::string> checkStaticAttrs(const OnnxNode& n) {
     if (const OnnxAttr* a = find("auto_pad"); a && a->kind == OnnxAttr::Kind::Str &&
         a->s != "NOTSET" && a->s != "SAME_UPPER" && a->s != "SAME_LOWER" && a->s != "VALID")
       out.push_back(fmt::format("auto_pad='{}' is not supported", a->s));
-    if (const OnnxAttr* a = find("kernel_shape"); a && a->kind == OnnxAttr::Kind::Ints && a->ints.size() != 2)
-      out.push_back(fmt::format("kernel_shape with {} entries is not supported (only 2-D)", a->ints.size()));
+    if (const OnnxAttr* a = find("kernel_shape"); a && a->kind == OnnxAttr::Kind::Ints && (a->ints.empty() || a->ints.size() > 3))
+      out.push_back(fmt::format("kernel_shape with {} entries is not supported (1 to 3 spatial axes are)", a->ints.size()));
   }
   if (op == "MaxPool")
     if (const OnnxAttr* a = find("storage_order"); a && a->kind == OnnxAttr::Kind::Int && a->i != 0)

@@ -169,6 +169,7 @@ const OpTable& importerTable() {
     registerActivation(t);
     registerRearrange(t);
     registerNorm(t);
+    registerConv(t);
     return t;
   }();
   return table;

@@ -114,6 +114,7 @@ void registerRecurrent(OpTable& t);
 void registerActivation(OpTable& t);
 void registerRearrange(OpTable& t);
 void registerNorm(OpTable& t);
+void registerConv(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

@@ -1,5 +1,5 @@
-// Importers of the neural-network ONNX ops: Gemm, MatMul, Conv, pooling, normalizations,
-// softmax and reductions.
+// Importers of the neural-network ONNX ops: Gemm, MatMul, softmax, reductions, ArgMax/ArgMin
+// and Hardmax.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -61,85 +61,6 @@ Status gemmOp(ImportCtx& c) {
 
 Status matmulOp(ImportCtx& c) {
   GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::MatMul, {c.in(0), c.in(1)}));
-  c.setOut(0, r);
-  return ok();
-}
-
-// Spatial attributes shared by Conv and the pools, resolved to graphc's 2-D form.
-struct Window {
-  std::vector<int64_t> kernel, strides, pads, dilations;
-};
-
-Result<Window> window(ImportCtx& c, std::vector<int64_t> kernel, bool hasDilations) {
-  Window w;
-  if (c.type(0).rank() != 4) return c.unsupported(fmt::format("{} on a {}-D input (only 2-D NCHW is supported)", c.node().opType, c.type(0).rank()));
-  GRAPHC_ASSIGN(w.kernel, c.attrInts("kernel_shape", kernel));
-  GRAPHC_ASSIGN(w.strides, c.attrInts("strides", {1, 1}));
-  GRAPHC_ASSIGN(w.pads, c.attrInts("pads", {0, 0, 0, 0}));
-  GRAPHC_ASSIGN(w.dilations, c.attrInts("dilations", {1, 1}));
-  GRAPHC_ASSIGN(std::string autoPad, c.attrStr("auto_pad", "NOTSET"));
-  if (w.kernel.size() != 2 || w.strides.size() != 2 || w.pads.size() != 4 || w.dilations.size() != 2)
-    return c.malformed("kernel_shape, strides and dilations need 2 entries and pads 4");
-  for (int64_t v : w.kernel)
-    if (v < 1) return c.malformed("kernel_shape must be positive");
-  for (int64_t v : w.strides)
-    if (v < 1) return c.malformed("strides must be positive");
-  if (!hasDilations && w.dilations != std::vector<int64_t>{1, 1}) return c.unsupported("dilations on AveragePool");
-  if (autoPad == "VALID") w.pads = {0, 0, 0, 0};
-  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int d = 0; d < 2; ++d) {
-      int64_t in = c.type(0).shape[2 + d], s = w.strides[d];
-      int64_t outSize = (in + s - 1) / s;
-      int64_t total = std::max<int64_t>((outSize - 1) * s + (w.kernel[d] - 1) * w.dilations[d] + 1 - in, 0);
-      int64_t small = total / 2, big = total - small;
-      w.pads[d] = autoPad == "SAME_UPPER" ? small : big;
-      w.pads[d + 2] = autoPad == "SAME_UPPER" ? big : small;
-    }
-  }
-  return w;
-}
-
-Status convOp(ImportCtx& c) {
-  const TensorType& wt = c.type(1);
-  if (wt.rank() != 4) return c.unsupported(fmt::format("Conv with {} weights (only 2-D is supported)", wt.str()));
-  GRAPHC_ASSIGN(Window w, window(c, {wt.shape[2], wt.shape[3]}, true));
-  if (w.kernel != std::vector<int64_t>{wt.shape[2], wt.shape[3]})
-    return c.malformed(fmt::format("kernel_shape [{}] disagrees with the weights {}", shapeStr(w.kernel), wt.str()));
-  GRAPHC_ASSIGN(int64_t group, c.attrInt("group", 1));
-  ValueId bias;
-  if (c.hasInput(2)) {
-    bias = c.in(2);
-  } else {
-    GRAPHC_ASSIGN(bias, filled(c, 0, wt.dtype, {wt.shape[0]}, c.outName() + ".bias"));
-  }
-  AttrMap a = attrs(std::pair{"strides", w.strides}, std::pair{"pads", w.pads}, std::pair{"dilations", w.dilations},
-                    std::pair{"group", group});
-  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Conv2d, {c.in(0), c.in(1), bias}, std::move(a)));
-  c.setOut(0, r);
-  return ok();
-}
-
-template <OpKind K>
-Status poolOp(ImportCtx& c) {
-  if (!c.hasAttr("kernel_shape")) return c.malformed("attribute 'kernel_shape' is required");
-  if (c.outputUsed(1)) return c.unsupported("MaxPool's Indices output");
-  GRAPHC_ASSIGN(Window w, window(c, {}, K == OpKind::MaxPool2d));
-  GRAPHC_ASSIGN(int64_t ceilMode, c.attrInt("ceil_mode", 0));
-  AttrMap a = attrs(std::pair{"kernel", w.kernel}, std::pair{"strides", w.strides}, std::pair{"pads", w.pads},
-                    std::pair{"ceil_mode", ceilMode});
-  if (K == OpKind::MaxPool2d) a.set("dilations", w.dilations);
-  if (K == OpKind::AvgPool2d) {
-    GRAPHC_ASSIGN(int64_t countPad, c.attrInt("count_include_pad", 0));
-    a.set("count_include_pad", countPad);
-  }
-  GRAPHC_ASSIGN(ValueId r, c.emit(K, {c.in(0)}, std::move(a)));
-  c.setOut(0, r);
-  return ok();
-}
-
-Status globalAvgPoolOp(ImportCtx& c) {
-  if (c.type(0).rank() != 4) return c.unsupported(fmt::format("GlobalAveragePool on {} (only NCHW)", c.type(0).str()));
-  GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::GlobalAvgPool, {c.in(0)}));
   c.setOut(0, r);
   return ok();
 }
@@ -359,10 +280,6 @@ std::set<std::string> transposedWeights(const OnnxModel& m) {
 void registerNN(OpTable& t) {
   t["Gemm"] = {gemmOp, 2, 3};
   t["MatMul"] = {matmulOp, 2, 2};
-  t["Conv"] = {convOp, 2, 3};
-  t["MaxPool"] = {poolOp<OpKind::MaxPool2d>, 1, 1};
-  t["AveragePool"] = {poolOp<OpKind::AvgPool2d>, 1, 1};
-  t["GlobalAveragePool"] = {globalAvgPoolOp, 1, 1};
   t["Softmax"] = {softmaxOp<OpKind::Softmax>, 1, 1};
   t["LogSoftmax"] = {softmaxOp<OpKind::LogSoftmax>, 1, 1};
   t["ReduceMean"] = {reduceOp<OpKind::ReduceMean>, 1, 2};

@@ -79,5 +79,25 @@ TEST_CASE("Tile, DepthToSpace and SpaceToDepth route the gradient back to each e
   expectOnnxGrad("SpaceToDepth", {{"x", randomF64({1, 2, 4, 6}, 14)}}, blocks);
 }
 
+TEST_CASE("Conv and the pools over 1 and 3 spatial axes pass the gradient to input and weights") {
+  auto ints = [](onnx::NodeProto& n, const std::string& name, std::vector<int64_t> v) {
+    auto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v) a->add_ints(x);
+  };
+  expectOnnxGrad("Conv", {{"x", randomF64({2, 4, 9}, 16)}, {"w", randomF64({6, 2, 3}, 17)}, {"b", randomF64({6}, 18)}},
+                 [&](onnx::NodeProto& n) { ints(n, "strides", {2}); ints(n, "pads", {1, 2}); ints(n, "dilations", {2}); setAttr(n, "group", int64_t{2}); });
+  expectOnnxGrad("Conv", {{"x", randomF64({1, 2, 5, 4, 3}, 19)}, {"w", randomF64({3, 2, 2, 2, 2}, 20)}, {"b", randomF64({3}, 21)}},
+                 [&](onnx::NodeProto& n) { ints(n, "strides", {2, 1, 1}); ints(n, "pads", {1, 0, 1, 1, 1, 0}); ints(n, "dilations", {2, 1, 1}); });
+  // Distinct values keep the max away from ties, where it has no derivative.
+  Tensor distinct = randomF64({1, 2, 5, 4, 4}, 22, -1, 1);
+  for (int64_t i = 0; i < distinct.numel(); ++i) distinct.set(i, distinct.at(i) * 0.1 + 0.01 * (double)((i * 37) % distinct.numel()));
+  expectOnnxGrad("MaxPool", {{"x", distinct}}, [&](onnx::NodeProto& n) { ints(n, "kernel_shape", {2, 2, 2}); ints(n, "strides", {2, 1, 2}); ints(n, "pads", {1, 0, 0, 0, 1, 1}); });
+  expectOnnxGrad("AveragePool", {{"x", randomF64({1, 2, 5, 4, 4}, 23)}}, [&](onnx::NodeProto& n) {
+    ints(n, "kernel_shape", {3, 2, 2}); ints(n, "strides", {2, 2, 1}); ints(n, "pads", {1, 0, 1, 1, 1, 0}); setAttr(n, "ceil_mode", int64_t{1});
+  });
+}
+
 }  // namespace
 }  // namespace graphc::test
