@@ -18,6 +18,14 @@ std::unique_ptr<Kernel> binaryKernel(OpKind op, DType t, const Shape& a, const S
 std::unique_ptr<Kernel> whereKernel(DType t, const Shape& c, const Shape& a, const Shape& b, const Shape& out, int ic,
                                     int ia, int ib, int io);
 std::unique_ptr<Kernel> castKernel(DType from, DType to, int64_t n, int in, int out);
+// Max pooling over [n, channelBlocks, ih, iw, block] (block 1: plain NCHW; 8 or 16: oneDNN's
+// nChw8c/nChw16c) into [n, channelBlocks, oh, ow, block], keeping NaN and -inf.
+struct PoolGeometry {
+  int64_t n, channelBlocks, block, ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl;
+};
+std::unique_ptr<Kernel> maxPoolKernel(const PoolGeometry& g, int in, int out);
+// Its gradient over plain NCHW (block 1): dx from dy and the forward input x.
+std::unique_ptr<Kernel> maxPoolGradKernel(const PoolGeometry& g, int dy, int x, int dx);
 // out[i0..ik] = src[offset + sum(i_d * strides[d])] elementwise, bytewise for any dtype:
 // transpose, slice (negative steps too) and expand (stride 0).
 std::unique_ptr<Kernel> stridedCopyKernel(size_t elemSize, const Shape& outShape, const std::vector<int64_t>& strides,

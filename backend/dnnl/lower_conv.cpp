@@ -1,6 +1,7 @@
 // conv2d and pooling on oneDNN. Convolution picks its own (blocked) layouts: weights are
 // packed once at prepare, the output stays blocked for the pools, eltwise ops and batch norms
 // that follow, and a reorder to plain appears only where a consumer needs it.
+#include "backend/dnnl/kernels.h"
 #include "backend/dnnl/lowering.h"
 
 namespace graphc::dnnl {
@@ -81,8 +82,36 @@ Status conv(Lowering& L, const Node& n, const OpCtx& c) {
   return ok();
 }
 
+// The channel block of a 4-D f32 layout: 1 for plain NCHW, b for nChw{b}c, 0 for another.
+int64_t channelBlock(const dn::memory::desc& md, const Shape& s) {
+  for (auto [t, b] : {std::pair{tag::nchw, 1}, {tag::nChw8c, 8}, {tag::nChw16c, 16}})
+    if (md == dn::memory::desc(dimsOf(s), dt::f32, t)) return b;
+  return 0;
+}
+
+// Max pooling is ours (kernels_pool.cpp: oneDNN's loses NaN and -inf), in the input's layout
+// when it is plain or channel-blocked.
+Status maxPool(Lowering& L, const Node& n, const OpCtx& c) {
+  ValueId x = n.operands[0], y = n.results[0];
+  const TensorType &tx = L.type(x), &ty = L.type(y);
+  dn::memory::desc md = L.layoutOf(x);
+  int64_t block = channelBlock(md, tx.shape);
+  if (!block) md = plainDesc(tx.shape, DType::f32), block = 1;
+  const auto &k = c.ints("kernel"), &st = c.ints("strides"), &pads = c.ints("pads"), &dil = c.ints("dilations");
+  PoolGeometry g{tx.shape[0], (tx.shape[1] + block - 1) / block, block, tx.shape[2], tx.shape[3], ty.shape[2], ty.shape[3],
+                 k[0], k[1], st[0], st[1], dil[0], dil[1], pads[0], pads[1]};
+  int src = L.bufferOf(x);
+  if (block == 1) src = L.plainBuffer(x);
+  dn::memory::desc out = block == 1 ? plainDesc(ty.shape, DType::f32)
+                                    : dn::memory::desc(dimsOf(ty.shape), dt::f32, block == 8 ? tag::nChw8c : tag::nChw16c);
+  int dst = L.defineResult(y, out);
+  L.addKernel(maxPoolKernel(g, src, dst), {src}, {dst}, L.describe(n));
+  return ok();
+}
+
 Status pool(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId x = n.operands[0], y = n.results[0];
+  if (n.op == OpKind::MaxPool2d && L.type(x).dtype == DType::f32) return maxPool(L, n, c);
   const TensorType &tx = L.type(x), &ty = L.type(y);
   bool global = n.op == OpKind::GlobalAvgPool, isMax = n.op == OpKind::MaxPool2d;
   // oneDNN refuses a pooling descriptor over planes of no elements; their mean is 0/0 = NaN,

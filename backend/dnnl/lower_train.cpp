@@ -158,19 +158,26 @@ Status convGradWeight(Lowering& L, const Node& n, const OpCtx& c) {
   return ok();
 }
 
-// Pooling backward, plain layouts. max runs the forward pass for its workspace (which element
-// won); avg with count_include_pad and a ceil_mode overhang pre-scales dy (see lower_conv.cpp).
+// Pooling backward, plain layouts. max is ours (kernels_pool.cpp), which sends dy to the
+// element the interpreter picks, NaN included; avg with count_include_pad and a ceil_mode
+// overhang pre-scales dy (see lower_conv.cpp).
 Status poolGrad(Lowering& L, const Node& n, const OpCtx& c) {
   bool isMax = n.op == OpKind::MaxPool2dGrad;
   ValueId dyV = n.operands[0], dxV = n.results[0];
   const Shape &xs = L.type(dxV).shape, &ys = L.type(dyV).shape;
   const auto &k = c.ints("kernel"), &st = c.ints("strides"), &p = c.ints("pads");
-  std::vector<int64_t> d = isMax ? c.ints("dilations") : std::vector<int64_t>{1, 1};
-  int64_t prH = padEnd(xs[2], k[0], st[0], d[0], p[0], p[2], ys[2]), prW = padEnd(xs[3], k[1], st[1], d[1], p[1], p[3], ys[3]);
-  bool includePad = !isMax && c.i("count_include_pad");
-  alg a = isMax ? alg::pooling_max : includePad ? alg::pooling_avg_include_padding : alg::pooling_avg_exclude_padding;
+  if (isMax) {
+    const auto& dil = c.ints("dilations");
+    PoolGeometry g{xs[0], xs[1], 1, xs[2], xs[3], ys[2], ys[3], k[0], k[1], st[0], st[1], dil[0], dil[1], p[0], p[1]};
+    int dy = L.plainBuffer(dyV), x = L.plainBuffer(n.operands[1]), dx = L.defineResult(dxV);
+    L.addKernel(maxPoolGradKernel(g, dy, x, dx), {dy, x}, {dx}, L.describe(n));
+    return ok();
+  }
+  int64_t prH = padEnd(xs[2], k[0], st[0], 1, p[0], p[2], ys[2]), prW = padEnd(xs[3], k[1], st[1], 1, p[1], p[3], ys[3]);
+  bool includePad = c.i("count_include_pad");
+  alg a = includePad ? alg::pooling_avg_include_padding : alg::pooling_avg_exclude_padding;
   dn::memory::desc xmd = f32(xs), ymd = f32(ys);
-  dn::memory::dims strides{st[0], st[1]}, kernel{k[0], k[1]}, dil{d[0] - 1, d[1] - 1}, padL{p[0], p[1]}, padR{prH, prW};
+  dn::memory::dims strides{st[0], st[1]}, kernel{k[0], k[1]}, dil{0, 0}, padL{p[0], p[1]}, padR{prH, prW};
   auto fwd = dnnlTry(L.describe(n), [&] {
     return dn::pooling_v2_forward::primitive_desc(
         dn::pooling_v2_forward::desc(dn::prop_kind::forward_training, a, xmd, ymd, strides, kernel, dil, padL, padR), L.attr(), L.engine);
@@ -183,13 +190,7 @@ Status poolGrad(Lowering& L, const Node& n, const OpCtx& c) {
   if (!bwd) return bwd.takeError();
   int dy = L.plainBuffer(dyV);
   std::vector<std::pair<int, int>> args;
-  if (isMax) {
-    int ws = L.memref(L.tempBuffer(fwd->workspace_desc().get_size(), "workspace"), fwd->workspace_desc());
-    int y = L.memref(L.tempBuffer(ymd.get_size(), "pooled"), ymd);
-    L.addPrimitive(*fwd, {{DNNL_ARG_SRC, L.memref(L.plainBuffer(n.operands[1]), xmd)}, {DNNL_ARG_DST, y}, {DNNL_ARG_WORKSPACE, ws}},
-                   L.describe(n) + " (forward for the workspace)");
-    args.push_back({DNNL_ARG_WORKSPACE, ws});
-  } else if (includePad && (prH > p[2] || prW > p[3])) {
+  if (includePad && (prH > p[2] || prW > p[3])) {
     Tensor scale(TensorType{DType::f32, {1, 1, ys[2], ys[3]}});
     for (int64_t i = 0; i < ys[2]; ++i)
       for (int64_t j = 0; j < ys[3]; ++j) {

@@ -155,6 +155,22 @@ static void addWindowEdges(std::vector<OpCase>& out) {
     else b.output("dx", b.create(op, {b.input("dy", y->front()), nans}, a));
     out.push_back({fmt::format("{}/NaN in the input wins", opName(op)), op, std::move(g)});
   }
+  {  // after a convolution, in the layout it chose (oneDNN's channel blocks): NaN and -inf windows
+    Graph g;
+    Builder b(g);
+    TensorType x{DType::f32, {2, 3, 9, 8}};
+    Tensor special(x);
+    for (int64_t i = 0; i < special.numel(); ++i) special.set(i, i % 23 == 4 ? NAN : i % 29 == 7 ? -INFINITY : 0.0);
+    for (int64_t i = 0; i < 3; ++i)
+      for (int64_t j = 0; j < 3; ++j) special.set(72 + i * 8 + j, -INFINITY);  // a whole window of channel 1
+    ValueId in = b.create(OpKind::Add, {b.input("x", x), b.constant(special, "special")});
+    Tensor ones(TensorType{DType::f32, {48, 1, 1, 1}});
+    for (int64_t i = 0; i < 48; ++i) ones.set(i, 1.0);  // each output channel copies an input channel, -inf and NaN too
+    ValueId copies = b.create(OpKind::Conv2d, {in, b.constant(ones, "w"), b.constant(Tensor(TensorType{DType::f32, {48}}), "b")},
+                              attrs({{"group", int64_t{3}}}));
+    b.output("y", b.create(OpKind::MaxPool2d, {copies}, attrs({{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}})));
+    out.push_back({"max_pool2d/NaN and -inf after a convolution", OpKind::MaxPool2d, std::move(g)});
+  }
   out.push_back({"max_pool2d/batch 0", OpKind::MaxPool2d, oneOpGraph(OpKind::MaxPool2d, {{DType::f32, {0, 2, 5, 5}}}, attrs({{"kernel", Ints{2, 2}}}))});
   out.push_back({"global_avg_pool/empty planes", OpKind::GlobalAvgPool, oneOpGraph(OpKind::GlobalAvgPool, {{DType::f32, {1, 2, 0, 3}}})});
 

@@ -6,9 +6,6 @@
 
 namespace graphc::test {
 
-// Where oneDNN itself departs from the interpreter.
-constexpr std::string_view kDnnlNaNPool = "oneDNN's max pooling does not propagate NaN (its max skips it), so it cannot pick the NaN the interpreter does";
-
 constexpr std::string_view kDnnlBf16 = "bf16 graphs are refused on dnnl (see docs/precision.md): its lowering has no bf16 primitives yet";
 
 // {backend, case or prefix, reason}. llvm has none: it passes every case.
@@ -16,8 +13,6 @@ static const std::vector<Skip> kSkips = {
     {"ref", "model/synthetic",
      "ref's Executable is the interpreter these cases compare against: a second run of the largest graphs would check "
      "nothing new"},
-    {"dnnl", "op/max_pool2d/NaN in the input wins", kDnnlNaNPool},
-    {"dnnl", "op/max_pool2d_grad/NaN in the input wins", kDnnlNaNPool},
     // bf16 (--precision bf16) on dnnl would go to oneDNN's bf16 primitives, which the lowering
     // does not build yet; the driver refuses the mode on dnnl (driver/precision.cpp).
     {"dnnl", "op/cast/bf16", kDnnlBf16},
