@@ -23,8 +23,8 @@ std::vector<std::string> checkStaticAttrs(const OnnxNode& n) {
       out.push_back(fmt::format("kernel_shape with {} entries is not supported (1 to 3 spatial axes are)", a->ints.size()));
   }
   if (op == "MaxPool")
-    if (const OnnxAttr* a = find("storage_order"); a && a->kind == OnnxAttr::Kind::Int && a->i != 0)
-      out.push_back(fmt::format("storage_order={} is not supported", a->i));
+    if (const OnnxAttr* a = find("storage_order"); a && a->kind == OnnxAttr::Kind::Int && a->i != 0 && a->i != 1)
+      out.push_back(fmt::format("storage_order={} is neither 0 (row-major) nor 1 (column-major)", a->i));
   if (op == "BatchNormalization")
     if (const OnnxAttr* a = find("training_mode"); a && a->kind == OnnxAttr::Kind::Int && a->i != 0)
       out.push_back(fmt::format("training_mode={} is not supported", a->i));

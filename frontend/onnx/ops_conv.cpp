@@ -1,5 +1,5 @@
-// Importers of ONNX's Conv, MaxPool, AveragePool and the global pools over 1, 2 or 3 spatial
-// axes. The IR's convolution and pools are 2-D: a 1-D one is the 2-D one over a unit height; a
+// Importers of ONNX's Conv, MaxPool (with its Indices output up to 2-D), AveragePool and the
+// global pools over 1, 2 or 3 spatial axes. The IR's convolution and pools are 2-D: a 1-D one is the 2-D one over a unit height; a
 // 3-D one is a sum (convolution), max or mean (pools) over its depth taps of 2-D ones, each over
 // the depth positions that tap reads, stacked into the batch (convolution) or the channels
 // (pools), with the depth padding made explicit first.
@@ -199,24 +199,99 @@ Result<ValueId> pool3d(ImportCtx& c, ValueId x, const Window& win, int64_t ceilM
   return c.emit(OpKind::Mul, {acc, c.constant(std::move(divisor), c.outName() + ".depthdiv")});
 }
 
+// MaxPool's Indices: the flat position in x of each window's maximum (row-major, or with
+// storage_order 1 column-major over H and W), the first one on a tie and the first NaN, as the
+// max pool's NaN rule has it. A running argmax over the window's taps: each tap is a strided
+// slice of x padded with -inf, and its flat positions a constant.
+Result<ValueId> maxPoolIndices(ImportCtx& c, ValueId x, const Window& win, const Shape& out, int64_t ceilOverhang[2], bool columnMajor) {
+  const Shape xs = c.graph().type(x).shape;
+  const int64_t n = xs[0], ch = xs[1], h = xs[2], w = xs[3], oh = out[2], ow = out[3];
+  std::vector<int64_t> pads{0, 0, win.pads[0], win.pads[1], 0, 0, win.pads[2] + ceilOverhang[0], win.pads[3] + ceilOverhang[1]};
+  GRAPHC_ASSIGN(ValueId padded, c.emit(OpKind::Pad, {x}, attrs(std::pair{"pads", pads}, std::pair{"value", -INFINITY})));
+  Tensor planes(TensorType{DType::i64, {n, ch, 1, 1}});
+  for (int64_t p = 0; p < n * ch; ++p) planes.setInt(p, p * h * w);
+  ValueId base = c.constant(std::move(planes), c.outName(1) + ".plane");
+  auto boolean = [&](bool v) { return c.constant(Tensor::scalar(DType::boolean, v), c.outName(1) + (v ? ".true" : ".false")); };
+  std::vector<bool> seen(oh * ow, false);
+  ValueId best, index;
+  for (int64_t i = 0; i < win.kernel[0]; ++i) {
+    for (int64_t j = 0; j < win.kernel[1]; ++j) {
+      const int64_t di = i * win.dilations[0], dj = j * win.dilations[1];
+      AttrMap a = attrs(std::pair{"starts", std::vector<int64_t>{di, dj}},
+                        std::pair{"ends", std::vector<int64_t>{di + (oh - 1) * win.strides[0] + 1, dj + (ow - 1) * win.strides[1] + 1}},
+                        std::pair{"axes", std::vector<int64_t>{2, 3}}, std::pair{"steps", win.strides});
+      GRAPHC_ASSIGN(ValueId v, c.emit(OpKind::Slice, {padded}, std::move(a)));
+      Tensor where(TensorType{DType::i64, {oh, ow}}), first(TensorType{DType::boolean, {oh, ow}});
+      bool anyFirst = false;
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t z = 0; z < ow; ++z) {
+          int64_t hi = y * win.strides[0] + di - win.pads[0], wi = z * win.strides[1] + dj - win.pads[1];
+          bool inside = hi >= 0 && hi < h && wi >= 0 && wi < w;
+          where.setInt(y * ow + z, inside ? (columnMajor ? hi + wi * h : hi * w + wi) : 0);
+          bool isFirst = inside && !seen[y * ow + z];
+          first.set(y * ow + z, isFirst);
+          anyFirst = anyFirst || isFirst;
+          seen[y * ow + z] = seen[y * ow + z] || inside;
+        }
+      GRAPHC_ASSIGN(ValueId at, c.emit(OpKind::Add, {base, c.constant(std::move(where), c.outName(1) + ".tap")}));
+      if (i == 0 && j == 0) {
+        best = v, index = at;
+        continue;
+      }
+      // take = first real tap, or v > best, or v is the window's first NaN (isnum(v) < isnum(best))
+      GRAPHC_ASSIGN(ValueId take, c.emit(OpKind::Greater, {v, best}));
+      GRAPHC_ASSIGN(ValueId vNumber, c.emit(OpKind::Equal, {v, v}));
+      GRAPHC_ASSIGN(ValueId bestNumber, c.emit(OpKind::Equal, {best, best}));
+      GRAPHC_ASSIGN(ValueId firstNaN, c.emit(OpKind::Less, {vNumber, bestNumber}));
+      GRAPHC_ASSIGN(take, c.emit(OpKind::Where, {take, boolean(true), firstNaN}));
+      if (anyFirst) {
+        GRAPHC_ASSIGN(take, c.emit(OpKind::Where, {c.constant(std::move(first), c.outName(1) + ".first"), boolean(true), take}));
+      }
+      GRAPHC_ASSIGN(best, c.emit(OpKind::Where, {take, v, best}));
+      GRAPHC_ASSIGN(index, c.emit(OpKind::Where, {take, at, index}));
+    }
+  }
+  return index;
+}
+
 template <OpKind K>
 Status poolOp(ImportCtx& c) {
   if (!c.hasAttr("kernel_shape")) return c.malformed("attribute 'kernel_shape' is required");
-  if (c.outputUsed(1)) return c.unsupported("MaxPool's Indices output");
   const TensorType x = c.type(0);
   GRAPHC_ASSIGN(Window w, window(c, {}, K == OpKind::MaxPool2d));
   GRAPHC_ASSIGN(int64_t ceilMode, c.attrInt("ceil_mode", 0));
   GRAPHC_ASSIGN(int64_t countPad, c.attrInt("count_include_pad", 0));
+  GRAPHC_ASSIGN(int64_t storageOrder, c.attrInt("storage_order", 0));
+  const bool indices = c.outputUsed(1);
+  if (indices && w.rank() == 3) return c.unsupported("MaxPool's Indices output over 3 spatial axes");
   ValueId y;
-  if (w.rank() == 2) {
-    GRAPHC_ASSIGN(y, pool2d<K>(c, c.in(0), w, ceilMode, countPad));
-  } else if (w.rank() == 1) {
-    GRAPHC_ASSIGN(ValueId x2, reshaped(c, c.in(0), {x.shape[0], x.shape[1], 1, x.shape[2]}));
-    GRAPHC_ASSIGN(y, pool2d<K>(c, x2, w.lifted(), ceilMode, countPad));
-    const Shape ys = c.graph().type(y).shape;
-    GRAPHC_ASSIGN(y, reshaped(c, y, {ys[0], ys[1], ys[3]}));
-  } else {
+  if (w.rank() == 3) {
     GRAPHC_ASSIGN(y, pool3d<K>(c, c.in(0), w, ceilMode, countPad));
+    c.setOut(0, y);
+    return ok();
+  }
+  // A 1-D pool is the 2-D one over a unit height (its flat indices are the same).
+  ValueId x2 = c.in(0);
+  const Window w2 = w.rank() == 1 ? w.lifted() : w;
+  if (w.rank() == 1) {
+    GRAPHC_ASSIGN(x2, reshaped(c, c.in(0), {x.shape[0], x.shape[1], 1, x.shape[2]}));
+  }
+  GRAPHC_ASSIGN(y, pool2d<K>(c, x2, w2, ceilMode, countPad));
+  const Shape ys = c.graph().type(y).shape;
+  Shape outShape = ys;
+  if (w.rank() == 1) outShape = {ys[0], ys[1], ys[3]};
+  if (indices) {
+    const Shape xs = c.graph().type(x2).shape;
+    int64_t overhang[2];
+    for (int d = 0; d < 2; ++d)
+      overhang[d] = std::max<int64_t>(0, (ys[2 + d] - 1) * w2.strides[d] + (w2.kernel[d] - 1) * w2.dilations[d] + 1 -
+                                             (xs[2 + d] + w2.pads[d] + w2.pads[2 + d]));
+    GRAPHC_ASSIGN(ValueId at, maxPoolIndices(c, x2, w2, ys, overhang, storageOrder == 1));
+    GRAPHC_ASSIGN(at, reshaped(c, at, outShape));
+    c.setOut(1, at);
+  }
+  if (w.rank() == 1) {
+    GRAPHC_ASSIGN(y, reshaped(c, y, outShape));
   }
   c.setOut(0, y);
   return ok();

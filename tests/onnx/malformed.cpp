@@ -165,7 +165,7 @@ TEST_CASE("every unsupported op and attribute value is listed in one error") {
   b.node("NonMaxSuppression", {"a"}, {"b"}, "nms");
   auto& pool = b.node("MaxPool", {"x"}, {"c"}, "pool");
   setAttr(pool, "auto_pad", std::string("FANCY"));
-  setAttr(pool, "storage_order", 1);
+  setAttr(pool, "storage_order", 2);
   b.node("Relu", {"b"}, {"d"}, "after");  // downstream of an unsupported op: not reported again
   b.output("d").output("c");
   std::string msg = errorOf(b.import());
@@ -173,7 +173,7 @@ TEST_CASE("every unsupported op and attribute value is listed in one error") {
   CHECK(has(msg, "node 'custom' (MyOp, domain 'com.example'): ops of domain 'com.example' are not supported"));
   CHECK(has(msg, "node 'nms' (NonMaxSuppression): op type 'NonMaxSuppression' is not supported"));
   CHECK(has(msg, "node 'pool' (MaxPool): auto_pad='FANCY' is not supported"));
-  CHECK(has(msg, "node 'pool' (MaxPool): storage_order=1 is not supported"));
+  CHECK(has(msg, "node 'pool' (MaxPool): storage_order=2 is neither 0 (row-major) nor 1 (column-major)"));
   CHECK(msg.find("after") == std::string::npos);
 }
 

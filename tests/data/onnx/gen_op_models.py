@@ -613,3 +613,46 @@ case("instance_norm_4d", [node("InstanceNormalization", ["X", "S", "B"], ["Y"], 
 xin3 = act.uniform(-2, 2, (2, 3, 7)).astype(np.float32)
 case("instance_norm_3d", [node("InstanceNormalization", ["X", "S", "B"], ["Y"])], [("X", xin3)],
      [("Y", instance_norm(xin3, sc, bi, 1e-5))], {"S": sc, "B": bi})
+
+# MaxPool's Indices: ties (the first wins), NaN (the first NaN wins), -inf, padding, dilations,
+# ceil_mode's overhanging window, both storage orders and 1-D.
+def maxpool_argmax(x, k, s, pads, dil, ceil, column_major):
+    n, c, h, w = x.shape
+    def extent(size, kk, ss, p0, p1, dd):
+        span = size + p0 + p1 - ((kk - 1) * dd + 1)
+        out = (-(-span // ss) if ceil else span // ss) + 1
+        if ceil and (out - 1) * ss >= size + p0:
+            out -= 1
+        return out
+    oh, ow = extent(h, k[0], s[0], pads[0], pads[2], dil[0]), extent(w, k[1], s[1], pads[1], pads[3], dil[1])
+    y = np.zeros((n, c, oh, ow), x.dtype)
+    idx = np.zeros((n, c, oh, ow), np.int64)
+    for b in range(n):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    best, at = None, None
+                    for a in range(k[0]):
+                        for bb in range(k[1]):
+                            hi, wi = i * s[0] + a * dil[0] - pads[0], j * s[1] + bb * dil[1] - pads[1]
+                            if not (0 <= hi < h and 0 <= wi < w):
+                                continue
+                            v = x[b, ch, hi, wi]
+                            if best is None or v > best or (np.isnan(v) and not np.isnan(best)):
+                                best, at = v, (hi + wi * h if column_major else hi * w + wi)
+                    y[b, ch, i, j], idx[b, ch, i, j] = best, (b * c + ch) * h * w + at
+    return y, idx
+mp = np.random.default_rng(31)
+xm = np.round(mp.uniform(-3, 3, (2, 3, 7, 6)) * 2).astype(np.float32) / 2  # halves: many ties
+xm[0, 0, 1, 1], xm[0, 0, 2, 2], xm[1, 2, 0, 0] = np.nan, np.nan, -np.inf
+xm[1, 1] = -np.inf
+for name, k, s, pads, dil, ceil, order in (("maxpool_indices_ties_nan", (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), 0, 0),
+                                           ("maxpool_indices_dilated_ceil", (2, 3), (2, 2), (0, 1, 1, 0), (2, 1), 1, 0),
+                                           ("maxpool_indices_column_major", (2, 2), (1, 2), (1, 0, 0, 1), (1, 1), 0, 1)):
+    y, idx = maxpool_argmax(xm, k, s, pads, dil, ceil, order)
+    case(name, [node("MaxPool", ["X"], ["Y", "I"], kernel_shape=list(k), strides=list(s), pads=list(pads), dilations=list(dil),
+                     ceil_mode=ceil, storage_order=order)], [("X", xm)], [("Y", y), ("I", idx)])
+x1 = xm[:, :, 0, :].copy()
+y1, i1 = maxpool_argmax(x1[:, :, None, :], (1, 3), (1, 2), (0, 1, 0, 1), (1, 1), 0, 0)
+case("maxpool_indices_1d", [node("MaxPool", ["X"], ["Y", "I"], kernel_shape=[3], strides=[2], pads=[1, 1])], [("X", x1)],
+     [("Y", y1[:, :, 0, :]), ("I", i1[:, :, 0, :])])
