@@ -166,6 +166,7 @@ const OpTable& importerTable() {
     registerResize(t);
     registerConvTranspose(t);
     registerRecurrent(t);
+    registerMath(t);
     return t;
   }();
   return table;

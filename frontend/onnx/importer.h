@@ -106,6 +106,7 @@ void registerSelect(OpTable& t);
 void registerResize(OpTable& t);
 void registerConvTranspose(OpTable& t);
 void registerRecurrent(OpTable& t);
+void registerMath(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).
