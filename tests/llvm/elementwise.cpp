@@ -138,4 +138,28 @@ TEST_CASE("llvm: exp, erf and tanh loops call libmvec's vector functions where g
   else CHECK(exp->find("_ZGV") == std::string::npos);
 }
 
+TEST_CASE("llvm: sin, cos and the libm-only math functions vectorize through libmvec where glibc has them") {
+  const llvmjit::CodeTarget& host = llvmjit::hostTarget();
+  for (OpKind op : {OpKind::Sin, OpKind::Cos})
+    for (DType t : {DType::f32, DType::f64}) {
+      INFO(opName(op), " ", dtypeName(t));
+      auto ir = llvmjit::optimizedIR(opGraph(op, {{t, {1023}}}));
+      REQUIRE(ir.ok());
+      CHECK((ir->find("_ZGV") != std::string::npos) == host.vectorMath);
+    }
+  const std::pair<OpKind, const char*> libmOnly[] = {{OpKind::Tan, "tan"},   {OpKind::Asin, "asin"},   {OpKind::Acos, "acos"},
+                                                      {OpKind::Atan, "atan"}, {OpKind::Sinh, "sinh"},   {OpKind::Cosh, "cosh"},
+                                                      {OpKind::Asinh, "asinh"}, {OpKind::Acosh, "acosh"}, {OpKind::Atanh, "atanh"}};
+  for (auto [op, name] : libmOnly) {
+    INFO(name);
+    auto f32 = llvmjit::optimizedIR(opGraph(op, {{DType::f32, {1023}}}));
+    auto f64 = llvmjit::optimizedIR(opGraph(op, {{DType::f64, {1023}}}));
+    REQUIRE((f32.ok() && f64.ok()));
+    bool wide = host.avx512;
+    std::string vf = fmt::format("@_ZGV{}v_{}f", wide ? "eN16" : "dN8", name), vd = fmt::format("@_ZGV{}v_{}(", wide ? "eN8" : "dN4", name);
+    CHECK((f32->find(vf) != std::string::npos) == host.vectorMathErf);
+    CHECK((f64->find(vd) != std::string::npos) == host.vectorMathErf);
+  }
+}
+
 }  // namespace graphc::test
