@@ -18,6 +18,8 @@ GRAD(gradReshape) GRAD(gradTranspose) GRAD(gradConcat) GRAD(gradSlice) GRAD(grad
 GRAD(gradMatMul) GRAD(gradDense) GRAD(gradConv2d) GRAD(gradConv2dGradInput) GRAD(gradMaxPool2d) GRAD(gradAvgPool2d) GRAD(gradGlobalAvgPool)
 GRAD(gradReluGrad) GRAD(gradSliceGrad) GRAD(gradGatherGrad)
 GRAD(gradHardSigmoid) GRAD(gradHardSwish) GRAD(gradPad) GRAD(gradPadGrad)
+GRAD(gradSin) GRAD(gradCos) GRAD(gradTan) GRAD(gradAsin) GRAD(gradAcos) GRAD(gradAtan)
+GRAD(gradSinh) GRAD(gradCosh) GRAD(gradAsinh) GRAD(gradAcosh) GRAD(gradAtanh) GRAD(gradPiecewiseConstant)
 #undef GRAD
 
 // No default case: a new op in ops.def makes -Wswitch point here.
@@ -39,6 +41,18 @@ GradFn gradRule(OpKind op) {
     case OpKind::Clip: return gradClip;
     case OpKind::HardSigmoid: return gradHardSigmoid;
     case OpKind::HardSwish: return gradHardSwish;
+    case OpKind::Sin: return gradSin;
+    case OpKind::Cos: return gradCos;
+    case OpKind::Tan: return gradTan;
+    case OpKind::Asin: return gradAsin;
+    case OpKind::Acos: return gradAcos;
+    case OpKind::Atan: return gradAtan;
+    case OpKind::Sinh: return gradSinh;
+    case OpKind::Cosh: return gradCosh;
+    case OpKind::Asinh: return gradAsinh;
+    case OpKind::Acosh: return gradAcosh;
+    case OpKind::Atanh: return gradAtanh;
+    case OpKind::Floor: case OpKind::Ceil: case OpKind::Round: case OpKind::Sign: return gradPiecewiseConstant;
     case OpKind::Pad: return gradPad;
     case OpKind::PadGrad: return gradPadGrad;
     case OpKind::Add: return gradAdd;

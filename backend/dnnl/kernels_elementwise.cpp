@@ -6,6 +6,7 @@
 
 #include "backend/dnnl/kernels.h"
 #include "ir/convert.h"
+#include "ir/math_fns.h"
 
 namespace graphc::dnnl {
 namespace {
@@ -30,11 +31,12 @@ class Unary final : public Kernel {
       : op_(op), alpha_(alpha), beta_(beta), n_(n), in_(in), out_(out) {}
   static bool supports(OpKind op) {
     if constexpr (std::is_floating_point_v<T>) return true;
-    else return op == OpKind::Neg || op == OpKind::Abs || op == OpKind::Relu || op == OpKind::Clip;
+    else return op == OpKind::Neg || op == OpKind::Abs || op == OpKind::Relu || op == OpKind::Clip || hasMathFn<T>(op);
   }
   Status run(void* const* b) const override {
     const T* x = static_cast<const T*>(b[in_]);
     T* y = static_cast<T*>(b[out_]);
+    if (withMathFn<T>(op_, [&](auto f) { mapN(x, y, n_, f); })) return ok();
     if constexpr (std::is_floating_point_v<T>) {
       const T a = (T)alpha_, hi = (T)beta_;
       switch (op_) {

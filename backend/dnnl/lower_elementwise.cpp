@@ -1,6 +1,6 @@
 // Elementwise ops: oneDNN eltwise and binary primitives for f32 (keeping blocked layouts),
-// our kernels for erf, general pow, where, cast, the broadcasts oneDNN cannot express and
-// every other dtype.
+// our kernels for erf, sin ... sign, general pow, where, cast, the broadcasts oneDNN cannot
+// express and every other dtype.
 #include <cmath>
 
 #include "backend/dnnl/kernels.h"
@@ -29,10 +29,12 @@ std::optional<Eltwise> eltwiseOf(const Node& n, const OpCtx& c) {
     case OpKind::Tanh: return Eltwise{alg::eltwise_tanh};
     case OpKind::Gelu: return Eltwise{alg::eltwise_gelu_erf};
     case OpKind::HardSwish: return Eltwise{alg::eltwise_hardswish};
+    case OpKind::Round: return Eltwise{alg::eltwise_round};  // halves to even, as ONNX's Round
     // relu, clip and exp: oneDNN 2.6 turns NaN into a number (relu and clip compare with max and
     // min against the bound, exp clamps its argument first): ours keep NaN, as the interpreter,
     // NumPy and PyTorch do. (A relu or clip fused into a matmul or convolution is oneDNN's.)
     // hard_sigmoid: oneDNN 2.6 has no such algorithm (its hardsigmoid arrived in 3.0): ours.
+    // The trigonometric and hyperbolic functions, floor, ceil and sign: oneDNN 2.6 has none.
     // erf: oneDNN has gelu_erf but no bare erf. log: oneDNN 2.6's is off by 1.4e-6 at log(1) = 0
     // (ONNX's test_log_example), so ours computes it.
     default: return std::nullopt;

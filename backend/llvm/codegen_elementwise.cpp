@@ -26,6 +26,15 @@ Value* clip(Emitter& e, DType t, Value* x, Value* lo, Value* hi) {
   return b.CreateSelect(below, lo, b.CreateSelect(above, hi, x));
 }
 
+// NumPy's sign: x > 0 ? 1 : x < 0 ? -1 : x, which keeps NaN; -0 gives +0 and integers 0.
+Value* sign(Emitter& e, DType t, Value* x) {
+  auto& b = e.b;
+  Value* above = isFloat(t) ? b.CreateFCmpOGT(x, e.constant(t, 0)) : b.CreateICmpSGT(x, e.constant(t, 0));
+  Value* below = isFloat(t) ? b.CreateFCmpOLT(x, e.constant(t, 0)) : b.CreateICmpSLT(x, e.constant(t, 0));
+  Value* rest = isFloat(t) ? b.CreateSelect(isNaN(e, x), x, e.constant(t, 0)) : e.constant(t, 0);
+  return b.CreateSelect(above, e.constant(t, 1), b.CreateSelect(below, e.constant(t, -1), rest));
+}
+
 // The integer bound that clip's float attribute gives: rounded inwards, saturated to T.
 int64_t integerBound(DType t, double v, bool lower) {
   double r = lower ? std::ceil(v) : std::floor(v);
@@ -62,6 +71,22 @@ Value* unary(Emitter& e, const Node& n, DType t, Value* x) {
     case OpKind::HardSwish:
       return b.CreateFMul(x, emitActivation(e, Activation::Clip, 0, 1, t,
                                             b.CreateFAdd(b.CreateFDiv(x, e.constant(t, 6)), e.constant(t, 0.5))));
+    // LLVM intrinsics where it has them (libmvec vectorizes sin and cos), libm otherwise.
+    case OpKind::Sin: return e.intrinsic(llvm::Intrinsic::sin, {x});
+    case OpKind::Cos: return e.intrinsic(llvm::Intrinsic::cos, {x});
+    case OpKind::Tan: return e.callMath("tanf", "tan", {x});
+    case OpKind::Asin: return e.callMath("asinf", "asin", {x});
+    case OpKind::Acos: return e.callMath("acosf", "acos", {x});
+    case OpKind::Atan: return e.callMath("atanf", "atan", {x});
+    case OpKind::Sinh: return e.callMath("sinhf", "sinh", {x});
+    case OpKind::Cosh: return e.callMath("coshf", "cosh", {x});
+    case OpKind::Asinh: return e.callMath("asinhf", "asinh", {x});
+    case OpKind::Acosh: return e.callMath("acoshf", "acosh", {x});
+    case OpKind::Atanh: return e.callMath("atanhf", "atanh", {x});
+    case OpKind::Floor: return e.intrinsic(llvm::Intrinsic::floor, {x});
+    case OpKind::Ceil: return e.intrinsic(llvm::Intrinsic::ceil, {x});
+    case OpKind::Round: return e.intrinsic(llvm::Intrinsic::roundeven, {x});  // halves to even
+    case OpKind::Sign: return sign(e, t, x);
     case OpKind::Clip:
       if (isFloat(t)) return emitActivation(e, Activation::Clip, c.f("min"), c.f("max"), t, x);
       return clip(e, t, x, llvm::ConstantInt::get(e.type(t), (uint64_t)integerBound(t, c.f("min"), true), true),

@@ -24,6 +24,10 @@
 
 #include <fmt/format.h>
 
+#include <deque>
+#include <string>
+#include <vector>
+
 
 namespace graphc::llvmjit {
 
@@ -115,6 +119,33 @@ static llvm::orc::JITTargetMachineBuilder hostMachineBuilder() {
   return builder;
 }
 
+// The libmvec functions of glibc 2.35 that LLVM 16's table predates: erf, tanh and expm1 (gelu,
+// tanh, elu), tan, and the inverse trigonometric and hyperbolic functions. AVX2 variants ('d'),
+// and AVX-512 ones ('e', twice as wide). A VecDesc keeps StringRefs: the names live here.
+struct VectorMathTable {
+  std::deque<std::string> names;  // a deque never moves its strings
+  std::vector<llvm::VecDesc> avx2, avx512;
+};
+
+static const VectorMathTable& glibc235VectorMath() {
+  static const VectorMathTable table = [] {
+    VectorMathTable t;
+    auto add = [&t](std::vector<llvm::VecDesc>& to, std::string scalar, std::string vector, unsigned lanes) {
+      const std::string& s = t.names.emplace_back(std::move(scalar));
+      const std::string& v = t.names.emplace_back(std::move(vector));
+      to.push_back({s, v, llvm::ElementCount::getFixed(lanes)});
+    };
+    for (std::string f : {"erf", "tanh", "expm1", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh"}) {
+      add(t.avx2, f + "f", "_ZGVdN8v_" + f + "f", 8);
+      add(t.avx2, f, "_ZGVdN4v_" + f, 4);
+      add(t.avx512, f + "f", "_ZGVeN16v_" + f + "f", 16);
+      add(t.avx512, f, "_ZGVeN8v_" + f, 8);
+    }
+    return t;
+  }();
+  return table;
+}
+
 Status optimizeModule(llvm::Module& m, const CodeTarget& target) {
   GRAPHC_ASSIGN(std::unique_ptr<llvm::TargetMachine> machine, machineFor(target));
   llvm::TargetMachine& tm = *machine;
@@ -135,19 +166,10 @@ Status optimizeModule(llvm::Module& m, const CodeTarget& target) {
   llvm::TargetLibraryInfoImpl libraryInfo(tm.getTargetTriple());
   if (target.vectorMath) {
     libraryInfo.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, tm.getTargetTriple());
-    // glibc 2.35's libmvec also has erf, tanh and expm1 (gelu, tanh, elu); LLVM 16's table
-    // predates them. AVX2 variants ('d'), and AVX-512 ones ('e') where the CPU has it.
-    static const llvm::VecDesc avx2[] = {
-        {"erff", "_ZGVdN8v_erff", llvm::ElementCount::getFixed(8)}, {"tanhf", "_ZGVdN8v_tanhf", llvm::ElementCount::getFixed(8)},
-        {"expm1f", "_ZGVdN8v_expm1f", llvm::ElementCount::getFixed(8)}, {"erf", "_ZGVdN4v_erf", llvm::ElementCount::getFixed(4)},
-        {"tanh", "_ZGVdN4v_tanh", llvm::ElementCount::getFixed(4)}, {"expm1", "_ZGVdN4v_expm1", llvm::ElementCount::getFixed(4)}};
-    static const llvm::VecDesc avx512[] = {
-        {"erff", "_ZGVeN16v_erff", llvm::ElementCount::getFixed(16)}, {"tanhf", "_ZGVeN16v_tanhf", llvm::ElementCount::getFixed(16)},
-        {"expm1f", "_ZGVeN16v_expm1f", llvm::ElementCount::getFixed(16)}, {"erf", "_ZGVeN8v_erf", llvm::ElementCount::getFixed(8)},
-        {"tanh", "_ZGVeN8v_tanh", llvm::ElementCount::getFixed(8)}, {"expm1", "_ZGVeN8v_expm1", llvm::ElementCount::getFixed(8)}};
     if (target.vectorMathErf) {
-      libraryInfo.addVectorizableFunctions(avx2);
-      if (target.avx512) libraryInfo.addVectorizableFunctions(avx512);
+      const VectorMathTable& glibc235 = glibc235VectorMath();
+      libraryInfo.addVectorizableFunctions(glibc235.avx2);
+      if (target.avx512) libraryInfo.addVectorizableFunctions(glibc235.avx512);
     }
   }
   // Registered before the defaults, which would otherwise install a library info without it.

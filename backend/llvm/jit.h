@@ -21,7 +21,7 @@ struct CodeTarget {
   std::string triple, cpu, features;  // features: "+avx2,+fma,-avx512f,..." (empty: the CPU's own)
   bool avx512 = false;
   bool vectorMath = false;     // glibc's libmvec is there: exp, log and pow loops vectorize
-  bool vectorMathErf = false;  // and it has erf, tanh and expm1 (glibc >= 2.35)
+  bool vectorMathErf = false;  // and it has erf, tanh, expm1, tan, asin ... atanh (glibc >= 2.35)
 };
 // The host's, detected once (the JIT's target).
 const CodeTarget& hostTarget();

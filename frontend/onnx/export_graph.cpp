@@ -108,7 +108,10 @@ class Exporter {
         {OpKind::Relu, "Relu"},       {OpKind::Sigmoid, "Sigmoid"}, {OpKind::Tanh, "Tanh"},   {OpKind::Add, "Add"},
         {OpKind::Sub, "Sub"},         {OpKind::Mul, "Mul"},         {OpKind::Div, "Div"},     {OpKind::Pow, "Pow"},
         {OpKind::Min, "Min"},         {OpKind::Max, "Max"},         {OpKind::MatMul, "MatMul"},
-        {OpKind::GlobalAvgPool, "GlobalAveragePool"}};
+        {OpKind::GlobalAvgPool, "GlobalAveragePool"}, {OpKind::Sin, "Sin"}, {OpKind::Cos, "Cos"}, {OpKind::Tan, "Tan"},
+        {OpKind::Asin, "Asin"}, {OpKind::Acos, "Acos"}, {OpKind::Atan, "Atan"}, {OpKind::Sinh, "Sinh"},
+        {OpKind::Cosh, "Cosh"}, {OpKind::Asinh, "Asinh"}, {OpKind::Acosh, "Acosh"}, {OpKind::Atanh, "Atanh"},
+        {OpKind::Floor, "Floor"}, {OpKind::Ceil, "Ceil"}, {OpKind::Round, "Round"}, {OpKind::Sign, "Sign"}};
     if (n.results.size() != 1) return false;
     std::vector<std::string> in;
     for (ValueId v : n.operands) in.push_back(name(v));

@@ -170,6 +170,7 @@ const OpTable& importerTable() {
     registerRearrange(t);
     registerNorm(t);
     registerConv(t);
+    registerMath(t);
     return t;
   }();
   return table;

@@ -1,8 +1,10 @@
 // Elementwise kernels: unary, binary (NumPy broadcasting), comparisons, where and cast.
 #include <limits>
+#include <optional>
 
 #include "ir/convert.h"
 #include "ir/eval/kernels.h"
+#include "ir/math_fns.h"
 
 namespace graphc::eval {
 
@@ -48,6 +50,8 @@ static Tensor mapUnary(const Tensor& x, const TensorType& out, F f) {
 template <class T>
 static Result<Tensor> unaryTyped(const OpCtx& c, const Tensor& x, const TensorType& out) {
   OpKind k = c.info.kind;
+  std::optional<Tensor> math;
+  if (withMathFn<T>(k, [&](auto f) { math = mapUnary<T>(x, out, f); })) return std::move(*math);
   if constexpr (std::is_floating_point_v<T>) {
     switch (k) {
       case OpKind::Neg: return mapUnary<T>(x, out, [](T v) { return -v; });

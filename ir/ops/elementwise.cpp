@@ -121,6 +121,26 @@ void gradTanh(GradCtx& c) {
   c.addGrad(0, c.mul(c.dy(), c.sub(c.scalar(1, y), c.mul(y, y))));
 }
 
+void gradSin(GradCtx& c) { c.addGrad(0, c.mul(c.dy(), c.op(OpKind::Cos, {c.x(0)}))); }
+void gradCos(GradCtx& c) { c.addGrad(0, c.neg(c.mul(c.dy(), c.op(OpKind::Sin, {c.x(0)})))); }
+void gradTan(GradCtx& c) { c.addGrad(0, c.mul(c.dy(), c.add(c.scalar(1, c.y()), c.mul(c.y(), c.y())))); }
+void gradSinh(GradCtx& c) { c.addGrad(0, c.mul(c.dy(), c.op(OpKind::Cosh, {c.x(0)}))); }
+void gradCosh(GradCtx& c) { c.addGrad(0, c.mul(c.dy(), c.op(OpKind::Sinh, {c.x(0)}))); }
+
+// 1 - x^2 and x^2 + k, the radicands and denominators of the inverse functions' derivatives.
+static ValueId oneMinusSquare(GradCtx& c, ValueId x) { return c.sub(c.scalar(1, x), c.mul(x, x)); }
+static ValueId squarePlus(GradCtx& c, ValueId x, double k) { return c.add(c.mul(x, x), c.scalar(k, x)); }
+
+void gradAsin(GradCtx& c) { c.addGrad(0, c.div(c.dy(), c.op(OpKind::Sqrt, {oneMinusSquare(c, c.x(0))}))); }
+void gradAcos(GradCtx& c) { c.addGrad(0, c.neg(c.div(c.dy(), c.op(OpKind::Sqrt, {oneMinusSquare(c, c.x(0))})))); }
+void gradAtan(GradCtx& c) { c.addGrad(0, c.div(c.dy(), squarePlus(c, c.x(0), 1))); }
+void gradAsinh(GradCtx& c) { c.addGrad(0, c.div(c.dy(), c.op(OpKind::Sqrt, {squarePlus(c, c.x(0), 1)}))); }
+void gradAcosh(GradCtx& c) { c.addGrad(0, c.div(c.dy(), c.op(OpKind::Sqrt, {squarePlus(c, c.x(0), -1)}))); }
+void gradAtanh(GradCtx& c) { c.addGrad(0, c.div(c.dy(), oneMinusSquare(c, c.x(0)))); }
+
+// floor, ceil, round and sign are piecewise constant: their gradient is zero (where it exists).
+void gradPiecewiseConstant(GradCtx& c) { c.addGrad(0, c.zerosLike(c.x(0))); }
+
 void gradAdd(GradCtx& c) {
   if (c.wants(0)) c.addGradSumTo(0, c.dy());
   if (c.wants(1)) c.addGradSumTo(1, c.dy());

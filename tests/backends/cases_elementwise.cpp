@@ -6,7 +6,16 @@
 
 namespace graphc::test {
 
-static bool positiveOnly(OpKind op) { return op == OpKind::Log || op == OpKind::Sqrt || op == OpKind::Reciprocal; }
+// Where inputs are drawn: inside each op's domain, so that most results are numbers (the NaN
+// outside it is the special-values cases' business).
+static std::pair<double, double> inputRange(OpKind op) {
+  switch (op) {
+    case OpKind::Log: case OpKind::Sqrt: case OpKind::Reciprocal: return {0.1, 3};
+    case OpKind::Asin: case OpKind::Acos: case OpKind::Atanh: return {-0.95, 0.95};
+    case OpKind::Acosh: return {1, 4};
+    default: return {-3, 3};
+  }
+}
 
 static AttrMap unaryAttrs(OpKind op, bool integer) {
   if (op == OpKind::Clip) return integer ? attrs({{"min", -2.5}, {"max", 3.0}}) : attrs({{"min", -0.25}, {"max", 0.5}});
@@ -18,13 +27,13 @@ static AttrMap unaryAttrs(OpKind op, bool integer) {
 static void addUnary(std::vector<OpCase>& out) {
   for (const OpInfo& info : allOps()) {
     if (!info.has(kUnary) || info.kind == OpKind::Cast) continue;
-    double lo = positiveOnly(info.kind) ? 0.1 : -3;
+    auto [lo, hi] = inputRange(info.kind);
     for (const Shape& s : {Shape{1}, Shape{3, 17}, Shape{2, 3, 33}, Shape{}})
       // oneDNN's exp/log/gelu_erf are polynomial approximations: log is off by up to 3.5e-6
       // near 1, well inside 1e-5.
       out.push_back({fmt::format("{}/f32 {}", info.name, dims(s)), info.kind,
-                     oneOpGraph(info.kind, {{DType::f32, s}}, unaryAttrs(info.kind, false)), lo, 3, 1e-5, 7});
-    out.push_back({fmt::format("{}/f64", info.name), info.kind, oneOpGraph(info.kind, {{DType::f64, {3, 17}}}), lo, 3, 1e-12, 3});
+                     oneOpGraph(info.kind, {{DType::f32, s}}, unaryAttrs(info.kind, false)), lo, hi, 1e-5, 7});
+    out.push_back({fmt::format("{}/f64", info.name), info.kind, oneOpGraph(info.kind, {{DType::f64, {3, 17}}}), lo, hi, 1e-12, 3});
     if (info.has(kFloatOnly)) continue;
     for (DType t : {DType::i32, DType::i64})
       out.push_back({fmt::format("{}/{}", info.name, dtypeName(t)), info.kind,
@@ -76,10 +85,14 @@ static void addWhereAndCast(std::vector<OpCase>& out) {
     }
 }
 
+static const OpKind kMathOps[] = {OpKind::Sin,   OpKind::Cos,   OpKind::Tan,   OpKind::Asin,  OpKind::Acos,
+                                  OpKind::Atan,  OpKind::Sinh,  OpKind::Cosh,  OpKind::Asinh, OpKind::Acosh,
+                                  OpKind::Atanh, OpKind::Floor, OpKind::Ceil,  OpKind::Round, OpKind::Sign};
+
 // NaN, infinities and -0 among ordinary values, in turn.
-static Tensor specialValues(Shape s) {
+static Tensor specialValues(Shape s, DType dtype = DType::f32) {
   static const double kValues[] = {NAN, 1.5, INFINITY, -2.0, -INFINITY, -0.0, 0.25};
-  Tensor t(TensorType{DType::f32, std::move(s)});
+  Tensor t(TensorType{dtype, std::move(s)});
   for (int64_t i = 0; i < t.numel(); ++i) t.set(i, kValues[i % 7]);
   return t;
 }
@@ -107,6 +120,16 @@ static void addSpecialValues(std::vector<OpCase>& out) {
   for (double e : {-1.0, 2.0, 3.0, -0.5})  // oneDNN's eltwise_pow takes the integer ones
     out.push_back({fmt::format("pow/nan and infinities to the constant {}", e), OpKind::Pow,
                    oneOpGraph(OpKind::Pow, {t, scalar}, {}, {specialValues({4, 5}), Tensor::scalar(DType::f32, e)})});
+  // The math ops too, f32 and f64: out of their domain NaN, and at ±inf each its own limit.
+  for (OpKind op : kMathOps)
+    for (DType dt : {DType::f32, DType::f64}) {
+      Tensor x = specialValues({3, 7}, dt);
+      out.push_back({fmt::format("{}/nan and infinities {}", opName(op), dtypeName(dt)), op,
+                     oneOpGraph(op, {x.type()}, {}, {x}), 0, 0, dt == DType::f32 ? 1e-5 : 1e-12});
+    }
+  // Halves round to even, either sign; the f32 just below a half rounds down.
+  Tensor halves = Tensor::fromVector<double>(DType::f32, {10}, {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999997, 4194304.5, 4194305.5, -0.0});
+  out.push_back({"round/halves to even", OpKind::Round, oneOpGraph(OpKind::Round, {halves.type()}, {}, {halves}), 0, 0, 0});
   AttrMap rows;
   rows.set("axes", std::vector<int64_t>{1});
   out.push_back({"reduce_max/nan and infinities", OpKind::ReduceMax, oneOpGraph(OpKind::ReduceMax, {t}, rows, {specialValues({4, 5})})});

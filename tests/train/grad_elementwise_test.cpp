@@ -46,6 +46,30 @@ TEST_CASE("unary ops") {
   unary(OpKind::HardSwish, randomF64(s, 18, -5, 5, {-3, 3}));
 }
 
+TEST_CASE("trigonometric and hyperbolic ops, and their inverses inside their domains") {
+  Shape s{3, 5};
+  unary(OpKind::Sin, randomF64(s, 21, -3, 3));
+  unary(OpKind::Cos, randomF64(s, 22, -3, 3));
+  unary(OpKind::Tan, randomF64(s, 23, -1.2, 1.2));
+  unary(OpKind::Asin, randomF64(s, 24, -0.9, 0.9));
+  unary(OpKind::Acos, randomF64(s, 25, -0.9, 0.9));
+  unary(OpKind::Atan, randomF64(s, 26, -3, 3));
+  unary(OpKind::Sinh, randomF64(s, 27, -2, 2));
+  unary(OpKind::Cosh, randomF64(s, 28, -2, 2));
+  unary(OpKind::Asinh, randomF64(s, 29, -3, 3));
+  unary(OpKind::Acosh, randomF64(s, 30, 1.1, 4));
+  unary(OpKind::Atanh, randomF64(s, 31, -0.9, 0.9));
+}
+
+// Piecewise constant: finite differences away from the steps are 0, and so is the rule's gradient.
+TEST_CASE("floor, ceil, round and sign have a zero gradient") {
+  Shape s{3, 5};
+  unary(OpKind::Floor, randomF64(s, 32, -2, 2, {-2, -1, 0, 1, 2}));
+  unary(OpKind::Ceil, randomF64(s, 33, -2, 2, {-2, -1, 0, 1, 2}));
+  unary(OpKind::Round, randomF64(s, 34, -2, 2, {-1.5, -0.5, 0.5, 1.5}));
+  unary(OpKind::Sign, randomF64(s, 35, -2, 2, {0}));
+}
+
 // Each binary op with equal shapes and with the broadcasts that must be summed back.
 TEST_CASE("binary ops with broadcasting") {
   const std::vector<std::pair<Shape, Shape>> shapes = {

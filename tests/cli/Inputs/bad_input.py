@@ -63,7 +63,7 @@ CASES = [
     ("bench/empty IR", ["bench", empty_graph, "--budget", "0"], r"empty\.graph"),
     ("opt/unknown op", ["opt", bad_ir], r"bad\.graph:3:\d+: error: .*frobnicate"),
     ("compile/unsupported ops listed at once", ["compile", inp("two_unsupported.onnx"), "-o", "out.graph"],
-     r"(?s)2 problems.*'Round'.*domain 'com\.example'"),
+     r"(?s)2 problems.*'Unique'.*domain 'com\.example'"),
     ("run/model is a folder", ["run", inputs, "--input", "x=" + inp("one.npy")], r"Inputs"),
     # Data files.
     ("run/input not npy", ["run", tiny, "--input", "x=" + not_npy], r"not\.npy"),

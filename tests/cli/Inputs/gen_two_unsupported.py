@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes two_unsupported.onnx: a model using Round (no importer) and a custom-domain op, for the CLI test
+"""Writes two_unsupported.onnx: a model using Unique (no importer: its output size depends on the data) and a custom-domain op, for the CLI test
 that an unsupported model lists every unsupported op at once."""
 import os
 import onnx
@@ -9,7 +9,7 @@ x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 10])
 y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])
 nodes = [
     helper.make_node("Relu", ["x"], ["a"], name="relu0"),
-    helper.make_node("Round", ["a"], ["b"], name="round0"),
+    helper.make_node("Unique", ["a"], ["b"], name="unique0"),
     helper.make_node("Mystery", ["b"], ["y"], name="mystery0", domain="com.example"),
 ]
 graph = helper.make_graph(nodes, "two_unsupported", [x], [y])

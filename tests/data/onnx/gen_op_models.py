@@ -656,3 +656,23 @@ x1 = xm[:, :, 0, :].copy()
 y1, i1 = maxpool_argmax(x1[:, :, None, :], (1, 3), (1, 2), (0, 1, 0, 1), (1, 1), 0, 0)
 case("maxpool_indices_1d", [node("MaxPool", ["X"], ["Y", "I"], kernel_shape=[3], strides=[2], pads=[1, 1])], [("X", x1)],
      [("Y", y1[:, :, 0, :]), ("I", i1[:, :, 0, :])])
+
+# The math functions, with their own generator: each over its domain and beyond, with NaN, ±inf,
+# ±0 and halves (Round takes them to even); Sign of int64 too; and a chain the pipeline fuses.
+rng = np.random.default_rng(20261207)
+MATH = {"Sin": np.sin, "Cos": np.cos, "Tan": np.tan, "Asin": np.arcsin, "Acos": np.arccos, "Atan": np.arctan,
+        "Sinh": np.sinh, "Cosh": np.cosh, "Asinh": np.arcsinh, "Acosh": np.arccosh, "Atanh": np.arctanh,
+        "Floor": np.floor, "Ceil": np.ceil, "Round": np.round, "Sign": np.sign}
+xm = rand(3, 7, lo=-3.0, hi=3.0)
+xm.flat[:12] = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 2.5, -2.5]
+with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+    for op, fn in MATH.items():
+        case(f"math_{op.lower()}", [node(op, ["X"], ["Y"])], [("X", xm)], [("Y", fn(xm.astype(np.float64)).astype(np.float32))])
+si = np.array([[0, -7, 9, np.iinfo(np.int64).min, np.iinfo(np.int64).max]], np.int64)
+case("math_sign_int64", [node("Sign", ["X"], ["Y"])], [("X", si)], [("Y", np.sign(si))])
+xc = rand(2, 9, lo=-4.0, hi=4.0)
+chain = np.round(np.sin(xc.astype(np.float64)) * 3) + np.sign(xc) * np.floor(np.abs(xc))
+case("math_chain", [node("Sin", ["X"], ["s"]), const("k", np.array(3, np.float32)), helper.make_node("Mul", ["s", "k"], ["m"]),
+                    node("Round", ["m"], ["r"]), node("Sign", ["X"], ["g"]), node("Abs", ["X"], ["a"]),
+                    node("Floor", ["a"], ["f"]), helper.make_node("Mul", ["g", "f"], ["p"]), helper.make_node("Add", ["r", "p"], ["Y"])],
+     [("X", xc)], [("Y", chain.astype(np.float32))])

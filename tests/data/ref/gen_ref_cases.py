@@ -447,4 +447,23 @@ case("pad_reflect_widest_f64", "pad", [x], np.pad(x, ((2, 0), (3, 3)), mode="ref
 x = rand((2, 3), "i64", -9, 9)
 case("pad_edge_i64", "pad", [x], np.pad(x, ((2, 1), (0, 3)), mode="edge"), mode="edge", pads=[2, 0, 1, 3])
 
+# ---------------------------------------------------------------- math ops (sin ... sign)
+# Their own generator too. Inputs span each op's domain and beyond, with NaN, +-inf, +-0 and
+# halves (round takes them to even), so that NumPy's NaN and limits are checked as well.
+rng = np.random.default_rng(20261207)
+MATH = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+        "sinh": np.sinh, "cosh": np.cosh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
+        "floor": np.floor, "ceil": np.ceil, "round": np.round, "sign": np.sign}
+EDGES = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 2.5, -2.5]
+for op, fn in MATH.items():
+    for dt in ("f32", "f64"):
+        x = rand((3, 7), dt, -4, 4)
+        x.flat[:len(EDGES)] = EDGES
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            case("%s_%s" % (op, dt), op, [x], fn(f64(x)).astype(DT[dt]))
+for dt in ("i32", "i64"):
+    x = rand((2, 5), dt, -9, 9)
+    x.flat[:3] = [0, np.iinfo(DT[dt]).min, np.iinfo(DT[dt]).max]
+    case("sign_%s" % dt, "sign", [x], np.sign(x))
+
 print("wrote %d cases to %s" % (len(written), HERE))
