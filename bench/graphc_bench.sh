@@ -32,6 +32,15 @@ cases=(
   "ewchain ewchain.onnx x=64x4096"
   "ewchain ewchain.onnx x=1024x4096"
 )
+# W7-W9, the torchvision CNNs, when the harness has built them into $PEERS_GEN_DIR (run_peers.sh
+# does, for the workloads it runs; they are too large to commit).
+gen="${PEERS_GEN_DIR:-/tmp/graphc-peers/gen}/models"
+for cnn in resnet50 mobilenet_v2 densenet121; do
+  [ -f "$gen/$cnn.onnx" ] || continue
+  cases+=("$cnn $gen/$cnn.onnx x=1x3x224x224" "$cnn $gen/$cnn.onnx x=16x3x224x224")
+done
+# $WORKLOADS (run_peers.sh's canonical names, comma-separated; all by default) picks a subset.
+wanted() { [ -z "${WORKLOADS:-}" ] || [ "$WORKLOADS" = all ] || [[ ",$WORKLOADS," == *",$1,"* ]] || { [ "$1" != "${1%-train}" ] && [[ ",$WORKLOADS," == *",train,"* ]]; }; }
 # Training steps (W2, W3): the inference models end in softmax, so cross_entropy against one-hot
 # labels is the harness's softmax cross-entropy. workload model shape lr
 train_cases=(
@@ -45,14 +54,17 @@ train=1
 for t in ${threads//,/ }; do
   for c in "${cases[@]}"; do
     read -r workload model shape <<<"$c"
+    wanted "$workload" || continue
+    [[ "$model" == /* ]] || model="$models/$model"
     for cold in "" --cold; do
-      OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
+      OMP_NUM_THREADS="$t" "$graphc" bench "$model" --shape "$shape" --backend "$backend" \
         --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" $cold >> "$tmp"
     done
   done
   for c in "${train_cases[@]}"; do
     [ "$train" = 1 ] || break
     read -r workload model shape lr <<<"$c"
+    wanted "$workload" || continue
     for cold in "" --cold; do
       # A backend without the training ops skips these rows instead of failing the whole run.
       if ! OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \

@@ -4,6 +4,7 @@
 
 #include "frontend/onnx/importer.h"
 #include "frontend/onnx/onnx_import.h"
+#include "frontend/npy/mapped_file.h"
 #include "frontend/npy/npy.h"
 #include "ir/verifier.h"
 
@@ -274,16 +275,16 @@ Result<Graph> importOnnxBytes(std::string_view bytes, const std::string& name, c
 }
 
 Result<std::vector<std::string>> onnxInputNames(const std::string& path) {
-  GRAPHC_ASSIGN(std::string bytes, readFile(path));
-  GRAPHC_ASSIGN(onnxfe::OnnxModel model, onnxfe::readModel(bytes, path));
+  GRAPHC_ASSIGN(MappedFile file, mapFile(path));
+  GRAPHC_ASSIGN(onnxfe::OnnxModel model, onnxfe::readModel(file.bytes(), path));
   std::vector<std::string> names;
   for (const onnxfe::OnnxInput& in : model.inputs) names.push_back(in.name);
   return names;
 }
 
 Result<Graph> importOnnx(const std::string& path, const OnnxImportOptions& options) {
-  GRAPHC_ASSIGN(std::string bytes, readFile(path));
-  return importOnnxBytes(bytes, path, options);
+  GRAPHC_ASSIGN(MappedFile file, mapFile(path));
+  return importOnnxBytes(file.bytes(), path, options);
 }
 
 }  // namespace graphc
