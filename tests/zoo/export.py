@@ -113,10 +113,20 @@ def calibrate_bn(model, shape):
     model.eval()
 
 
+def randomize_zero_weights(model):
+    """Weights initialised to zero (torchvision's ViT head) would make the output all zeros, and
+    a comparison of zeros checks nothing: they get small random values instead."""
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.dim() >= 2 and not p.any():
+                nn.init.normal_(p, std=0.02)
+
+
 def export(name, out_dir, opsets):
     make, shape, kind = MODELS[name]
     torch.manual_seed(0)
     model = make().eval()
+    randomize_zero_weights(model)
     calibrate_bn(model, shape)
     gen = torch.Generator().manual_seed(1)
     if kind.startswith("tokens:"):
@@ -125,6 +135,8 @@ def export(name, out_dir, opsets):
         x = torch.randn(shape, generator=gen)
     with torch.no_grad():
         y = model(x)
+    if float(y.abs().max()) == 0 or float(y.std()) == 0:
+        raise SystemExit(f"export.py: {name}: PyTorch's output is constant ({float(y.flatten()[0])}), which would check nothing")
     folder = os.path.join(out_dir, name)
     os.makedirs(folder, exist_ok=True)
     np.save(os.path.join(folder, "input.npy"), x.numpy())

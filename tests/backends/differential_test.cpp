@@ -1,0 +1,92 @@
+// The differential check: every model in tests/data (ONNX files and IR text, wherever they are)
+// runs on every backend through the default pipeline, and each output must equal the
+// interpreter's on the same inputs. The inputs are the model's own .npy files where the data has
+// them (NAME.inK.npy, NAME.in.npy beside NAME_opN.onnx, NAME_bB_in.npy), else random values
+// with symbolic dimensions bound to 2. A file that does not import (the malformed and fuzz
+// inputs) is someone else's test; every model that does is compared.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "frontend/npy/npy.h"
+#include "frontend/onnx/onnx_import.h"
+#include "frontend/text/parser.h"
+#include "ir/eval/interpreter.h"
+#include "passes/pass.h"
+#include "tests/backends/run.h"
+#include "tests/backends/skips.h"
+#include "tests/support.h"
+
+namespace graphc::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The .npy inputs stored beside a model, in input order; empty when there are none.
+std::vector<Tensor> storedInputs(const fs::path& model) {
+  const fs::path dir = model.parent_path();
+  const std::string stem = model.stem().string();
+  std::vector<Tensor> out;
+  for (int k = 0;; ++k) {
+    auto t = readNpy((dir / (stem + ".in" + std::to_string(k) + ".npy")).string());
+    if (!t) break;
+    out.push_back(std::move(*t));
+  }
+  if (!out.empty()) return out;
+  std::vector<fs::path> candidates{dir / (std::regex_replace(stem, std::regex("_op[0-9]+$"), "") + ".in.npy")};
+  for (int batch : {1, 2, 8, 32, 64})
+    candidates.push_back(dir / (stem + "_b" + std::to_string(batch) + "_in.npy"));
+  for (const fs::path& p : candidates)
+    if (auto t = readNpy(p.string())) return {std::move(*t)};
+  return {};
+}
+
+Result<Graph> load(const fs::path& model, const std::vector<Tensor>& inputs) {
+  if (model.extension() == ".graph") {
+    GRAPHC_ASSIGN(std::string text, readFile(model.string()));
+    return parseGraph(text, model.string());
+  }
+  OnnxImportOptions options;
+  if (auto names = onnxInputNames(model.string()); names && names->size() == inputs.size())
+    for (size_t i = 0; i < inputs.size(); ++i) options.inputShapes[(*names)[i]] = inputs[i].shape();
+  if (inputs.empty()) options.dims = {{"N", 2}, {"batch", 2}, {"B", 2}, {"T", 2}};
+  return importOnnx(model.string(), options);
+}
+
+TEST_CASE("differential: every model in tests/data on every backend equals the interpreter") {
+  int compared = 0;
+  std::vector<fs::path> models;
+  for (const auto& e : fs::recursive_directory_iterator(dataPath("")))
+    if (e.is_regular_file() && (e.path().extension() == ".onnx" || e.path().extension() == ".graph")) models.push_back(e.path());
+  std::sort(models.begin(), models.end());
+  for (const fs::path& model : models) {
+    std::vector<Tensor> inputs = storedInputs(model);
+    auto g = load(model, inputs);
+    if (!g || g->inputs.empty()) continue;  // not a model this test can feed
+    if (inputs.size() != g->inputs.size()) inputs = randomInputs(*g, 7, -1, 1);
+    auto want = eval::interpret(*g, inputs);
+    if (!want) continue;  // refused by the reference itself (an index out of range in random data)
+    Graph optimized = *g;
+    if (!runPipeline(optimized, defaultPipeline()).ok()) continue;
+    const std::string name = fs::relative(model, dataPath("")).string();
+    ++compared;
+    for (const BackendInfo& backend : allBackends()) {
+      if (backend.name == "ref" || findSkip(backend.name, "differential/" + name)) continue;
+      INFO(caseOn(backend.name, "differential/" + name));
+      auto got = runOn(backend, optimized, inputs);
+      REQUIRE_MESSAGE(got.ok(), (got.ok() ? "" : got.error().message()));
+      REQUIRE(got->size() == want->size());
+      for (size_t i = 0; i < want->size(); ++i) {
+        CAPTURE(i);
+        CHECK((*got)[i].type() == (*want)[i].type());
+        CHECK(maxRelDiff((*got)[i], (*want)[i]) < 1e-4);
+      }
+    }
+  }
+  MESSAGE(compared, " models compared");
+  CHECK(compared > 400);  // the ops, the reference models, torch's exports and the IR cases
+}
+
+}  // namespace
+}  // namespace graphc::test
