@@ -21,7 +21,8 @@ std::unique_ptr<Kernel> castKernel(DType from, DType to, int64_t n, int in, int 
 // Max pooling over [n, channelBlocks, ih, iw, block] (block 1: plain NCHW; 8 or 16: oneDNN's
 // nChw8c/nChw16c) into [n, channelBlocks, oh, ow, block], keeping NaN and -inf.
 struct PoolGeometry {
-  int64_t n, channelBlocks, block, ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl;
+  int64_t n, channels, block, ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl;
+  int64_t channelBlocks() const { return (channels + block - 1) / block; }
 };
 std::unique_ptr<Kernel> maxPoolKernel(const PoolGeometry& g, int in, int out);
 // Its gradient over plain NCHW (block 1): dx from dy and the forward input x.

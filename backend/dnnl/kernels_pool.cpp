@@ -3,6 +3,7 @@
 // window wins, as NumPy's max and the interpreter have it) and -inf. It runs on plain NCHW and on
 // oneDNN's channel-blocked nChw8c/nChw16c alike, seen as [N, C/b, H, W, b] with b = 1 for
 // plain, so a CNN keeps its blocked layout through the pool; the b lanes vectorize.
+#include <algorithm>
 #include <cmath>
 
 #include "backend/dnnl/kernels.h"
@@ -20,15 +21,19 @@ class MaxPool final : public Kernel {
     const PoolGeometry& g = g_;
     const float* x = static_cast<const float*>(buf[in_]);
     float* y = static_cast<float*>(buf[out_]);
-    const int64_t b = g.block, planes = g.n * g.channelBlocks;
+    const int64_t b = g.block, blocks = g.channelBlocks(), planes = g.n * blocks;
 #pragma omp parallel for collapse(2) if (planes * g.oh * g.ow * b > kParallelMin) schedule(static)
     for (int64_t p = 0; p < planes; ++p)
-      for (int64_t i = 0; i < g.oh; ++i) pool(x + p * g.ih * g.iw * b, y + (p * g.oh + i) * g.ow * b, i, b);
+      for (int64_t i = 0; i < g.oh; ++i) {
+        // The last block's lanes past the channels are padding, which oneDNN wants zero.
+        int64_t lanes = std::min(b, g.channels - (p % blocks) * b);
+        pool(x + p * g.ih * g.iw * b, y + (p * g.oh + i) * g.ow * b, i, b, lanes);
+      }
     return ok();
   }
 
  private:
-  GRAPHC_CLONES void pool(const float* plane, float* row, int64_t i, int64_t b) const {
+  GRAPHC_CLONES void pool(const float* plane, float* row, int64_t i, int64_t b, int64_t lanes) const {
     const PoolGeometry& g = g_;
     for (int64_t j = 0; j < g.ow; ++j) {
       float best[16];
@@ -44,7 +49,7 @@ class MaxPool final : public Kernel {
           for (int64_t l = 0; l < b; ++l) best[l] = (v[l] > best[l] || v[l] != v[l]) ? v[l] : best[l];
         }
       }
-      for (int64_t l = 0; l < b; ++l) row[j * b + l] = best[l];
+      for (int64_t l = 0; l < b; ++l) row[j * b + l] = l < lanes ? best[l] : 0.0f;
     }
   }
 
@@ -62,7 +67,7 @@ class MaxPoolGrad final : public Kernel {
     const float* dy = static_cast<const float*>(buf[dy_]);
     const float* x = static_cast<const float*>(buf[x_]);
     float* dx = static_cast<float*>(buf[dx_]);
-    const int64_t planes = g.n * g.channelBlocks;
+    const int64_t planes = g.n * g.channels;
 #pragma omp parallel for if (planes * g.ih * g.iw > kParallelMin) schedule(static)
     for (int64_t p = 0; p < planes; ++p) scatter(dy + p * g.oh * g.ow, x + p * g.ih * g.iw, dx + p * g.ih * g.iw);
     return ok();

@@ -98,7 +98,7 @@ Status maxPool(Lowering& L, const Node& n, const OpCtx& c) {
   int64_t block = channelBlock(md, tx.shape);
   if (!block) md = plainDesc(tx.shape, DType::f32), block = 1;
   const auto &k = c.ints("kernel"), &st = c.ints("strides"), &pads = c.ints("pads"), &dil = c.ints("dilations");
-  PoolGeometry g{tx.shape[0], (tx.shape[1] + block - 1) / block, block, tx.shape[2], tx.shape[3], ty.shape[2], ty.shape[3],
+  PoolGeometry g{tx.shape[0], tx.shape[1], block, tx.shape[2], tx.shape[3], ty.shape[2], ty.shape[3],
                  k[0], k[1], st[0], st[1], dil[0], dil[1], pads[0], pads[1]};
   int src = L.bufferOf(x);
   if (block == 1) src = L.plainBuffer(x);

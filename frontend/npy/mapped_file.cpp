@@ -25,6 +25,9 @@ MappedFile::~MappedFile() {
   if (map_) munmap(map_, size_);
 }
 
+// Protobuf parses at most 2 GiB, and no .npy input is larger in practice.
+constexpr size_t kLargest = size_t(1) << 31;
+
 Result<MappedFile> mapFile(const std::string& path) {
   MappedFile f;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -53,6 +56,10 @@ Result<MappedFile> mapFile(const std::string& path) {
       return Error(ErrorCode::IO, fmt::format("{}: read error ({})", path, std::strerror(errno)));
     }
     f.copy_.append(chunk, (size_t)n);
+    if (f.copy_.size() > kLargest) {  // /dev/zero would never end
+      close(fd);
+      return Error(ErrorCode::IO, fmt::format("{}: larger than 2 GiB, the most a model or tensor file may hold", path));
+    }
   }
   close(fd);
   return f;

@@ -1,6 +1,7 @@
 // A whole file's bytes without copying them: memory-mapped read-only (a 100 MB ONNX model is
 // parsed straight from the page cache), or read into memory when the file cannot be mapped (a
-// pipe, an empty file).
+// pipe, an empty file). A mapped file must not shrink while it is read (a SIGBUS): graphc's
+// inputs are files that no one rewrites during the run.
 #pragma once
 
 #include <string>

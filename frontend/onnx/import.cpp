@@ -171,6 +171,7 @@ const OpTable& importerTable() {
     registerRearrange(t);
     registerNorm(t);
     registerConv(t);
+    registerEinsum(t);
     registerMath(t);
     return t;
   }();

@@ -115,6 +115,7 @@ void registerActivation(OpTable& t);
 void registerRearrange(OpTable& t);
 void registerNorm(OpTable& t);
 void registerConv(OpTable& t);
+void registerEinsum(OpTable& t);
 void registerMath(OpTable& t);
 const OpTable& importerTable();
 

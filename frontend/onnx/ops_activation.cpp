@@ -4,6 +4,8 @@
 // Softplus, Tanh and Mul.)
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "frontend/onnx/importer.h"
 
 namespace graphc::onnxfe {
@@ -68,15 +70,20 @@ Status seluOp(ImportCtx& c) {
   return ok();
 }
 
-// Celu: max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), which is alpha * elu(x / alpha, 1).
+// Celu: max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), as x where x > 0 and the exponential
+// elsewhere (NaN included), which holds for a negative alpha too and never divides a positive x.
 Status celuOp(ImportCtx& c) {
   GRAPHC_TRY(requireFloat(c));
   GRAPHC_ASSIGN(double alpha, c.attrFloat("alpha", 1.0));
   if (alpha == 0) return c.malformed("alpha is 0 (Celu divides by it)");
   DType t = c.type(0).dtype;
-  GRAPHC_ASSIGN(ValueId scaled, c.emit(OpKind::Div, {c.in(0), scalarLike(c, t, alpha)}));
-  GRAPHC_ASSIGN(ValueId e, c.emit(OpKind::Elu, {scaled}, attrs(std::pair{"alpha", 1.0})));
-  GRAPHC_ASSIGN(ValueId y, c.emit(OpKind::Mul, {e, scalarLike(c, t, alpha)}));
+  ValueId x = c.in(0);
+  GRAPHC_ASSIGN(ValueId positive, c.emit(OpKind::Greater, {x, scalarLike(c, t, 0)}));
+  GRAPHC_ASSIGN(ValueId scaled, c.emit(OpKind::Div, {x, scalarLike(c, t, alpha)}));
+  GRAPHC_ASSIGN(ValueId e, c.emit(OpKind::Exp, {scaled}));
+  GRAPHC_ASSIGN(ValueId shifted, c.emit(OpKind::Sub, {e, scalarLike(c, t, 1)}));
+  GRAPHC_ASSIGN(ValueId negative, c.emit(OpKind::Mul, {shifted, scalarLike(c, t, alpha)}));
+  GRAPHC_ASSIGN(ValueId y, c.emit(OpKind::Where, {positive, x, negative}));
   c.setOut(0, y);
   return ok();
 }
@@ -88,6 +95,8 @@ Status shrinkOp(ImportCtx& c) {
   if (!isFloat(x.dtype) && !isInteger(x.dtype)) return c.unsupported(fmt::format("Shrink of {}", x.str()));
   GRAPHC_ASSIGN(double lambd, c.attrFloat("lambd", 0.5));
   GRAPHC_ASSIGN(double bias, c.attrFloat("bias", 0.0));
+  if (isInteger(x.dtype) && bias != std::trunc(bias))  // ONNX adds it in float, then casts back
+    return c.unsupported(fmt::format("Shrink of {} with a fractional bias {}", x.str(), bias));
   ValueId in = c.in(0);
   GRAPHC_ASSIGN(ValueId below, c.emit(OpKind::Less, {in, scalarLike(c, x.dtype, -lambd)}));
   GRAPHC_ASSIGN(ValueId above, c.emit(OpKind::Greater, {in, scalarLike(c, x.dtype, lambd)}));

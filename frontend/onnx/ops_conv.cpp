@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "frontend/onnx/importer.h"
+#include "ir/eval/fold_limit.h"
 
 namespace graphc::onnxfe {
 namespace {
@@ -43,6 +44,10 @@ Result<Window> window(ImportCtx& c, std::vector<int64_t> kernel, bool hasDilatio
   if ((int64_t)w.kernel.size() != r || (int64_t)w.strides.size() != r || (int64_t)w.pads.size() != 2 * r || (int64_t)w.dilations.size() != r)
     return c.malformed(fmt::format("kernel_shape, strides and dilations need {} entries and pads {} for {}", r, 2 * r, x.str()));
   for (int64_t d = 0; d < r; ++d) {
+    // Windows are products of these below: far past any real input, they are refused first.
+    constexpr int64_t kLargest = int64_t(1) << 30;
+    if (w.kernel[d] > kLargest || w.strides[d] > kLargest || w.dilations[d] > kLargest || w.pads[d] > kLargest || w.pads[r + d] > kLargest)
+      return c.malformed(fmt::format("a kernel_shape, strides, dilations or pads entry is above 2^30"));
     if (w.kernel[d] < 1) return c.malformed("kernel_shape must be positive");
     if (w.strides[d] < 1) return c.malformed("strides must be positive");
     if (w.dilations[d] < 1) return c.malformed("dilations must be positive");
@@ -206,6 +211,11 @@ Result<ValueId> pool3d(ImportCtx& c, ValueId x, const Window& win, int64_t ceilM
 Result<ValueId> maxPoolIndices(ImportCtx& c, ValueId x, const Window& win, const Shape& out, int64_t ceilOverhang[2], bool columnMajor) {
   const Shape xs = c.graph().type(x).shape;
   const int64_t n = xs[0], ch = xs[1], h = xs[2], w = xs[3], oh = out[2], ow = out[3];
+  // Each tap builds constants of [oh, ow]: a window of millions of taps from a few bytes of
+  // model is refused before they are allocated.
+  if (win.kernel[0] * win.kernel[1] > eval::kMaxFoldedElements / std::max<int64_t>(1, oh * ow) || n * ch > eval::kMaxFoldedElements)
+    return c.unsupported(fmt::format("MaxPool's Indices over {} taps of a {}x{} output (above the import-time constant cap)",
+                                     win.kernel[0] * win.kernel[1], oh, ow));
   std::vector<int64_t> pads{0, 0, win.pads[0], win.pads[1], 0, 0, win.pads[2] + ceilOverhang[0], win.pads[3] + ceilOverhang[1]};
   GRAPHC_ASSIGN(ValueId padded, c.emit(OpKind::Pad, {x}, attrs(std::pair{"pads", pads}, std::pair{"value", -INFINITY})));
   Tensor planes(TensorType{DType::i64, {n, ch, 1, 1}});

@@ -2,6 +2,8 @@
 // Tile, DepthToSpace and SpaceToDepth.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "frontend/onnx/importer.h"
 
 namespace graphc::onnxfe {
@@ -40,6 +42,9 @@ Result<Blocks> blocksOf(ImportCtx& c) {
   if (x.rank() != 4) return c.unsupported(fmt::format("{} of {} (only NCHW)", c.node().opType, x.str()));
   GRAPHC_ASSIGN(int64_t b, c.attrInt("blocksize", 0));
   if (b < 1) return c.malformed(fmt::format("blocksize {} is not positive", b));
+  // b * b is formed below: a block wider than the tensor's axes would not divide them anyway.
+  if (b > std::max({x.shape[1], x.shape[2], x.shape[3], int64_t{1}}))
+    return c.malformed(fmt::format("blocksize {} is larger than every axis of {}", b, x.str()));
   return Blocks{x.shape[0], x.shape[1], x.shape[2], x.shape[3], b};
 }
 
@@ -64,7 +69,7 @@ Status depthToSpaceOp(ImportCtx& c) {
 // SpaceToDepth, DepthToSpace's DCR inverse: each b x b spatial block becomes b^2 channel blocks.
 Status spaceToDepthOp(ImportCtx& c) {
   GRAPHC_ASSIGN(Blocks s, blocksOf(c));
-  if (s.h % s.b || s.w % s.b) return c.malformed(fmt::format("{} x {} does not split into blocks of {} x {}", s.h, s.w, s.b, s.b));
+  if (s.h % s.b || s.w % s.b || s.b > s.h || s.b > s.w) return c.malformed(fmt::format("{} x {} does not split into blocks of {} x {}", s.h, s.w, s.b, s.b));
   GRAPHC_ASSIGN(ValueId v, reshape(c, c.in(0), {s.n, s.c, s.h / s.b, s.b, s.w / s.b, s.b}));
   GRAPHC_ASSIGN(v, c.emit(OpKind::Transpose, {v}, attrs(std::pair{"perm", std::vector<int64_t>{0, 3, 5, 1, 2, 4}})));
   GRAPHC_ASSIGN(v, reshape(c, v, {s.n, s.c * s.b * s.b, s.h / s.b, s.w / s.b}));

@@ -4,11 +4,14 @@
 // faults that would give a silent wrong result; both are handled here, and documented in
 // docs/onnx.md.
 #include <fmt/format.h>
+#include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
 #include <map>
+#include <unordered_map>
+#include <string_view>
 
 #include "frontend/onnx/model.h"
 
@@ -54,32 +57,68 @@ std::vector<std::string> misconvertedBroadcasts(const onnx::ModelProto& typed) {
 
 // Upsample and Resize 10 map output to input coordinates as `asymmetric` and round `floor` for
 // nearest, and Upsample 7 calls linear `bilinear`. The converter keeps none of this and leaves
-// Resize 13's defaults (half_pixel), which move every sample: the rule is restored on the
-// Resize nodes it made from them, found by their outputs.
-void keepLegacyResizeRule(const OnnxModel& source, OnnxModel& upgraded) {
-  if (source.opset >= 11) return;
-  std::set<std::string> legacy;
-  for (const OnnxNode& n : source.nodes)
-    if ((n.opType == "Upsample" || n.opType == "Resize") && n.domain.empty() && !n.outputs.empty()) legacy.insert(n.outputs[0]);
+// Resize 13's defaults (half_pixel), which move every sample. Its adapters do copy `mode`, and
+// nothing else of the node reliably (the Resize made from an Upsample gets a new output name):
+// so each such node's mode carries a mark through the conversion, and the Resize nodes that
+// come out with it get the old rule back.
+constexpr std::string_view kLegacyMark = " (graphc: legacy resize rule)";
+
+void markLegacyResizes(onnx::ModelProto& m) {
+  for (onnx::NodeProto& n : *m.mutable_graph()->mutable_node()) {
+    if ((n.op_type() != "Upsample" && n.op_type() != "Resize") || !(n.domain().empty() || n.domain() == "ai.onnx")) continue;
+    onnx::AttributeProto* mode = nullptr;
+    for (onnx::AttributeProto& a : *n.mutable_attribute())
+      if (a.name() == "mode") mode = &a;
+    if (!mode) {
+      mode = n.add_attribute();
+      mode->set_name("mode");
+      mode->set_type(onnx::AttributeProto::STRING);
+      mode->set_s("nearest");
+    }
+    mode->set_s(mode->s() + std::string(kLegacyMark));
+  }
+}
+
+void restoreLegacyResizes(OnnxModel& m) {
   auto text = [](std::string s) {
     OnnxAttr a;
     a.kind = OnnxAttr::Kind::Str;
     a.s = std::move(s);
     return a;
   };
-  for (OnnxNode& n : upgraded.nodes) {
-    if (n.opType != "Resize" || n.outputs.empty() || !legacy.count(n.outputs[0])) continue;
+  for (OnnxNode& n : m.nodes) {
+    auto mode = n.attrs.find("mode");
+    if (mode == n.attrs.end() || !mode->second.s.ends_with(kLegacyMark)) continue;
+    mode->second.s.resize(mode->second.s.size() - kLegacyMark.size());
+    if (mode->second.s == "bilinear") mode->second.s = "linear";
     n.attrs["coordinate_transformation_mode"] = text("asymmetric");
     n.attrs["nearest_mode"] = text("floor");
-    if (auto mode = n.attrs.find("mode"); mode != n.attrs.end() && mode->second.s == "bilinear") mode->second.s = "linear";
   }
 }
 
-// The converter reports what it cannot convert by throwing. Some of its adapters (Softmax's)
-// need the ranks of intermediate values, so ONNX's shape inference runs first.
+// Each node against its op's schema (arity, attributes), as ONNX's checker sees a node; the
+// model's other formalities (a graph name, ...) are not the converter's concern.
+void checkNodes(const onnx::ModelProto& m) {
+  onnx::checker::CheckerContext ctx;
+  ctx.set_ir_version(m.ir_version() > 0 ? (int)m.ir_version() : onnx::Version::IR_VERSION);
+  std::unordered_map<std::string, int> opsets;
+  for (const auto& op : m.opset_import()) opsets[op.domain()] = (int)op.version();
+  ctx.set_opset_imports(std::move(opsets));
+  onnx::checker::LexicalScopeContext scope;
+  for (const onnx::NodeProto& n : m.graph().node()) onnx::checker::check_node(n, ctx, scope);
+}
+
+// The converter trusts its input: a node of the wrong arity makes it read past the inputs, and
+// an op it does not know (ConstantFill) makes it loop forever. ONNX's checker, which knows each
+// op's schema, sees every node first. The converter reports what it cannot convert by throwing.
+// Some of its adapters (Softmax's) need the ranks of intermediate values, so ONNX's shape
+// inference runs before it.
 Result<onnx::ModelProto> upgradedTo13(const onnx::ModelProto& proto, int64_t opset, const std::string& name) {
+  const char* stage = "ONNX's checker refuses it";
   std::string why;
   try {
+    checkNodes(proto);
+    stage = "ONNX's version converter cannot upgrade it to opset 13";
     onnx::ModelProto typed = proto;
     onnx::shape_inference::InferShapes(typed);
     if (opset < 7) {
@@ -87,12 +126,13 @@ Result<onnx::ModelProto> upgradedTo13(const onnx::ModelProto& proto, int64_t ops
       if (!problems.empty())
         return Error(ErrorCode::Unsupported, fmt::format("{}: opset {}: {}", name, opset, fmt::join(problems, "; ")));
     }
+    if (opset < 11) markLegacyResizes(typed);
     return onnx::version_conversion::ConvertVersion(typed, 13);
   } catch (const std::exception& e) {
     why = e.what();
   }
   why = why.substr(0, why.find('\n'));
-  return Error(ErrorCode::Unsupported, fmt::format("{}: opset {} cannot be upgraded to opset 13 by ONNX's version converter: {}", name, opset, why));
+  return Error(ErrorCode::Unsupported, fmt::format("{}: opset {}: {}: {}", name, opset, stage, why));
 }
 
 }  // namespace
@@ -104,7 +144,7 @@ Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string&
   GRAPHC_ASSIGN(onnx::ModelProto upgraded, upgradedTo13(proto, m.opset, name));
   GRAPHC_ASSIGN(OnnxModel u, convertGraph(upgraded, name));
   u.sourceOpset = m.opset;
-  keepLegacyResizeRule(m, u);
+  restoreLegacyResizes(u);
   return u;
 }
 

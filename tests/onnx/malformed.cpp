@@ -139,7 +139,7 @@ TEST_CASE("structural errors name the node and the value") {
     unranked.g().mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();
     unranked.node("Softmax", {"x"}, {"y"}, "sm");
     unranked.output("y");
-    CHECK(has(errorOf(unranked.import()), "opset 11 cannot be upgraded to opset 13 by ONNX's version converter"));
+    CHECK(has(errorOf(unranked.import()), "opset 11: ONNX's version converter cannot upgrade it to opset 13"));
     CHECK(has(errorOf(unranked.import()), "input shape is unknown"));
     ModelBuilder broadcast(6);  // B along A's axis 1 of 3: the converter would align it with axis 0
     broadcast.input("a", {2, 3, 4}).input("b", {3});
@@ -148,6 +148,18 @@ TEST_CASE("structural errors name the node and the value") {
     setAttr(add, "axis", int64_t{1});
     broadcast.output("y");
     CHECK(has(errorOf(broadcast.import()), "opset 6: node 'add' (Add) broadcasts its second operand from axis 1"));
+    // The converter would loop forever on ConstantFill and read past a node's inputs: ONNX's
+    // checker refuses both first.
+    ModelBuilder fill(9);
+    fill.input("x", {2});
+    fill.node("ConstantFill", {"x"}, {"y"}, "fill");
+    fill.output("y");
+    CHECK(has(errorOf(fill.import()), "opset 9: ONNX's checker refuses it: No Op registered for ConstantFill"));
+    ModelBuilder resize(10);
+    resize.input("x", {1, 1, 2, 2});
+    resize.node("Resize", {"x"}, {"y"}, "short");
+    resize.output("y");
+    CHECK(has(errorOf(resize.import()), "opset 10: ONNX's checker refuses it"));
   }
   SUBCASE("initializer data that does not fit its shape") {
     ModelBuilder b;

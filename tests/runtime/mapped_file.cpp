@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -37,6 +38,7 @@ TEST_CASE("mapFile gives a file's bytes, maps or not") {
     _exit(0);
   }
   auto piped = mapFile(fifo);
+  waitpid(writer, nullptr, 0);
   REQUIRE(piped.ok());
   CHECK(piped->bytes() == "through a pipe");
   CHECK(!mapFile((dir / "missing").string()).ok());

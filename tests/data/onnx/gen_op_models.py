@@ -676,3 +676,39 @@ case("math_chain", [node("Sin", ["X"], ["s"]), const("k", np.array(3, np.float32
                     node("Round", ["m"], ["r"]), node("Sign", ["X"], ["g"]), node("Abs", ["X"], ["a"]),
                     node("Floor", ["a"], ["f"]), helper.make_node("Mul", ["g", "f"], ["p"]), helper.make_node("Add", ["r", "p"], ["Y"])],
      [("X", xc)], [("Y", chain.astype(np.float32))])
+
+# Einsum without diagonals: matmul-like contractions, batch and broadcast ellipses, implicit
+# results, sums, transposes, outer products, three operands and int64.
+es = np.random.default_rng(41)
+def einsum_case(name, eq, *shapes, dtype=np.float32):
+    ops = [(es.integers(-4, 5, s) if dtype == np.int64 else es.uniform(-1, 1, s)).astype(dtype) for s in shapes]
+    names = [f"X{k}" for k in range(len(ops))]
+    case(name, [node("Einsum", names, ["Y"], equation=eq)], list(zip(names, ops)), [("Y", np.asarray(np.einsum(eq, *ops), dtype))])
+einsum_case("einsum_matmul", "ij,jk->ik", (3, 4), (4, 5))
+einsum_case("einsum_attention_scores", "bhqd,bhkd->bhqk", (2, 3, 5, 4), (2, 3, 6, 4))
+einsum_case("einsum_ellipsis_broadcast", "...ij,...jk->...ik", (2, 1, 3, 4), (5, 4, 2))
+einsum_case("einsum_implicit", "ij,jk", (3, 4), (4, 2))
+einsum_case("einsum_outer", "i,j->ij", (3,), (4,))
+einsum_case("einsum_sum_and_transpose", "ijk->kj", (2, 3, 4))
+einsum_case("einsum_three_operands", "ab,bc,cd->ad", (2, 3), (3, 4), (4, 5))
+einsum_case("einsum_summed_only_once", "ij,jk->k", (3, 4), (4, 2))
+einsum_case("einsum_size_one_batch", "bij,bjk->bik", (1, 2, 3), (4, 3, 2))
+einsum_case("einsum_int64", "ij,kj->ik", (3, 4), (2, 4), dtype=np.int64)
+einsum_case("einsum_dot", "i,i->", (6,), (6,))
+
+# Upsample inside a graph (its Resize gets a new name from ONNX's converter) keeps the old
+# rule: asymmetric coordinates, nearest rounding down, at a fractional scale too.
+lu = np.random.default_rng(51)
+xu = lu.uniform(-1, 1, (1, 2, 3, 4)).astype(np.float32)
+def upsample_nearest_floor(x, scales):
+    out = x
+    for axis, s in enumerate(scales):
+        n = x.shape[axis]
+        idx = np.minimum(np.floor(np.arange(int(np.floor(n * s))) / s).astype(int), n - 1)
+        out = np.take(out, idx, axis)
+    return out
+case("legacy_upsample_inner_op9", [node("Upsample", ["X", "S"], ["U"], mode="nearest"), node("Relu", ["U"], ["Y"])], [("X", xu)],
+     [("Y", np.maximum(upsample_nearest_floor(xu, [1, 1, 1.5, 2.5]), 0))], {"S": np.array([1, 1, 1.5, 2.5], np.float32)}, opset=9)
+case("legacy_upsample_linear_inner_op9", [node("Upsample", ["X", "S"], ["U"], mode="linear"), node("Neg", ["U"], ["Y"])], [("X", xu)],
+     [("Y", -upsample_linear_asymmetric(upsample_linear_asymmetric(xu, 2, 2), 3, 2).astype(np.float32))],
+     {"S": np.array([1, 1, 2, 2], np.float32)}, opset=9)
