@@ -9,7 +9,7 @@ namespace graphc::test {
 // Where oneDNN itself departs from the interpreter.
 constexpr std::string_view kDnnlNaNPool = "oneDNN's max pooling does not propagate NaN (its max skips it), so it cannot pick the NaN the interpreter does";
 
-constexpr std::string_view kDnnlBf16 = "bf16 graphs are refused on dnnl (see docs/precision.md): its lowering has no bf16 primitives yet";
+constexpr std::string_view kDnnlBf16 = "bf16 products are refused on dnnl (see docs/precision.md): its lowering has no bf16 primitives yet";
 
 // {backend, case or prefix, reason}. llvm has none: it passes every case.
 static const std::vector<Skip> kSkips = {
@@ -20,14 +20,12 @@ static const std::vector<Skip> kSkips = {
     {"dnnl", "op/max_pool2d_grad/NaN in the input wins", kDnnlNaNPool},
     // bf16 (--precision bf16) on dnnl would go to oneDNN's bf16 primitives, which the lowering
     // does not build yet; the driver refuses the mode on dnnl (driver/precision.cpp).
-    {"dnnl", "op/cast/bf16", kDnnlBf16},
     {"dnnl", "op/matmul/bf16", kDnnlBf16},
     {"dnnl", "op/dense/bf16", kDnnlBf16},
     {"dnnl", "op/conv2d/bf16", kDnnlBf16},
     {"dnnl", "op/dense_grad/bf16", kDnnlBf16},
     {"dnnl", "op/conv2d_grad_input/bf16", kDnnlBf16},
     {"dnnl", "op/conv2d_grad_weight/bf16", kDnnlBf16},
-    {"dnnl", "op/transpose/bf16", kDnnlBf16},
 };
 
 std::span<const Skip> skipList() { return kSkips; }
