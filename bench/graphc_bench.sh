@@ -34,9 +34,9 @@ cases=(
 )
 # W7-W9, the torchvision CNNs, when the harness has built them into $PEERS_GEN_DIR (run_peers.sh
 # does, for the workloads it runs; they are too large to commit).
-gen="${PEERS_GEN_DIR:-/tmp/graphc-peers/gen}/models"
+gen="${PEERS_GEN_DIR:-}/models"
 for cnn in resnet50 mobilenet_v2 densenet121; do
-  [ -f "$gen/$cnn.onnx" ] || continue
+  [ -n "${PEERS_GEN_DIR:-}" ] && [ -f "$gen/$cnn.onnx" ] || continue
   cases+=("$cnn $gen/$cnn.onnx x=1x3x224x224" "$cnn $gen/$cnn.onnx x=16x3x224x224")
 done
 # $WORKLOADS (run_peers.sh's canonical names, comma-separated; all by default) picks a subset.

@@ -33,6 +33,10 @@ Result<std::vector<TensorType>> inferTypes(OpKind op, std::span<const TensorType
     if (operands[i].dtype == DType::bf16 && !acceptsBf16(info))
       return Error(ErrorCode::Unsupported, fmt::format("'{}': operand #{} is bf16, which only casts, data movement, matmul, dense "
                                                        "and convolution (and their gradients) take", info.name, i));
+    if (!acceptsStorageType(info, operands[i].dtype))
+      return Error(ErrorCode::Unsupported, fmt::format("'{}': operand #{} is {}, a storage type which only casts and data movement "
+                                                       "take (cast it to {} first)", info.name, i, dtypeName(operands[i].dtype),
+                                                       dtypeName(computeType(operands[i].dtype))));
     if (info.has(kFloatOnly) && !isFloat(operands[i].dtype) && !(op == OpKind::Where && i == 0) &&
         !(op == OpKind::Gather && i == 1))
       return Error(ErrorCode::Shape, fmt::format("'{}' needs floating-point operands, operand #{} is {}", info.name, i,

@@ -71,11 +71,13 @@ inline bool hasSideEffects(const OpInfo& info) { return (info.traits & (kStatefu
 
 // Whether the op table lets the op compute in dtype t (kFloatOnly ops: floating point only).
 inline bool acceptsDType(const OpInfo& info, DType t) { return !info.has(kFloatOnly) || isFloat(t); }
-// bf16 is a storage type: only casts, the bytewise data movement ops and the kBf16Operands ops
-// (which compute in f32) read it.
-inline bool acceptsBf16(const OpInfo& info) {
-  return info.has(kBf16Operands) || info.kind == OpKind::Cast || (info.has(kMovement) && info.kind != OpKind::Pad);
+// A storage type (bf16, f16, i8, u8, i16, u16) is read only by casts, the bytewise data
+// movement ops and, for bf16, the kBf16Operands ops (which compute in f32); other types always.
+inline bool acceptsStorageType(const OpInfo& info, DType t) {
+  if (!isStorageType(t) || info.kind == OpKind::Cast || (info.has(kMovement) && info.kind != OpKind::Pad)) return true;
+  return t == DType::bf16 && info.has(kBf16Operands);
 }
+inline bool acceptsBf16(const OpInfo& info) { return acceptsStorageType(info, DType::bf16); }
 
 // Whether result `result` of an op may take the buffer of operand `operand` (the kInPlace and
 // kStateful traits of ops.def); the caller checks that the two have the same type and size and

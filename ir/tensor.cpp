@@ -48,7 +48,15 @@ Tensor Tensor::scalar(DType dtype, double value) {
 
 
 double Tensor::at(int64_t i) const {
-  if (dtype() == DType::bf16) return floatFromBf16(data<uint16_t>()[i]);
+  switch (dtype()) {
+    case DType::bf16: return floatFromBf16(data<uint16_t>()[i]);
+    case DType::f16: return floatFromF16(data<uint16_t>()[i]);
+    case DType::i8: return data<int8_t>()[i];
+    case DType::u8: return data<uint8_t>()[i];
+    case DType::i16: return data<int16_t>()[i];
+    case DType::u16: return data<uint16_t>()[i];
+    default: break;
+  }
   return visitDType(dtype(), [&](auto* tag) -> double {
     using T = std::remove_pointer_t<decltype(tag)>;
     return (double)data<T>()[i];
@@ -63,7 +71,8 @@ static T saturatingCast(double v) {
     constexpr T lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
     if (std::isnan(v)) return 0;
     if (v <= (double)lo) return lo;
-    if (v >= -(double)lo) return hi;  // -lo is 2^31 or 2^63 exactly; (double)hi would round up to it
+    // -lo is 2^31 or 2^63 exactly, where (double)hi would round up to it; unsigned: hi is exact
+    if (v >= (std::is_signed_v<T> ? -(double)lo : (double)hi)) return hi;
     return (T)v;
   } else {
     return (T)v;
@@ -71,9 +80,14 @@ static T saturatingCast(double v) {
 }
 
 void Tensor::set(int64_t i, double v) {
-  if (dtype() == DType::bf16) {
-    data<uint16_t>()[i] = bf16FromFloat((float)v);
-    return;
+  switch (dtype()) {
+    case DType::bf16: data<uint16_t>()[i] = bf16FromFloat((float)v); return;
+    case DType::f16: data<uint16_t>()[i] = f16FromDouble(v); return;
+    case DType::i8: data<int8_t>()[i] = saturatingCast<int8_t>(v); return;
+    case DType::u8: data<uint8_t>()[i] = saturatingCast<uint8_t>(v); return;
+    case DType::i16: data<int16_t>()[i] = saturatingCast<int16_t>(v); return;
+    case DType::u16: data<uint16_t>()[i] = saturatingCast<uint16_t>(v); return;
+    default: break;
   }
   visitDType(dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
@@ -86,6 +100,10 @@ Result<int64_t> Tensor::intAt(int64_t i) const {
     case DType::i64: return data<int64_t>()[i];
     case DType::i32: return (int64_t)data<int32_t>()[i];
     case DType::boolean: return (int64_t)data<bool>()[i];
+    case DType::i8: return (int64_t)data<int8_t>()[i];
+    case DType::u8: return (int64_t)data<uint8_t>()[i];
+    case DType::i16: return (int64_t)data<int16_t>()[i];
+    case DType::u16: return (int64_t)data<uint16_t>()[i];
     default: break;
   }
   double v = at(i);

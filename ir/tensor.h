@@ -79,8 +79,9 @@ Tensor Tensor::fromVector(DType dtype, Shape shape, const std::vector<T>& values
 // The f32 tensor of a bf16 one's values (exact: a bf16 is the high half of an f32).
 Tensor widenBf16(const Tensor& t);
 
-// Calls f with a null pointer of the C++ type of dtype: f((float*)nullptr) and so on. bf16 has
-// no C++ arithmetic type; callers handle it before visiting (Tensor::at/set do).
+// Calls f with a null pointer of the C++ type of dtype: f((float*)nullptr) and so on, for the
+// compute types only. The storage types (bf16, f16, i8, ...) reach only casts and data movement;
+// callers handle them before visiting (Tensor::at/set and castElements do).
 template <class F>
 decltype(auto) visitDType(DType dtype, F&& f) {
   switch (dtype) {

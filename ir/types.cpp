@@ -11,12 +11,17 @@ std::string_view dtypeName(DType t) {
     case DType::i64: return "i64";
     case DType::boolean: return "bool";
     case DType::bf16: return "bf16";
+    case DType::f16: return "f16";
+    case DType::i8: return "i8";
+    case DType::u8: return "u8";
+    case DType::i16: return "i16";
+    case DType::u16: return "u16";
   }
   return "?";
 }
 
 std::optional<DType> parseDType(std::string_view name) {
-  for (DType t : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean, DType::bf16})
+  for (DType t : kAllDTypes)
     if (dtypeName(t) == name) return t;
   return std::nullopt;
 }
@@ -28,7 +33,8 @@ size_t dtypeSize(DType t) {
     case DType::i32: return 4;
     case DType::i64: return 8;
     case DType::boolean: return 1;
-    case DType::bf16: return 2;
+    case DType::bf16: case DType::f16: case DType::i16: case DType::u16: return 2;
+    case DType::i8: case DType::u8: return 1;
   }
   return 0;
 }

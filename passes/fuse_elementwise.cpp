@@ -20,8 +20,8 @@ namespace {
 bool fusible(const Graph& g, const Node& n) {
   if (n.dead || !n.info().has(kElementwise) || n.results.size() != 1) return false;
   for (ValueId v : n.operands)
-    if (g.type(v).dtype == DType::bf16) return false;
-  return g.type(n.results[0]).dtype != DType::bf16;
+    if (isStorageType(g.type(v).dtype)) return false;
+  return !isStorageType(g.type(n.results[0]).dtype);
 }
 
 // The loop nest refuses integer zero divisors before it runs, which it can only do for a

@@ -277,12 +277,15 @@ Result<std::unique_ptr<Executable>> prepareProgram(const Graph& g, const Compile
 
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));
-  // No kernel here reads bf16 (its cast and movement kernels would take it for f32), and the
-  // lowering builds no bf16 primitive: refused whole, before anything is lowered.
-  for (const Value& v : g.values)
-    if (v.type.dtype == DType::bf16)
-      return Error(ErrorCode::Unsupported, fmt::format("dnnl: %{} is bf16, which this backend does not run (llvm and ref do: "
-                                                       "docs/precision.md)", v.name), v.loc);
+  // The storage types move bytewise and cast on castElements; the lowering builds no bf16
+  // primitive for the products (--precision bf16): refused whole, before anything is lowered.
+  for (const Node& n : g.nodes) {
+    if (n.dead || !n.info().has(kBf16Operands)) continue;
+    for (ValueId v : n.operands)
+      if (g.type(v).dtype == DType::bf16)
+        return Error(ErrorCode::Unsupported, fmt::format("dnnl: %{} is bf16, which this backend does not multiply (llvm and ref do: "
+                                                         "docs/precision.md)", g.value(v).name), g.value(v).loc);
+  }
   try {
     return prepareProgram(g, options);
   } catch (const std::bad_alloc&) {

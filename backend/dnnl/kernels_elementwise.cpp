@@ -1,4 +1,5 @@
 // Our elementwise kernels: unary, binary with broadcasting, comparisons, where and cast.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -256,6 +257,27 @@ class Cast final : public Kernel {
   int in_, out_;
 };
 
+// A cast from or to a storage type (f16, i8, ...): castElements' conversions, in chunks.
+class CastStorage final : public Kernel {
+ public:
+  CastStorage(DType from, DType to, int64_t n, int in, int out) : from_(from), to_(to), n_(n), in_(in), out_(out) {}
+  Status run(void* const* buf) const override {
+    constexpr int64_t kChunk = 1 << 14;
+    const char* x = static_cast<const char*>(buf[in_]);
+    char* y = static_cast<char*>(buf[out_]);
+    size_t inSize = dtypeSize(from_), outSize = dtypeSize(to_);
+#pragma omp parallel for if (n_ > kParallelMin) schedule(static)
+    for (int64_t i = 0; i < n_; i += kChunk)
+      castElements(from_, x + (size_t)i * inSize, to_, y + (size_t)i * outSize, std::min(kChunk, n_ - i));
+    return ok();
+  }
+
+ private:
+  DType from_, to_;
+  int64_t n_;
+  int in_, out_;
+};
+
 }  // namespace
 
 std::vector<int64_t> broadcastStrides(const Shape& in, const Shape& out) {
@@ -294,6 +316,7 @@ std::unique_ptr<Kernel> whereKernel(DType t, const Shape& c, const Shape& a, con
 }
 
 std::unique_ptr<Kernel> castKernel(DType from, DType to, int64_t n, int in, int out) {
+  if (isStorageType(from) || isStorageType(to)) return std::make_unique<CastStorage>(from, to, n, in, out);
   return visitDType(from, [&](auto* f) {
     return visitDType(to, [&](auto* t) -> std::unique_ptr<Kernel> {
       return std::make_unique<Cast<std::remove_pointer_t<decltype(f)>, std::remove_pointer_t<decltype(t)>>>(n, in, out);

@@ -29,6 +29,7 @@ class StridedCopy final : public Kernel {
   Status run(void* const* buf) const override {
     switch (es_) {
       case 1: go<Elem<1>>(buf); break;
+      case 2: go<Elem<2>>(buf); break;
       case 4: go<Elem<4>>(buf); break;
       default: go<Elem<8>>(buf); break;
     }

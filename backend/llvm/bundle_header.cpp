@@ -24,7 +24,10 @@ std::string_view cType(DType t) {
     case DType::i32: return "int32_t";
     case DType::i64: return "int64_t";
     case DType::boolean: return "uint8_t";
-    case DType::bf16: return "uint16_t";
+    case DType::bf16: case DType::f16: case DType::u16: return "uint16_t";
+    case DType::i8: return "int8_t";
+    case DType::u8: return "uint8_t";
+    case DType::i16: return "int16_t";
   }
   return "uint8_t";
 }

@@ -7,8 +7,8 @@ namespace graphc::llvmjit {
 bool isOpSupported(OpKind op, DType dtype) {
   const OpInfo& info = opInfo(op);
   if (!acceptsDType(info, dtype)) return false;
-  // bf16: loaded widened to f32 and stored rounded (Emitter::load, store).
-  if (dtype == DType::bf16) return acceptsBf16(info);
+  // Storage types: loaded widened to f32 or i32 and stored narrowed (Emitter::load, store).
+  if (isStorageType(dtype)) return acceptsStorageType(info, dtype);
   bool isF = dtype == DType::f32 || dtype == DType::f64;
   switch (op) {
     case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::Where: case OpKind::Cast:

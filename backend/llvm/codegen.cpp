@@ -178,13 +178,14 @@ llvm::Type* Emitter::type(DType t) {
     case DType::i32: return b.getInt32Ty();
     case DType::i64: return b.getInt64Ty();
     case DType::boolean: return b.getInt8Ty();
-    case DType::bf16: return b.getInt16Ty();
+    case DType::bf16: case DType::f16: case DType::i16: case DType::u16: return b.getInt16Ty();
+    case DType::i8: case DType::u8: return b.getInt8Ty();
   }
   return b.getFloatTy();
 }
 
 llvm::Value* Emitter::constant(DType t, double v) {
-  if (t == DType::bf16) return llvm::ConstantFP::get(b.getFloatTy(), v);
+  if (t == DType::bf16 || t == DType::f16) return llvm::ConstantFP::get(b.getFloatTy(), v);
   if (isFloat(t)) return llvm::ConstantFP::get(type(t), v);
   return llvm::ConstantInt::get(type(t), (uint64_t)(int64_t)v, true);
 }
@@ -192,12 +193,14 @@ llvm::Value* Emitter::constant(DType t, double v) {
 llvm::Value* Emitter::load(ValueId v, llvm::Value* at) {
   llvm::Type* t = type(graph.type(v).dtype);
   llvm::Value* x = b.CreateLoad(t, b.CreateInBoundsGEP(t, ptr(v), at));
-  return graph.type(v).dtype == DType::bf16 ? widenBf16(x) : x;
+  DType d = graph.type(v).dtype;
+  return d == DType::bf16 ? widenBf16(x) : d == DType::f16 ? widenF16(x) : x;
 }
 
 void Emitter::store(ValueId v, llvm::Value* at, llvm::Value* x) {
   llvm::Type* t = type(graph.type(v).dtype);
   if (graph.type(v).dtype == DType::bf16) x = roundToBf16(x);
+  if (graph.type(v).dtype == DType::f16) x = roundToF16(x);
   b.CreateStore(x, b.CreateInBoundsGEP(t, ptr(v), at));
 }
 
@@ -225,6 +228,68 @@ llvm::Value* Emitter::roundToBf16(llvm::Value* x) {
   llvm::Value* quietNan = b.CreateOr(b.CreateLShr(bits, 16), k(0x40));
   llvm::Value* isNan = b.CreateICmpUGT(b.CreateAnd(bits, k(0x7fffffff)), k(0x7f800000));
   return b.CreateTrunc(b.CreateSelect(isNan, quietNan, rounded), i16);
+}
+
+// The vector of `lanes` like x's (or the scalar) of element type t.
+static llvm::Type* likeLanes(llvm::Value* x, llvm::Type* t) {
+  if (auto* vec = llvm::dyn_cast<llvm::FixedVectorType>(x->getType())) return llvm::FixedVectorType::get(t, vec->getNumElements());
+  return t;
+}
+
+llvm::Value* Emitter::widenF16(llvm::Value* bits) {
+  llvm::Type *i32 = likeLanes(bits, b.getInt32Ty()), *f32 = likeLanes(bits, b.getFloatTy());
+  auto k = [&](uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+  llvm::Value* h = b.CreateZExt(bits, i32);
+  llvm::Value* sign = b.CreateShl(b.CreateAnd(h, k(0x8000)), 16);
+  llvm::Value* exponent = b.CreateAnd(b.CreateLShr(h, 10), k(0x1f));
+  llvm::Value* mantissa = b.CreateShl(b.CreateAnd(h, k(0x3ff)), 13);
+  llvm::Value* normal = b.CreateOr(b.CreateShl(b.CreateAdd(exponent, k(112)), 23), mantissa);
+  llvm::Value* infOrNan = b.CreateOr(k(0x7f800000), mantissa);
+  // Zero or subnormal: mantissa * 2^-24, exact in f32.
+  llvm::Value* small = b.CreateBitCast(
+      b.CreateFMul(b.CreateUIToFP(b.CreateAnd(h, k(0x3ff)), f32), llvm::ConstantFP::get(f32, 0x1p-24)), i32);
+  llvm::Value* magnitude = b.CreateSelect(b.CreateICmpEQ(exponent, k(0x1f)), infOrNan,
+                                          b.CreateSelect(b.CreateICmpEQ(exponent, k(0)), small, normal));
+  return b.CreateBitCast(b.CreateOr(sign, magnitude), f32);
+}
+
+llvm::Value* Emitter::roundToF16(llvm::Value* x) {
+  llvm::Type *i32 = likeLanes(x, b.getInt32Ty()), *i16 = likeLanes(x, b.getInt16Ty());
+  auto k = [&](uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+  llvm::Value* bits = b.CreateBitCast(x, i32);
+  llvm::Value* sign = b.CreateAnd(b.CreateLShr(bits, 16), k(0x8000));
+  llvm::Value* abs = b.CreateAnd(bits, k(0x7fffffff));
+  llvm::Value* nan = b.CreateOr(k(0x7e00), b.CreateAnd(b.CreateLShr(abs, 13), k(0x3ff)));
+  llvm::Value* lsb = b.CreateAnd(b.CreateLShr(abs, 13), k(1));
+  llvm::Value* normal = b.CreateLShr(b.CreateSub(b.CreateAdd(abs, b.CreateAdd(k(0xfff), lsb)), k(0x38000000)), 13);
+  // Subnormal: the mantissa with its implicit bit, shifted by 14 to 24 (clamped to 25 below
+  // 2^-25, which leaves 0) and rounded to nearest even.
+  llvm::Value* mantissa = b.CreateOr(b.CreateAnd(abs, k(0x7fffff)), k(0x800000));
+  llvm::Value* exponent = b.CreateLShr(abs, 23);
+  llvm::Value* shift = b.CreateSelect(b.CreateICmpULT(exponent, k(101)), k(25),
+                                      b.CreateSub(k(126), b.CreateSelect(b.CreateICmpUGT(exponent, k(112)), k(112), exponent)));
+  llvm::Value* kept = b.CreateLShr(mantissa, shift);
+  llvm::Value* rest = b.CreateAnd(mantissa, b.CreateSub(b.CreateShl(k(1), shift), k(1)));
+  llvm::Value* half = b.CreateShl(k(1), b.CreateSub(shift, k(1)));
+  llvm::Value* tieToOdd = b.CreateAnd(b.CreateICmpEQ(rest, half), b.CreateICmpNE(b.CreateAnd(kept, k(1)), k(0)));
+  llvm::Value* up = b.CreateOr(b.CreateICmpUGT(rest, half), tieToOdd);
+  llvm::Value* subnormal = b.CreateAdd(kept, b.CreateZExt(up, i32));
+  llvm::Value* magnitude =
+      b.CreateSelect(b.CreateICmpUGT(abs, k(0x7f800000)), nan,
+                     b.CreateSelect(b.CreateICmpUGE(abs, k(0x477ff000)), k(0x7c00),
+                                    b.CreateSelect(b.CreateICmpUGE(abs, k(0x38800000)), normal, subnormal)));
+  return b.CreateTrunc(b.CreateOr(sign, magnitude), i16);
+}
+
+llvm::Value* Emitter::roundToOddF32(llvm::Value* x) {
+  llvm::Type *f32 = likeLanes(x, b.getFloatTy()), *i32 = likeLanes(x, b.getInt32Ty());
+  llvm::Value* f = b.CreateFPTrunc(x, f32);
+  llvm::Value* back = b.CreateFPExt(f, x->getType());
+  llvm::Value* keep = b.CreateOr(b.CreateFCmpOEQ(back, x), b.CreateFCmpUNO(x, x));
+  llvm::Value* away = b.CreateFCmpOGT(intrinsic(llvm::Intrinsic::fabs, {back}), intrinsic(llvm::Intrinsic::fabs, {x}));
+  llvm::Value* bits = b.CreateBitCast(f, i32);
+  llvm::Value* odd = b.CreateOr(b.CreateSub(bits, b.CreateZExt(away, i32)), llvm::ConstantInt::get(i32, 1));
+  return b.CreateSelect(keep, f, b.CreateBitCast(odd, f32));
 }
 
 void Emitter::loop(int64_t n, const std::function<void(llvm::Value*)>& body, bool parallel) {
@@ -362,6 +427,9 @@ static Status checkDTypes(const Graph& g, const Node& n) {
     for (ValueId v : *list)
       if (g.type(v).dtype == DType::bf16 && !acceptsBf16(n.info()))
         return Error(fmt::format("'{}' has no bf16 kernel (bf16 is for casts, data movement and the products)", opName(n.op)));
+      else if (!acceptsStorageType(n.info(), g.type(v).dtype))
+        return Error(fmt::format("'{}' has no {} kernel ({} is a storage type, for casts and data movement)", opName(n.op),
+                                 dtypeName(g.type(v).dtype), dtypeName(g.type(v).dtype)));
   // Float-only ops have f32 and f64 kernels; so do softmax and log_softmax.
   bool floatOnly = n.info().has(kFloatOnly) || n.op == OpKind::Softmax || n.op == OpKind::LogSoftmax;
   for (ValueId v : n.operands)

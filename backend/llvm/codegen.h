@@ -68,18 +68,25 @@ class Emitter {
   // The pointer after the values in the argument array (NodeCall::passesContext).
   llvm::Value* contextArgument();
 
-  // The type in memory: bool is i8, bf16 is i16 (its bits; it computes as f32).
+  // The type in memory: bool and u8 are i8, bf16 and f16 are i16 (their bits; they compute
+  // as f32), u16 is i16.
   llvm::Type* type(DType t);
   llvm::Value* index(int64_t i) { return b.getInt64((uint64_t)i); }
-  llvm::Value* constant(DType t, double v);  // a bf16 one is an f32 constant, as it computes
+  llvm::Value* constant(DType t, double v);  // a bf16 or f16 one is an f32 constant, as it computes
   llvm::Value* ptr(ValueId v) { return ptrs_.at(v); }
-  // Element `at` of v; a bf16 one is loaded widened to f32, and stored rounded from f32.
+  // Element `at` of v; a bf16 or f16 one is loaded widened to f32, and stored rounded from f32.
+  // The small integers stay their own width (casts extend them).
   llvm::Value* load(ValueId v, llvm::Value* at);
   void store(ValueId v, llvm::Value* at, llvm::Value* x);
   // bf16 bits (i16, or a vector of them) as the f32 values they are; f32 values rounded to
   // the nearest bf16 (ties to even, NaN kept a quiet NaN), as ir/convert.h does.
   llvm::Value* widenBf16(llvm::Value* bits);
   llvm::Value* roundToBf16(llvm::Value* x);
+  // The same for f16, on integers (no libcall, no F16C needed): ir/convert.h's f16FromFloat,
+  // floatFromF16 and, for an f64 x, roundedToOddFloat.
+  llvm::Value* widenF16(llvm::Value* bits);
+  llvm::Value* roundToF16(llvm::Value* x);
+  llvm::Value* roundToOddF32(llvm::Value* x);
 
   // for (i = 0; i < n; ++i) body(i); `parallel` declares the iterations independent (their
   // memory accesses form a parallel access group), so no runtime alias checks are needed.

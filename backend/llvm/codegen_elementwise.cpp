@@ -134,22 +134,28 @@ Value* compare(Emitter& e, OpKind op, DType t, Value* x, Value* y) {
 }
 
 // graphc's cast (ir/convert.h): float to integer truncates, saturates and maps NaN to 0, which
-// is exactly llvm.fptosi.sat; to bool is x != 0; bool reads as unsigned.
+// is exactly llvm.fptosi.sat (fptoui.sat to u8, u16); to bool is x != 0; bool, u8 and u16 read
+// as unsigned; integer narrowing wraps.
 Value* cast(Emitter& e, DType from, DType to, Value* x) {
   auto& b = e.b;
-  // bf16 loads widened and stores rounded (Emitter::load, store): in between it is f32.
-  from = accumulationType(from);
-  to = accumulationType(to);
+  // bf16 and f16 load widened and store rounded (Emitter::load, store): in between it is f32.
+  // An f64 bound for f16 is rounded to odd in f32, so that the store's rounding is its only one.
+  if (from == DType::f64 && to == DType::f16) return e.roundToOddF32(x);
+  bool fromFloat = isFloat(from), toFloat = isFloat(to), fromUnsigned = isUnsigned(from);
+  from = accumulationType(from == DType::f16 ? DType::f32 : from);
+  to = accumulationType(to == DType::f16 ? DType::f32 : to);
   llvm::Type* target = e.type(to);
   if (from == to) return x;
   if (to == DType::boolean) {
-    Value* nonzero = isFloat(from) ? b.CreateFCmpUNE(x, e.constant(from, 0)) : b.CreateICmpNE(x, e.constant(from, 0));
+    Value* nonzero = fromFloat ? b.CreateFCmpUNE(x, llvm::ConstantFP::get(x->getType(), 0))
+                               : b.CreateICmpNE(x, llvm::ConstantInt::get(x->getType(), 0));
     return b.CreateZExt(nonzero, target);
   }
-  if (isFloat(from) && isFloat(to)) return b.CreateFPCast(x, target);
-  if (isFloat(from)) return b.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {target, x->getType()}, {x});
-  if (isFloat(to)) return from == DType::boolean ? b.CreateUIToFP(x, target) : b.CreateSIToFP(x, target);
-  return from == DType::boolean ? b.CreateZExt(x, target) : b.CreateSExtOrTrunc(x, target);
+  if (fromFloat && toFloat) return b.CreateFPCast(x, target);
+  if (fromFloat)
+    return b.CreateIntrinsic(isUnsigned(to) ? llvm::Intrinsic::fptoui_sat : llvm::Intrinsic::fptosi_sat, {target, x->getType()}, {x});
+  if (toFloat) return fromUnsigned ? b.CreateUIToFP(x, target) : b.CreateSIToFP(x, target);
+  return fromUnsigned ? b.CreateZExtOrTrunc(x, target) : b.CreateSExtOrTrunc(x, target);
 }
 
 // Which dtypes each op has a kernel for, as in the interpreter.
@@ -160,7 +166,7 @@ bool supports(const Node& n, DType t) {
     case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::Where:
       return f || i || t == DType::boolean;
     case OpKind::Cast:
-      return f || i || t == DType::boolean || t == DType::bf16;
+      return true;  // every pair of dtypes
     default: return f || i;
   }
 }

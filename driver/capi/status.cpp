@@ -34,7 +34,7 @@ graphc_status checkNotNull(const void* p, const char* function, const char* argu
 graphc_status checkBuffer(const TensorType& type, int dtype, const void* data, size_t bytes, const char* fn,
                           const char* kind, const std::string& name) {
   auto what = [&] { return fmt::format("{}: {} '{}'", fn, kind, name); };
-  if (dtype < GRAPHC_DTYPE_F32 || dtype > GRAPHC_DTYPE_BF16)
+  if (dtype < GRAPHC_DTYPE_F32 || dtype > GRAPHC_DTYPE_U16)
     return fail(GRAPHC_STATUS_OUT_OF_RANGE, fmt::format("{}: dtype {} is not a graphc_dtype", what(), dtype));
   if (DType(dtype) != type.dtype)
     return fail(GRAPHC_STATUS_WRONG_DTYPE, fmt::format("{}: the buffer is {}, the model's tensor is {}", what(),
@@ -50,7 +50,8 @@ graphc_tensor_desc describe(const std::string& name, const TensorType& type) { r
 // graphc_dtype follows DType's order (ir/types.h); static_asserts keep them together.
 static_assert(GRAPHC_DTYPE_F32 == (int)DType::f32 && GRAPHC_DTYPE_F64 == (int)DType::f64 && GRAPHC_DTYPE_I32 == (int)DType::i32 &&
               GRAPHC_DTYPE_I64 == (int)DType::i64 && GRAPHC_DTYPE_BOOL == (int)DType::boolean &&
-              GRAPHC_DTYPE_BF16 == (int)DType::bf16);
+              GRAPHC_DTYPE_BF16 == (int)DType::bf16 && GRAPHC_DTYPE_F16 == (int)DType::f16 && GRAPHC_DTYPE_I8 == (int)DType::i8 &&
+              GRAPHC_DTYPE_U8 == (int)DType::u8 && GRAPHC_DTYPE_I16 == (int)DType::i16 && GRAPHC_DTYPE_U16 == (int)DType::u16);
 static_assert(GRAPHC_STATUS_INTERNAL - GRAPHC_STATUS_INVALID_ARGUMENT == (int)ErrorCode::Internal);
 graphc_dtype fromDType(DType dtype) { return static_cast<graphc_dtype>(dtype); }
 

@@ -18,6 +18,11 @@ int32_t onnxDType(DType t) {
     case DType::i64: return onnx::TensorProto::INT64;
     case DType::boolean: return onnx::TensorProto::BOOL;
     case DType::bf16: return onnx::TensorProto::BFLOAT16;
+    case DType::f16: return onnx::TensorProto::FLOAT16;
+    case DType::i8: return onnx::TensorProto::INT8;
+    case DType::u8: return onnx::TensorProto::UINT8;
+    case DType::i16: return onnx::TensorProto::INT16;
+    case DType::u16: return onnx::TensorProto::UINT16;
     default: return onnx::TensorProto::FLOAT;
   }
 }

@@ -2,10 +2,11 @@
 // importer per node from the op table. Unsupported things are collected and reported together.
 #include <fmt/format.h>
 
-#include "frontend/onnx/importer.h"
-#include "frontend/onnx/onnx_import.h"
 #include "frontend/npy/mapped_file.h"
 #include "frontend/npy/npy.h"
+#include "frontend/onnx/importer.h"
+#include "frontend/onnx/onnx_import.h"
+#include "frontend/onnx/storage_types.h"
 #include "ir/verifier.h"
 
 namespace graphc::onnxfe {
@@ -208,21 +209,25 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
   std::set<std::string> transposed = transposedWeights(m);
   ctx.setTransposed(transposed);
   std::set<std::string> available = m.skipped, poisoned = m.skipped;
+  StorageTypes storageTypes;  // f16, u8, ... values, computed in f32 or i32
   for (size_t i = 0; i < m.inputs.size(); ++i) {
     const std::string& name = m.inputs[i].name;
     auto constant = opt.constants.find(name);
     if (constant == opt.constants.end()) {
-      ctx.define(name, g.addInput(name, (*inputTypes)[i]));
+      GRAPHC_ASSIGN(ValueId v, widened(ctx, g.addInput(name, (*inputTypes)[i]), name + ".wide"));
+      ctx.define(name, v);
     } else {
       if (constant->second.type() != (*inputTypes)[i])
         return Error(ErrorCode::Shape, fmt::format("{}: input '{}' is {}, the constant given for it {}", m.file, name,
                                                    (*inputTypes)[i].str(), constant->second.type().str()));
-      ctx.define(name, g.addConstant(name, constant->second, ValueKind::Const));
+      ctx.define(name, g.addConstant(name, widenedTensor(constant->second), ValueKind::Const));
     }
+    if (isStorageType((*inputTypes)[i].dtype)) storageTypes[name] = (*inputTypes)[i].dtype;
     available.insert(name);
   }
   for (const auto& [name, data] : m.initializers) {
-    Tensor t = data;
+    if (isStorageType(data.dtype())) storageTypes[name] = data.dtype();
+    Tensor t = widenedTensor(data);
     if (transposed.count(name)) t = t.transposed2d();  // stored as W^T so that dense() reads it as [K, N]
     ValueKind kind = isFloat(t.dtype()) ? ValueKind::Param : ValueKind::Const;
     ctx.define(name, g.addConstant(name, std::move(t), kind));
@@ -242,6 +247,7 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
     const OpEntry& entry = table.at(n.opType);
     Status s = checkInputCount(n, entry);
     if (s) s = entry.fn(ctx);
+    if (s) s = afterNode(ctx, storageTypes);
     if (!s) {
       issues.push_back(fmt::format("{}: {}", describe(n), s.error().message()));
       if (s.error().code != ErrorCode::Unsupported) {
@@ -260,7 +266,10 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
   }
   if (!issues.empty()) return unsupportedModel(m.file, issues);
 
-  for (const std::string& o : m.outputs) g.addOutput(o, ctx.lookup(o));
+  for (size_t i = 0; i < m.outputs.size(); ++i) {
+    GRAPHC_ASSIGN(ValueId v, outputValue(ctx, m.outputs[i], i < m.outputTypes.size() ? m.outputTypes[i] : 0, storageTypes));
+    g.addOutput(m.outputs[i], v);
+  }
   GRAPHC_TRY(g.finalize());
   if (Status s = verify(g); !s) return s.takeError().prefixed(m.file + ": imported graph is invalid: ");
   return g;

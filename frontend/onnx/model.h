@@ -57,6 +57,7 @@ struct OnnxModel {
   std::vector<std::pair<std::string, Tensor>> initializers;
   std::vector<OnnxNode> nodes;
   std::vector<std::string> outputs;
+  std::vector<int32_t> outputTypes;  // each output's declared element type (0: not given)
   std::vector<std::string> issues;  // unsupported things found while reading (dtypes, external data)
   std::set<std::string> skipped;    // initializers left out because of such an issue
 };

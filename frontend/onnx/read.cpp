@@ -66,7 +66,11 @@ Result<Tensor> readTensor(const onnx::TensorProto& p, const std::string& what, s
     case DType::f32: GRAPHC_TRY(copyField(p.float_data(), t, what)); break;
     case DType::f64: GRAPHC_TRY(copyField(p.double_data(), t, what)); break;
     case DType::i64: GRAPHC_TRY(copyField(p.int64_data(), t, what)); break;
-    default: GRAPHC_TRY(copyField(p.int32_data(), t, what)); break;  // i32, bool
+    case DType::f16:  // int32_data holds each f16's bits
+      GRAPHC_TRY(copyField(p.int32_data(), t, what));
+      for (int64_t i = 0; i < t.numel(); ++i) t.data<uint16_t>()[i] = (uint16_t)p.int32_data((int)i);
+      break;
+    default: GRAPHC_TRY(copyField(p.int32_data(), t, what)); break;  // i32, bool, i8, u8, i16, u16
   }
   return t;
 }
@@ -113,6 +117,12 @@ std::optional<DType> dtypeFromOnnx(int32_t t) {
     case onnx::TensorProto::INT32: return DType::i32;
     case onnx::TensorProto::INT64: return DType::i64;
     case onnx::TensorProto::BOOL: return DType::boolean;
+    // Storage types: the importer computes in f32 or i32 and casts back at the outputs (import.cpp).
+    case onnx::TensorProto::FLOAT16: return DType::f16;
+    case onnx::TensorProto::INT8: return DType::i8;
+    case onnx::TensorProto::UINT8: return DType::u8;
+    case onnx::TensorProto::INT16: return DType::i16;
+    case onnx::TensorProto::UINT16: return DType::u16;
     default: return std::nullopt;
   }
 }
@@ -207,7 +217,10 @@ Result<OnnxModel> convertGraph(const onnx::ModelProto& proto, const std::string&
     }
     m.nodes.push_back(std::move(n));
   }
-  for (const auto& out : g.output()) m.outputs.push_back(out.name());
+  for (const auto& out : g.output()) {
+    m.outputs.push_back(out.name());
+    m.outputTypes.push_back(out.type().has_tensor_type() ? out.type().tensor_type().elem_type() : 0);
+  }
   if (m.outputs.empty()) return Error(ErrorCode::Parse, fmt::format("{}: the graph has no outputs", name));
   return m;
 }

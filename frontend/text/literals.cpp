@@ -88,6 +88,22 @@ bool storeElement(Tensor& t, int64_t i, std::string_view s, std::string& why) {
       }
       return true;
     }
+    case DType::f16: {
+      auto v = parseFloating<double>(s, why);
+      if (v) static_cast<uint16_t*>(t.raw())[i] = f16FromDouble(*v);
+      return v.has_value();
+    }
+    case DType::i8: case DType::u8: case DType::i16: case DType::u16: {
+      auto v = parseInt(s, why);
+      if (!v) return false;
+      // The type's range, read off Tensor::set's saturation: a value it would change is out of range.
+      t.setInt(i, *v);
+      if (*t.intAt(i) != *v) {
+        why = "value " + quoted(s) + " is out of range for " + std::string(dtypeName(t.dtype()));
+        return false;
+      }
+      return true;
+    }
     case DType::boolean:
       if (s != "0" && s != "1") {
         why = "bool data must be 0 or 1, got " + quoted(s);

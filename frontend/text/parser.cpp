@@ -109,7 +109,7 @@ std::optional<SymType> Parser::type() {
   }
   auto dtype = parseDType(t.raw);
   if (!dtype) {
-    errorAt(t, fmt::format("unknown dtype {} (expected f32, f64, i32, i64, bool or bf16)", describe(t)));
+    errorAt(t, fmt::format("unknown dtype {} (expected f32, f64, i32, i64, bool, bf16, f16, i8, u8, i16 or u16)", describe(t)));
     return std::nullopt;
   }
   if (!expect(Tok::LBracket, "'[' after the dtype")) return std::nullopt;

@@ -53,6 +53,13 @@ std::string dataElement(const Tensor& t, int64_t i) {
       if (!std::isfinite(f)) return nonFinite(f);
       return generalDigits(f, 9);
     }
+    case DType::f16: {
+      // Every f16 is exact in f32, and 9 digits give an f32 back exactly.
+      float f = floatFromF16(static_cast<const uint16_t*>(t.raw())[i]);
+      if (!std::isfinite(f)) return nonFinite(f);
+      return generalDigits(f, 9);
+    }
+    case DType::i8: case DType::u8: case DType::i16: case DType::u16: return std::to_string(*t.intAt(i));
     case DType::i32: return std::to_string(t.data<int32_t>()[i]);
     case DType::i64: return std::to_string(t.data<int64_t>()[i]);
     case DType::boolean: return t.data<bool>()[i] ? "1" : "0";

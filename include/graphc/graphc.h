@@ -71,7 +71,12 @@ typedef enum graphc_dtype {
   GRAPHC_DTYPE_I32 = 2,
   GRAPHC_DTYPE_I64 = 3,
   GRAPHC_DTYPE_BOOL = 4, /* one byte per element, 0 or 1 */
-  GRAPHC_DTYPE_BF16 = 5
+  GRAPHC_DTYPE_BF16 = 5, /* the high half of an f32, as uint16_t bits */
+  GRAPHC_DTYPE_F16 = 6,  /* IEEE binary16, as uint16_t bits */
+  GRAPHC_DTYPE_I8 = 7,
+  GRAPHC_DTYPE_U8 = 8,
+  GRAPHC_DTYPE_I16 = 9,
+  GRAPHC_DTYPE_U16 = 10
 } graphc_dtype;
 
 typedef enum graphc_loss {

@@ -193,21 +193,8 @@ Result<Tensor> evalWhere(const OpCtx& c, std::span<const Tensor> in, const Tenso
 
 
 Result<Tensor> evalCast(const OpCtx& c, std::span<const Tensor> in, const TensorType& out) {
-  Tensor y(out);
-  // bf16 to or from a float type (inference allows no other): through f32, rounded to nearest even.
-  if (in[0].dtype() == DType::bf16 || out.dtype == DType::bf16) {
-    for (int64_t i = 0; i < y.numel(); ++i) y.set(i, (double)(float)in[0].at(i));
-    return y;
-  }
-  visitDType(in[0].dtype(), [&](auto* fromTag) {
-    using From = std::remove_pointer_t<decltype(fromTag)>;
-    visitDType(out.dtype, [&](auto* toTag) {
-      using To = std::remove_pointer_t<decltype(toTag)>;
-      const From* src = in[0].data<From>();
-      To* dst = y.data<To>();
-      for (int64_t i = 0; i < y.numel(); ++i) dst[i] = convertElement<To>(src[i]);
-    });
-  });
+  Tensor y = Tensor::uninitialized(out);
+  castElements(in[0].dtype(), in[0].raw(), out.dtype, y.raw(), y.numel());
   return y;
 }
 

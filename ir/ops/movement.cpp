@@ -159,7 +159,7 @@ Types inferOneHot(const OpCtx& c) {
   if (!isInteger(labels.dtype)) return inferError("labels must be i32 or i64, got {}", labels.str());
   if (c.i("depth") < 1) return inferError("depth must be positive, got {}", c.i("depth"));
   auto dtype = parseDType(c.s("dtype"));
-  if (!dtype || *dtype == DType::bf16) return inferError("cannot make one-hot of dtype '{}'", c.s("dtype"));
+  if (!dtype || isStorageType(*dtype)) return inferError("cannot make one-hot of dtype '{}'", c.s("dtype"));
   Shape out = labels.shape;
   out.push_back(c.i("depth"));
   return single({*dtype, out});

@@ -105,6 +105,22 @@ void addBf16Cases(std::vector<OpCase>& out) {
   b.output("t", b.create(OpKind::Transpose, {x}, attrs({{"perm", Ints{1, 0}}})));
   b.output("r", b.create(OpKind::Reshape, {x}, attrs({{"shape", Ints{3, 8}}})));
   out.push_back({"transpose/bf16/and reshape", OpKind::Transpose, std::move(moves)});
+  // Every data movement op on every storage type (bytewise: 1 and 2-byte elements).
+  for (DType t : kAllDTypes) {
+    if (!isStorageType(t)) continue;
+    Graph g;
+    Builder b(g);
+    auto as = [&](ValueId v, DType to) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string(dtypeName(to))}})); };
+    ValueId x = as(b.input("x", {f32, {4, 6}}), t), y = as(b.input("y", {f32, {2, 6}}), t);
+    ValueId idx = b.constant(Tensor::fromVector<int64_t>(DType::i64, {3}, {3, 0, -1}), "idx");
+    b.output("t", b.create(OpKind::Transpose, {x}, attrs({{"perm", Ints{1, 0}}})));
+    b.output("r", b.create(OpKind::Reshape, {x}, attrs({{"shape", Ints{3, 8}}})));
+    b.output("c", b.create(OpKind::Concat, {x, y}, attrs({{"axis", int64_t{0}}})));
+    b.output("s", b.create(OpKind::Slice, {x}, attrs({{"starts", Ints{1, 5}}, {"ends", Ints{4, 0}}, {"axes", Ints{0, 1}}, {"steps", Ints{2, -2}}})));
+    b.output("g", b.create(OpKind::Gather, {x, idx}, attrs({{"axis", int64_t{0}}})));
+    b.output("e", b.create(OpKind::Expand, {y}, attrs({{"shape", Ints{3, 2, 6}}})));
+    out.push_back({fmt::format("transpose/{}/and every movement op", dtypeName(t)), OpKind::Transpose, std::move(g), -300, 300, 0});
+  }
 }
 
 }  // namespace graphc::test

@@ -77,11 +77,30 @@ static void addWhereAndCast(std::vector<OpCase>& out) {
   for (DType t : {DType::i64, DType::f64})
     out.push_back({fmt::format("where/{}", dtypeName(t)), OpKind::Where,
                    oneOpGraph(OpKind::Where, {{DType::boolean, {2, 1}}, {t, {2, 5}}, {t, {5}}}), -9, 9, 0, 3});
-  for (DType from : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean})
-    for (DType to : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean}) {
+  for (DType from : kAllDTypes)
+    for (DType to : kAllDTypes) {
       if (from == to) continue;
       out.push_back({fmt::format("cast/{} to {}", dtypeName(from), dtypeName(to)), OpKind::Cast,
-                     oneOpGraph(OpKind::Cast, {{from, {3, 17}}}, attrs({{"to", std::string(dtypeName(to))}})), -4, 4, 0, 3});
+                     oneOpGraph(OpKind::Cast, {{from, {3, 17}}}, attrs({{"to", std::string(dtypeName(to))}})), -300, 300, 0, 3});
+    }
+  // The edges, from f64 and from f32: f16's overflow to inf, ties, subnormals and a tie that
+  // rounding through f32 would break; NaN, infinities, -0; integer wrap and saturation. A
+  // constant concatenated with an input, so that no backend folds the casts away.
+  static const double kEdges[] = {NAN, INFINITY, -INFINITY, -0.0, 65504, 65519.9, 65520, 1e10, -1e10, 0x1p-24, 0x1.8p-25,
+                                  0x1p-25, 1 + 0x1p-11 + 0x1p-40, 1 + 0x1p-11, 1 + 3 * 0x1p-11, 255.9, 256, -129, -1.5,
+                                  65535.5, 32768, 127.5, 1e-40, 300.7};
+  for (DType from : {DType::f64, DType::f32})
+    for (DType to : kAllDTypes) {
+      if (to == from) continue;
+      Graph g;
+      Builder b(g);
+      Tensor edges(TensorType{from, {(int64_t)std::size(kEdges)}});
+      for (int64_t i = 0; i < edges.numel(); ++i) edges.set(i, kEdges[i]);
+      ValueId x = b.create(OpKind::Concat, {b.constant(edges, "edges"), b.input("x", {from, {5}})}, attrs({{"axis", int64_t{0}}}));
+      ValueId y = b.create(OpKind::Cast, {x}, attrs({{"to", std::string(dtypeName(to))}}));
+      b.output("y", y);
+      b.output("back", b.create(OpKind::Cast, {y}, attrs({{"to", std::string(dtypeName(from))}})));
+      out.push_back({fmt::format("cast/edges {} to {}", dtypeName(from), dtypeName(to)), OpKind::Cast, std::move(g), -70000, 70000, 0});
     }
 }
 

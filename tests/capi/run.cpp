@@ -153,5 +153,28 @@ TEST_CASE("a model from memory (ONNX or text) and bound by input shape runs like
   CHECK(c[1] == 2.0f);
 }
 
+TEST_CASE("u8 and f16 models: buffers of GRAPHC_DTYPE_U8 and GRAPHC_DTYPE_F16 in and out, as NumPy computes them") {
+  struct Case { const char* model; std::vector<const char*> inputs; const char* output; graphc_dtype dtype; };
+  for (const Case& c : {Case{"u8", {"a", "c"}, "diff", GRAPHC_DTYPE_U8}, Case{"f16", {"in"}, "y", GRAPHC_DTYPE_F16}}) {
+    CAPTURE(c.model);
+    std::string dir = dataPath("onnx/dtypes/") + c.model;
+    std::vector<Tensor> in;
+    for (const char* name : c.inputs) in.push_back(*readNpy(dir + "." + name + ".npy"));
+    Tensor want = *readNpy(dir + "." + c.output + ".npy");
+    auto models = compiledOnEveryBackend(dir + ".onnx", 1);
+    CHECK(models.size() == allBackends().size());
+    for (auto& [backend, model] : models) {
+      INFO(backend);
+      graphc_tensor_info info{};
+      REQUIRE(graphc_model_output_info(model.get(), 0, &info) == GRAPHC_OK);
+      CHECK(info.dtype == c.dtype);
+      SessionPtr session = makeSession(model.get());
+      std::vector<Tensor> got = runC(model.get(), session.get(), in);
+      REQUIRE(got[0].type() == want.type());
+      CHECK(maxRelDiff(got[0], want) <= 1e-3);  // u8: exact (|difference| of at least 1 otherwise)
+    }
+  }
+}
+
 }  // namespace
 }  // namespace graphc::test

@@ -65,18 +65,22 @@ TEST_CASE("runtime: a run on views writes straight into the caller's memory, as 
 }
 
 TEST_CASE("runtime: every backend answers isOpSupported for every op, and dnnl's answer is what prepare does") {
-  const DType dtypes[] = {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean, DType::bf16};
+  std::span<const DType> dtypes = kAllDTypes;
   for (const BackendInfo& backend : allBackends()) {
     bool answers = backend.isOpSupported != nullptr;
     REQUIRE(answers);
     CHECK(backend.emitsArtefacts == (backend.name == "llvm"));  // llvm writes bundles (--emit bundle)
     for (const OpInfo& op : allOps()) {
       CAPTURE(op.name);
-      // Every backend runs every op in f32. bf16 (--precision bf16) runs on ref and llvm where the
-      // op takes it (casts, data movement, the products); dnnl refuses it.
+      // Every backend runs every op in f32. The storage types run where the op takes them (casts,
+      // data movement, and bf16 products on ref and llvm; dnnl refuses those).
       CHECK(backend.isOpSupported(op.kind, DType::f32));
-      bool bf16 = backend.name != "dnnl" && acceptsBf16(op);
-      CHECK(backend.isOpSupported(op.kind, DType::bf16) == bf16);
+      for (DType t : kAllDTypes) {
+        if (!isStorageType(t)) continue;
+        CAPTURE(dtypeName(t));
+        bool runs = acceptsStorageType(op, t) && !(backend.name == "dnnl" && t == DType::bf16 && op.has(kBf16Operands));
+        CHECK(backend.isOpSupported(op.kind, t) == runs);
+      }
       if (op.has(kFloatOnly)) CHECK(!backend.isOpSupported(op.kind, DType::i32));
     }
   }

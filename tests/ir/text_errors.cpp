@@ -42,9 +42,12 @@ TEST_CASE("lexical errors") {
 }
 
 TEST_CASE("types and numbers") {
-  CHECK(parseErrors(graphOf("  input %a : f16[2]\n  output y = %x\n")) ==
-        "3:14: unknown dtype 'f16' (expected f32, f64, i32, i64, bool or bf16)\n");
+  CHECK(parseErrors(graphOf("  input %a : f8[2]\n  output y = %x\n")) ==
+        "3:14: unknown dtype 'f8' (expected f32, f64, i32, i64, bool, bf16, f16, i8, u8, i16 or u16)\n");
   CHECK(parseErrors(graphOf("  input %a : f32[-2]\n  output y = %x\n")) == "3:18: dimension -2 is negative\n");
+  CHECK(parseErrors("graph g {\n  const %c : u8[2] = [1, 256]\n  output y = %c\n}\n").find("value '256' is out of range for u8") !=
+        std::string::npos);
+  CHECK(parseErrors("graph g {\n  const %c : i8[1] = [-129]\n  output y = %c\n}\n").find("out of range for i8") != std::string::npos);
   CHECK(parseErrors(graphOf("  input %a : f32[99999999999999999999]\n  output y = %x\n")) ==
         "3:18: bad dimension: integer '99999999999999999999' is out of range\n");
   CHECK(parseErrors(graphOf("  input %a : f32[65536,65536,65537]\n  output y = %x\n")) ==

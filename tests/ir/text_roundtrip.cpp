@@ -160,6 +160,23 @@ TEST_CASE("constants of every dtype round trip, bf16 included") {
   CHECK(printGraph(g).find("const %bf : bf16[3] = [1, -5, inf]") != std::string::npos);
 }
 
+TEST_CASE("constants of the storage dtypes round trip: every f16, and i8, u8, i16, u16 at their ranges") {
+  Graph g;
+  Builder b(g);
+  Tensor h(TensorType{DType::f16, {0x10000}});
+  for (uint32_t i = 0; i < 0x10000; ++i) h.data<uint16_t>()[i] = (uint16_t)((i & 0x7c00) == 0x7c00 && (i & 0x3ff) ? 0x7e00 : i);
+  b.constant(h, "h");
+  b.constant(Tensor::fromVector<int64_t>(DType::i8, {3}, {-128, 127, 0}), "i8");
+  b.constant(Tensor::fromVector<int64_t>(DType::u8, {3}, {0, 255, 7}), "u8");
+  b.constant(Tensor::fromVector<int64_t>(DType::i16, {2}, {-32768, 32767}), "i16");
+  b.constant(Tensor::fromVector<int64_t>(DType::u16, {2}, {0, 65535}), "u16");
+  b.output("x", b.input("x", {DType::f32, {1}}));
+  checkRoundTrip(g);
+  std::string text = printGraph(g);
+  CHECK(text.find("const %u8 : u8[3] = [0, 255, 7]") != std::string::npos);
+  CHECK(text.find("const %i8 : i8[3] = [-128, 127, 0]") != std::string::npos);
+}
+
 TEST_CASE("random float bit patterns round trip through %.9g and %.17g") {
   std::mt19937_64 rng(42);
   Graph g;

@@ -1,6 +1,7 @@
 // NPY reader and writer: every supported dtype and format version, and every refusal.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
@@ -25,11 +26,42 @@ TEST_CASE("npy reads each supported dtype") {
     CHECK(t->at(0) == c.first);
     CHECK(t->at(5) == c.last);
   }
+  for (Case c : {Case{"f16.npy", DType::f16, 0, 2}, Case{"u8.npy", DType::u8, 0, 2}}) {
+    CAPTURE(c.file);
+    auto t = readNpy(dataPath(std::string("npy/") + c.file));
+    REQUIRE(t.ok());
+    CHECK(t->dtype() == c.dtype);
+    CHECK(t->shape() == Shape{3});
+    CHECK(t->at(0) == c.first);
+    CHECK(t->at(2) == c.last);
+  }
   auto b = readNpy(dataPath("npy/bool_4.npy"));
   REQUIRE(b.ok());
   CHECK(b->dtype() == DType::boolean);
   CHECK(b->at(0) == 1);
   CHECK(b->at(1) == 0);
+}
+
+TEST_CASE("npy reads the storage dtypes at their edges, as numpy wrote them") {
+  auto h = readNpy(dataPath("npy/f16_edges.npy"));
+  REQUIRE(h.ok());
+  REQUIRE(h->dtype() == DType::f16);
+  CHECK(h->at(0) == 65504);
+  CHECK(h->at(1) == -INFINITY);
+  CHECK(std::isnan(h->at(2)));
+  CHECK((h->at(3) == 0 && std::signbit(h->at(3))));
+  CHECK(h->at(4) == 0x1p-24);
+  CHECK(h->at(5) == -3 * 0x1p-24);
+  CHECK(h->at(6) == 1.0009765625);
+  struct Case { const char* file; DType dtype; int64_t min, max; };
+  for (Case c : {Case{"i8_edges.npy", DType::i8, -128, 127}, Case{"u8_edges.npy", DType::u8, 0, 255},
+                 Case{"i16_edges.npy", DType::i16, -32768, 32767}, Case{"u16_edges.npy", DType::u16, 0, 65535}}) {
+    CAPTURE(c.file);
+    auto t = readNpy(dataPath(std::string("npy/") + c.file));
+    REQUIRE(t.ok());
+    CHECK(t->dtype() == c.dtype);
+    CHECK(*t->ints() == std::vector<int64_t>{c.min, c.max, 0, 1, c.max - 1});
+  }
 }
 
 TEST_CASE("npy reads format versions 1.0, 2.0 and 3.0, scalars and empty arrays") {
@@ -53,8 +85,7 @@ TEST_CASE("npy refuses what graphc cannot hold, saying what it found") {
   struct Case { const char* file; const char* message; };
   for (Case c : {Case{"big_endian.npy", "'>f4' (big-endian data is not supported)"},
                  Case{"fortran.npy", "Fortran-ordered"},
-                 Case{"f16.npy", "unsupported .npy dtype '<f2'"},
-                 Case{"u8.npy", "unsupported .npy dtype '|u1'"},
+                 Case{"c8.npy", "unsupported .npy dtype '<c8'"},
                  Case{"truncated.npy", "data is truncated"},
                  Case{"not_npy.npy", "not an .npy file"},
                  Case{"does_not_exist.npy", "cannot open file"}}) {
@@ -104,7 +135,8 @@ TEST_CASE("npy writes what it reads, bit for bit, and numpy's header layout") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / "graphc_npy_test";
   fs::create_directories(dir);
-  for (DType dt : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean}) {
+  for (DType dt : kAllDTypes) {
+    if (dt == DType::bf16) continue;  // written as raw '<V2' bytes, which numpy reads but has no type for
     for (Shape s : {Shape{}, Shape{5}, Shape{2, 3, 4}}) {
       Tensor t = test::randomTensor({dt, s}, 7, -10, 10);
       std::string p = (dir / "t.npy").string();

@@ -20,6 +20,12 @@ np.save(path("big_endian.npy"), np.arange(3, dtype=">f4"))
 np.save(path("fortran.npy"), np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3)))
 np.save(path("f16.npy"), np.arange(3, dtype=np.float16))
 np.save(path("u8.npy"), np.arange(3, dtype=np.uint8))
+# The storage dtypes at their edges: f16's largest finite, infinities, NaN, -0 and subnormals.
+np.save(path("f16_edges.npy"), np.array([65504, -np.inf, np.nan, -0.0, 2.0**-24, -3 * 2.0**-24, 1.0009765625], np.float16))
+for dt, tag in [(np.int8, "i8"), (np.uint8, "u8"), (np.int16, "i16"), (np.uint16, "u16")]:
+    info = np.iinfo(dt)
+    np.save(path(f"{tag}_edges.npy"), np.array([info.min, info.max, 0, 1, info.max - 1], dt))
+np.save(path("c8.npy"), np.arange(3, dtype=np.complex64))
 with open(path("f32_2x3.npy"), "rb") as f:
     data = f.read()
 with open(path("truncated.npy"), "wb") as f:
