@@ -5,11 +5,13 @@
 // docs/onnx.md.
 #include <fmt/format.h>
 #include <onnx/checker.h>
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
 #include <map>
+#include <stdexcept>
 #include <unordered_map>
 #include <string_view>
 
@@ -105,7 +107,16 @@ void checkNodes(const onnx::ModelProto& m) {
   for (const auto& op : m.opset_import()) opsets[op.domain()] = (int)op.version();
   ctx.set_opset_imports(std::move(opsets));
   onnx::checker::LexicalScopeContext scope;
-  for (const onnx::NodeProto& n : m.graph().node()) onnx::checker::check_node(n, ctx, scope);
+  for (const onnx::NodeProto& n : m.graph().node()) {
+    onnx::checker::check_node(n, ctx, scope);
+    // The checker lets experimental ops pass with a warning; the converter loops forever on one.
+    auto version = ctx.get_opset_imports().find(n.domain() == "ai.onnx" ? "" : n.domain());
+    const onnx::OpSchema* schema = version == ctx.get_opset_imports().end()
+                                       ? nullptr
+                                       : onnx::OpSchemaRegistry::Schema(n.op_type(), version->second, n.domain());
+    if (!schema || schema->support_level() == onnx::OpSchema::SupportType::EXPERIMENTAL)
+      throw std::runtime_error(fmt::format("No Op registered for {} outside ONNX's experimental ops", n.op_type()));
+  }
 }
 
 // The converter trusts its input: a node of the wrong arity makes it read past the inputs, and
