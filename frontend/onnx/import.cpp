@@ -173,7 +173,6 @@ const OpTable& importerTable() {
     registerNorm(t);
     registerConv(t);
     registerEinsum(t);
-    registerMath(t);
     return t;
   }();
   return table;

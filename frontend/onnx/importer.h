@@ -80,6 +80,11 @@ AttrMap attrs(Kv&&... kv) {
 // A scalar constant of the given dtype, named after the node's first output.
 inline ValueId scalarLike(ImportCtx& c, DType dtype, double v) { return c.constant(Tensor::scalar(dtype, v), c.outName() + ".k"); }
 
+// v viewed with another shape of the same element count.
+inline Result<ValueId> reshaped(ImportCtx& c, ValueId v, Shape shape) {
+  return c.emit(OpKind::Reshape, {v}, attrs(std::pair{"shape", std::move(shape)}));
+}
+
 // A tensor of one value, as an expand of a scalar: folded into a constant below the folding cap,
 // and above it left to run, so that a declared size is never allocated at import (the memory
 // limit is checked later, against every size; fuzz_onnx_import found a 5 GB LayerNormalization bias).
@@ -116,7 +121,6 @@ void registerRearrange(OpTable& t);
 void registerNorm(OpTable& t);
 void registerConv(OpTable& t);
 void registerEinsum(OpTable& t);
-void registerMath(OpTable& t);
 const OpTable& importerTable();
 
 // The walk over a read model (import.cpp).

@@ -68,8 +68,6 @@ Result<Window> window(ImportCtx& c, std::vector<int64_t> kernel, bool hasDilatio
   return w;
 }
 
-Result<ValueId> reshaped(ImportCtx& c, ValueId v, Shape shape) { return c.emit(OpKind::Reshape, {v}, attrs(std::pair{"shape", std::move(shape)})); }
-
 // Depth positions first, first + step, ... (count of them) along `axis`.
 Result<ValueId> strided(ImportCtx& c, ValueId v, int64_t axis, int64_t first, int64_t step, int64_t count) {
   AttrMap a = attrs(std::pair{"starts", std::vector<int64_t>{first}}, std::pair{"ends", std::vector<int64_t>{first + (count - 1) * step + 1}},

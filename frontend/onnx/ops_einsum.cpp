@@ -108,7 +108,7 @@ Result<Term> contract(ImportCtx& c, Term a, Term b, const std::string& keep, std
     Shape s = batchShape;
     s.push_back(extent(rows));
     s.push_back(extent(cols));
-    return c.emit(OpKind::Reshape, {v}, attrs(std::pair{"shape", s}));
+    return reshaped(c, v, s);
   };
   GRAPHC_ASSIGN(ValueId ma, matrix(a, onlyA, summed));
   GRAPHC_ASSIGN(ValueId mb, matrix(b, summed, onlyB));
@@ -119,14 +119,14 @@ Result<Term> contract(ImportCtx& c, Term a, Term b, const std::string& keep, std
     Shape sa = c.graph().type(ma).shape, sb = c.graph().type(mb).shape;
     sa.push_back(1);
     sb.insert(sb.end() - 2, 1);
-    GRAPHC_ASSIGN(ma, c.emit(OpKind::Reshape, {ma}, attrs(std::pair{"shape", sa})));
-    GRAPHC_ASSIGN(mb, c.emit(OpKind::Reshape, {mb}, attrs(std::pair{"shape", sb})));
+    GRAPHC_ASSIGN(ma, reshaped(c, ma, sa));
+    GRAPHC_ASSIGN(mb, reshaped(c, mb, sb));
     GRAPHC_ASSIGN(product, c.emit(OpKind::Mul, {ma, mb}));
     GRAPHC_ASSIGN(product, c.emit(OpKind::ReduceSum, {product}, attrs(std::pair{"axes", std::vector<int64_t>{-2}}, std::pair{"keepdims", int64_t{0}})));
   }
   Shape out = batchShape;
   for (char ch : onlyA + onlyB) out.push_back(size[ch]);
-  GRAPHC_ASSIGN(product, c.emit(OpKind::Reshape, {product}, attrs(std::pair{"shape", out})));
+  GRAPHC_ASSIGN(product, reshaped(c, product, out));
   return Term{product, batch + onlyA + onlyB};
 }
 

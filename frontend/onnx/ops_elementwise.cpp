@@ -290,6 +290,23 @@ void registerElementwise(OpTable& t) {
   t["Tanh"] = {unaryOp<OpKind::Tanh>, 1, 1};
   t["HardSigmoid"] = {unaryOp<OpKind::HardSigmoid>, 1, 1};
   t["HardSwish"] = {unaryOp<OpKind::HardSwish>, 1, 1};
+  // The IR ops have ONNX semantics as they are: Round halves to even, Sign keeps NaN and takes
+  // integers; the op table refuses an integer operand for the float-only ones.
+  t["Sin"] = {unaryOp<OpKind::Sin>, 1, 1};
+  t["Cos"] = {unaryOp<OpKind::Cos>, 1, 1};
+  t["Tan"] = {unaryOp<OpKind::Tan>, 1, 1};
+  t["Asin"] = {unaryOp<OpKind::Asin>, 1, 1};
+  t["Acos"] = {unaryOp<OpKind::Acos>, 1, 1};
+  t["Atan"] = {unaryOp<OpKind::Atan>, 1, 1};
+  t["Sinh"] = {unaryOp<OpKind::Sinh>, 1, 1};
+  t["Cosh"] = {unaryOp<OpKind::Cosh>, 1, 1};
+  t["Asinh"] = {unaryOp<OpKind::Asinh>, 1, 1};
+  t["Acosh"] = {unaryOp<OpKind::Acosh>, 1, 1};
+  t["Atanh"] = {unaryOp<OpKind::Atanh>, 1, 1};
+  t["Floor"] = {unaryOp<OpKind::Floor>, 1, 1};
+  t["Ceil"] = {unaryOp<OpKind::Ceil>, 1, 1};
+  t["Round"] = {unaryOp<OpKind::Round>, 1, 1};
+  t["Sign"] = {unaryOp<OpKind::Sign>, 1, 1};
   t["ThresholdedRelu"] = {thresholdedReluOp, 1, 1};
   t["IsInf"] = {isInfOp, 1, 1};
   t["OneHot"] = {oneHotOp, 3, 3};

@@ -9,8 +9,6 @@
 namespace graphc::onnxfe {
 namespace {
 
-Result<ValueId> reshape(ImportCtx& c, ValueId v, Shape shape) { return c.emit(OpKind::Reshape, {v}, attrs(std::pair{"shape", std::move(shape)})); }
-
 // Tile: x [d0, d1, ...] repeated r_i times along each axis is x viewed as [1, d0, 1, d1, ...],
 // expanded to [r0, d0, r1, d1, ...] and flattened pairwise to [r0 * d0, r1 * d1, ...].
 Status tileOp(ImportCtx& c) {
@@ -26,9 +24,9 @@ Status tileOp(ImportCtx& c) {
     expanded.insert(expanded.end(), {repeats[d], x.shape[d]});
     out.push_back(repeats[d] * x.shape[d]);
   }
-  GRAPHC_ASSIGN(ValueId v, reshape(c, c.in(0), interleaved));
+  GRAPHC_ASSIGN(ValueId v, reshaped(c, c.in(0), interleaved));
   GRAPHC_ASSIGN(v, c.emit(OpKind::Expand, {v}, attrs(std::pair{"shape", expanded})));
-  GRAPHC_ASSIGN(v, reshape(c, v, out));
+  GRAPHC_ASSIGN(v, reshaped(c, v, out));
   c.setOut(0, v);
   return ok();
 }
@@ -59,9 +57,9 @@ Status depthToSpaceOp(ImportCtx& c) {
   bool dcr = mode == "DCR";
   Shape split = dcr ? Shape{s.n, s.b, s.b, depth, s.h, s.w} : Shape{s.n, depth, s.b, s.b, s.h, s.w};
   std::vector<int64_t> perm = dcr ? std::vector<int64_t>{0, 3, 4, 1, 5, 2} : std::vector<int64_t>{0, 1, 4, 2, 5, 3};
-  GRAPHC_ASSIGN(ValueId v, reshape(c, c.in(0), split));
+  GRAPHC_ASSIGN(ValueId v, reshaped(c, c.in(0), split));
   GRAPHC_ASSIGN(v, c.emit(OpKind::Transpose, {v}, attrs(std::pair{"perm", perm})));
-  GRAPHC_ASSIGN(v, reshape(c, v, {s.n, depth, s.h * s.b, s.w * s.b}));
+  GRAPHC_ASSIGN(v, reshaped(c, v, {s.n, depth, s.h * s.b, s.w * s.b}));
   c.setOut(0, v);
   return ok();
 }
@@ -70,9 +68,9 @@ Status depthToSpaceOp(ImportCtx& c) {
 Status spaceToDepthOp(ImportCtx& c) {
   GRAPHC_ASSIGN(Blocks s, blocksOf(c));
   if (s.h % s.b || s.w % s.b || s.b > s.h || s.b > s.w) return c.malformed(fmt::format("{} x {} does not split into blocks of {} x {}", s.h, s.w, s.b, s.b));
-  GRAPHC_ASSIGN(ValueId v, reshape(c, c.in(0), {s.n, s.c, s.h / s.b, s.b, s.w / s.b, s.b}));
+  GRAPHC_ASSIGN(ValueId v, reshaped(c, c.in(0), {s.n, s.c, s.h / s.b, s.b, s.w / s.b, s.b}));
   GRAPHC_ASSIGN(v, c.emit(OpKind::Transpose, {v}, attrs(std::pair{"perm", std::vector<int64_t>{0, 3, 5, 1, 2, 4}})));
-  GRAPHC_ASSIGN(v, reshape(c, v, {s.n, s.c * s.b * s.b, s.h / s.b, s.w / s.b}));
+  GRAPHC_ASSIGN(v, reshaped(c, v, {s.n, s.c * s.b * s.b, s.h / s.b, s.w / s.b}));
   c.setOut(0, v);
   return ok();
 }
