@@ -95,51 +95,6 @@ Result<std::vector<TensorType>> bindInputs(const OnnxModel& m, OnnxImportOptions
   return types;
 }
 
-// Node order with every node after the producers of its inputs (ONNX asks writers for this, but
-// not all follow it); a missing value or a cycle is an error.
-Result<std::vector<size_t>> topoOrder(const OnnxModel& m, const std::set<std::string>& available) {
-  std::map<std::string, size_t> producer;
-  for (const OnnxNode& n : m.nodes)
-    for (const std::string& o : n.outputs) {
-      if (o.empty()) continue;
-      if (available.count(o) || !producer.emplace(o, n.index).second)
-        return Error(ErrorCode::Parse, fmt::format("{}: {}: value '{}' is defined more than once", m.file, describe(n), o));
-    }
-  std::vector<std::vector<size_t>> users(m.nodes.size());
-  std::vector<size_t> pending(m.nodes.size(), 0);
-  for (const OnnxNode& n : m.nodes)
-    for (const std::string& i : n.inputs) {
-      if (i.empty() || available.count(i)) continue;
-      auto it = producer.find(i);
-      if (it == producer.end())
-        return Error(ErrorCode::Parse, fmt::format("{}: {}: input '{}' is not produced by any node, input or initializer", m.file, describe(n), i));
-      users[it->second].push_back(n.index);
-      ++pending[n.index];
-    }
-  for (const std::string& o : m.outputs)
-    if (!available.count(o) && !producer.count(o))
-      return Error(ErrorCode::Parse, fmt::format("{}: graph output '{}' is not produced by any node, input or initializer", m.file, o));
-  std::vector<size_t> order, ready;
-  for (size_t k = m.nodes.size(); k-- > 0;)
-    if (pending[k] == 0) ready.push_back(k);
-  while (!ready.empty()) {  // a stack of ready nodes, lowest index on top: keeps the file's order
-    size_t k = ready.back();
-    ready.pop_back();
-    order.push_back(k);
-    std::vector<size_t> next;
-    for (size_t u : users[k])
-      if (--pending[u] == 0) next.push_back(u);
-    std::sort(next.rbegin(), next.rend());
-    ready.insert(ready.end(), next.begin(), next.end());
-    std::sort(ready.rbegin(), ready.rend());
-  }
-  if (order.size() != m.nodes.size()) {
-    for (const OnnxNode& n : m.nodes)
-      if (pending[n.index]) return Error(ErrorCode::Parse, fmt::format("{}: the graph has a cycle through {}", m.file, describe(n)));
-  }
-  return order;
-}
-
 Status checkInputCount(const OnnxNode& n, const OpEntry& e) {
   int count = (int)n.inputs.size();
   while (count > 0 && n.inputs[count - 1].empty()) --count;  // trailing optional inputs left out
@@ -151,6 +106,10 @@ Status checkInputCount(const OnnxNode& n, const OpEntry& e) {
   }
   for (int i = 0; i < e.minInputs; ++i)
     if (n.inputs[i].empty()) return Error(ErrorCode::Parse, fmt::format("required input #{} is missing", i));
+  // A variadic op's inputs are never optional: its importer reads every one listed.
+  if (e.maxInputs < 0)
+    for (size_t i = 0; i < n.inputs.size(); ++i)
+      if (n.inputs[i].empty()) return Error(ErrorCode::Parse, fmt::format("input #{} of a variadic op is empty", i));
   return ok();
 }
 

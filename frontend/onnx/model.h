@@ -76,6 +76,13 @@ std::string onnxTypeName(int32_t elemType);
 // "node 'name' (Op)" or "node #3 (Op, output 'y')" for nodes without a name.
 std::string describe(const OnnxNode& n);
 
+// The names a graph defines before its first node: inputs, initializers, skipped initializers.
+std::set<std::string> definedBeforeNodes(const OnnxModel& m);
+// Node indices with every node after the producers of its inputs (ONNX asks writers for this, but
+// not all follow it). A value defined twice, an input or output defined nowhere, or a cycle is
+// an error.
+Result<std::vector<size_t>> topoOrder(const OnnxModel& m, const std::set<std::string>& available);
+
 // Initializers that the importer stores transposed (the B of a Gemm with transB=1 that becomes a
 // dense op). The exporter uses the same decision to transpose them back.
 std::set<std::string> transposedWeights(const OnnxModel& m);

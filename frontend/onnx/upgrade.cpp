@@ -124,13 +124,17 @@ void checkNodes(const onnx::ModelProto& m) {
 // op's schema, sees every node first. The converter reports what it cannot convert by throwing.
 // Some of its adapters (Softmax's) need the ranks of intermediate values, so ONNX's shape
 // inference runs before it.
-Result<onnx::ModelProto> upgradedTo13(const onnx::ModelProto& proto, int64_t opset, const std::string& name) {
+Result<onnx::ModelProto> upgradedTo13(const onnx::ModelProto& proto, const std::vector<size_t>& order, int64_t opset,
+                                      const std::string& name) {
   const char* stage = "ONNX's checker refuses it";
   std::string why;
   try {
     checkNodes(proto);
     stage = "ONNX's version converter cannot upgrade it to opset 13";
     onnx::ModelProto typed = proto;
+    // The converter links each node to the producers before it, in the file's order.
+    auto* nodes = typed.mutable_graph()->mutable_node();
+    for (size_t k = 0; k < order.size(); ++k) *nodes->Mutable((int)k) = proto.graph().node((int)order[k]);
     onnx::shape_inference::InferShapes(typed);
     if (opset < 7) {
       std::vector<std::string> problems = misconvertedBroadcasts(typed);
@@ -152,7 +156,9 @@ Result<OnnxModel> convertModel(const onnx::ModelProto& proto, const std::string&
   // Checked in its own form first, so that the converter only ever sees a well-formed graph.
   GRAPHC_ASSIGN(OnnxModel m, convertGraph(proto, name));
   if (m.opset >= 13) return m;
-  GRAPHC_ASSIGN(onnx::ModelProto upgraded, upgradedTo13(proto, m.opset, name));
+  // The converter dereferences a value that no node, input or initializer defines.
+  GRAPHC_ASSIGN(std::vector<size_t> order, topoOrder(m, definedBeforeNodes(m)));
+  GRAPHC_ASSIGN(onnx::ModelProto upgraded, upgradedTo13(proto, order, m.opset, name));
   GRAPHC_ASSIGN(OnnxModel u, convertGraph(upgraded, name));
   u.sourceOpset = m.opset;
   restoreLegacyResizes(u);

@@ -160,6 +160,38 @@ TEST_CASE("structural errors name the node and the value") {
     resize.node("Resize", {"x"}, {"y"}, "short");
     resize.output("y");
     CHECK(has(errorOf(resize.import()), "opset 10: ONNX's checker refuses it"));
+    // ... and dereference a graph output or node input that nothing defines (found by the fuzzer).
+    ModelBuilder lost(7);
+    lost.input("x", {3, 5});
+    lost.node("Relu", {"x"}, {"y"}, "relu");
+    lost.output("z");
+    CHECK(has(errorOf(lost.import()), "graph output 'z' is not produced by any node, input or initializer"));
+    ModelBuilder dangling(7);
+    dangling.input("x", {3, 5});
+    dangling.node("Add", {"x", "w"}, {"y"}, "add");
+    dangling.output("y");
+    CHECK(has(errorOf(dangling.import()), "node 'add' (Add): input 'w' is not produced by any node, input or initializer"));
+  }
+  SUBCASE("an empty input of a variadic op (found by the fuzzer in Einsum)") {
+    for (const char* op : {"Sum", "Concat", "Einsum", "Max"}) {
+      INFO(op);
+      ModelBuilder b;
+      b.input("x", {2, 3});
+      onnx::NodeProto& n = b.node(op, {"x", ""}, {"y"}, "v");
+      if (std::string(op) == "Concat") setAttr(n, "axis", int64_t{0});
+      if (std::string(op) == "Einsum") setAttr(n, "equation", std::string("ij,ij->ij"));
+      b.output("y");
+      CHECK(has(errorOf(b.import()), "node 'v' (" + std::string(op) + "): input #1 of a variadic op is empty"));
+    }
+  }
+  SUBCASE("an older opset with its nodes out of order is upgraded all the same") {
+    ModelBuilder b(7);
+    b.input("x", {2, 3});
+    b.node("Neg", {"y"}, {"z"}, "second");
+    b.node("Relu", {"x"}, {"y"}, "first");
+    b.output("z");
+    auto g = b.import();
+    REQUIRE(g);
   }
   SUBCASE("initializer data that does not fit its shape") {
     ModelBuilder b;
