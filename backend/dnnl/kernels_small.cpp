@@ -12,6 +12,8 @@ namespace {
 // GCC 12's _mm512_max_ps passes an undefined vector through, which -Wmaybe-uninitialized flags.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// Relu is max(0, x), in that order: vmaxps returns its second operand when either is NaN, so a
+// NaN stays NaN, as in the scalar loops and the interpreter.
 __attribute__((target("avx512f"))) void narrowGemmAvx512(const NarrowGemm& g) {
   const int64_t w0 = std::min<int64_t>(g.width, 16), w1 = g.width - w0;
   const __mmask16 m0 = (__mmask16)((1u << w0) - 1), m1 = (__mmask16)((1u << w1) - 1);
@@ -31,7 +33,7 @@ __attribute__((target("avx512f"))) void narrowGemmAvx512(const NarrowGemm& g) {
       }
     }
     for (int q = 0; q < 4; ++q) {
-      if (g.relu) acc[q][0] = _mm512_max_ps(acc[q][0], _mm512_setzero_ps()), acc[q][1] = _mm512_max_ps(acc[q][1], _mm512_setzero_ps());
+      if (g.relu) acc[q][0] = _mm512_max_ps(_mm512_setzero_ps(), acc[q][0]), acc[q][1] = _mm512_max_ps(_mm512_setzero_ps(), acc[q][1]);
       _mm512_mask_storeu_ps(g.y + (r + q) * g.ldy, m0, acc[q][0]);
       if (w1) _mm512_mask_storeu_ps(g.y + (r + q) * g.ldy + 16, m1, acc[q][1]);
     }
@@ -44,7 +46,7 @@ __attribute__((target("avx512f"))) void narrowGemmAvx512(const NarrowGemm& g) {
       a0 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m0, brow), a0);
       if (w1) a1 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m1, brow + 16), a1);
     }
-    if (g.relu) a0 = _mm512_max_ps(a0, _mm512_setzero_ps()), a1 = _mm512_max_ps(a1, _mm512_setzero_ps());
+    if (g.relu) a0 = _mm512_max_ps(_mm512_setzero_ps(), a0), a1 = _mm512_max_ps(_mm512_setzero_ps(), a1);
     _mm512_mask_storeu_ps(g.y + r * g.ldy, m0, a0);
     if (w1) _mm512_mask_storeu_ps(g.y + r * g.ldy + 16, m1, a1);
   }

@@ -152,6 +152,14 @@ static void addSpecialValues(std::vector<OpCase>& out) {
   AttrMap rows;
   rows.set("axes", std::vector<int64_t>{1});
   out.push_back({"reduce_max/nan and infinities", OpKind::ReduceMax, oneOpGraph(OpKind::ReduceMax, {t}, rows, {specialValues({4, 5})})});
+  // A dense with relu keeps NaN where our kernels run it on dnnl: the seed MLP's narrow shape
+  // (the small AVX-512 kernel once dropped it), two vectors wide. Elsewhere oneDNN's own relu
+  // post-op maps NaN to 0 (docs/dnnl.md).
+  for (Shape s : {Shape{32, 10, 20}, Shape{8, 12, 33}}) {
+    Tensor x = specialValues({s[0], s[1]}), w = randomF32({s[1], s[2]}, 5), b = randomF32({s[2]}, 6);
+    out.push_back({fmt::format("dense/relu keeps nan, {}x{} to {}", s[0], s[1], s[2]), OpKind::Dense,
+                   oneOpGraph(OpKind::Dense, {x.type(), w.type(), b.type()}, attrs({{"activation", std::string("relu")}}), {x, w, b})});
+  }
 }
 
 void addElementwiseCases(std::vector<OpCase>& out) {

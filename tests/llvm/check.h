@@ -37,6 +37,20 @@ inline std::vector<Tensor> makeInputs(const Graph& g, uint64_t seed, double lo, 
   return inputs;
 }
 
+// "" when a and b hold the same bits, any NaN matching any NaN (which NaN an operation on two
+// NaNs returns depends on the order of its operands, which a reassociated sum does not fix);
+// else where they first differ.
+inline std::string bitDifference(const Tensor& a, const Tensor& b) {
+  if (a.type() != b.type()) return "types " + a.type().str() + " and " + b.type().str();
+  if (!isFloat(a.dtype())) return a.bitEqual(b) ? "" : "integer data differs";
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    double x = a.at(i), y = b.at(i);
+    bool same = (std::isnan(x) && std::isnan(y)) || (x == y && std::signbit(x) == std::signbit(y));
+    if (!same) return "element " + std::to_string(i) + ": " + std::to_string(x) + " and " + std::to_string(y);
+  }
+  return "";
+}
+
 // A new context of exe; fails the test when it cannot be made.
 inline std::unique_ptr<ExecutionContext> contextOf(const Executable& exe) {
   auto ctx = exe.createContext();
