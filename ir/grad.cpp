@@ -13,7 +13,7 @@ GRAD(gradNeg) GRAD(gradAbs) GRAD(gradSqrt) GRAD(gradExp) GRAD(gradLog) GRAD(grad
 GRAD(gradRelu) GRAD(gradLeakyRelu) GRAD(gradElu) GRAD(gradSigmoid) GRAD(gradTanh) GRAD(gradGelu) GRAD(gradClip)
 GRAD(gradAdd) GRAD(gradSub) GRAD(gradMul) GRAD(gradDiv) GRAD(gradPow) GRAD(gradMin) GRAD(gradMax) GRAD(gradWhere)
 GRAD(gradSoftmax) GRAD(gradLogSoftmax) GRAD(gradLayerNorm) GRAD(gradBatchNorm)
-GRAD(gradReduceSum) GRAD(gradReduceMean) GRAD(gradReduceMax)
+GRAD(gradReduceSum) GRAD(gradReduceMean) GRAD(gradReduceMax) GRAD(gradReduceProd)
 GRAD(gradReshape) GRAD(gradTranspose) GRAD(gradConcat) GRAD(gradSlice) GRAD(gradGather) GRAD(gradExpand)
 GRAD(gradMatMul) GRAD(gradDense) GRAD(gradConv2d) GRAD(gradConv2dGradInput) GRAD(gradMaxPool2d) GRAD(gradAvgPool2d) GRAD(gradGlobalAvgPool)
 GRAD(gradReluGrad) GRAD(gradSliceGrad) GRAD(gradGatherGrad)
@@ -70,6 +70,7 @@ GradFn gradRule(OpKind op) {
     case OpKind::ReduceSum: return gradReduceSum;
     case OpKind::ReduceMean: return gradReduceMean;
     case OpKind::ReduceMax: return gradReduceMax;
+    case OpKind::ReduceProd: return gradReduceProd;
     case OpKind::Reshape: return gradReshape;
     case OpKind::Transpose: return gradTranspose;
     case OpKind::Concat: return gradConcat;
@@ -87,7 +88,7 @@ GradFn gradRule(OpKind op) {
     case OpKind::SliceGrad: return gradSliceGrad;
     case OpKind::GatherGrad: return gradGatherGrad;
     // Piecewise constant or integer-valued: no gradient flows.
-    case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::Cast: case OpKind::OneHot:
+    case OpKind::Equal: case OpKind::Less: case OpKind::Greater: case OpKind::Cast: case OpKind::OneHot: case OpKind::TopK:
     // A fused loss gives its logits' gradient itself; autodiff starts there.
     case OpKind::SoftmaxCrossEntropy:
     // Optimizer updates end a training step; nothing differentiates through them.

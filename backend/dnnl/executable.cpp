@@ -199,8 +199,10 @@ Status lowerNode(Lowering& L, const Node& n) {
       return small ? ok() : lowerNorm(L, n);
     }
     case OpKind::LogSoftmax: case OpKind::LayerNorm: case OpKind::BatchNorm:
-    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax:
+    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax: case OpKind::ReduceProd:
       return lowerNorm(L, n);
+    case OpKind::TopK:  // oneDNN has no selection primitive
+      return lowerFallback(L, n);
     case OpKind::Reshape: case OpKind::Transpose: case OpKind::Concat: case OpKind::Slice:
     case OpKind::Gather: case OpKind::Expand:
       return lowerMovement(L, n);

@@ -99,13 +99,14 @@ Status reduce(Lowering& L, const Node& n, const OpCtx& c) {
     return Error("reduce_max: maximum of an empty set of elements");
   // oneDNN's reduction_max skips NaN; the interpreter's kernel keeps it, as NumPy does.
   if (n.op == OpKind::ReduceMax) return lowerFallback(L, n);
+  if (t.numel() == 0) return lowerFallback(L, n);  // the empty sum and product: 0 and 1
   int src = L.plainBuffer(x);
-  if (kept == t.shape) {  // nothing to reduce: sum, mean and max of one element are the element
+  if (kept == t.shape) {  // nothing to reduce: sum, mean and product of one element are the element
     L.aliasResult(y, src);
     return ok();
   }
   auto a = n.op == OpKind::ReduceSum ? dn::algorithm::reduction_sum
-           : n.op == OpKind::ReduceMean ? dn::algorithm::reduction_mean : dn::algorithm::reduction_max;
+           : n.op == OpKind::ReduceMean ? dn::algorithm::reduction_mean : dn::algorithm::reduction_mul;
   dn::memory::desc smd = plainDesc(t.shape, DType::f32), dmd = plainDesc(kept, DType::f32);
   auto pd = dnnlTry(L.describe(n), [&] {
     return dn::reduction::primitive_desc(dn::reduction::desc(a, smd, dmd, 0.f, 0.f), L.attr(), L.engine);

@@ -15,7 +15,7 @@ bool isOpSupported(OpKind op, DType dtype) {
       return true;
     case OpKind::Softmax: case OpKind::LogSoftmax:
       return isF;
-    case OpKind::ReduceSum: case OpKind::ReduceMax:
+    case OpKind::ReduceSum: case OpKind::ReduceMax: case OpKind::ReduceProd:
       return dtype != DType::boolean;
     case OpKind::ReduceMean: case OpKind::LayerNorm: case OpKind::BatchNorm: case OpKind::MatMul: case OpKind::Dense:
     case OpKind::DenseGrad: case OpKind::ReluGrad: case OpKind::LayerNormGrad: case OpKind::SoftmaxCrossEntropy:
@@ -25,6 +25,8 @@ bool isOpSupported(OpKind op, DType dtype) {
       return isF;
     case OpKind::OneHot: case OpKind::SliceGrad:
       return true;
+    case OpKind::TopK:
+      return dtype != DType::boolean;
     case OpKind::AllreduceStart: case OpKind::AllreduceWait:  // the communicator averages f32
       return dtype == DType::f32;
     case OpKind::GatherGrad: case OpKind::PadGrad:

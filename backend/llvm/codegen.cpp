@@ -396,9 +396,11 @@ llvm::Value* Emitter::intrinsic(llvm::Intrinsic::ID id, std::initializer_list<ll
 static Status emitNode(Emitter& e, const Node& n) {
   if (n.info().has(kElementwise)) return emitElementwise(e, n);
   switch (n.op) {
-    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax: case OpKind::Softmax:
-    case OpKind::LogSoftmax:
+    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax: case OpKind::ReduceProd:
+    case OpKind::Softmax: case OpKind::LogSoftmax:
       return emitReduce(e, n);
+    case OpKind::TopK:
+      return emitTopK(e, n);
     case OpKind::LayerNorm: case OpKind::BatchNorm:
       return emitNorm(e, n);
     case OpKind::MatMul: case OpKind::Dense:

@@ -127,7 +127,8 @@ class Emitter {
 // The op families. Each checks what it supports first and returns an Error before emitting
 // anything; otherwise it emits node n's loops between Emitter::begin and Emitter::end.
 Status emitElementwise(Emitter& e, const Node& n);
-Status emitReduce(Emitter& e, const Node& n);  // reduce_sum, reduce_mean, reduce_max, softmax, log_softmax
+Status emitTopK(Emitter& e, const Node& n);
+Status emitReduce(Emitter& e, const Node& n);  // reduce_sum, reduce_mean, reduce_max, reduce_prod, softmax, log_softmax
 Status emitNorm(Emitter& e, const Node& n);    // layer_norm, batch_norm
 Status emitMovement(Emitter& e, const Node& n);
 Status emitLinalg(Emitter& e, const Node& n);     // matmul, dense

@@ -1,4 +1,4 @@
-// Reductions over a set of axes, and softmax / log_softmax along one axis.
+// Reductions (sum, mean, max, product) over a set of axes, and softmax / log_softmax along one axis.
 #include <fmt/format.h>
 #include <llvm/IR/Intrinsics.h>
 
@@ -15,6 +15,12 @@ Value* add(Emitter& e, DType t, Value* acc, Value* x) {
   if (!isFloat(t)) return e.b.CreateAdd(acc, x);  // wraps, like the interpreter's uint64 sum narrowed
   Reassociate fast(e.b);
   return e.b.CreateFAdd(acc, x);
+}
+
+// In order, unlike the sum: a product that overflows midway must be inf here too, as in the
+// interpreter.
+Value* multiply(Emitter& e, DType t, Value* acc, Value* x) {
+  return isFloat(t) ? e.b.CreateFMul(acc, x) : e.b.CreateMul(acc, x);
 }
 
 // The interpreter's maximum: NaN wins, and once NaN stays NaN.
@@ -86,12 +92,14 @@ Status emitReduce(Emitter& e, const Node& n) {
   for (size_t d = 0; d < kept.size(); ++d)
     if (reduced[d]) count *= kept[d], kept[d] = 1;
   int64_t outCount = g.type(y).numel();
-  bool isMax = n.op == OpKind::ReduceMax;
+  bool isMax = n.op == OpKind::ReduceMax, isProd = n.op == OpKind::ReduceProd;
   if (isMax && count == 0 && outCount > 0) return Error("maximum of an empty set of elements");
   auto& b = e.b;
-  Value* init = isMax ? lowest(e, t) : e.constant(t, 0);
+  Value* init = isMax ? lowest(e, t) : e.constant(t, isProd ? 1 : 0);
   e.loop(outCount, [&](Value* i) { e.store(y, i, init); }, true);
-  auto combine = [&](Value* acc, Value* v) { return isMax ? maximum(e, t, acc, v) : add(e, t, acc, v); };
+  auto combine = [&](Value* acc, Value* v) {
+    return isMax ? maximum(e, t, acc, v) : isProd ? multiply(e, t, acc, v) : add(e, t, acc, v);
+  };
 
   LoopNest nest(type.shape);
   nest.add(broadcastStrides(kept, type.shape));

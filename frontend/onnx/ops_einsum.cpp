@@ -1,5 +1,5 @@
-// Importer of ONNX's Einsum for equations without a repeated index inside one operand (no
-// diagonals): transposes, sums and batched matrix products. Operands are contracted left to
+// Importer of ONNX's Einsum: diagonals (an index repeated inside one operand) as strided slices,
+// then transposes, sums and batched matrix products. Operands are contracted left to
 // right; each pair is one matmul over [batch, M, K] x [batch, K, N], where batch holds the
 // indices both operands and the result keep, K those that end with the pair, and M and N
 // those of one operand only. An ellipsis stands for the same broadcast axes in every operand.
@@ -130,6 +130,37 @@ Result<Term> contract(ImportCtx& c, Term a, Term b, const std::string& keep, std
   return Term{product, batch + onlyA + onlyB};
 }
 
+// The diagonal over each index that repeats within one operand ("ii->i", "bii->bi", "iii"): the
+// two axes moved last and flattened, every (n+1)-th of the n*n elements taken.
+Result<Term> diagonals(ImportCtx& c, Term t, const std::string& equation, size_t operand) {
+  for (;;) {
+    size_t p = std::string::npos, q = 0;
+    for (size_t d = 0; d < t.idx.size() && p == std::string::npos; ++d)
+      if (size_t later = t.idx.find(t.idx[d], d + 1); later != std::string::npos) p = d, q = later;
+    if (p == std::string::npos) return t;
+    const Shape shape = c.graph().type(t.v).shape;
+    const int64_t n = shape[p];
+    if (shape[q] != n)
+      return c.malformed(fmt::format("equation '{}': index '{}' repeats in operand #{} over axes of {} and {}", equation, t.idx[p], operand, n, shape[q]));
+    std::string rest;
+    std::vector<int64_t> perm;
+    Shape flat;
+    for (size_t d = 0; d < t.idx.size(); ++d)
+      if (d != p && d != q) rest += t.idx[d], perm.push_back((int64_t)d), flat.push_back(shape[d]);
+    perm.push_back((int64_t)p), perm.push_back((int64_t)q);
+    flat.push_back(n * n);
+    ValueId v = t.v;
+    if (!std::is_sorted(perm.begin(), perm.end())) {
+      GRAPHC_ASSIGN(v, c.emit(OpKind::Transpose, {v}, attrs(std::pair{"perm", perm})));
+    }
+    GRAPHC_ASSIGN(v, reshaped(c, v, flat));
+    GRAPHC_ASSIGN(v, c.emit(OpKind::Slice, {v}, attrs(std::pair{"starts", std::vector<int64_t>{0}}, std::pair{"ends", std::vector<int64_t>{n * n}},
+                                                      std::pair{"axes", std::vector<int64_t>{(int64_t)flat.size() - 1}},
+                                                      std::pair{"steps", std::vector<int64_t>{n + 1}})));
+    t = Term{v, rest + t.idx[p]};
+  }
+}
+
 Status einsumOp(ImportCtx& c) {
   GRAPHC_ASSIGN(std::string equation, c.attrStr("equation", ""));
   std::string out;
@@ -141,6 +172,7 @@ Status einsumOp(ImportCtx& c) {
     if (std::isupper((unsigned char)ch)) return c.unsupported(fmt::format("Einsum equation '{}' with upper-case indices", equation));
   std::vector<Term> terms;
   std::map<char, int64_t> size;
+  std::map<char, int> occurrences;  // in the equation: "ii" sums i (a trace) in implicit mode
   int64_t dots = 0;
   for (size_t i = 0; i < subscripts.size(); ++i) {
     const TensorType t = c.type(i);
@@ -149,15 +181,16 @@ Status einsumOp(ImportCtx& c) {
     int64_t ellipsis = 0;
     GRAPHC_ASSIGN(std::string idx, expandTerm(c, subscripts[i], t.rank(), &ellipsis));
     dots = std::max(dots, ellipsis);
-    for (size_t d = 0; d < idx.size(); ++d) {
-      if (idx.find(idx[d]) != d)
-        return c.unsupported(fmt::format("Einsum equation '{}': index '{}' repeats in operand #{} (a diagonal)", equation, idx[d], i));
-      int64_t& n = size.try_emplace(idx[d], t.shape[d]).first->second;
-      if (n == 1) n = t.shape[d];
-      else if (t.shape[d] != n && t.shape[d] != 1)
-        return c.malformed(fmt::format("index '{}' is {} in operand #{} and {} elsewhere", idx[d], t.shape[d], i, n));
+    for (char ch : idx) ++occurrences[ch];
+    GRAPHC_ASSIGN(Term term, diagonals(c, Term{c.in(i), idx}, equation, i));
+    const Shape& shape = c.graph().type(term.v).shape;
+    for (size_t d = 0; d < term.idx.size(); ++d) {
+      int64_t& n = size.try_emplace(term.idx[d], shape[d]).first->second;
+      if (n == 1) n = shape[d];
+      else if (shape[d] != n && shape[d] != 1)
+        return c.malformed(fmt::format("index '{}' is {} in operand #{} and {} elsewhere", term.idx[d], shape[d], i, n));
     }
-    terms.push_back({c.in(i), idx});
+    terms.push_back(term);
   }
   std::string result;
   if (explicitOut) {
@@ -173,11 +206,8 @@ Status einsumOp(ImportCtx& c) {
   } else {  // implicit: the ellipsis, then the indices that appear once, in alphabetical order
     for (int64_t k = dots - 1; k >= 0; --k) result += char('A' + k);
     std::string once;
-    for (auto [ch, n] : size) {
-      int count = 0;
-      for (const Term& t : terms) count += (int)std::count(t.idx.begin(), t.idx.end(), ch);
-      if (std::islower((unsigned char)ch) && count == 1) once += ch;
-    }
+    for (auto [ch, n] : size)
+      if (std::islower((unsigned char)ch) && occurrences[ch] == 1) once += ch;
     result += once;
   }
   // Sum what no later operand and not the result needs, then contract left to right.

@@ -285,6 +285,7 @@ void registerNN(OpTable& t) {
   t["ReduceMean"] = {reduceOp<OpKind::ReduceMean>, 1, 2};
   t["ReduceSum"] = {reduceOp<OpKind::ReduceSum>, 1, 2};
   t["ReduceMax"] = {reduceOp<OpKind::ReduceMax>, 1, 2};
+  t["ReduceProd"] = {reduceOp<OpKind::ReduceProd>, 1, 2};
   t["ReduceMin"] = {composedReduceOp<Composed::Min>, 1, 2};
   t["ReduceSumSquare"] = {composedReduceOp<Composed::SumSquare>, 1, 2};
   t["ReduceL1"] = {composedReduceOp<Composed::L1>, 1, 2};

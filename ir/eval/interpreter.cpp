@@ -31,7 +31,8 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::Softmax: case OpKind::LogSoftmax: return evalSoftmax;
     case OpKind::LayerNorm: return evalLayerNorm;
     case OpKind::BatchNorm: return evalBatchNorm;
-    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax: return evalReduce;
+    case OpKind::ReduceSum: case OpKind::ReduceMean: case OpKind::ReduceMax: case OpKind::ReduceProd: return evalReduce;
+    case OpKind::TopK: return evalTopK;
     case OpKind::Reshape: return evalReshape;
     case OpKind::Transpose: return evalTranspose;
     case OpKind::Concat: return evalConcat;

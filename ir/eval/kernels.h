@@ -21,6 +21,7 @@ Result<Tensor> evalCompare(const OpCtx& c, std::span<const Tensor> in, const Ten
 Result<Tensor> evalWhere(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalCast(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalReduce(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
+Result<Tensor> evalTopK(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalSoftmax(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalLayerNorm(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);
 Result<Tensor> evalBatchNorm(const OpCtx& c, std::span<const Tensor> in, const TensorType& out);

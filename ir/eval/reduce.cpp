@@ -1,11 +1,11 @@
-// Reductions (sum, mean, max over a set of axes) and softmax / log_softmax along one axis.
+// Reductions (sum, mean, max, product over a set of axes) and softmax / log_softmax along one axis.
 #include <limits>
 
 #include "ir/eval/kernels.h"
 
 namespace graphc::eval {
 
-// Integers sum in int64 (wrapping, as unsigned) and are narrowed once at the end.
+// Integers sum and multiply in int64 (wrapping, as unsigned) and are narrowed once at the end.
 template <class T>
 using SumAcc = std::conditional_t<std::is_integral_v<T>, uint64_t, Acc<T>>;
 
@@ -32,6 +32,15 @@ static Result<Tensor> reduceTyped(const OpCtx& c, const Tensor& x, const TensorT
       if (v > m || v != v) m = m != m ? m : v;  // NaN wins, as in NumPy
     }
     for (int64_t i = 0; i < y.numel(); ++i) res[i] = acc[i];
+    return y;
+  }
+  if (c.info.kind == OpKind::ReduceProd) {  // the empty product is 1
+    // Floats multiply in their own type, as NumPy does: a product that overflows midway is inf
+    // on every backend, not finite here only.
+    using ProdAcc = std::conditional_t<std::is_integral_v<T>, uint64_t, T>;
+    std::vector<ProdAcc> acc((size_t)y.numel(), 1);
+    for (int64_t i = 0; i < x.numel(); ++i) acc[dst[i]] *= (ProdAcc)src[i];
+    for (int64_t i = 0; i < y.numel(); ++i) res[i] = (T)acc[i];
     return y;
   }
   std::vector<SumAcc<T>> acc((size_t)y.numel(), 0);

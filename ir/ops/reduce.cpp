@@ -25,6 +25,19 @@ Types inferReduce(const OpCtx& c) {
   return single({x.dtype, out});
 }
 
+Types inferTopK(const OpCtx& c) {
+  const TensorType& x = c.operands[0];
+  if (x.dtype == DType::boolean || isStorageType(x.dtype)) return inferError("'top_k' does not take {}", dtypeName(x.dtype));
+  auto axis = normalizeAxis(c.i("axis"), x.rank());
+  if (!axis) return inferError("axis {} is out of range for {}", c.i("axis"), x.str());
+  int64_t k = c.i("k");
+  if (k < 0 || k > x.shape[*axis]) return inferError("k = {} is outside [0, {}], the extent of axis {} of {}", k, x.shape[*axis], *axis, x.str());
+  if (c.i("largest") != 0 && c.i("largest") != 1) return inferError("largest must be 0 or 1, got {}", c.i("largest"));
+  Shape out = x.shape;
+  out[*axis] = k;
+  return single({DType::i64, out});
+}
+
 Types inferSoftmax(const OpCtx& c) {
   const TensorType& x = c.operands[0];
   if (!isFloat(x.dtype)) return inferError("'{}' needs a floating-point operand, got {}", c.info.name, x.str());
@@ -122,6 +135,20 @@ void gradReduceMax(GradCtx& c) {
   ValueId count = c.op(OpKind::ReduceSum, {mask}, attrsOf({{"axes", reducedAxes(c)}, {"keepdims", int64_t{1}}}));
   ValueId share = c.div(c.reshape(c.dy(), keptShape(c)), count);
   c.addGrad(0, c.mul(mask, share));
+}
+
+// d/dx_i of the product is the product of the other elements: y / x_i where x_i is not 0. At a
+// zero it is the product of the rest, which is nonzero only when that zero is the only one.
+void gradReduceProd(GradCtx& c) {
+  ValueId x = c.x(0);
+  AttrMap kept = attrsOf({{"axes", reducedAxes(c)}, {"keepdims", int64_t{1}}});
+  ValueId zero = c.op(OpKind::Equal, {x, c.scalar(0, x)});
+  ValueId nonzeros = c.where(zero, c.scalar(1, x), x);
+  ValueId zeroCount = c.op(OpKind::ReduceSum, {c.op(OpKind::Cast, {zero}, attrsOf({{"to", std::string(dtypeName(c.type(x).dtype))}}))}, kept);
+  ValueId onlyZero = c.op(OpKind::Equal, {zeroCount, c.scalar(1, x)});
+  ValueId rest = c.where(onlyZero, c.op(OpKind::ReduceProd, {nonzeros}, kept), c.scalar(0, x));
+  ValueId others = c.where(zero, spread(c, rest), c.div(spread(c, c.y()), nonzeros));
+  c.addGrad(0, c.mul(others, spread(c, c.dy())));
 }
 
 void gradSoftmax(GradCtx& c) {

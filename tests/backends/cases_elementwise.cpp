@@ -160,6 +160,15 @@ static void addSpecialValues(std::vector<OpCase>& out) {
     out.push_back({fmt::format("dense/relu keeps nan, {}x{} to {}", s[0], s[1], s[2]), OpKind::Dense,
                    oneOpGraph(OpKind::Dense, {x.type(), w.type(), b.type()}, attrs({{"activation", std::string("relu")}}), {x, w, b})});
   }
+  // NaN ranks above +inf, either way round; rows of 9 see the 7 values in a different order.
+  Tensor ranked = specialValues({5, 9});
+  for (int64_t largest : {0, 1}) {
+    AttrMap topK = attrs({{"k", int64_t{9}}, {"axis", int64_t{1}}, {"largest", largest}});
+    out.push_back({fmt::format("top_k/nan and infinities largest {}", largest), OpKind::TopK, oneOpGraph(OpKind::TopK, {ranked.type()}, topK, {ranked})});
+  }
+  // Rows with and without NaN, with inf * 0 (NaN) and inf * finite, in either sign.
+  Tensor products = specialValues({6, 3});
+  out.push_back({"reduce_prod/nan and infinities", OpKind::ReduceProd, oneOpGraph(OpKind::ReduceProd, {products.type()}, rows, {products})});
 }
 
 void addElementwiseCases(std::vector<OpCase>& out) {

@@ -2,6 +2,8 @@
 // and the reductions over axis sets.
 #include <fmt/ranges.h>
 
+#include <set>
+
 #include "tests/backends/cases.h"
 
 namespace graphc::test {
@@ -50,7 +52,7 @@ static void addNorms(std::vector<OpCase>& out) {
 }
 
 static void addReductions(std::vector<OpCase>& out) {
-  for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceMean, OpKind::ReduceMax})
+  for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceMean, OpKind::ReduceMax, OpKind::ReduceProd})
     for (Shape s : {Shape{3, 17}, Shape{2, 3, 33}, Shape{1, 5, 1}})
       for (Ints axes : {Ints{}, Ints{0}, Ints{-1}, Ints{0, 2}, Ints{1}})
         for (int64_t keep : {0, 1}) {
@@ -62,10 +64,44 @@ static void addReductions(std::vector<OpCase>& out) {
         }
   out.push_back({"reduce_sum/i32", OpKind::ReduceSum, oneOpGraph(OpKind::ReduceSum, {{DType::i32, {3, 5}}}, attrs({{"axes", Ints{1}}})), -9, 9, 0});
   out.push_back({"reduce_max/i64", OpKind::ReduceMax, oneOpGraph(OpKind::ReduceMax, {{DType::i64, {3, 5}}}, attrs({{"axes", Ints{0}}})), -9, 9, 0});
+  // Factors near 1 in either sign, so that a product of 198 neither vanishes nor overflows.
+  out.push_back({"reduce_prod/f32 2x3x33 around one", OpKind::ReduceProd, oneOpGraph(OpKind::ReduceProd, {{DType::f32, {2, 3, 33}}}), 0.8, 1.25});
+  out.push_back({"reduce_prod/f64 3x5 axes [1]", OpKind::ReduceProd, oneOpGraph(OpKind::ReduceProd, {{DType::f64, {3, 5}}}, attrs({{"axes", Ints{1}}})), -2, 2, 1e-12});
+  // The empty product is 1 and the empty sum 0, on every output element.
+  for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceProd})
+    out.push_back({fmt::format("{}/empty axis", opName(op)), op, oneOpGraph(op, {{DType::f32, {3, 0}}}, attrs({{"axes", Ints{1}}}))});
+  // Integers wrap, as in NumPy: 9^15 overflows int32.
+  out.push_back({"reduce_prod/i32 wraps", OpKind::ReduceProd, oneOpGraph(OpKind::ReduceProd, {{DType::i32, {3, 15}}}, attrs({{"axes", Ints{1}}})), -9, 10, 0});
+  out.push_back({"reduce_prod/i64", OpKind::ReduceProd, oneOpGraph(OpKind::ReduceProd, {{DType::i64, {3, 5}}}, attrs({{"axes", Ints{0}}})), -9, 9, 0});
   out.push_back({"reduce_mean/f64", OpKind::ReduceMean, oneOpGraph(OpKind::ReduceMean, {{DType::f64, {3, 5}}}), -1, 1, 1e-12});
 }
 
+// top_k along each axis, largest and smallest, k from 0 to the whole axis; integers drawn from
+// a small range, so that ties (the lower index first) are common.
+static void addTopK(std::vector<OpCase>& out) {
+  auto topK = [](int64_t k, int64_t axis, int64_t largest) { return attrs({{"k", k}, {"axis", axis}, {"largest", largest}}); };
+  for (Shape s : {Shape{3, 17}, Shape{2, 5, 7}})
+    for (int64_t axis : {int64_t{-1}, int64_t{0}, int64_t{1}})
+      for (int64_t largest : {0, 1}) {
+        int64_t extent = s[*normalizeAxis(axis, (int64_t)s.size())];
+        for (int64_t k : std::set<int64_t>{1, 2, extent})
+          out.push_back({fmt::format("top_k/f32 {} axis {} k {} largest {}", dims(s), axis, k, largest), OpKind::TopK,
+                         oneOpGraph(OpKind::TopK, {{DType::f32, s}}, topK(k, axis, largest))});
+      }
+  for (int64_t largest : {0, 1}) {
+    out.push_back({fmt::format("top_k/i32 ties largest {}", largest), OpKind::TopK,
+                   oneOpGraph(OpKind::TopK, {{DType::i32, {4, 33}}}, topK(10, 1, largest)), -3, 3, 0});
+    out.push_back({fmt::format("top_k/i64 ties largest {}", largest), OpKind::TopK,
+                   oneOpGraph(OpKind::TopK, {{DType::i64, {6, 5}}}, topK(4, 0, largest)), -2, 2, 0});
+    out.push_back({fmt::format("top_k/f64 largest {}", largest), OpKind::TopK, oneOpGraph(OpKind::TopK, {{DType::f64, {2, 9}}}, topK(4, 1, largest))});
+  }
+  out.push_back({"top_k/k 0", OpKind::TopK, oneOpGraph(OpKind::TopK, {{DType::f32, {3, 4}}}, topK(0, 1, 1))});
+  out.push_back({"top_k/no rows", OpKind::TopK, oneOpGraph(OpKind::TopK, {{DType::f32, {0, 5}}}, topK(2, 1, 1))});
+  out.push_back({"top_k/a long row", OpKind::TopK, oneOpGraph(OpKind::TopK, {{DType::f32, {2, 1000}}}, topK(5, 1, 1))});
+}
+
 void addNormCases(std::vector<OpCase>& out) {
+  addTopK(out);
   addSoftmax(out);
   addNorms(out);
   addReductions(out);

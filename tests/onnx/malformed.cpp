@@ -15,6 +15,7 @@
 
 #include "frontend/onnx/onnx_import.h"
 #include "ir/eval/fold_limit.h"
+#include "ir/eval/interpreter.h"
 #include "tests/onnx/model_builder.h"
 #include "tests/support.h"
 
@@ -603,6 +604,47 @@ TEST_CASE("GatherElements refuses indices of another rank or reaching past data,
   CHECK(has(errorOf(gather({4, 2})), "node 'ge' (GatherElements): the indices i64[4,2] reach past data f32[3,4] on axis 0"));
 }
 
+TEST_CASE("TopK refuses a k outside the axis or not constant, and NonZero an input that is not a constant, naming the node") {
+  auto topK = [](int64_t k, bool constantK) {
+    ModelBuilder b;
+    b.input("x", {3, 4});
+    if (constantK) b.rawInit<int64_t>("k", onnx::TensorProto::INT64, {1}, {k});
+    else b.input("k", {1}, {}, onnx::TensorProto::INT64);
+    b.node("TopK", {"x", "k"}, {"v", "i"}, "top");
+    b.output("v").output("i");
+    return b.import();
+  };
+  CHECK(topK(4, true).ok());
+  CHECK(topK(0, true).ok());
+  CHECK(has(errorOf(topK(5, true)), "node 'top' (TopK): k = 5 is outside [0, 4], the extent of axis 1 of f32[3,4]"));
+  CHECK(has(errorOf(topK(-1, true)), "k = -1 is outside [0, 4]"));
+  CHECK(has(errorOf(topK(2, false)), "k (input 'k') is not a constant"));
+
+  ModelBuilder given;
+  given.input("x", {3, 4});
+  given.node("NonZero", {"x"}, {"y"}, "nz");
+  given.output("y");
+  CHECK(has(errorOf(given.import()), "node 'nz' (NonZero): NonZero's output size depends on its input's values, and the input (input 'x') is not a constant"));
+  // Of a constant: the coordinates, row-major, NaN counted as nonzero.
+  ModelBuilder known;  // a Constant node's tensor: a constant, not a trainable initializer
+  auto* value = known.node("Constant", {}, {"w"}, "w").add_attribute();
+  value->set_name("value");
+  value->set_type(onnx::AttributeProto::TENSOR);
+  value->mutable_t()->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {2, 3}) value->mutable_t()->add_dims(d);
+  for (float v : {0.f, 1.5f, 0.f, NAN, 0.f, -2.f}) value->mutable_t()->add_float_data(v);
+  known.node("NonZero", {"w"}, {"y"}, "nz");
+  known.output("y");
+  auto g = known.import();
+  REQUIRE(g.ok());
+  auto y = eval::interpret(*g, {});
+  REQUIRE(y.ok());
+  CHECK((*y)[0].type().str() == "i64[2,3]");
+  std::vector<int64_t> coords;
+  for (int64_t i = 0; i < (*y)[0].numel(); ++i) coords.push_back((*y)[0].data<int64_t>()[i]);
+  CHECK(coords == std::vector<int64_t>{0, 1, 1, 1, 0, 2});
+}
+
 TEST_CASE("Resize refuses scales and sizes together, a bad mode, and a size it would materialise, naming the node") {
   auto resize = [](std::vector<float> scales, std::vector<int64_t> sizes, std::string mode) {
     ModelBuilder b;
@@ -626,23 +668,24 @@ TEST_CASE("Resize refuses scales and sizes together, a bad mode, and a size it w
   CHECK(has(errorOf(resize({1, 1, -2, 2}, {}, "nearest")), "node 'rs' (Resize): scale -2 on axis 2 of f32[1,1,4,4] gives no valid size"));
 }
 
-TEST_CASE("ConvTranspose refuses 1-D and 3-D, weights that do not fit the groups, and an output_padding not below the stride") {
+TEST_CASE("ConvTranspose refuses 3-D, weights that do not fit the groups, and an output_padding not below the stride") {
   auto convT = [](std::vector<int64_t> xDims, std::vector<int64_t> wDims, int64_t group, int64_t outputPadding) {
     ModelBuilder b;
     b.input("x", xDims);
     b.init("w", wDims, std::vector<float>(numElements(wDims), 0.5f));
     auto& n = b.node("ConvTranspose", {"x", "w"}, {"y"}, "ct");
     setAttr(n, "group", group);
-    auto* a = n.add_attribute();
-    a->set_name("output_padding");
-    a->set_type(onnx::AttributeProto::INTS);
-    a->add_ints(outputPadding);
-    a->add_ints(0);
+    std::vector<int64_t> padding(xDims.size() - 2, 0);
+    padding[0] = outputPadding;
+    setAttr(n, "output_padding", padding);
     b.output("y");
     return b.import();
   };
   CHECK(convT({1, 4, 3, 3}, {4, 2, 3, 3}, 2, 0).ok());
-  CHECK(has(errorOf(convT({1, 4, 3}, {4, 2, 3}, 1, 0)), "node 'ct' (ConvTranspose): ConvTranspose of f32[1,4,3] with f32[4,2,3] weights (only 2-D"));
+  auto oneD = convT({1, 4, 3}, {4, 2, 3}, 1, 0);
+  REQUIRE(oneD.ok());
+  CHECK(oneD->type(oneD->outputs[0].value).str() == "f32[1,2,5]");
+  CHECK(has(errorOf(convT({1, 4, 3, 3, 3}, {4, 2, 3, 3, 3}, 1, 0)), "node 'ct' (ConvTranspose): ConvTranspose of f32[1,4,3,3,3] with f32[4,2,3,3,3] weights (1-D and 2-D"));
   CHECK(has(errorOf(convT({1, 4, 3, 3}, {4, 2, 3, 3}, 3, 0)), "node 'ct' (ConvTranspose): the input f32[1,4,3,3] and weights f32[4,2,3,3] do not fit group 3"));
   CHECK(has(errorOf(convT({1, 4, 3, 3}, {4, 2, 3, 3}, 1, 1)), "output_padding below the stride or dilation"));
 }

@@ -77,6 +77,12 @@ inline void setAttr(onnx::NodeProto& n, const std::string& name, int64_t v) {
   a->set_type(onnx::AttributeProto::INT);
   a->set_i(v);
 }
+inline void setAttr(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v) {
+  auto* a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t x : v) a->add_ints(x);
+}
 inline void setFloatAttr(onnx::NodeProto& n, const std::string& name, float v) {
   auto* a = n.add_attribute();
   a->set_name(name);

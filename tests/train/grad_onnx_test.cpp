@@ -79,6 +79,15 @@ TEST_CASE("Tile, DepthToSpace and SpaceToDepth route the gradient back to each e
   expectOnnxGrad("SpaceToDepth", {{"x", randomF64({1, 2, 4, 6}, 14)}}, blocks);
 }
 
+TEST_CASE("TopK passes the gradient of its values to the chosen elements, and ReduceProd to every factor") {
+  Tensor k({DType::i64, {1}});
+  k.data<int64_t>()[0] = 3;
+  for (int64_t largest : {0, 1})
+    expectOnnxGrad("TopK", {{"x", randomF64({4, 7}, 16)}, {"k", k}}, [&](onnx::NodeProto& n) { setAttr(n, "largest", largest); });
+  expectOnnxGrad("TopK", {{"x", randomF64({5, 3}, 17)}, {"k", k}}, [&](onnx::NodeProto& n) { setAttr(n, "axis", int64_t{0}); });
+  expectOnnxGrad("ReduceProd", {{"x", randomF64({3, 4}, 18, 0.5, 1.5)}}, [&](onnx::NodeProto& n) { setAttr(n, "axes", std::vector<int64_t>{1}); });
+}
+
 TEST_CASE("Conv and the pools over 1 and 3 spatial axes pass the gradient to input and weights") {
   auto ints = [](onnx::NodeProto& n, const std::string& name, std::vector<int64_t> v) {
     auto* a = n.add_attribute();

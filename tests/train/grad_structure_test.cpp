@@ -44,13 +44,27 @@ TEST_CASE("batch_norm: all five operands") {
 }
 
 TEST_CASE("reductions") {
-  for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceMean, OpKind::ReduceMax}) {
+  for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceMean, OpKind::ReduceMax, OpKind::ReduceProd}) {
     for (Ints axes : {Ints{}, Ints{1}, Ints{0, 2}, Ints{-1}})
       for (int64_t keep : {0, 1}) {
         INFO("axes [", shapeStr(axes), "] keepdims ", keep);
         one(op, randomF64({2, 3, 4}, 7), attrsOf({{"axes", axes}, {"keepdims", keep}}));
       }
   }
+}
+
+// The product is linear in each factor, so the finite difference is exact at a zero too: one zero
+// in a row (its gradient is the product of the rest, the others' 0), two zeros (all 0), none.
+TEST_CASE("reduce_prod with zeros among the factors") {
+  Tensor x = randomF64({3, 4}, 3, 0.5, 1.5);
+  x.set(1, 0.0);                 // row 0: one zero
+  x.set(4, 0.0), x.set(6, 0.0);  // row 1: two zeros
+  x.set(9, -x.at(9));            // row 2: none, one negative factor
+  for (int64_t keep : {0, 1}) {
+    INFO("keepdims ", keep);
+    one(OpKind::ReduceProd, x, attrsOf({{"axes", Ints{1}}, {"keepdims", keep}}));
+  }
+  one(OpKind::ReduceProd, x, attrsOf({{"axes", Ints{}}, {"keepdims", int64_t{0}}}));
 }
 
 TEST_CASE("reduce_max shares the gradient between tied maxima") {

@@ -677,8 +677,8 @@ case("math_chain", [node("Sin", ["X"], ["s"]), const("k", np.array(3, np.float32
                     node("Floor", ["a"], ["f"]), helper.make_node("Mul", ["g", "f"], ["p"]), helper.make_node("Add", ["r", "p"], ["Y"])],
      [("X", xc)], [("Y", chain.astype(np.float32))])
 
-# Einsum without diagonals: matmul-like contractions, batch and broadcast ellipses, implicit
-# results, sums, transposes, outer products, three operands and int64.
+# Einsum: matmul-like contractions, batch and broadcast ellipses, implicit
+# results, sums, transposes, outer products, three operands, int64 and diagonals.
 es = np.random.default_rng(41)
 def einsum_case(name, eq, *shapes, dtype=np.float32):
     ops = [(es.integers(-4, 5, s) if dtype == np.int64 else es.uniform(-1, 1, s)).astype(dtype) for s in shapes]
@@ -695,6 +695,30 @@ einsum_case("einsum_summed_only_once", "ij,jk->k", (3, 4), (4, 2))
 einsum_case("einsum_size_one_batch", "bij,bjk->bik", (1, 2, 3), (4, 3, 2))
 einsum_case("einsum_int64", "ij,kj->ik", (3, 4), (2, 4), dtype=np.int64)
 einsum_case("einsum_dot", "i,i->", (6,), (6,))
+# Diagonals: an index repeated inside one operand.
+einsum_case("einsum_diagonal", "ii->i", (4, 4))
+einsum_case("einsum_trace_implicit", "ii", (5, 5))
+einsum_case("einsum_batch_diagonal", "...ii->...i", (2, 3, 3))
+einsum_case("einsum_diagonal_then_matmul", "bii,bij->bj", (2, 3, 3), (2, 3, 4))
+einsum_case("einsum_triple_diagonal", "iii->i", (3, 3, 3))
+einsum_case("einsum_diagonal_transposed", "iji->ji", (3, 2, 3), dtype=np.int64)
+
+# TopK with ties (the lower index first, NumPy's stable sort), largest and smallest, along either
+# axis, and ReduceProd with a zero; values and indices both checked.
+ts = np.random.default_rng(43)
+def topk_case(name, x, k, axis, largest):
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    idx = np.take(order, np.arange(k), axis=axis).astype(np.int64)
+    case(name, [node("TopK", ["X", "K"], ["V", "I"], axis=axis, largest=largest)], [("X", x)],
+         [("V", np.take_along_axis(x, idx, axis)), ("I", idx)], inits={"K": np.array([k], np.int64)})
+ties = ts.integers(-3, 4, (4, 9)).astype(np.float32)
+topk_case("topk_ties_largest", ties, 4, 1, 1)
+topk_case("topk_ties_smallest", ties, 4, 1, 0)
+topk_case("topk_axis0", ts.uniform(-1, 1, (6, 3)).astype(np.float32), 2, 0, 1)
+topk_case("topk_int64_all", ts.integers(-5, 6, (2, 7)).astype(np.int64), 7, -1, 1)
+xp = ts.uniform(0.5, 1.5, (3, 4, 5)).astype(np.float32)
+xp[1, 2, 3] = 0
+case("reduce_prod_axes", [node("ReduceProd", ["X"], ["Y"], axes=[0, 2], keepdims=0)], [("X", xp)], [("Y", np.prod(xp, axis=(0, 2)))])
 
 # Upsample inside a graph (its Resize gets a new name from ONNX's converter) keeps the old
 # rule: asymmetric coordinates, nearest rounding down, at a fractional scale too.

@@ -4,7 +4,7 @@
 # conv1d: a 1-D CNN over a sequence (strided, dilated, grouped convolutions; max and average
 # pools, ceil_mode, count_include_pad both ways; a global average). conv3d: a small video CNN
 # (strided and padded 3-D convolutions, a grouped dilated one, max and average 3-D pools with
-# ceil_mode and padding, a global max).
+# ceil_mode and padding, a global max). conv_transpose1d: a 1-D decoder of transposed convolutions.
 # Run with Debian's python (python3-torch, python3-onnx): /usr/bin/python3 gen_torch_conv.py
 import os
 
@@ -51,9 +51,23 @@ class Conv3d(nn.Module):
         return torch.cat([t.flatten(1) for t in (self.c(m), a, b, g, d)], dim=1)
 
 
+class ConvTranspose1d(nn.Module):
+    """A 1-D decoder: strided, padded, grouped and dilated transposed convolutions."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.ConvTranspose1d(6, 8, 4, stride=2, padding=1, output_padding=1, groups=2)
+        self.b = nn.ConvTranspose1d(8, 4, 3, stride=3, padding=2, dilation=2, bias=False)
+        self.c = nn.ConvTranspose1d(4, 3, 1)
+
+    def forward(self, x):  # [2, 6, 11]
+        return self.c(torch.tanh(self.b(torch.relu(self.a(x)))))
+
+
 MODELS = {
     "conv1d": (Conv1d(), (2, 4, 23)),
     "conv3d": (Conv3d(), (2, 3, 5, 9, 8)),
+    "conv_transpose1d": (ConvTranspose1d(), (2, 6, 11)),
 }
 
 export_cases(OUT, MODELS, (11, 13, 17), lambda model: f"ops {sorted({n.op_type for n in model.graph.node})}")

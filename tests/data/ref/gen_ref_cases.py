@@ -466,4 +466,37 @@ for dt in ("i32", "i64"):
     x.flat[:3] = [0, np.iinfo(DT[dt]).min, np.iinfo(DT[dt]).max]
     case("sign_%s" % dt, "sign", [x], np.sign(x))
 
+# ---------------------------------------------------------------- reduce_prod
+# Its own generator too. Factors near 1 in either sign keep the products of 24 finite; integers
+# wrap as NumPy's do (10^15 overflows int32); one row of the f32 case holds a zero, one a NaN.
+rng = np.random.default_rng(20261208)
+for dt in ("f32", "f64", "i32", "i64"):
+    if dt[0] == "i":
+        x = rand((2, 3, 4), dt, -10, 10)
+    else:
+        x = (rand((2, 3, 4), dt, 0.7, 1.4) * np.where(rand((2, 3, 4), "bool"), 1, -1)).astype(DT[dt])
+    if dt == "f32":
+        x[0, 1, 2], x[1, 2, 0] = 0.0, np.nan
+    for tag, (axes, keep) in VARIANTS.items():
+        if dt[0] == "i" and tag not in ("all", "ax02", "axm1"):
+            continue
+        ax = tuple(axes) if axes else None
+        with np.errstate(over="ignore"):
+            y = np.asarray(np.prod(x, axis=ax, keepdims=bool(keep)))
+        case("reduce_prod_%s_%s" % (tag, dt), "reduce_prod", [x], y.astype(DT[dt]), axes=list(axes), keepdims=keep)
+
+# ---------------------------------------------------------------- top_k
+# The indices of NumPy's stable sort (a tie keeps the lower index first), descending as the
+# ascending sort of -x. Integers from a small range make ties common.
+rng = np.random.default_rng(20261209)
+def top_k(x, k, axis, largest):
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    return np.take(order, np.arange(k), axis=axis).astype(np.int64)
+for dt, lo, hi in (("f32", -2, 2), ("f64", -2, 2), ("i32", -3, 3), ("i64", -3, 3)):
+    x = rand((3, 4, 6), dt, lo, hi)
+    for axis, k in ((-1, 3), (1, 4), (0, 2)):
+        for largest in (0, 1):
+            case("top_k_ax%s_k%d_%s_%s" % (str(axis).replace("-", "m"), k, "largest" if largest else "smallest", dt), "top_k",
+                 [x], top_k(x, k, axis, largest), k=k, axis=axis, largest=largest)
+
 print("wrote %d cases to %s" % (len(written), HERE))
