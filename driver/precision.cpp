@@ -16,15 +16,25 @@ static std::string cpuInWords() {
   return fmt::format("{} ({})", hostCpuName(), unit == Bf16Unit::none ? "no AMX, no AVX512-BF16" : "with " + std::string(bf16UnitName(unit)));
 }
 
-// No backend runs bf16 on a native unit yet: llvm and ref widen bf16 to f32 and multiply in f32
-// (the rounding of the operands, none of the speed), and dnnl's lowering has no bf16 primitives.
-// So auto is f32 everywhere, and says why.
+// dnnl multiplies bf16 on oneDNN's native kernels where the CPU has AVX512-BF16 or AMX (its
+// registry entry says so); llvm and ref widen bf16 to f32 and multiply in f32 (the rounding of
+// the operands, none of the speed). So auto is bf16 on dnnl on such a CPU, and f32 elsewhere.
+static bool nativeBf16On(std::string_view backend) {
+  const BackendInfo* b = findBackend(backend);
+  return backend == "dnnl" && b && b->isOpSupported(OpKind::Dense, DType::bf16);
+}
+
 Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_view backend) {
   if (choice == "f32") return PrecisionChoice{Precision::f32, ""};
+  if (choice != "bf16" && choice != "auto") return Error(fmt::format("unknown precision '{}' (f32, bf16 or auto)", choice));
+  bool native = nativeBf16On(backend);
+  if (native)
+    return PrecisionChoice{Precision::bf16, fmt::format("precision {}: bf16 on {} with oneDNN's bf16 kernels, CPU {}: products of the "
+                                                        "forward pass in bf16 with f32 accumulation; gradients stay f32",
+                                                        choice, backend, cpuInWords())};
   if (choice == "auto")
-    return PrecisionChoice{Precision::f32, fmt::format("precision auto: f32 on {}, CPU {}: graphc runs bf16 only emulated, "
+    return PrecisionChoice{Precision::f32, fmt::format("precision auto: f32 on {}, CPU {}: bf16 would be emulated there, "
                                                        "which is no faster than f32", backend, cpuInWords())};
-  if (choice != "bf16") return Error(fmt::format("unknown precision '{}' (f32, bf16 or auto)", choice));
   if (backend == "dnnl") return PrecisionChoice{Precision::bf16, ""};  // checkPrecision refuses it, saying why
   return PrecisionChoice{Precision::bf16, fmt::format("precision bf16 is emulated on backend {} (CPU {}): operands are rounded "
                                                       "to bf16 and multiplied in f32, for the accuracy, not the speed, of bf16",
@@ -32,10 +42,10 @@ Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_vie
 }
 
 Status checkPrecision(const CompileOptions& options) {
-  if (options.precision != Precision::bf16 || options.backend != "dnnl") return ok();
+  if (options.precision != Precision::bf16 || options.backend != "dnnl" || nativeBf16On(options.backend)) return ok();
   return Error(ErrorCode::Unsupported,
-               fmt::format("--precision bf16 is not available on dnnl (CPU {}): its lowering has no bf16 primitives yet. "
-                           "--backend llvm or ref run bf16 emulated, for accuracy checks",
+               fmt::format("--precision bf16 is not supported on dnnl on this CPU ({}): oneDNN's bf16 kernels need AVX512-BF16 or "
+                           "AMX. --backend llvm or ref run bf16 emulated, for accuracy checks",
                            cpuInWords()));
 }
 

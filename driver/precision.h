@@ -10,15 +10,15 @@
 namespace graphc::driver {
 
 // What `choice` (f32, bf16 or auto) means for `backend` here: auto picks bf16 only where it runs
-// on a native unit (AMX, AVX512-BF16), which no backend does yet. `note` says what was picked,
-// on which CPU, and that bf16 is emulated; it is empty for f32 by request.
+// on a native unit (AMX, AVX512-BF16), which is dnnl on such a CPU. `note` says what was picked,
+// on which CPU, and whether bf16 is native or emulated; it is empty for f32 by request.
 struct PrecisionChoice {
   Precision precision = Precision::f32;
   std::string note;
 };
 Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_view backend);
 
-// Refuses bf16 where the backend cannot run it (dnnl), saying what would.
+// Refuses bf16 where the backend cannot run it (dnnl on a CPU without a bf16 unit), saying what would.
 Status checkPrecision(const CompileOptions& options);
 
 // How far `got` (a bf16 run's output) lies from `reference` (the f32 run's). The relative error

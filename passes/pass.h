@@ -22,6 +22,9 @@ struct PassContext {
   // allreduce_gradients: a bucket closes once its gradients reach this many bytes.
   size_t allreduceBucketBytes = kDefaultBucketBytes;
   static constexpr size_t kDefaultBucketBytes = size_t{25} << 20;  // Horovod's and PyTorch DDP's 25 MB
+  // precision_bf16: whether the target backend multiplies this op's bf16 form; the ops it does
+  // not stay f32. Unset: every op of the policy.
+  std::function<bool(OpKind)> bf16Supported;
 };
 
 using PassFn = Status (*)(Graph&, PassContext&);
@@ -52,6 +55,7 @@ struct PipelineOptions {
   // Passes visible to this run only, looked up before the registry (tests, experiments).
   std::span<const PassInfo> extraPasses;
   size_t allreduceBucketBytes = PassContext::kDefaultBucketBytes;  // see PassContext
+  std::function<bool(OpKind)> bf16Supported;                        // see PassContext
 };
 
 // Runs the named passes in order. Unknown names fail before anything runs, listing the valid

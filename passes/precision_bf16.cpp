@@ -73,12 +73,12 @@ class Converter {
 
 }  // namespace
 
-Status runPrecisionBf16(Graph& g, PassContext&) {
+Status runPrecisionBf16(Graph& g, PassContext& ctx) {
   Converter converter(g);
   size_t count = g.nodes.size();  // the casts appended below are not products
   for (NodeId n = 0; n < count; ++n) {
     const std::vector<size_t>* operands = bf16OperandsOf(g.node(n).op);
-    if (g.node(n).dead || !operands) continue;
+    if (g.node(n).dead || !operands || (ctx.bf16Supported && !ctx.bf16Supported(g.node(n).op))) continue;
     // All or none: the op takes its operands in one dtype. f64 stays f64, and an operand
     // already bf16 (the pass run twice) stays as it is.
     bool allF32 = true;

@@ -17,4 +17,15 @@ bool avx512Kernels() {
   return enabled;
 }
 
+// oneDNN 2.6 multiplies bf16 on AVX512-BF16 (avx512_core_bf16) and on AMX tiles; below those,
+// on plain AVX-512, it would emulate them, and below AVX-512 it has no bf16 kernel at all.
+bool nativeBf16() {
+  static const bool enabled = [] {
+    auto isa = static_cast<unsigned>(::dnnl::get_effective_cpu_isa());
+    auto bf16 = static_cast<unsigned>(::dnnl::cpu_isa::avx512_core_bf16);
+    return (isa & bf16) == bf16;
+  }();
+  return enabled;
+}
+
 }  // namespace graphc::dnnl

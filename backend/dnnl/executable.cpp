@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "backend/dnnl/kernels.h"
 #include "backend/dnnl/lowering.h"
 #include "runtime/bind.h"
 #include "runtime/state.h"
@@ -279,14 +280,22 @@ Result<std::unique_ptr<Executable>> prepareProgram(const Graph& g, const Compile
 
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));
-  // The storage types move bytewise and cast on castElements; the lowering builds no bf16
-  // primitive for the products (--precision bf16): refused whole, before anything is lowered.
+  // bf16 products (--precision bf16) run on oneDNN's bf16 matmul and convolution where the CPU
+  // has them natively; elsewhere, and for the gradients, the graph is refused whole, before
+  // anything is lowered.
   for (const Node& n : g.nodes) {
     if (n.dead || !n.info().has(kBf16Operands)) continue;
-    for (ValueId v : n.operands)
-      if (g.type(v).dtype == DType::bf16)
-        return Error(ErrorCode::Unsupported, fmt::format("dnnl: %{} is bf16, which this backend does not multiply (llvm and ref do: "
-                                                         "docs/precision.md)", g.value(v).name), g.value(v).loc);
+    for (ValueId v : n.operands) {
+      if (g.type(v).dtype != DType::bf16) continue;
+      if (!nativeBf16())
+        return Error(ErrorCode::Unsupported, fmt::format("dnnl: %{} is bf16, and this CPU has neither AVX512-BF16 nor AMX for oneDNN's "
+                                                         "bf16 kernels (llvm and ref emulate bf16: docs/precision.md)", g.value(v).name),
+                     g.value(v).loc);
+      if (!isOpSupported(n.op, DType::bf16))
+        return Error(ErrorCode::Unsupported, fmt::format("dnnl: {} takes bf16 %{}, and dnnl multiplies bf16 only forward (matmul, dense, "
+                                                         "conv2d); train in bf16 on llvm or ref (emulated): docs/precision.md",
+                                                         opName(n.op), g.value(v).name), g.value(v).loc);
+    }
   }
   try {
     return prepareProgram(g, options);

@@ -42,6 +42,8 @@ bool gemvAvailable();
 // Our AVX-512 kernels (gemv, the narrow GEMMs of training) may run: the CPU has AVX-512 and
 // ONEDNN_MAX_CPU_ISA does not cap oneDNN below it (cpu_isa.cpp).
 bool avx512Kernels();
+// Whether oneDNN's bf16 matmul and convolution run natively here (--precision bf16).
+bool nativeBf16();
 Tensor packGemvWeights(const Tensor& w);
 Tensor padGemvBias(const Tensor& bias);
 // Buffer ids; `runs` is a uint64_t of the context's state: how many runs it has made, whose

@@ -63,8 +63,8 @@ Result<bool> matmulOnViews(Lowering& L, const Node& n, const MatMulPlan& p, bool
   bool srcView = isView(p.a, p.src), weiView = !L.isConstant(p.b) && isView(p.b, p.wei);
   if (!srcView && !weiView) return false;
   auto pd = dnnlTry(L.describe(n), [&] {
-    dn::memory::desc smd = srcView ? L.layoutOf(p.a) : plainDesc(p.src, DType::f32);
-    dn::memory::desc wmd = weiView ? L.layoutOf(p.b) : plainDesc(p.wei, DType::f32);
+    dn::memory::desc smd = srcView ? L.layoutOf(p.a) : plainDesc(p.src, L.type(p.a).dtype);
+    dn::memory::desc wmd = weiView ? L.layoutOf(p.b) : plainDesc(p.wei, L.type(p.b).dtype);
     return dn::matmul::primitive_desc(dn::matmul::desc(smd, wmd, dmd), baseAttr(L, p), L.engine);
   });
   // Taking over a scale or transpose must not cost a copy of a view operand, nor land on
@@ -84,7 +84,9 @@ Result<bool> matmulOnViews(Lowering& L, const Node& n, const MatMulPlan& p, bool
 // accepts, and says in asBinary which residual form won.
 Result<dn::matmul::primitive_desc> fusedMatmulDesc(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused,
                                                    const dn::memory::desc& dmd, const dn::memory::desc& bmd, bool& asBinary) {
-  dn::memory::desc smd = plainDesc(p.src, DType::f32), wplain = plainDesc(p.wei, DType::f32);
+  // bf16 operands (--precision bf16) multiply on oneDNN's bf16 kernels into an f32 result.
+  DType weightType = p.weightData ? p.weightData->dtype() : L.type(p.b).dtype;
+  dn::memory::desc smd = plainDesc(p.src, L.type(p.a).dtype), wplain = plainDesc(p.wei, weightType);
   bool packable = p.weightData || L.isConstant(p.b);
   auto make = [&](bool anyWeights, bool residualAsBinary) {
     dn::primitive_attr attr = baseAttr(L, p);
@@ -95,7 +97,7 @@ Result<dn::matmul::primitive_desc> fusedMatmulDesc(Lowering& L, const Node& n, c
       else ops.append_sum(1.f);
     }
     attr.set_post_ops(ops);
-    dn::memory::desc wmd = anyWeights ? dn::memory::desc(dimsOf(p.wei), dt::f32, dn::memory::format_tag::any) : wplain;
+    dn::memory::desc wmd = anyWeights ? dn::memory::desc(dimsOf(p.wei), dnnlType(weightType), dn::memory::format_tag::any) : wplain;
     auto desc = bmd.data.ndims ? dn::matmul::desc(smd, wmd, bmd, dmd) : dn::matmul::desc(smd, wmd, dmd);
     return dn::matmul::primitive_desc(desc, attr, L.engine);
   };
@@ -123,7 +125,7 @@ Status addFusedMatmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPl
   } else {
     wei = L.plainBuffer(p.b);
   }
-  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, L.memref(src, plainDesc(p.src, DType::f32))},
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, L.memref(src, plainDesc(p.src, L.type(p.a).dtype))},
                                            {DNNL_ARG_WEIGHTS, L.memref(wei, wmd)}};
   if (p.bias != UINT32_MAX)
     args.push_back({DNNL_ARG_BIAS, L.memref(p.biasData ? L.addConstTensor(*p.biasData) : L.plainBuffer(p.bias), bmd)});
@@ -207,6 +209,7 @@ struct ColumnSlice {
 std::vector<ColumnSlice> columnSlices(const Lowering& L, const Node& n) {
   ValueId y = n.results[0];
   if (n.operands.size() != 3 || !L.isConstant(n.operands[1]) || !L.isConstant(n.operands[2]) || L.heldOutside(y)) return {};
+  if (L.type(n.operands[1]).dtype != DType::f32) return {};  // the slices' weights are cut as f32
   const TensorType& t = L.type(y);
   int64_t last = t.rank() - 1;
   std::vector<ColumnSlice> out;
@@ -268,7 +271,8 @@ bool runsOnGemv(const Lowering& L, const Node& n) {
 
 Status lowerLinalg(Lowering& L, const Node& n) {
   std::vector<TensorType> types = L.graph.types(n.operands);
-  if (types[0].dtype != DType::f32) return lowerFallback(L, n);
+  bool bf16 = types[0].dtype == DType::bf16 && types[1].dtype == DType::bf16;
+  if (types[0].dtype != DType::f32 && !bf16) return lowerFallback(L, n);
   OpCtx c{n.info(), types, n.attrs};
   MatMulPlan p;
   p.a = n.operands[0], p.b = n.operands[1];

@@ -18,6 +18,7 @@ dn::memory::data_type dnnlType(DType t) {
     case DType::f32: return dn::memory::data_type::f32;
     case DType::i32: return dn::memory::data_type::s32;
     case DType::boolean: return dn::memory::data_type::u8;
+    case DType::bf16: return dn::memory::data_type::bf16;  // the products' operands (--precision bf16)
     default: return dn::memory::data_type::undef;
   }
 }
