@@ -39,6 +39,7 @@ struct MatMulPlan {
   Shape src, wei, dst;
   ValueId a, b, bias = UINT32_MAX, residual = UINT32_MAX;
   ValueId out = UINT32_MAX;  // the node's result unless set
+  DType outType = DType::f32;  // bf16 when a cast to bf16 after it is taken over
   // Constant weights and bias made at prepare, in place of b's and bias's data.
   const Tensor *weightData = nullptr, *biasData = nullptr;
   float scale = 1;             // an output scale (a constant scalar mul taken over)
@@ -148,7 +149,7 @@ Status addFusedMatmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPl
 // One matmul step: on view operands as they are when it can, else on plain ones with its fused
 // post-ops.
 Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, bool fused) {
-  dn::memory::desc dmd = p.dstView.data.ndims ? p.dstView : plainDesc(p.dst, DType::f32);
+  dn::memory::desc dmd = p.dstView.data.ndims ? p.dstView : plainDesc(p.dst, p.outType);
   ValueId out = p.out != UINT32_MAX ? p.out : n.results[0];
   GRAPHC_ASSIGN(bool done, matmulOnViews(L, n, p, fused, dmd, out));
   if (done) return ok();
@@ -283,6 +284,18 @@ Status lowerLinalg(Lowering& L, const Node& n) {
     p.bias = n.operands[2];
     if (n.operands.size() == 4) p.residual = n.operands[3];
     if (std::vector<ColumnSlice> slices = columnSlices(L, n); !slices.empty()) return denseByColumns(L, n, c, p, slices);
+    // A bf16 dense whose only reader rounds its result to bf16 (the next product's operand)
+    // writes bf16 itself: oneDNN rounds in the epilogue, to nearest even as the cast does,
+    // which saves the cast's pass over the activation.
+    const Node* r = L.soleReader(n.results[0]);
+    if (bf16 && p.residual == UINT32_MAX && r && r->op == OpKind::Cast && L.type(r->results[0]).dtype == DType::bf16) {
+      MatMulPlan taking = p;
+      taking.out = r->results[0], taking.outType = DType::bf16;
+      if (matmul(L, n, c, taking, true)) {
+        L.takeOver(*r);
+        return ok();
+      }
+    }
     return matmul(L, n, c, p, true);
   }
   // NumPy matmul: 1-D operands are promoted; batch axes broadcast (oneDNN broadcasts unit

@@ -81,6 +81,20 @@ void addBf16Cases(std::vector<OpCase>& out) {
       out.push_back({fmt::format("dense/bf16/{}{}", act, residual ? " residual" : ""), OpKind::Dense,
                      bf16Op(OpKind::Dense, in, {true, true, false, false}, activationAttrs(act))});
     }
+  // Two denses, the first's result rounded to bf16 for the second (dnnl writes it bf16 from the
+  // product's epilogue), and seen through a cast back to f32 too. A sum in another order may
+  // round an element to the neighbouring bf16: 2^-8 relative.
+  {
+    Graph g;
+    Builder b(g);
+    auto bf16 = [&](ValueId v) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string("bf16")}})); };
+    ValueId h = b.create(OpKind::Dense, {bf16(b.input("x", {f32, {33, 40}})), bf16(b.input("w1", {f32, {40, 48}})), b.input("b1", {f32, {48}})},
+                         activationAttrs("relu"));
+    ValueId hb = bf16(h);
+    b.output("y", b.create(OpKind::Dense, {hb, bf16(b.input("w2", {f32, {48, 10}})), b.input("b2", {f32, {10}})}));
+    b.output("h", b.create(OpKind::Cast, {hb}, attrs({{"to", std::string("f32")}})));
+    out.push_back({"dense/bf16/chain through a bf16 activation", OpKind::Dense, std::move(g), -1, 1, 1e-2});
+  }
   AttrMap conv = attrs({{"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}});
   out.push_back({"conv2d/bf16/3x3 stride 2 pad 1", OpKind::Conv2d,
                  bf16Op(OpKind::Conv2d, {{f32, {2, 5, 9, 11}}, {f32, {7, 5, 3, 3}}, {f32, {7}}}, {true, true, false}, conv)});
