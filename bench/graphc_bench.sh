@@ -3,22 +3,26 @@
 #   EXTRA_BENCH="bash $PWD/bench/graphc_bench.sh" bash ../shared/peers/run_peers.sh DIR
 # prints graphc beside PyTorch and ONNX Runtime in one table. Each case gives two rows: variant
 # BACKEND (warm caches, as the peers run) and BACKEND-cold (caches evicted before each run).
-# Usage: graphc_bench.sh [--threads 1,2] [--budget SECONDS] [--out FILE] [--backend dnnl]
+# Usage: graphc_bench.sh [--threads 1,2] [--budget SECONDS] [--out FILE] [--backend dnnl] [--precision f32|bf16|auto]
+# (a precision other than f32 names the rows' variant BACKEND-PRECISION, e.g. dnnl-bf16).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 graphc="${GRAPHC:-$root/build/tools/graphc}"
 models="$root/tests/data/onnx"
-threads="1,2" budget="0.5" out="/dev/stdout" backend="dnnl"
+threads="1,2" budget="0.5" out="/dev/stdout" backend="dnnl" precision="f32"
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --backend) backend="$2"; shift 2 ;;
+    --precision) precision="$2"; shift 2 ;;
     *) echo "graphc_bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -x "$graphc" ] || { echo "graphc_bench.sh: build graphc first ($graphc not found)" >&2; exit 1; }
+variant="$backend"
+[ "$precision" = f32 ] || variant="$backend-$precision"
 
 # workload model shape-binding
 cases=(
@@ -58,7 +62,7 @@ for t in ${threads//,/ }; do
     [[ "$model" == /* ]] || model="$models/$model"
     for cold in "" --cold; do
       OMP_NUM_THREADS="$t" "$graphc" bench "$model" --shape "$shape" --backend "$backend" \
-        --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" $cold >> "$tmp"
+        --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$variant" --precision "$precision" $cold >> "$tmp"
     done
   done
   for c in "${train_cases[@]}"; do
@@ -68,7 +72,7 @@ for t in ${threads//,/ }; do
     for cold in "" --cold; do
       # A backend without the training ops skips these rows instead of failing the whole run.
       if ! OMP_NUM_THREADS="$t" "$graphc" bench "$models/$model" --shape "$shape" --backend "$backend" \
-          --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$backend" $cold \
+          --threads "$t" --budget "$budget" --json --workload "$workload" --variant "$variant" --precision "$precision" $cold \
           --train --loss cross_entropy --optimizer adam --lr "$lr" >> "$tmp" 2> "$err"; then
         cat "$err" >&2
         [ "$backend" != ref ] || exit 1  # ref runs every training op: a failure there is a bug
