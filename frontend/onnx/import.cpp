@@ -166,7 +166,7 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
   ImportCtx ctx(g, m);
   std::set<std::string> transposed = transposedWeights(m);
   ctx.setTransposed(transposed);
-  std::set<std::string> available = m.skipped, poisoned = m.skipped;
+  std::set<std::string> poisoned = m.skipped;
   StorageTypes storageTypes;  // f16, u8, ... values, computed in f32 or i32
   for (size_t i = 0; i < m.inputs.size(); ++i) {
     const std::string& name = m.inputs[i].name;
@@ -181,7 +181,6 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
       ctx.define(name, g.addConstant(name, widenedTensor(constant->second), ValueKind::Const));
     }
     if (isStorageType((*inputTypes)[i].dtype)) storageTypes[name] = (*inputTypes)[i].dtype;
-    available.insert(name);
   }
   for (const auto& [name, data] : m.initializers) {
     if (isStorageType(data.dtype())) storageTypes[name] = data.dtype();
@@ -189,9 +188,8 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
     if (transposed.count(name)) t = t.transposed2d();  // stored as W^T so that dense() reads it as [K, N]
     ValueKind kind = isFloat(t.dtype()) ? ValueKind::Param : ValueKind::Const;
     ctx.define(name, g.addConstant(name, std::move(t), kind));
-    available.insert(name);
   }
-  GRAPHC_ASSIGN(std::vector<size_t> order, topoOrder(m, available));
+  GRAPHC_ASSIGN(std::vector<size_t> order, topoOrder(m, definedBeforeNodes(m)));
 
   for (size_t k : order) {
     const OnnxNode& n = m.nodes[k];
