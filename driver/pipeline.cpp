@@ -42,7 +42,7 @@ Status runCompilePasses(Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(checkPrecision(options));
   // Before the backend's passes: llvm's expansion of dense_grad then sees bf16 operands.
   if (options.precision == Precision::bf16) {
-    // The products the backend does not multiply in bf16 (dnnl's gradients) stay f32.
+    // The products the backend does not multiply in bf16 (dnnl's convolution gradients) stay f32.
     PipelineOptions precision;
     const BackendInfo* b = findBackend(options.backend);
     if (b) precision.bf16Supported = [b](OpKind op) { return b->isOpSupported(op, DType::bf16); };

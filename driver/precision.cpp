@@ -30,7 +30,7 @@ Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_vie
   bool native = nativeBf16On(backend);
   if (native)
     return PrecisionChoice{Precision::bf16, fmt::format("precision {}: bf16 on {} with oneDNN's bf16 kernels, CPU {}: products of the "
-                                                        "forward pass in bf16 with f32 accumulation; gradients stay f32",
+                                                        "forward pass and of dense gradients in bf16 with f32 accumulation; convolution gradients stay f32",
                                                         choice, backend, cpuInWords())};
   if (choice == "auto")
     return PrecisionChoice{Precision::f32, fmt::format("precision auto: f32 on {}, CPU {}: bf16 would be emulated there, "

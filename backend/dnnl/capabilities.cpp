@@ -9,9 +9,9 @@ namespace graphc::dnnl {
 bool isOpSupported(OpKind op, DType dtype) {
   const OpInfo& info = opInfo(op);
   // bf16 products: oneDNN's bf16 matmul and convolution where the CPU runs them natively; the
-  // gradients' bf16 forms are not lowered.
+  // convolution gradients' bf16 forms are not lowered.
   if (dtype == DType::bf16 && info.has(kBf16Operands))
-    return nativeBf16() && (op == OpKind::MatMul || op == OpKind::Dense || op == OpKind::Conv2d);
+    return nativeBf16() && (op == OpKind::MatMul || op == OpKind::Dense || op == OpKind::DenseGrad || op == OpKind::Conv2d);
   if (!acceptsDType(info, dtype) || !acceptsStorageType(info, dtype)) return false;
   // Bytewise kernels (any element size), and cast between any two dtypes.
   if (info.has(kMovement) || op == OpKind::Where || op == OpKind::Cast || op == OpKind::OneHot || op == OpKind::SliceGrad)

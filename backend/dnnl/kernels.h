@@ -74,7 +74,12 @@ struct DenseGradBuffers {
   int dy, x, w, y, dz, dx, dw, db;
   int scratch = -1;  // k x n floats, with gemms
 };
-std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, bool relu, bool gemms, int64_t m, int64_t k, int64_t n);
+struct DenseGradMode {
+  bool relu = false;    // dz = dy where y > 0; otherwise dz = dy
+  bool gemms = false;   // also dx and dw, in f32 (small shapes)
+  bool bf16Dz = false;  // write dz in bf16 for bf16 products (never with gemms)
+};
+std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, DenseGradMode mode, int64_t m, int64_t k, int64_t n);
 // y[m, n] = act(x[m, k] . w[k, n] + b), act relu or none, single-threaded (small shapes).
 std::unique_ptr<Kernel> smallDenseKernel(bool relu, int64_t m, int64_t k, int64_t n, int x, int w, int bias, int y);
 // softmax_cross_entropy over [rows, cols] f32: the scalar loss and the logits' gradient.

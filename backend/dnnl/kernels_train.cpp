@@ -4,12 +4,15 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <fmt/format.h>
 
 #include "backend/dnnl/kernels.h"
 #include "backend/dnnl/kernels_common.h"
+#include "ir/convert.h"
 
 namespace graphc::dnnl {
 namespace {
@@ -127,25 +130,45 @@ class Optimizer final : public Kernel {
   double lr_ = 0, momentum_ = 0, b1_ = 0, b2_ = 0, eps_ = 0;
 };
 
-// dz = dy where y > 0 (relu) and db = the column sums of dz, over the columns [j0, j1).
-GRAPHC_CLONES void maskAndSum(const float* dy, const float* y, float* dz, float* db, int64_t m, int64_t n, int64_t j0, int64_t j1) {
+// Over the columns [j0, j1): dz = dy, or dy where y > 0 (relu), written when dz is given (rounded
+// to bf16 for the bf16 products), and db = the column sums of the unrounded dz.
+template <class Dz>
+[[gnu::always_inline]] inline void maskAndSumRange(const float* dy, const float* y, Dz* dz, float* db, int64_t m, int64_t n,
+                                                   int64_t j0, int64_t j1) {
+  auto store = [](float v) {
+    if constexpr (std::is_same_v<Dz, uint16_t>) return bf16FromFloat(v);
+    else return v;
+  };
   for (int64_t j = j0; j < j1; ++j) db[j] = 0;
   for (int64_t i = 0; i < m; ++i) {
     const float* g = dy + i * n;
-    if (y) {
-      const float* yr = y + i * n;
-      float* zr = dz + i * n;
+    const float* yr = y ? y + i * n : nullptr;
+    Dz* zr = dz ? dz + i * n : nullptr;
+    if (yr) {
 #pragma omp simd
       for (int64_t j = j0; j < j1; ++j) {
         float v = yr[j] > 0 ? g[j] : 0.f;
-        zr[j] = v;
+        zr[j] = store(v);
         db[j] += v;
+      }
+    } else if (zr) {
+#pragma omp simd
+      for (int64_t j = j0; j < j1; ++j) {
+        zr[j] = store(g[j]);
+        db[j] += g[j];
       }
     } else {
 #pragma omp simd
       for (int64_t j = j0; j < j1; ++j) db[j] += g[j];
     }
   }
+}
+GRAPHC_CLONES void maskAndSum(const float* dy, const float* y, float* dz, float* db, int64_t m, int64_t n, int64_t j0, int64_t j1) {
+  maskAndSumRange(dy, y, dz, db, m, n, j0, j1);
+}
+GRAPHC_CLONES void maskAndSumBf16(const float* dy, const float* y, uint16_t* dz, float* db, int64_t m, int64_t n, int64_t j0,
+                                  int64_t j1) {
+  maskAndSumRange(dy, y, dz, db, m, n, j0, j1);
 }
 
 // dx[i, :] = sum_j z[i, j] * w^T[j, :] for z [m, n] and w^T [n, k].
@@ -203,38 +226,42 @@ void smallGradGemms(const float* z, const float* x, const float* w, float* dx, f
 
 // dense_grad for relu (mask from the output y) or no activation, without oneDNN: dz = dy where
 // y > 0, db = the column sums of dz in one pass (threads own column ranges); with `gemms` (small
-// shapes, where a primitive's overhead outweighs its work) also dx = dz.w^T and dw = x^T.dz.
+// shapes, where a primitive's overhead outweighs its work) also dx = dz.w^T and dw = x^T.dz. With
+// bf16 products, dz is written in bf16 (for the primitives' GEMMs) and db summed unrounded.
 class DenseGrad final : public Kernel {
  public:
-  DenseGrad(const DenseGradBuffers& b, bool relu, bool gemms, int64_t m, int64_t k, int64_t n)
-      : b_(b), relu_(relu), gemms_(gemms), m_(m), k_(k), n_(n) {}
+  DenseGrad(const DenseGradBuffers& b, DenseGradMode mode, int64_t m, int64_t k, int64_t n) : b_(b), mode_(mode), m_(m), k_(k), n_(n) {}
   Status run(void* const* b) const override {
     const int64_t m = m_, n = n_;
     const float* dy = static_cast<const float*>(b[b_.dy]);
-    const float* y = relu_ ? static_cast<const float*>(b[b_.y]) : nullptr;
-    float* dz = relu_ ? static_cast<float*>(b[b_.dz]) : nullptr;
+    const float* y = mode_.relu ? static_cast<const float*>(b[b_.y]) : nullptr;
+    void* dz = mode_.relu || mode_.bf16Dz ? b[b_.dz] : nullptr;
     float* db = static_cast<float*>(b[b_.db]);
+    auto columns = [&](int64_t j0, int64_t j1) {
+      if (mode_.bf16Dz) maskAndSumBf16(dy, y, static_cast<uint16_t*>(dz), db, m, n, j0, j1);
+      else maskAndSum(dy, y, static_cast<float*>(dz), db, m, n, j0, j1);
+    };
     FlushSubnormals ftz;
     if (m * n > kParallelMin) {
 #pragma omp parallel
       {
         FlushSubnormals ftzWorker;
         auto [j0, j1] = threadShare(n);
-        maskAndSum(dy, y, dz, db, m, n, j0, j1);
+        columns(j0, j1);
       }
     } else {
-      maskAndSum(dy, y, dz, db, m, n, 0, n);
+      columns(0, n);
     }
-    if (gemms_)
-      smallGradGemms(relu_ ? dz : dy, static_cast<const float*>(b[b_.x]), static_cast<const float*>(b[b_.w]),
-                     b_.dx >= 0 ? static_cast<float*>(b[b_.dx]) : nullptr, static_cast<float*>(b[b_.dw]),
-                     static_cast<float*>(b[b_.scratch]), m, k_, n);
+    if (mode_.gemms)
+      smallGradGemms(mode_.relu ? static_cast<const float*>(dz) : dy, static_cast<const float*>(b[b_.x]),
+                     static_cast<const float*>(b[b_.w]), b_.dx >= 0 ? static_cast<float*>(b[b_.dx]) : nullptr,
+                     static_cast<float*>(b[b_.dw]), static_cast<float*>(b[b_.scratch]), m, k_, n);
     return ok();
   }
 
  private:
   DenseGradBuffers b_;
-  bool relu_, gemms_;
+  DenseGradMode mode_;
   int64_t m_, k_, n_;
 };
 
@@ -385,8 +412,9 @@ bool joinOptimizerKernel(Kernel* k, OpKind op, const OpCtx& c, DType stepType, i
   return true;
 }
 
-std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, bool relu, bool gemms, int64_t m, int64_t k, int64_t n) {
-  return std::make_unique<DenseGrad>(b, relu, gemms, m, k, n);
+std::unique_ptr<Kernel> denseGradKernel(const DenseGradBuffers& b, DenseGradMode mode, int64_t m, int64_t k, int64_t n) {
+  assert(!(mode.gemms && mode.bf16Dz));
+  return std::make_unique<DenseGrad>(b, mode, m, k, n);
 }
 
 std::unique_ptr<Kernel> softmaxCrossEntropyKernel(int64_t rows, int64_t cols, int z, int t, int loss, int dz) {

@@ -50,37 +50,43 @@ Status matmulViews(Lowering& L, const Node& n, int src, const dn::memory::desc& 
 // dense_grad(dy, x, w, y) -> (dx, dw, db) with dz = dy * act'(y): dx = dz.w^T, dw = x^T.dz and
 // db = the column sums of dz; the transposes are strided views, never copies. For relu (and no
 // activation) our kernel makes dz and db in one pass, and for small shapes dx and dw as well.
+// With bf16 x and w (the precision pass), both products read dz rounded to bf16 and accumulate in
+// f32, as the interpreter defines it; db sums the unrounded dz.
 Status denseGrad(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId dyV = n.operands[0], xV = n.operands[1], wV = n.operands[2], yV = n.operands[3];
   int64_t k = L.type(wV).shape[0], nn = L.type(wV).shape[1], m = nn ? L.type(dyV).numel() / nn : 0;
   Activation act = *parseActivation(c.s("activation"));
+  bool bf16 = L.type(xV).dtype == DType::bf16;
+  dt products = bf16 ? dt::bf16 : dt::f32;
   int dy = L.plainBuffer(dyV), x = L.plainBuffer(xV), w = L.plainBuffer(wV);
-  int dz = dy;
-  if (act == Activation::Relu || act == Activation::None) {
-    bool relu = act == Activation::Relu, small = m * k * nn <= kSmallGemm;
-    int y = relu ? L.plainBuffer(yV) : -1;
-    if (relu) dz = L.tempBuffer((size_t)(m * nn) * 4, "dz");
-    bool wantDx = L.isUsed(n.results[0]);  // not for the first layer: x is the model's input
-    int dx = wantDx ? L.defineResult(n.results[0]) : -1, dw = L.defineResult(n.results[1]), db = L.defineResult(n.results[2]);
-    if (!wantDx) L.defineResult(n.results[0]);  // a buffer nothing writes or reads
-    std::vector<int> reads{dy}, writes{db};
-    if (relu) reads.push_back(y), writes.push_back(dz);
-    int scratch = small ? L.tempBuffer((size_t)(k * nn) * 4, "dense_grad scratch") : -1;
-    if (small) reads.push_back(x), reads.push_back(w), writes.push_back(dw), writes.push_back(scratch);
-    if (small && wantDx) writes.push_back(dx);
-    L.addKernel(denseGradKernel({dy, x, w, y, dz, dx, dw, db, scratch}, relu, small, m, k, nn), reads, writes, L.describe(n));
-    if (small) return ok();
-    if (wantDx) GRAPHC_TRY(matmulViews(L, n, dz, f32({m, nn}), w, stridedDesc({nn, k}, dt::f32, {1, nn}), dx, f32({m, k})));
-    return matmulViews(L, n, x, stridedDesc({k, m}, dt::f32, {1, k}), dz, f32({m, nn}), dw, f32({k, nn}));
+  bool ours = act == Activation::Relu || act == Activation::None;  // dz (and db) from our kernel alone
+  DenseGradMode mode{.relu = act == Activation::Relu, .gemms = ours && !bf16 && m * k * nn <= kSmallGemm, .bf16Dz = bf16};
+  // dz for the products: dy itself when nothing changes it.
+  int dz = mode.relu || bf16 ? L.tempBuffer((size_t)(m * nn) * (bf16 ? 2 : 4), "dz") : dy;
+  int dzf = dy;  // dz in f32, the kernel's input
+  if (!ours) {
+    dzf = bf16 ? L.tempBuffer((size_t)(m * nn) * 4, "dz f32") : dz;
+    if (!bf16) dz = dzf = L.tempBuffer((size_t)(m * nn) * 4, "dz");
+    GRAPHC_TRY(eltwiseBackwardFromOutput(L, n, act, (float)c.f("alpha"), (float)c.f("beta"), dy, L.plainBuffer(yV), {m, nn}, dzf));
+    mode.relu = false;
   }
-  dz = L.tempBuffer((size_t)(m * nn) * 4, "dz");
-  GRAPHC_TRY(eltwiseBackwardFromOutput(L, n, act, (float)c.f("alpha"), (float)c.f("beta"), dy, L.plainBuffer(yV), {m, nn}, dz));
+  bool wantDx = L.isUsed(n.results[0]);  // not for the first layer: x is the model's input
   int dx = L.defineResult(n.results[0]), dw = L.defineResult(n.results[1]), db = L.defineResult(n.results[2]);
-  GRAPHC_TRY(matmulViews(L, n, dz, f32({m, nn}), w, stridedDesc({nn, k}, dt::f32, {1, nn}), dx, f32({m, k})));
-  GRAPHC_TRY(matmulViews(L, n, x, stridedDesc({k, m}, dt::f32, {1, k}), dz, f32({m, nn}), dw, f32({k, nn})));
-  // db from dz alone (oneDNN's reduction over rows is its slow reference implementation).
-  L.addKernel(denseGradKernel({dz, x, w, -1, -1, dx, dw, db}, false, false, m, k, nn), {dz}, {db}, L.describe(n) + " (bias)");
-  return ok();
+  int y = mode.relu ? L.plainBuffer(yV) : -1;
+  int scratch = mode.gemms ? L.tempBuffer((size_t)(k * nn) * 4, "dense_grad scratch") : -1;
+  std::vector<int> reads{dzf}, writes{db};
+  if (mode.relu) reads.push_back(y);
+  if (dz != dzf) writes.push_back(dz);
+  if (mode.gemms) reads.push_back(x), reads.push_back(w), writes.push_back(dw), writes.push_back(scratch);
+  if (mode.gemms && wantDx) writes.push_back(dx);
+  L.addKernel(denseGradKernel({dzf, x, w, y, dz, wantDx ? dx : -1, dw, db, scratch}, mode, m, k, nn), reads, writes,
+              L.describe(n));
+  if (mode.gemms) return ok();
+  if (wantDx)
+    GRAPHC_TRY(matmulViews(L, n, dz, plainDesc({m, nn}, bf16 ? DType::bf16 : DType::f32), w, stridedDesc({nn, k}, products, {1, nn}),
+                           dx, f32({m, k})));
+  return matmulViews(L, n, x, stridedDesc({k, m}, products, {1, k}), dz, plainDesc({m, nn}, bf16 ? DType::bf16 : DType::f32), dw,
+                     f32({k, nn}));
 }
 
 struct ConvGeometry {

@@ -174,7 +174,7 @@ TEST_CASE("precision: the seed MLP trains in bf16 as in f32 (adam, cross-entropy
   TempDir dir;
   writeClusters(dir, 5, 10, 200, 1.0, 1.0, 11);
   std::vector<const char*> backends{"llvm", "ref"};
-  if (dnnlNativeBf16()) backends.push_back("dnnl");  // bf16 forward products, f32 gradients
+  if (dnnlNativeBf16()) backends.push_back("dnnl");  // bf16 forward and dense_grad products
   for (const char* backend : backends) {
     CAPTURE(backend);
     checkTrainsLikeF32({dataPath("../../examples/seed/seed.graph"), dir / "x.npy", dir / "y.npy",
@@ -183,13 +183,18 @@ TEST_CASE("precision: the seed MLP trains in bf16 as in f32 (adam, cross-entropy
   }
 }
 
-TEST_CASE("precision: the W2 model (784-512-512-10, adam 1e-3) trains in bf16 as in f32 on llvm") {
+TEST_CASE("precision: the W2 model (784-512-512-10, adam 1e-3) trains in bf16 as in f32 on llvm and natively on dnnl") {
   TempDir dir;
   writeClusters(dir, 10, 784, 64, 0.035, 1.0, 5);
-  // mlp.onnx ends in softmax: cross_entropy on its probabilities is W2's softmax cross-entropy.
-  checkTrainsLikeF32({dataPath("onnx/mlp.onnx"), dir / "x.npy", dir / "y.npy", LossKind::CrossEntropy, OptimizerKind::Adam,
-                      1e-3, 64, true, 3, {.backend = "llvm"}, {}},
-                     5);
+  std::vector<const char*> backends{"llvm"};
+  if (dnnlNativeBf16()) backends.push_back("dnnl");
+  for (const char* backend : backends) {
+    CAPTURE(backend);
+    // mlp.onnx ends in softmax: cross_entropy on its probabilities is W2's softmax cross-entropy.
+    checkTrainsLikeF32({dataPath("onnx/mlp.onnx"), dir / "x.npy", dir / "y.npy", LossKind::CrossEntropy, OptimizerKind::Adam,
+                        1e-3, 64, true, 3, {.backend = backend}, {}},
+                       5);
+  }
 }
 
 }  // namespace
