@@ -27,11 +27,19 @@ Status conv(Lowering& L, const Node& n, const OpCtx& c) {
   dn::memory::dims strides{st[0], st[1]}, dilation{dil[0] - 1, dil[1] - 1}, padL{pads[0], pads[1]};
   dn::memory::dims padR{padEnd(tx.shape[2], tw.shape[2], st[0], dil[0], pads[0], pads[2], ty.shape[2]),
                         padEnd(tx.shape[3], tw.shape[3], st[1], dil[1], pads[1], pads[3], ty.shape[3])};
-  // bf16 x and w (--precision bf16) run on oneDNN's bf16 kernels into an f32 y.
-  dn::memory::desc anyX(dimsOf(tx.shape), dnnlType(tx.dtype), tag::any), anyY(dimsOf(ty.shape), dt::f32, tag::any);
+  // bf16 x and w (--precision bf16) run on oneDNN's bf16 kernels into an f32 y, or into a bf16 y
+  // when y's only reader rounds it to bf16 (the next product's operand): oneDNN rounds in the
+  // epilogue, to nearest even as the cast does, and the cast's pass (and the reorders around
+  // it) is saved. A residual sum stays f32, as its addition does.
+  bool residual = n.operands.size() == 4;
+  const Node* r = L.soleReader(y);
+  bool writesBf16 = tx.dtype == DType::bf16 && !residual && r && r->op == OpKind::Cast && L.type(r->results[0]).dtype == DType::bf16;
+  if (writesBf16) y = r->results[0];
+  dt yType = writesBf16 ? dt::bf16 : dt::f32;
+  dn::memory::desc anyX(dimsOf(tx.shape), dnnlType(tx.dtype), tag::any), anyY(dimsOf(ty.shape), yType, tag::any);
   dn::memory::desc bmd = plainDesc(L.type(b).shape, DType::f32);
   dn::memory::desc wplain = plainDesc(Shape(wdims.begin(), wdims.end()), tw.dtype);
-  bool packable = L.isConstant(w), residual = n.operands.size() == 4;
+  bool packable = L.isConstant(w);
 
   dn::primitive_attr attr = L.attr();
   dn::post_ops ops;
@@ -61,13 +69,13 @@ Status conv(Lowering& L, const Node& n, const OpCtx& c) {
   // beat brgconv's nhwc, 0.14 against 0.17 ms on one thread and 0.08 against 0.14 on two
   // (standalone oneDNN probe, batch 64, 6->16 channels, 12x12).
   if (!pd && g == 1 && tx.shape[1] <= 8 && ty.shape[1] % 16 == 0) {
-    pd = make(anyX, dn::memory::desc(dimsOf(ty.shape), dt::f32, tag::nChw16c));
+    pd = make(anyX, dn::memory::desc(dimsOf(ty.shape), yType, tag::nChw16c));
     if (pd && !isJit(*pd)) pd = Error("not a jit kernel");
   }
   // bf16 kernels pick an nhwc f32 output by themselves, which our pools and the casts after
   // would read back to plain first (LeNet's first pool: 1.0 ms against 0.17 blocked): ask for
   // the channel blocks the f32 path keeps, when oneDNN has a kernel (not its reference) for it.
-  if (!pd && tx.dtype == DType::bf16)
+  if (!pd && tx.dtype == DType::bf16 && !writesBf16)
     for (tag block : {tag::nChw16c, tag::nChw8c}) {
       if (pd) break;
       pd = make(anyX, dn::memory::desc(dimsOf(ty.shape), dt::f32, block));
@@ -89,6 +97,7 @@ Status conv(Lowering& L, const Node& n, const OpCtx& c) {
   int dst = L.memref(L.defineResult(y, dmd), dmd);
   if (residual) GRAPHC_TRY(L.addReorder(L.inLayout(n.operands[3], L.layoutOf(n.operands[3])), dst, "residual into " + L.describe(n)));
   L.addPrimitive(*pd, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}}, L.describe(n));
+  if (writesBf16) L.takeOver(*r);
   return ok();
 }
 

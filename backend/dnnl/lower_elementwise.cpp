@@ -53,6 +53,13 @@ std::optional<alg> binaryOf(OpKind op) {
   }
 }
 
+// Whether our elementwise kernels may run over x's elements as they are stored: blocked (a
+// convolution's output), with no padding, and not a strided view. An element's position does
+// not matter to them, so the result keeps x's layout, and x is not read back to plain first.
+bool inOwnLayout(Lowering& L, ValueId x) {
+  return L.isBlocked(x) && !L.isView(x) && L.layoutOf(x).get_size() == L.type(x).bytes();
+}
+
 // An eltwise primitive over x (in its current layout, blocked or not), viewed with out's dims.
 Status eltwise(Lowering& L, const Node& n, ValueId x, Eltwise e) {
   ValueId y = n.results[0];
@@ -137,6 +144,13 @@ Status lowerElementwise(Lowering& L, const Node& n) {
     return ok();
   }
   if (n.op == OpKind::Cast) {
+    if (inOwnLayout(L, n.operands[0]) && dnnlType(ty.dtype) != dn::memory::data_type::undef) {
+      dn::memory::desc out = L.layoutOf(n.operands[0]);
+      out.data.data_type = static_cast<dnnl_data_type_t>(dnnlType(ty.dtype));  // strides count elements, not bytes
+      int in = L.bufferOf(n.operands[0]), io = L.defineResult(y, out);
+      L.addKernel(castKernel(dt, ty.dtype, ty.numel(), in, io), {in}, {io}, L.describe(n));
+      return ok();
+    }
     int in = L.plainBuffer(n.operands[0]);
     int io = L.defineResult(y);
     L.addKernel(castKernel(dt, ty.dtype, ty.numel(), in, io), {in}, {io}, L.describe(n));
@@ -146,11 +160,12 @@ Status lowerElementwise(Lowering& L, const Node& n) {
   if (n.info().has(kUnary)) {
     if (dt == DType::f32)
       if (auto e = eltwiseOf(n, c)) return eltwise(L, n, n.operands[0], *e);
-    int in = L.plainBuffer(n.operands[0]);
+    bool own = inOwnLayout(L, n.operands[0]) && ty.dtype == dt;
+    int in = own ? L.bufferOf(n.operands[0]) : L.plainBuffer(n.operands[0]);
     double alpha = n.op == OpKind::Clip ? c.f("min") : n.op == OpKind::LeakyRelu || n.op == OpKind::Elu ? c.f("alpha") : 0;
     double beta = n.op == OpKind::Clip ? c.f("max") : 0;
     if (n.op == OpKind::HardSigmoid) alpha = c.f("alpha"), beta = c.f("beta");
-    int io = L.defineResult(y);
+    int io = own ? L.defineResult(y, L.layoutOf(n.operands[0])) : L.defineResult(y);
     auto k = unaryKernel(n.op, dt, alpha, beta, ty.numel(), in, io);
     if (!k) return Error(fmt::format("no kernel for {}", types[0].str()));
     L.addKernel(std::move(k), {in}, {io}, L.describe(n));

@@ -101,6 +101,25 @@ void addBf16Cases(std::vector<OpCase>& out) {
   out.push_back({"conv2d/bf16/1x1 relu", OpKind::Conv2d,
                  bf16Op(OpKind::Conv2d, {{f32, {1, 16, 6, 6}}, {f32, {24, 16, 1, 1}}, {f32, {24}}}, {true, true, false},
                         activationAttrs("relu"))});
+  // Two convolutions, the first's result rounded to bf16 for the second (dnnl writes it bf16, in
+  // its own layout, from the first's epilogue), and seen through a cast back to f32 too, as in
+  // the dense chain above. A third reads a residual, which keeps its result f32.
+  {
+    Graph g;
+    Builder b(g);
+    auto bf16 = [&](ValueId v) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string("bf16")}})); };
+    AttrMap same = activationAttrs("relu");
+    same.set("pads", Ints{1, 1, 1, 1});
+    ValueId h = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 16, 10, 10}})), bf16(b.input("w1", {f32, {32, 16, 3, 3}})),
+                                          b.input("b1", {f32, {32}})},
+                         same);
+    ValueId hb = bf16(h);
+    ValueId h2 = b.create(OpKind::Conv2d, {hb, bf16(b.input("w2", {f32, {32, 32, 3, 3}})), b.input("b2", {f32, {32}})}, same);
+    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), bf16(b.input("w3", {f32, {32, 32, 1, 1}})), b.input("b3", {f32, {32}}),
+                                               b.input("r", {f32, {2, 32, 10, 10}})}));
+    b.output("h", b.create(OpKind::Cast, {hb}, attrs({{"to", std::string("f32")}})));
+    out.push_back({"conv2d/bf16/chain through bf16 activations", OpKind::Conv2d, std::move(g), -1, 1, 1e-2});
+  }
   for (const char* act : {"none", "relu", "tanh"})
     out.push_back({fmt::format("dense_grad/bf16/{}", act), OpKind::DenseGrad,
                    bf16Op(OpKind::DenseGrad, {{f32, {12, 21}}, {f32, {12, 30}}, {f32, {30, 21}}, {f32, {12, 21}}},

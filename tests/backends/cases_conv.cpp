@@ -100,6 +100,27 @@ static Graph smallConvnet() {
   return g;
 }
 
+// A residual block's tail, as ResNet's: conv + residual, then relu (which fusion cannot move
+// into the convolution, after the sum), then elementwise ops of ours on the result. On dnnl
+// they run on the convolution's layout as it is stored (nhwc or channel blocks, whichever
+// oneDNN picks), unless that layout is padded (12 channels in blocks of 16): exp's e^0 = 1 must
+// not land in padding. NaN in the residual checks that relu keeps it.
+static Graph residualTail(int64_t channels) {
+  Graph g;
+  Builder b(g);
+  ValueId x = b.input("x", {DType::f32, {2, channels, 7, 7}});
+  Tensor nans(TensorType{DType::f32, {2, channels, 7, 7}});
+  for (int64_t i = 0; i < nans.numel(); ++i) nans.set(i, i % 23 == 4 ? NAN : 0.0);
+  ValueId r = b.create(OpKind::Add, {b.input("r", nans.type()), b.constant(nans, "nans")});
+  ValueId c = b.create(OpKind::Conv2d, {x, b.param("w", randomF32({channels, channels, 3, 3}, 1)), b.param("b", randomF32({channels}, 2)), r},
+                       attrs({{"pads", Ints{1, 1, 1, 1}}}));
+  ValueId relu = b.create(OpKind::Relu, {c});
+  b.output("exp", b.create(OpKind::Exp, {relu}));
+  auto cast = [&](ValueId v, const char* to) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string(to)}})); };
+  b.output("rounded", cast(cast(relu, "bf16"), "f32"));
+  return g;
+}
+
 // x + c, where the constant c is zero but for NaN at a few positions: a NaN that reaches the
 // op at run time (a constant input could be folded before the backend sees it).
 static ValueId withNaNs(Builder& b, const TensorType& type) {
@@ -198,6 +219,11 @@ void addConvCases(std::vector<OpCase>& out) {
   addPools(out);
   addWindowEdges(out);
   out.push_back({"conv2d/small convnet through blocked layouts", OpKind::Conv2d, smallConvnet()});
+  // A sum in another order may round an element to the neighbouring bf16 (2^-8 relative); a
+  // layout mix-up would move whole elements.
+  for (int64_t channels : {16, 12})
+    out.push_back({fmt::format("conv2d/residual, relu, exp and casts after it, {} channels", channels), OpKind::Conv2d,
+                   residualTail(channels), -1, 1, 1e-2});
 }
 
 }  // namespace graphc::test
