@@ -89,6 +89,29 @@ class Concat final : public Kernel {
   int out_;
 };
 
+// A copy of `bytes` bytes that does nothing where the memory plan gave in and out one buffer.
+class CopyBytes final : public Kernel {
+ public:
+  CopyBytes(size_t bytes, int in, int out) : bytes_(bytes), in_(in), out_(out) {}
+  Status run(void* const* buf) const override {
+    const char* src = static_cast<const char*>(buf[in_]);
+    char* dst = static_cast<char*>(buf[out_]);
+    if (src == dst) return ok();
+    constexpr size_t kChunk = 1 << 16;
+    int64_t chunks = (int64_t)((bytes_ + kChunk - 1) / kChunk);
+#pragma omp parallel for if (bytes_ > 4 * (size_t)kParallelMin) schedule(static)
+    for (int64_t c = 0; c < chunks; ++c) {
+      size_t at = (size_t)c * kChunk;
+      std::memcpy(dst + at, src + at, std::min(kChunk, bytes_ - at));
+    }
+    return ok();
+  }
+
+ private:
+  size_t bytes_;
+  int in_, out_;
+};
+
 class Gather final : public Kernel {
  public:
   Gather(size_t es, DType it, int64_t outer, int64_t dim, int64_t inner, int64_t count, int data, int index, int out)
@@ -129,6 +152,8 @@ std::unique_ptr<Kernel> stridedCopyKernel(size_t elemSize, const Shape& outShape
                                           int64_t offset, int in, int out) {
   return std::make_unique<StridedCopy>(elemSize, outShape, strides, offset, in, out);
 }
+
+std::unique_ptr<Kernel> copyKernel(size_t bytes, int in, int out) { return std::make_unique<CopyBytes>(bytes, in, out); }
 
 std::unique_ptr<Kernel> concatKernel(size_t elemSize, int64_t outer, const std::vector<int64_t>& inner,
                                      const std::vector<int>& ins, int out) {

@@ -102,6 +102,9 @@ class Lowering {
   void allowInPlace(const Node& n, size_t operand, int in, int out) {
     if (mayOverwrite(n.info(), 0, operand)) inPlace_.push_back({(int)program_.steps.size() - 1, in, out});
   }
+  // The step just added copies in to out as it is (copyKernel): out may take in's buffer, making
+  // the copy nothing, if in dies there (decided by planArena).
+  void allowReuse(int in, int out) { inPlace_.push_back({(int)program_.steps.size() - 1, in, out}); }
   // Records a failure of a builder that returns a buffer id (which stays usable); prepare checks
   // takeFailure() after every node and fails with the first.
   void fail(Error e) {

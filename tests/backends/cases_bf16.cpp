@@ -103,19 +103,25 @@ void addBf16Cases(std::vector<OpCase>& out) {
                         activationAttrs("relu"))});
   // Two convolutions, the first's result rounded to bf16 for the second (dnnl writes it bf16, in
   // its own layout, from the first's epilogue), and seen through a cast back to f32 too, as in
-  // the dense chain above. A third reads a residual, which keeps its result f32.
+  // the dense chain above. A third reads a residual, which keeps its result f32. The weights are
+  // bf16 constants, so that dnnl packs them and picks its blocked kernels.
   {
     Graph g;
     Builder b(g);
     auto bf16 = [&](ValueId v) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string("bf16")}})); };
+    auto weights = [&](const char* name, Shape shape, uint64_t seed) {  // bf16 constants, as the precision pass makes
+      Tensor f = randomF32(shape, seed), rounded(TensorType{DType::bf16, shape});
+      for (int64_t i = 0; i < f.numel(); ++i) rounded.set(i, f.at(i));
+      return b.constant(rounded, name);
+    };
     AttrMap same = activationAttrs("relu");
     same.set("pads", Ints{1, 1, 1, 1});
-    ValueId h = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 16, 10, 10}})), bf16(b.input("w1", {f32, {32, 16, 3, 3}})),
+    ValueId h = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 16, 10, 10}})), weights("w1", {32, 16, 3, 3}, 1),
                                           b.input("b1", {f32, {32}})},
                          same);
     ValueId hb = bf16(h);
-    ValueId h2 = b.create(OpKind::Conv2d, {hb, bf16(b.input("w2", {f32, {32, 32, 3, 3}})), b.input("b2", {f32, {32}})}, same);
-    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), bf16(b.input("w3", {f32, {32, 32, 1, 1}})), b.input("b3", {f32, {32}}),
+    ValueId h2 = b.create(OpKind::Conv2d, {hb, weights("w2", {32, 32, 3, 3}, 2), b.input("b2", {f32, {32}})}, same);
+    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), weights("w3", {32, 32, 1, 1}, 3), b.input("b3", {f32, {32}}),
                                                b.input("r", {f32, {2, 32, 10, 10}})}));
     b.output("h", b.create(OpKind::Cast, {hb}, attrs({{"to", std::string("f32")}})));
     out.push_back({"conv2d/bf16/chain through bf16 activations", OpKind::Conv2d, std::move(g), -1, 1, 1e-2});
