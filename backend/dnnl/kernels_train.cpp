@@ -130,7 +130,7 @@ class Optimizer final : public Kernel {
   double lr_ = 0, momentum_ = 0, b1_ = 0, b2_ = 0, eps_ = 0;
 };
 
-// Over the columns [j0, j1): dz = dy, or dy where y > 0 (relu), written when dz is given (rounded
+// Over the columns [j0, j1): dz = dy, or dy * (y > 0) (relu), written when dz is given (rounded
 // to bf16 for the bf16 products), and db = the column sums of the unrounded dz.
 template <class Dz>
 [[gnu::always_inline]] inline void maskAndSumRange(const float* dy, const float* y, Dz* dz, float* db, int64_t m, int64_t n,
@@ -147,7 +147,7 @@ template <class Dz>
     if (yr) {
 #pragma omp simd
       for (int64_t j = j0; j < j1; ++j) {
-        float v = yr[j] > 0 ? g[j] : 0.f;
+        float v = g[j] * (yr[j] > 0 ? 1.f : 0.f);  // a product, as the interpreter's: NaN or inf in dy stays NaN
         zr[j] = store(v);
         db[j] += v;
       }

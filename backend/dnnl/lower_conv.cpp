@@ -36,8 +36,9 @@ Status conv(Lowering& L, const Node& n, const OpCtx& c) {
                         padEnd(tx.shape[3], tw.shape[3], st[1], dil[1], pads[1], pads[3], ty.shape[3])};
   // bf16 x and w (--precision bf16) run on oneDNN's bf16 kernels into an f32 y, or into a bf16 y
   // when y's only reader rounds it to bf16 (the next product's operand): oneDNN rounds in the
-  // epilogue, to nearest even as the cast does, and the cast's pass (and the reorders around
-  // it) is saved. A residual sum stays f32, as its addition does.
+  // epilogue, to nearest even as the cast does (but for subnormal f32 results, which its
+  // conversion instruction may flush to zero), and the cast's pass (and the reorders around it)
+  // is saved. A residual sum stays f32, as its addition does.
   bool residual = n.operands.size() == 4;
   const Node* r = L.soleReader(y);
   bool writesBf16 = tx.dtype == DType::bf16 && !residual && r && r->op == OpKind::Cast && L.type(r->results[0]).dtype == DType::bf16;
@@ -89,8 +90,9 @@ Status conv(Lowering& L, const Node& n, const OpCtx& c) {
   }
   // bf16 kernels pick an nhwc f32 output by themselves, which our pools would read back to
   // plain first (LeNet's first pool: 1.0 ms against 0.17 blocked): ask for the channel blocks
-  // the f32 path keeps, when oneDNN has a kernel (not its reference) for it. The elementwise ops
-  // and casts after run in those blocks too, and the next convolution reads them (above).
+  // the f32 path keeps, when oneDNN has a kernel (not its reference) for it. Where the channels
+  // fill the blocks (no padding), the elementwise ops and casts after run in those blocks too,
+  // and the next convolution reads them (above).
   if (!pd && tx.dtype == DType::bf16 && !writesBf16)
     for (tag block : {tag::nChw16c, tag::nChw8c}) {
       if (pd) break;

@@ -285,8 +285,9 @@ Status lowerLinalg(Lowering& L, const Node& n) {
     if (n.operands.size() == 4) p.residual = n.operands[3];
     if (std::vector<ColumnSlice> slices = columnSlices(L, n); !slices.empty()) return denseByColumns(L, n, c, p, slices);
     // A bf16 dense whose only reader rounds its result to bf16 (the next product's operand)
-    // writes bf16 itself: oneDNN rounds in the epilogue, to nearest even as the cast does,
-    // which saves the cast's pass over the activation.
+    // writes bf16 itself: oneDNN rounds in the epilogue, to nearest even as the cast does (but
+    // for subnormal f32 results, which its conversion instruction may flush to zero), which
+    // saves the cast's pass over the activation.
     const Node* r = L.soleReader(n.results[0]);
     if (bf16 && p.residual == UINT32_MAX && r && r->op == OpKind::Cast && L.type(r->results[0]).dtype == DType::bf16) {
       MatMulPlan taking = p;

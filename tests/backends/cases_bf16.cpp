@@ -126,6 +126,31 @@ void addBf16Cases(std::vector<OpCase>& out) {
     b.output("h", b.create(OpKind::Cast, {hb}, attrs({{"to", std::string("f32")}})));
     out.push_back({"conv2d/bf16/chain through bf16 activations", OpKind::Conv2d, std::move(g), -1, 1, 1e-2});
   }
+  // ResNet's bottleneck in bf16, as the precision pass leaves it: conv + residual (f32), relu,
+  // cast to bf16 (run in the convolution's layout), a convolution writing bf16 for the next one,
+  // which reads it in the same layout. On dnnl, with channel blocks from the first convolution
+  // on, nothing is reordered between them.
+  {
+    Graph g;
+    Builder b(g);
+    auto bf16 = [&](ValueId v) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string("bf16")}})); };
+    auto weights = [&](const char* name, Shape shape, uint64_t seed) {
+      Tensor f = randomF32(shape, seed), rounded(TensorType{DType::bf16, shape});
+      for (int64_t i = 0; i < f.numel(); ++i) rounded.set(i, f.at(i));
+      return b.constant(rounded, name);
+    };
+    AttrMap same = attrs({{"pads", Ints{1, 1, 1, 1}}}), relu = activationAttrs("relu");
+    relu.set("pads", Ints{1, 1, 1, 1});
+    ValueId sum = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 32, 8, 8}})), weights("w1", {32, 32, 3, 3}, 1),
+                                            b.param("b1", randomF32({32}, 2)), b.input("r", {f32, {2, 32, 8, 8}})},
+                           same);
+    ValueId block = b.create(OpKind::Relu, {sum});
+    ValueId h = b.create(OpKind::Conv2d, {bf16(block), weights("w2", {32, 32, 1, 1}, 3), b.param("b2", randomF32({32}, 4))},
+                         activationAttrs("relu"));
+    ValueId h2 = b.create(OpKind::Conv2d, {bf16(h), weights("w3", {32, 32, 3, 3}, 5), b.param("b3", randomF32({32}, 6))}, relu);
+    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), weights("w4", {32, 32, 1, 1}, 7), b.param("b4", randomF32({32}, 8)), block}));
+    out.push_back({"conv2d/bf16/bottleneck through channel blocks", OpKind::Conv2d, std::move(g), -1, 1, 1e-2});
+  }
   for (const char* act : {"none", "relu", "tanh"})
     out.push_back({fmt::format("dense_grad/bf16/{}", act), OpKind::DenseGrad,
                    bf16Op(OpKind::DenseGrad, {{f32, {12, 21}}, {f32, {12, 30}}, {f32, {30, 21}}, {f32, {12, 21}}},

@@ -121,6 +121,22 @@ static Graph residualTail(int64_t channels) {
   return g;
 }
 
+// ResNet's identity shortcut: c1 = conv(x), then c2 = conv(relu(c1)) + c1, where the sum's
+// residual c1 dies at c2. dnnl puts c2 in c1's buffer and skips the copy of the residual into it
+// (Lowering::allowReuse); with c1 also an output, c1 lives on and the copy runs.
+static Graph identityShortcut(int64_t channels, bool residualIsOutput) {
+  Graph g;
+  Builder b(g);
+  AttrMap same = attrs({{"pads", Ints{1, 1, 1, 1}}});
+  ValueId x = b.input("x", {DType::f32, {2, channels, 8, 8}});
+  ValueId c1 = b.create(OpKind::Conv2d, {x, b.param("w1", randomF32({channels, channels, 3, 3}, 1)), b.param("b1", randomF32({channels}, 2))}, same);
+  ValueId r = b.create(OpKind::Relu, {c1});
+  b.output("y", b.create(OpKind::Conv2d, {r, b.param("w2", randomF32({channels, channels, 3, 3}, 3)), b.param("b2", randomF32({channels}, 4)), c1},
+                         same));
+  if (residualIsOutput) b.output("c1", c1);
+  return g;
+}
+
 // x + c, where the constant c is zero but for NaN at a few positions: a NaN that reaches the
 // op at run time (a constant input could be folded before the backend sees it).
 static ValueId withNaNs(Builder& b, const TensorType& type) {
@@ -224,6 +240,10 @@ void addConvCases(std::vector<OpCase>& out) {
   for (int64_t channels : {16, 12})
     out.push_back({fmt::format("conv2d/residual, relu, exp and casts after it, {} channels", channels), OpKind::Conv2d,
                    residualTail(channels), -1, 1, 1e-2});
+  for (int64_t channels : {16, 12})
+    for (bool kept : {false, true})
+      out.push_back({fmt::format("conv2d/identity shortcut{}, {} channels", kept ? " also an output" : "", channels), OpKind::Conv2d,
+                     identityShortcut(channels, kept), -1, 1, 1e-4});  // two 144-term sums in a row, in f32
 }
 
 }  // namespace graphc::test
