@@ -33,7 +33,8 @@ std::unique_ptr<Kernel> stridedCopyKernel(size_t elemSize, const Shape& outShape
                                           int64_t offset, int in, int out);
 // NumPy broadcasting strides of `in` read at the positions of `out` (0 on broadcast axes).
 std::vector<int64_t> broadcastStrides(const Shape& in, const Shape& out);
-// out = in, bytewise; nothing when the memory plan made them one buffer (Lowering::allowReuse).
+// out = in, bytewise (a residual into a convolution's output, an output's copy); nothing when the
+// memory plan made them one buffer (Lowering::allowReuse).
 std::unique_ptr<Kernel> copyKernel(size_t bytes, int in, int out);
 std::unique_ptr<Kernel> concatKernel(size_t elemSize, int64_t outer, const std::vector<int64_t>& inner, const std::vector<int>& ins,
                                      int out);

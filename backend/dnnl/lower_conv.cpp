@@ -83,8 +83,9 @@ Status conv(Lowering& L, const Node& n, const OpCtx& c) {
   // A bf16 input already in channel blocks (a cast of such an output, in its layout) is read as
   // it is, and the output kept in the same blocks, when oneDNN has a kernel (not its reference)
   // for it, rather than reordered to the nhwc `any` picks (ResNet-50 b16: 24 ms per run).
-  if (!pd && tx.dtype == DType::bf16 && L.isBlocked(x) && channelBlock(L.layoutOf(x), tx.shape, dt::bf16) > 1) {
-    dn::memory::desc blockedY(dimsOf(ty.shape), yType, channelBlock(L.layoutOf(x), tx.shape, dt::bf16) == 8 ? tag::nChw8c : tag::nChw16c);
+  int64_t inBlock = tx.dtype == DType::bf16 ? channelBlock(L.layoutOf(x), tx.shape, dt::bf16) : 0;
+  if (!pd && inBlock > 1) {
+    dn::memory::desc blockedY(dimsOf(ty.shape), yType, inBlock == 8 ? tag::nChw8c : tag::nChw16c);
     pd = make(L.layoutOf(x), blockedY);
     if (pd && std::string(pd->impl_info_str()).rfind("ref", 0) == 0) pd = Error("only the reference kernel");
   }

@@ -57,19 +57,16 @@ Status denseGrad(Lowering& L, const Node& n, const OpCtx& c) {
   int64_t k = L.type(wV).shape[0], nn = L.type(wV).shape[1], m = nn ? L.type(dyV).numel() / nn : 0;
   Activation act = *parseActivation(c.s("activation"));
   bool bf16 = L.type(xV).dtype == DType::bf16;
-  dt products = bf16 ? dt::bf16 : dt::f32;
+  DType dzType = bf16 ? DType::bf16 : DType::f32;  // what the products read
   int dy = L.plainBuffer(dyV), x = L.plainBuffer(xV), w = L.plainBuffer(wV);
   bool ours = act == Activation::Relu || act == Activation::None;  // dz (and db) from our kernel alone
   DenseGradMode mode{.relu = act == Activation::Relu, .gemms = ours && !bf16 && m * k * nn <= kSmallGemm, .bf16Dz = bf16};
-  // dz for the products: dy itself when nothing changes it.
-  int dz = mode.relu || bf16 ? L.tempBuffer((size_t)(m * nn) * (bf16 ? 2 : 4), "dz") : dy;
-  int dzf = dy;  // dz in f32, the kernel's input
-  if (!ours) {
-    dzf = bf16 ? L.tempBuffer((size_t)(m * nn) * 4, "dz f32") : dz;
-    if (!bf16) dz = dzf = L.tempBuffer((size_t)(m * nn) * 4, "dz");
+  // dz in f32 (the kernel's input): dy itself, or the eltwise backward's result; dz for the
+  // products: that, unless the kernel writes it (relu's mask, or the rounding to bf16).
+  int dzf = ours ? dy : L.tempBuffer((size_t)(m * nn) * 4, "dz f32");
+  int dz = mode.relu || bf16 ? L.tempBuffer((size_t)(m * nn) * dtypeSize(dzType), "dz") : dzf;
+  if (!ours)
     GRAPHC_TRY(eltwiseBackwardFromOutput(L, n, act, (float)c.f("alpha"), (float)c.f("beta"), dy, L.plainBuffer(yV), {m, nn}, dzf));
-    mode.relu = false;
-  }
   bool wantDx = L.isUsed(n.results[0]);  // not for the first layer: x is the model's input
   int dx = L.defineResult(n.results[0]), dw = L.defineResult(n.results[1]), db = L.defineResult(n.results[2]);
   int y = mode.relu ? L.plainBuffer(yV) : -1;
@@ -82,11 +79,9 @@ Status denseGrad(Lowering& L, const Node& n, const OpCtx& c) {
   L.addKernel(denseGradKernel({dzf, x, w, y, dz, wantDx ? dx : -1, dw, db, scratch}, mode, m, k, nn), reads, writes,
               L.describe(n));
   if (mode.gemms) return ok();
-  if (wantDx)
-    GRAPHC_TRY(matmulViews(L, n, dz, plainDesc({m, nn}, bf16 ? DType::bf16 : DType::f32), w, stridedDesc({nn, k}, products, {1, nn}),
-                           dx, f32({m, k})));
-  return matmulViews(L, n, x, stridedDesc({k, m}, products, {1, k}), dz, plainDesc({m, nn}, bf16 ? DType::bf16 : DType::f32), dw,
-                     f32({k, nn}));
+  dn::memory::desc dzMd = plainDesc({m, nn}, dzType);
+  if (wantDx) GRAPHC_TRY(matmulViews(L, n, dz, dzMd, w, stridedDesc({nn, k}, dnnlType(dzType), {1, nn}), dx, f32({m, k})));
+  return matmulViews(L, n, x, stridedDesc({k, m}, dnnlType(dzType), {1, k}), dz, dzMd, dw, f32({k, nn}));
 }
 
 struct ConvGeometry {

@@ -1,6 +1,8 @@
 // The Lowering builder: value layouts, buffers, reorders, live ranges and the memory plan.
 #include "backend/dnnl/lowering.h"
 
+#include "backend/dnnl/kernels.h"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -254,18 +256,6 @@ Result<int> Lowering::prepackTensor(Tensor data, const dn::memory::desc& want, c
 std::string Lowering::describe(const Node& n) const { return describeNode(graph, n); }
 
 
-namespace {
-struct Copy final : Kernel {
-  int src, dst;
-  size_t bytes;
-  Copy(int s, int d, size_t b) : src(s), dst(d), bytes(b) {}
-  Status run(void* const* bufs) const override {
-    if (bytes) std::memcpy(bufs[dst], bufs[src], bytes);
-    return ok();
-  }
-};
-}  // namespace
-
 Status Lowering::finish() {
   // Every output must end up in its caller-provided tensor.
   for (size_t i = 0; i < graph.outputs.size(); ++i) {
@@ -279,7 +269,7 @@ Status Lowering::finish() {
       continue;
     }
     int src = state_[v].buffer;
-    addKernel(std::make_unique<Copy>(src, dst, t.bytes()), {src}, {dst}, "copy to output " + graph.outputs[i].name);
+    addKernel(copyKernel(t.bytes(), src, dst), {src}, {dst}, "copy to output " + graph.outputs[i].name);
   }
 
   // A training step's updates, after everything else has read the old values.
@@ -288,7 +278,7 @@ Status Lowering::finish() {
     int src = plainBuffer(u.value), dst = state_[u.target].buffer;
     inPlace += src == dst;
     if (src == dst) continue;
-    addKernel(std::make_unique<Copy>(src, dst, type(u.target).bytes()), {src}, {dst},
+    addKernel(copyKernel(type(u.target).bytes(), src, dst), {src}, {dst},
               "update " + graph.value(u.target).name);
   }
 

@@ -100,7 +100,7 @@ class Lowering {
   // step just added, if the op table allows it (mayOverwrite) and in dies there (decided after
   // lowering, by planArena).
   void allowInPlace(const Node& n, size_t operand, int in, int out) {
-    if (mayOverwrite(n.info(), 0, operand)) inPlace_.push_back({(int)program_.steps.size() - 1, in, out});
+    if (mayOverwrite(n.info(), 0, operand)) allowReuse(in, out);
   }
   // The step just added copies in to out as it is (copyKernel): out may take in's buffer, making
   // the copy nothing, if in dies there (decided by planArena).

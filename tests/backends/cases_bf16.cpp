@@ -55,6 +55,13 @@ static Graph bf16Op(OpKind op, const std::vector<TensorType>& f32Inputs, const s
   return g;
 }
 
+// Random weights rounded to bf16, as a constant: what the precision pass makes of f32 weights.
+static ValueId bf16Weights(Builder& b, const char* name, Shape shape, uint64_t seed) {
+  Tensor f = randomF32(shape, seed), rounded(TensorType{DType::bf16, shape});
+  for (int64_t i = 0; i < f.numel(); ++i) rounded.set(i, f.at(i));
+  return b.constant(rounded, name);
+}
+
 void addBf16Cases(std::vector<OpCase>& out) {
   out.push_back({"cast/bf16/round trip [3,33]", OpKind::Cast, castRoundTrip({3, 33}), -300, 300});
   out.push_back({"cast/bf16/rounding edges", OpKind::Cast,
@@ -109,19 +116,14 @@ void addBf16Cases(std::vector<OpCase>& out) {
     Graph g;
     Builder b(g);
     auto bf16 = [&](ValueId v) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string("bf16")}})); };
-    auto weights = [&](const char* name, Shape shape, uint64_t seed) {  // bf16 constants, as the precision pass makes
-      Tensor f = randomF32(shape, seed), rounded(TensorType{DType::bf16, shape});
-      for (int64_t i = 0; i < f.numel(); ++i) rounded.set(i, f.at(i));
-      return b.constant(rounded, name);
-    };
     AttrMap same = activationAttrs("relu");
     same.set("pads", Ints{1, 1, 1, 1});
-    ValueId h = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 16, 10, 10}})), weights("w1", {32, 16, 3, 3}, 1),
+    ValueId h = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 16, 10, 10}})), bf16Weights(b, "w1", {32, 16, 3, 3}, 1),
                                           b.input("b1", {f32, {32}})},
                          same);
     ValueId hb = bf16(h);
-    ValueId h2 = b.create(OpKind::Conv2d, {hb, weights("w2", {32, 32, 3, 3}, 2), b.input("b2", {f32, {32}})}, same);
-    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), weights("w3", {32, 32, 1, 1}, 3), b.input("b3", {f32, {32}}),
+    ValueId h2 = b.create(OpKind::Conv2d, {hb, bf16Weights(b, "w2", {32, 32, 3, 3}, 2), b.input("b2", {f32, {32}})}, same);
+    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), bf16Weights(b, "w3", {32, 32, 1, 1}, 3), b.input("b3", {f32, {32}}),
                                                b.input("r", {f32, {2, 32, 10, 10}})}));
     b.output("h", b.create(OpKind::Cast, {hb}, attrs({{"to", std::string("f32")}})));
     out.push_back({"conv2d/bf16/chain through bf16 activations", OpKind::Conv2d, std::move(g), -1, 1, 1e-2});
@@ -134,21 +136,16 @@ void addBf16Cases(std::vector<OpCase>& out) {
     Graph g;
     Builder b(g);
     auto bf16 = [&](ValueId v) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string("bf16")}})); };
-    auto weights = [&](const char* name, Shape shape, uint64_t seed) {
-      Tensor f = randomF32(shape, seed), rounded(TensorType{DType::bf16, shape});
-      for (int64_t i = 0; i < f.numel(); ++i) rounded.set(i, f.at(i));
-      return b.constant(rounded, name);
-    };
     AttrMap same = attrs({{"pads", Ints{1, 1, 1, 1}}}), relu = activationAttrs("relu");
     relu.set("pads", Ints{1, 1, 1, 1});
-    ValueId sum = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 32, 8, 8}})), weights("w1", {32, 32, 3, 3}, 1),
+    ValueId sum = b.create(OpKind::Conv2d, {bf16(b.input("x", {f32, {2, 32, 8, 8}})), bf16Weights(b, "w1", {32, 32, 3, 3}, 1),
                                             b.param("b1", randomF32({32}, 2)), b.input("r", {f32, {2, 32, 8, 8}})},
                            same);
     ValueId block = b.create(OpKind::Relu, {sum});
-    ValueId h = b.create(OpKind::Conv2d, {bf16(block), weights("w2", {32, 32, 1, 1}, 3), b.param("b2", randomF32({32}, 4))},
+    ValueId h = b.create(OpKind::Conv2d, {bf16(block), bf16Weights(b, "w2", {32, 32, 1, 1}, 3), b.param("b2", randomF32({32}, 4))},
                          activationAttrs("relu"));
-    ValueId h2 = b.create(OpKind::Conv2d, {bf16(h), weights("w3", {32, 32, 3, 3}, 5), b.param("b3", randomF32({32}, 6))}, relu);
-    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), weights("w4", {32, 32, 1, 1}, 7), b.param("b4", randomF32({32}, 8)), block}));
+    ValueId h2 = b.create(OpKind::Conv2d, {bf16(h), bf16Weights(b, "w3", {32, 32, 3, 3}, 5), b.param("b3", randomF32({32}, 6))}, relu);
+    b.output("y", b.create(OpKind::Conv2d, {bf16(h2), bf16Weights(b, "w4", {32, 32, 1, 1}, 7), b.param("b4", randomF32({32}, 8)), block}));
     out.push_back({"conv2d/bf16/bottleneck through channel blocks", OpKind::Conv2d, std::move(g), -1, 1, 1e-2});
   }
   for (const char* act : {"none", "relu", "tanh"})

@@ -18,40 +18,28 @@ static void addDenseGrads(std::vector<OpCase>& out) {
     }
 }
 
-// dense_grad(dy + c, x, w, y), where c is zero but for NaN and infinities: relu's derivative
-// multiplies them by 0 where y <= 0, which gives NaN, as NumPy's and the interpreter's product
-// does (not 0). bf16 x and w (the precision pass's form) take dnnl's bf16 path.
-static Graph denseGradWithNaNs(DType operands, Shape x, int64_t n) {
+// relu's dense_grad(dy, x, w, y) on f32 or bf16 x and w (bf16: the precision pass's form, which
+// takes dnnl's bf16 path). With `specials`, dy + c, where c is zero but for NaN and infinities:
+// relu's derivative multiplies them by 0 where y <= 0, which gives NaN, as NumPy's and the
+// interpreter's product does (not 0). Without `dxRead`, nothing reads dx (the first layer's).
+static Graph reluDenseGrad(DType operands, Shape x, int64_t n, bool specials, bool dxRead) {
   Graph g;
   Builder b(g);
   Shape y = x;
   y.back() = n;
-  Tensor c(TensorType{DType::f32, y});
-  for (int64_t i = 0; i < c.numel(); ++i) c.set(i, i % 7 == 3 ? NAN : i % 11 == 5 ? INFINITY : 0.0);
-  ValueId dy = b.create(OpKind::Add, {b.input("dy", c.type()), b.constant(c, "specials")});
+  ValueId dy = b.input("dy", {DType::f32, y});
+  if (specials) {
+    Tensor c(TensorType{DType::f32, y});
+    for (int64_t i = 0; i < c.numel(); ++i) c.set(i, i % 7 == 3 ? NAN : i % 11 == 5 ? INFINITY : 0.0);
+    dy = b.create(OpKind::Add, {dy, b.constant(c, "specials")});
+  }
   auto operand = [&](const char* name, Shape s) {
     ValueId v = b.input(name, {DType::f32, s});
     return operands == DType::f32 ? v : b.create(OpKind::Cast, {v}, attrs({{"to", std::string(dtypeName(operands))}}));
   };
   std::vector<ValueId> r = *b.tryCreate(OpKind::DenseGrad, {dy, operand("x", x), operand("w", {x.back(), n}), b.input("y", {DType::f32, y})},
                                         activationAttrs("relu"));
-  for (size_t i = 0; i < r.size(); ++i) b.output("d" + std::to_string(i), r[i]);
-  return g;
-}
-
-// dense_grad whose dx nothing reads (the first layer's: x is the model's input).
-static Graph denseGradWithoutDx(DType operands, Shape x, int64_t n) {
-  Graph g;
-  Builder b(g);
-  Shape y = x;
-  y.back() = n;
-  auto operand = [&](const char* name, Shape s) {
-    ValueId v = b.input(name, {DType::f32, s});
-    return operands == DType::f32 ? v : b.create(OpKind::Cast, {v}, attrs({{"to", std::string(dtypeName(operands))}}));
-  };
-  std::vector<ValueId> r = *b.tryCreate(OpKind::DenseGrad, {b.input("dy", {DType::f32, y}), operand("x", x), operand("w", {x.back(), n}),
-                                                            b.input("y", {DType::f32, y})},
-                                        activationAttrs("relu"));
+  if (dxRead) b.output("dx", r[0]);
   b.output("dw", r[1]);
   b.output("db", r[2]);
   return g;
@@ -63,12 +51,12 @@ static void addDenseGradEdges(std::vector<OpCase>& out) {
       // bf16: dz rounded to bf16 for the products (2^-8 relative), exactly as the interpreter does.
       double tol = t == DType::bf16 ? 1e-4 : 1e-5;
       out.push_back({fmt::format("dense_grad/{}/relu, NaN and inf in dy, x {}", dtypeName(t), dims(x)), OpKind::DenseGrad,
-                     denseGradWithNaNs(t, x, 33), -1, 1, tol});
+                     reluDenseGrad(t, x, 33, true, true), -1, 1, tol});
       out.push_back({fmt::format("dense_grad/{}/relu, dx unread, x {}", dtypeName(t), dims(x)), OpKind::DenseGrad,
-                     denseGradWithoutDx(t, x, 33), -1, 1, tol});
+                     reluDenseGrad(t, x, 33, false, false), -1, 1, tol});
     }
   // Past the kernels' threading threshold (m x n > 32768), where threads own column ranges.
-  out.push_back({"dense_grad/bf16/relu, threaded, x [256,96]", OpKind::DenseGrad, denseGradWithoutDx(DType::bf16, {256, 96}, 160), -1, 1,
+  out.push_back({"dense_grad/bf16/relu, threaded, x [256,96]", OpKind::DenseGrad, reluDenseGrad(DType::bf16, {256, 96}, 160, false, false), -1, 1,
                  1e-4});
 }
 
