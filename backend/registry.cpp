@@ -13,11 +13,12 @@ namespace graphc {
 static constexpr std::string_view kLlvmPasses[] = {"expand_dense_grad", "fuse_elementwise"};
 
 static const BackendInfo kBackends[] = {
-    {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare, ref::isOpSupported, false},
+    {"ref", "the reference interpreter: plain loops, the ground truth", ref::prepare, ref::isOpSupported,
+     [](OpKind) { return false; }, false},
     {"dnnl", "oneDNN primitives with fused post-ops and blocked layouts, OpenMP kernels for the rest", dnnl::prepare,
-     dnnl::isOpSupported, false},
+     dnnl::isOpSupported, dnnl::multipliesBf16Natively, false},
     {"llvm", "loop nests JIT-compiled by LLVM for the host CPU, one arena, inference and training steps", llvmjit::prepare,
-     llvmjit::isOpSupported, true, kLlvmPasses},
+     llvmjit::isOpSupported, llvmjit::multipliesBf16Natively, true, kLlvmPasses},
 };
 
 std::span<const BackendInfo> allBackends() { return kBackends; }

@@ -41,11 +41,13 @@ Status runBackendPasses(Graph& g, const std::string& backend) {
 Status runCompilePasses(Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(checkPrecision(options));
   // Before the backend's passes: llvm's expansion of dense_grad then sees bf16 operands.
-  if (options.precision == Precision::bf16) {
-    // The products the backend does not multiply in bf16 (dnnl's convolution gradients) stay f32.
+  if (options.precision != Precision::f32) {
+    // The products the backend does not multiply in bf16 (dnnl's convolution gradients) stay
+    // f32, and under bf16Native so do those it would only emulate.
     PipelineOptions precision;
     const BackendInfo* b = findBackend(options.backend);
-    if (b) precision.bf16Supported = [b](OpKind op) { return b->isOpSupported(op, DType::bf16); };
+    if (b && options.precision == Precision::bf16Native) precision.bf16Supported = b->multipliesBf16Natively;
+    else if (b) precision.bf16Supported = [b](OpKind op) { return b->isOpSupported(op, DType::bf16); };
     GRAPHC_TRY(runPipeline(g, {"precision_bf16", "dce"}, precision));
   }
   return runBackendPasses(g, options.backend);
@@ -57,7 +59,7 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& source, const CompileOp
   size_t limit = effectiveMaxMemory(options.maxMemory);
   GRAPHC_TRY(checkMemoryNeed(source, limit, fmt::format("graph '{}'", source.name)));
   std::optional<Graph> transformed;
-  if (!b->passes.empty() || options.precision == Precision::bf16) {
+  if (!b->passes.empty() || options.precision != Precision::f32) {
     transformed = source.clone();
     GRAPHC_TRY(runCompilePasses(*transformed, options));
   }

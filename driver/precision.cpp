@@ -2,6 +2,7 @@
 #include "driver/precision.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,33 +17,52 @@ static std::string cpuInWords() {
   return fmt::format("{} ({})", hostCpuName(), unit == Bf16Unit::none ? "no AMX, no AVX512-BF16" : "with " + std::string(bf16UnitName(unit)));
 }
 
-// dnnl multiplies bf16 on oneDNN's native kernels where the CPU has AVX512-BF16 or AMX (its
-// registry entry says so); llvm and ref widen bf16 to f32 and multiply in f32 (the rounding of
-// the operands, none of the speed). So auto is bf16 on dnnl on such a CPU, and f32 elsewhere.
-static bool nativeBf16On(std::string_view backend) {
-  const BackendInfo* b = findBackend(backend);
-  return backend == "dnnl" && b && b->isOpSupported(OpKind::Dense, DType::bf16);
+// The products (ops with kBf16Operands) a backend multiplies on a native bf16 unit here, and
+// those it would widen to f32, by name: "matmul, dense, dense_grad".
+struct ProductSplit {
+  std::vector<std::string_view> native, emulated;
+};
+static ProductSplit splitProducts(const BackendInfo& b) {
+  ProductSplit split;
+  for (const OpInfo& info : allOps())
+    if (info.has(kBf16Operands)) (b.multipliesBf16Natively(info.kind) ? split.native : split.emulated).push_back(info.name);
+  return split;
+}
+
+// Which kernels multiply bf16 natively on a backend: oneDNN's own on dnnl, llvm's GEMM kernel.
+static std::string nativeKernels(std::string_view backend) {
+  return backend == "dnnl" ? "oneDNN's bf16 kernels" : "vdpbf16ps (AVX512-BF16) in its GEMM kernel";
 }
 
 Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_view backend) {
   if (choice == "f32") return PrecisionChoice{Precision::f32, ""};
   if (choice != "bf16" && choice != "auto") return Error(fmt::format("unknown precision '{}' (f32, bf16 or auto)", choice));
-  bool native = nativeBf16On(backend);
-  if (native)
-    return PrecisionChoice{Precision::bf16, fmt::format("precision {}: bf16 on {} with oneDNN's bf16 kernels, CPU {}: products of the "
-                                                        "forward pass and of dense gradients in bf16 with f32 accumulation; convolution gradients stay f32",
-                                                        choice, backend, cpuInWords())};
-  if (choice == "auto")
-    return PrecisionChoice{Precision::f32, fmt::format("precision auto: f32 on {}, CPU {}: bf16 would be emulated there, "
-                                                       "which is no faster than f32", backend, cpuInWords())};
-  if (backend == "dnnl") return PrecisionChoice{Precision::bf16, ""};  // checkPrecision refuses it, saying why
-  return PrecisionChoice{Precision::bf16, fmt::format("precision bf16 is emulated on backend {} (CPU {}): operands are rounded "
-                                                      "to bf16 and multiplied in f32, for the accuracy, not the speed, of bf16",
-                                                      backend, cpuInWords())};
+  const BackendInfo* b = findBackend(backend);
+  if (!b) return Error(fmt::format("unknown backend '{}'", backend));
+  ProductSplit split = splitProducts(*b);
+  std::string natively = fmt::format("{} in bf16 with f32 accumulation on {}", fmt::join(split.native, ", "), nativeKernels(backend));
+  if (choice == "auto") {
+    if (split.native.empty())
+      return PrecisionChoice{Precision::f32, fmt::format("precision auto: f32 on {}, CPU {}: bf16 would be emulated there, "
+                                                         "which is no faster than f32", backend, cpuInWords())};
+    std::string rest = split.emulated.empty() ? "" : fmt::format("; {} stay f32 (emulated bf16 is no faster)", fmt::join(split.emulated, ", "));
+    return PrecisionChoice{Precision::bf16Native, fmt::format("precision auto: bf16 on {}, CPU {}: {}{}", backend, cpuInWords(), natively, rest)};
+  }
+  if (backend == "dnnl" && split.native.empty()) return PrecisionChoice{Precision::bf16, ""};  // checkPrecision refuses it, saying why
+  if (split.native.empty())
+    return PrecisionChoice{Precision::bf16, fmt::format("precision bf16 is emulated on backend {} (CPU {}): operands are rounded "
+                                                        "to bf16 and multiplied in f32, for the accuracy, not the speed, of bf16",
+                                                        backend, cpuInWords())};
+  std::string rest;
+  if (!split.emulated.empty())
+    rest = backend == "dnnl" ? fmt::format("; {} stay f32 (not lowered in bf16)", fmt::join(split.emulated, ", "))
+                             : fmt::format("; {} emulated (rounded to bf16, multiplied in f32)", fmt::join(split.emulated, ", "));
+  return PrecisionChoice{Precision::bf16, fmt::format("precision bf16 on {}, CPU {}: {}{}", backend, cpuInWords(), natively, rest)};
 }
 
 Status checkPrecision(const CompileOptions& options) {
-  if (options.precision != Precision::bf16 || options.backend != "dnnl" || nativeBf16On(options.backend)) return ok();
+  const BackendInfo* b = findBackend(options.backend);
+  if (options.precision == Precision::f32 || options.backend != "dnnl" || !b || !splitProducts(*b).native.empty()) return ok();
   return Error(ErrorCode::Unsupported,
                fmt::format("--precision bf16 is not supported on dnnl on this CPU ({}): oneDNN's bf16 kernels need AVX512-BF16 or "
                            "AMX. --backend llvm or ref run bf16 emulated, for accuracy checks",

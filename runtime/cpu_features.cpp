@@ -19,25 +19,36 @@ uint64_t enabledStates() {
   return (uint64_t)hi << 32 | lo;
 }
 
-Bf16Unit detect() {
+struct Bf16Features {
+  bool amx = false, avx512bf16 = false;
+};
+
+Bf16Features detect() {
   unsigned a, b, c, d;
-  if (__get_cpuid_max(0, nullptr) < 7) return Bf16Unit::none;
+  Bf16Features f;
+  if (__get_cpuid_max(0, nullptr) < 7) return f;
   uint64_t xcr0 = enabledStates();
   __cpuid_count(7, 0, a, b, c, d);
-  bool amx = (d & (1u << 22)) && (d & (1u << 24)) && (xcr0 & (3ull << 17)) == (3ull << 17);
-  if (amx) return Bf16Unit::amx;
+  f.amx = (d & (1u << 22)) && (d & (1u << 24)) && (xcr0 & (3ull << 17)) == (3ull << 17);
   bool avx512 = (b & (1u << 16)) && (xcr0 & 0xe6) == 0xe6;  // AVX512F, and ZMM/opmask state on
   __cpuid_count(7, 1, a, b, c, d);
-  if (avx512 && (a & (1u << 5))) return Bf16Unit::avx512bf16;
-  return Bf16Unit::none;
+  f.avx512bf16 = avx512 && (a & (1u << 5));
+  return f;
+}
+
+const Bf16Features& hostFeatures() {
+  static const Bf16Features features = detect();
+  return features;
 }
 
 }  // namespace
 
 Bf16Unit hostBf16Unit() {
-  static const Bf16Unit unit = detect();
-  return unit;
+  const Bf16Features& f = hostFeatures();
+  return f.amx ? Bf16Unit::amx : f.avx512bf16 ? Bf16Unit::avx512bf16 : Bf16Unit::none;
 }
+
+bool hostHasAvx512Bf16() { return hostFeatures().avx512bf16; }
 
 std::string_view bf16UnitName(Bf16Unit unit) {
   switch (unit) {

@@ -111,7 +111,10 @@ class Executable {
 
 // The products' precision: f32, or bf16 operands with f32 accumulation (the driver runs
 // passes/precision_bf16.cpp before the backend's passes).
-enum class Precision { f32, bf16 };
+// The products' precision (passes/precision_bf16.cpp): f32; bf16 operands with f32 accumulation
+// for every product (emulated where the backend has no bf16 kernel); or bf16 only for the
+// products the backend multiplies on a native unit here, f32 for the rest (--precision auto).
+enum class Precision { f32, bf16, bf16Native };
 
 struct CompileOptions {
   std::string backend = "dnnl";
@@ -135,6 +138,9 @@ struct BackendInfo {
   // Whether prepare accepts an op on operands of this dtype (its first operand's, as shape
   // inference sees it); an unsupported op makes prepare fail with an Error.
   bool (*isOpSupported)(OpKind op, DType dtype);
+  // Whether the backend multiplies a product's bf16 operands (an op with kBf16Operands) on a
+  // native unit of this CPU (AMX, AVX512-BF16) rather than widening them to f32.
+  bool (*multipliesBf16Natively)(OpKind op);
   // Whether the backend can also write its program out (an object file and a C header) rather
   // than only run it in this process.
   bool emitsArtefacts = false;

@@ -34,7 +34,7 @@ int bench(const BenchCmdOptions& o) {
   // The cold variant is its own row: "-cold" after the variant's name.
   std::string variant = o.cold ? o.variant + "-cold" : o.variant;
   // A bf16 run is a runtime of its own in the peers' table, as torch-bf16 is.
-  bool bf16 = o.backend.precision == Precision::bf16;
+  bool bf16 = o.backend.precision != Precision::f32;
   std::string runtime = "graphc-0.1.0-" + o.backend.backend + (bf16 ? "-bf16" : "");
   if (o.json) {
     nlohmann::json j = {{"runtime", runtime}, {"workload", workload}, {"variant", variant},

@@ -10,8 +10,7 @@ bool isOpSupported(OpKind op, DType dtype) {
   const OpInfo& info = opInfo(op);
   // bf16 products: oneDNN's bf16 matmul and convolution where the CPU runs them natively; the
   // convolution gradients' bf16 forms are not lowered.
-  if (dtype == DType::bf16 && info.has(kBf16Operands))
-    return nativeBf16() && (op == OpKind::MatMul || op == OpKind::Dense || op == OpKind::DenseGrad || op == OpKind::Conv2d);
+  if (dtype == DType::bf16 && info.has(kBf16Operands)) return multipliesBf16Natively(op);
   if (!acceptsDType(info, dtype) || !acceptsStorageType(info, dtype)) return false;
   // Bytewise kernels (any element size), and cast between any two dtypes.
   if (info.has(kMovement) || op == OpKind::Where || op == OpKind::Cast || op == OpKind::OneHot || op == OpKind::SliceGrad)
@@ -23,6 +22,10 @@ bool isOpSupported(OpKind op, DType dtype) {
   // f32 on primitives and our kernels; any other dtype the table allows on ir/eval's evalNode
   // (lowerFallback).
   return true;
+}
+
+bool multipliesBf16Natively(OpKind op) {
+  return nativeBf16() && (op == OpKind::MatMul || op == OpKind::Dense || op == OpKind::DenseGrad || op == OpKind::Conv2d);
 }
 
 }  // namespace graphc::dnnl

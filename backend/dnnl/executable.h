@@ -11,6 +11,7 @@ namespace graphc::dnnl {
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
 // Whether prepare lowers op on operands of this dtype (capabilities.cpp).
 bool isOpSupported(OpKind op, DType dtype);
+bool multipliesBf16Natively(OpKind op);  // BackendInfo::multipliesBf16Natively
 
 // For tests and debugging: what each step of a dnnl executable does, in run order (the names
 // GRAPHC_DNNL_VERBOSE prints); empty for an executable of another backend.

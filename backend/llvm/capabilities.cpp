@@ -1,6 +1,7 @@
 // Which ops and dtypes the llvm backend lowers: the code generator's checks, as a table that
 // needs no LLVM (the registry and the test suites ask it).
 #include "backend/llvm/executable.h"
+#include "runtime/cpu_features.h"
 
 namespace graphc::llvmjit {
 
@@ -37,6 +38,12 @@ bool isOpSupported(OpKind op, DType dtype) {
       if (info.has(kElementwise)) return dtype != DType::boolean;
       return info.has(kMovement);
   }
+}
+
+// The GEMM kernel's vdpbf16ps path (codegen_linalg.cpp): matmul, dense, and dense_grad, which
+// expand_dense_grad turns into matmuls. Convolutions widen bf16 to f32 in their FMA kernel.
+bool multipliesBf16Natively(OpKind op) {
+  return hostHasAvx512Bf16() && (op == OpKind::MatMul || op == OpKind::Dense || op == OpKind::DenseGrad);
 }
 
 }  // namespace graphc::llvmjit

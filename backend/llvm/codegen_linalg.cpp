@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/IntrinsicsX86.h>
 
 #include "backend/llvm/codegen.h"
 #include "backend/llvm/jit.h"
@@ -22,6 +23,9 @@ struct GemmOperands {
 // 6 x 16 floats in 12 of the 16 ymm registers (the shape of BLIS's Haswell kernel), leaving
 // room for the two B vectors and the broadcast A element.
 constexpr int64_t kRows = 6, kVectors = 2;
+// AVX-512 has 32 registers: the bf16 tile takes 12 x 2 accumulators, two rows of B, their two
+// interleavings and A's pair; each interleaving then serves 12 vdpbf16ps instead of 6.
+constexpr int64_t kRowsBf16 = 12;
 // The greatest depth of one pass over C: a kKc x (2 vectors) panel of B stays in L1 while the
 // kernel walks down the rows of A.
 constexpr int64_t kKc = 256;
@@ -32,6 +36,69 @@ constexpr int64_t kMc = 96;
 struct GemmShape {
   int64_t m, k, n;
 };
+
+// Whether the GEMM multiplies bf16 natively: A and B bf16 into an f32 C, on a target with
+// AVX512-BF16 (vdpbf16ps); otherwise bf16 operands are widened and multiplied by f32 FMAs.
+bool multipliesBf16Pairs(const Emitter& e, const GemmOperands& op) {
+  const Graph& g = e.graph;
+  return e.target->avx512bf16 && g.type(op.a).dtype == DType::bf16 && g.type(op.b).dtype == DType::bf16 &&
+         g.type(op.c).dtype == DType::f32;
+}
+
+// kc depths of one register tile on AVX512-BF16. vdpbf16ps adds a[2l]*b[2l] + a[2l+1]*b[2l+1]
+// into f32 lane l, so each step takes two depths: B's rows p and p + 1 interleaved into (B[p][j],
+// B[p+1][j]) pairs in registers (no packed copy of B), against A[i][p] and A[i][p+1], adjacent
+// in memory, read as one 32-bit word and broadcast. An odd last depth pairs with zeros.
+Emitter::Values bf16PairSteps(Emitter& e, const GemmOperands& op, const GemmShape& s, Value* i0, Value* j0, Value* p0, int64_t kc,
+                              int64_t rows, int64_t vectors, int64_t columns, Emitter::Values acc) {
+  auto& b = e.b;
+  constexpr unsigned kPairs = 16, kRowLanes = 2 * kPairs;  // f32 lanes of C; bf16 lanes of a row of B
+  auto* row = llvm::FixedVectorType::get(b.getInt16Ty(), kRowLanes);
+  auto* pairsType = llvm::FixedVectorType::get(b.getBFloatTy(), kRowLanes);  // the intrinsic's operand type
+  std::vector<llvm::Constant*> maskBits;
+  for (int64_t l = 0; l < kRowLanes; ++l) maskBits.push_back(b.getInt1(l < columns));
+  llvm::Constant* columnMask = llvm::ConstantVector::get(maskBits);
+  auto loadRow = [&](Value* depth) -> Value* {
+    Value* at = b.CreateInBoundsGEP(b.getInt16Ty(), e.ptr(op.b), b.CreateAdd(op.bOffset, b.CreateAdd(b.CreateMul(depth, e.index(s.n)), j0)));
+    if (columns < kRowLanes) return b.CreateMaskedLoad(row, at, llvm::Align(2), columnMask, llvm::Constant::getNullValue(row));
+    return b.CreateAlignedLoad(row, at, llvm::Align(2));
+  };
+  auto step = [&](Value* depth, bool single, const Emitter::Values& in) {
+    Value* even = loadRow(depth);
+    Value* odd = single ? llvm::Constant::getNullValue(row) : loadRow(b.CreateAdd(depth, e.index(1)));
+    // One vpermt2w per vector, as an intrinsic (a shufflevector would meet the same
+    // VectorCombine recursion as A's pair below).
+    Emitter::Values pairs;
+    for (int64_t v = 0; v < vectors; ++v) {
+      std::vector<llvm::Constant*> lanes;
+      for (int64_t l = 0; l < kPairs; ++l)
+        for (int64_t from : {v * kPairs + l, kRowLanes + v * kPairs + l}) lanes.push_back(b.getInt16((uint16_t)from));
+      Value* interleaved = b.CreateIntrinsic(llvm::Intrinsic::x86_avx512_vpermi2var_hi_512, {}, {even, llvm::ConstantVector::get(lanes), odd});
+      pairs.push_back(b.CreateBitCast(interleaved, pairsType));
+    }
+    Emitter::Values out = in;
+    for (int64_t r = 0; r < rows; ++r) {
+      Value* aAt = b.CreateAdd(op.aOffset, b.CreateAdd(b.CreateMul(b.CreateAdd(i0, e.index(r)), e.index(s.k)), depth));
+      Value* at = b.CreateInBoundsGEP(b.getInt16Ty(), e.ptr(op.a), aAt);
+      // The pair (A[i][p], A[i][p+1]) in every pair of lanes, as B's. Loaded and repeated as
+      // bf16, not as an i32 splat bitcast to bf16: LLVM 16's VectorCombine recurses without
+      // end on a bitcast of a shufflevector into this intrinsic's operand.
+      auto* pairType = llvm::FixedVectorType::get(b.getBFloatTy(), 2);
+      Value* pair = single ? b.CreateInsertElement(llvm::Constant::getNullValue(pairType),
+                                                   b.CreateAlignedLoad(b.getBFloatTy(), at, llvm::Align(2)), (uint64_t)0)
+                           : b.CreateAlignedLoad(pairType, at, llvm::Align(2));
+      std::vector<int> repeat;
+      for (int64_t l = 0; l < kPairs; ++l) repeat.insert(repeat.end(), {0, 1});
+      Value* a = b.CreateShuffleVector(pair, repeat);
+      for (int64_t v = 0; v < vectors; ++v)
+        out[r * vectors + v] = b.CreateIntrinsic(llvm::Intrinsic::x86_avx512bf16_dpbf16ps_512, {}, {out[r * vectors + v], a, pairs[v]});
+    }
+    return out;
+  };
+  acc = e.reduceMany(kc / 2, acc, [&](Value* q, const Emitter::Values& in) { return step(b.CreateAdd(p0, b.CreateShl(q, 1)), false, in); });
+  if (kc % 2) acc = step(b.CreateAdd(p0, e.index(kc - 1)), true, acc);
+  return acc;
+}
 
 // One register tile: C[i0 + r, j0 + c] += sum over p < kc of A[i0 + r, p0 + p] * B[p0 + p, j0 + c]
 // for r < rows and c < vectors * lanes, the last vector masked to lastLanes (the column tail).
@@ -65,7 +132,8 @@ void microKernel(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s
   Emitter::Values acc;
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t v = 0; v < vectors; ++v) acc.push_back(loadVector(op.c, cOffset(r, v), v + 1 == vectors));
-  acc = e.reduceMany(kc, acc, [&](Value* p, const Emitter::Values& in) {
+  if (multipliesBf16Pairs(e, op)) acc = bf16PairSteps(e, op, s, i0, j0, p0, kc, rows, vectors, (vectors - 1) * lanes + lastLanes, acc);
+  else acc = e.reduceMany(kc, acc, [&](Value* p, const Emitter::Values& in) {
     Value* depth = b.CreateAdd(p0, p);
     Value* bRow = b.CreateAdd(op.bOffset, b.CreateAdd(b.CreateMul(depth, e.index(s.n)), j0));
     Emitter::Values bv, out = in;
@@ -96,6 +164,7 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
   int64_t m = s.m, k = s.k, n = s.n;
   int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8), panel = kVectors * lanes;
   int64_t fullPanels = n / panel, tail = n % panel;
+  int64_t tileRows = multipliesBf16Pairs(e, op) ? kRowsBf16 : kRows;
   Value* jlo = b.CreateMul(panelLo, e.index(panel));
   Value* jhi = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.CreateMul(panelHi, e.index(panel)), e.index(n));
   e.loop(m, [&](Value* i) {
@@ -106,11 +175,11 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
     // Rows [r0, r0 + rows) of the slice: every column panel, each down the block's row tiles.
     auto rowBlock = [&](Value* r0, int64_t rows) {
       auto rowTiles = [&](Value* j0, int64_t vectors, int64_t lastLanes) {
-        e.loop(rows / kRows, [&](Value* it) {
-          microKernel(e, t, op, s, b.CreateAdd(r0, b.CreateMul(it, e.index(kRows))), j0, p0, kc, kRows, vectors, lastLanes);
+        e.loop(rows / tileRows, [&](Value* it) {
+          microKernel(e, t, op, s, b.CreateAdd(r0, b.CreateMul(it, e.index(tileRows))), j0, p0, kc, tileRows, vectors, lastLanes);
         });
-        if (rows % kRows)
-          microKernel(e, t, op, s, b.CreateAdd(r0, e.index(rows / kRows * kRows)), j0, p0, kc, rows % kRows, vectors, lastLanes);
+        if (rows % tileRows)
+          microKernel(e, t, op, s, b.CreateAdd(r0, e.index(rows / tileRows * tileRows)), j0, p0, kc, rows % tileRows, vectors, lastLanes);
       };
       e.loopRange(panelLo, panelHi, [&](Value* jt) {
         Value* j0 = b.CreateMul(jt, e.index(panel));
@@ -126,6 +195,7 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
   // Slices of equal depth where k allows (784 = 4 x 196): a tail slice is one more copy of
   // every kernel, and so more JIT time.
   int64_t slices = (k + kKc - 1) / kKc, kc = slices ? (k + slices - 1) / slices : 0;
+  if (multipliesBf16Pairs(e, op)) kc += kc % 2;  // whole pairs of depths, but in the last slice
   e.loop(k / std::max<int64_t>(kc, 1), [&](Value* pt) { slice(b.CreateMul(pt, e.index(kc)), kc); });
   if (kc && k % kc) slice(e.index(k / kc * kc), k % kc);
   if (finish) finish(jlo, jhi);

@@ -12,6 +12,7 @@ namespace graphc::llvmjit {
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);
 // Whether prepare lowers op on operands of this dtype (capabilities.cpp).
 bool isOpSupported(OpKind op, DType dtype);
+bool multipliesBf16Natively(OpKind op);  // BackendInfo::multipliesBf16Natively
 
 // The optimized LLVM IR of the graph's code, as prepare would load it (to see what vectorized);
 // threads as in CompileOptions.

@@ -48,6 +48,7 @@ const CodeTarget& hostTarget() {
       for (const auto& f : features) list.AddFeature(f.first(), f.second);
     t.features = list.getString();
     t.avx512 = features.lookup("avx512f");
+    t.avx512bf16 = t.avx512 && features.lookup("avx512bf16");
     // The vectorizer maps llvm.exp/log/pow onto libmvec's _ZGV* functions, which the JIT then
     // resolves from the process; without the library those loops stay scalar.
     t.vectorMath = llvm::Triple(t.triple).getArch() == llvm::Triple::x86_64 && features.lookup("avx2") &&
@@ -88,6 +89,7 @@ Result<CodeTarget> resolveTarget(const std::string& triple, const std::string& c
     return Error(ErrorCode::InvalidArgument, fmt::format("--target-cpu '{}': not a CPU of target '{}' (see llc-16 -mtriple={} -mcpu=help)",
                                                          t.cpu, normalized, normalized));
   t.avx512 = parsed.getArch() == llvm::Triple::x86_64 && subtarget->checkFeatures("+avx512f");
+  t.avx512bf16 = t.avx512 && subtarget->checkFeatures("+avx512bf16");
   t.vectorMath = parsed.getArch() == llvm::Triple::x86_64 && parsed.isOSLinux() && subtarget->checkFeatures("+avx2");
   t.vectorMathErf = t.vectorMath && host.vectorMathErf;  // glibc's version as on this machine
   return t;

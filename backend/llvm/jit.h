@@ -20,6 +20,7 @@ namespace graphc::llvmjit {
 struct CodeTarget {
   std::string triple, cpu, features;  // features: "+avx2,+fma,-avx512f,..." (empty: the CPU's own)
   bool avx512 = false;
+  bool avx512bf16 = false;     // vdpbf16ps: bf16 pairs multiplied into f32 lanes (the GEMM's bf16 kernel)
   bool vectorMath = false;     // glibc's libmvec is there: exp, log and pow loops vectorize
   bool vectorMathErf = false;  // and it has erf, tanh, expm1, tan, asin ... atanh (glibc >= 2.35)
 };

@@ -357,7 +357,7 @@ TEST_CASE("import-time folding leaves a result above the cap as a node") {
   SUBCASE("ConstantOfShape") { b.node("ConstantOfShape", {"shape"}, {"big"}, "fill"); }
   b.output("big");
   auto g = b.import();
-  REQUIRE_MESSAGE(g, g.error().message());
+  REQUIRE_MESSAGE(g, (g ? "" : g.error().message()));
   const Node* n = g->producer(g->outputs[0].value);
   REQUIRE(n);
   CHECK(n->op == OpKind::Expand);
@@ -380,7 +380,7 @@ TEST_CASE("an omitted bias is never allocated at import above the folding cap") 
   axis->set_i(1);
   b.output("y");
   auto g = b.import();
-  REQUIRE_MESSAGE(g, g.error().message());
+  REQUIRE_MESSAGE(g, (g ? "" : g.error().message()));
   CHECK(noBigConstants(*g));
   CHECK(peakRssMiB() - before < 256);  // the bias alone is 6400 MB
   ModelBuilder small;
@@ -389,7 +389,7 @@ TEST_CASE("an omitted bias is never allocated at import above the folding cap") 
   small.node("LayerNormalization", {"x", "scale"}, {"y"}, "ln");
   small.output("y");
   auto s = small.import();
-  REQUIRE_MESSAGE(s, s.error().message());
+  REQUIRE_MESSAGE(s, (s ? "" : s.error().message()));
   for (const Node& n : s->nodes)
     if (n.op == OpKind::LayerNorm) CHECK(s->value(n.operands[2]).isConstant());  // a small bias still folds
 }
@@ -402,7 +402,7 @@ TEST_CASE("a small ConstantOfShape still folds to a constant") {
   b.node("Add", {"x", "zeros"}, {"y"});
   b.output("y");
   auto g = b.import();
-  REQUIRE_MESSAGE(g, g.error().message());
+  REQUIRE_MESSAGE(g, (g ? "" : g.error().message()));
   REQUIRE(g->nodes.size() == 1);
   CHECK(g->nodes[0].op == OpKind::Add);
 }
