@@ -42,8 +42,8 @@ Status runCompilePasses(Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(checkPrecision(options));
   // Before the backend's passes: llvm's expansion of dense_grad then sees bf16 operands.
   if (options.precision != Precision::f32) {
-    // The products the backend does not multiply in bf16 (dnnl's convolution gradients) stay
-    // f32, and under bf16Native so do those it would only emulate.
+    // The products the backend has no bf16 kernel for stay f32, and under bf16Native so do
+    // those it would only emulate (llvm's convolutions).
     PipelineOptions precision;
     const BackendInfo* b = findBackend(options.backend);
     if (b && options.precision == Precision::bf16Native) precision.bf16Supported = b->multipliesBf16Natively;

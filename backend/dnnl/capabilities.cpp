@@ -8,8 +8,7 @@ namespace graphc::dnnl {
 
 bool isOpSupported(OpKind op, DType dtype) {
   const OpInfo& info = opInfo(op);
-  // bf16 products: oneDNN's bf16 matmul and convolution where the CPU runs them natively; the
-  // convolution gradients' bf16 forms are not lowered.
+  // bf16 products: oneDNN's bf16 matmul and convolution where the CPU runs them natively.
   if (dtype == DType::bf16 && info.has(kBf16Operands)) return multipliesBf16Natively(op);
   if (!acceptsDType(info, dtype) || !acceptsStorageType(info, dtype)) return false;
   // Bytewise kernels (any element size), and cast between any two dtypes.
@@ -24,8 +23,8 @@ bool isOpSupported(OpKind op, DType dtype) {
   return true;
 }
 
-bool multipliesBf16Natively(OpKind op) {
-  return nativeBf16() && (op == OpKind::MatMul || op == OpKind::Dense || op == OpKind::DenseGrad || op == OpKind::Conv2d);
-}
+// Every product: matmul and dense on the bf16 matmul, conv2d and its two gradients on the bf16
+// convolution primitives, dense_grad on both matmuls of its own kernel.
+bool multipliesBf16Natively(OpKind op) { return nativeBf16() && opInfo(op).has(kBf16Operands); }
 
 }  // namespace graphc::dnnl

@@ -281,8 +281,7 @@ Result<std::unique_ptr<Executable>> prepareProgram(const Graph& g, const Compile
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options) {
   GRAPHC_TRY(verify(g));
   // bf16 products (--precision bf16) run on oneDNN's bf16 matmul and convolution where the CPU
-  // has them natively; elsewhere, and for the gradients, the graph is refused whole, before
-  // anything is lowered.
+  // has them natively; elsewhere the graph is refused whole, before anything is lowered.
   for (const Node& n : g.nodes) {
     if (n.dead || !n.info().has(kBf16Operands)) continue;
     for (ValueId v : n.operands) {
@@ -292,9 +291,9 @@ Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions
                                                          "bf16 kernels (llvm and ref emulate bf16: docs/precision.md)", g.value(v).name),
                      g.value(v).loc);
       if (!isOpSupported(n.op, DType::bf16))
-        return Error(ErrorCode::Unsupported, fmt::format("dnnl: {} takes bf16 %{}, and dnnl multiplies bf16 only forward (matmul, dense, "
-                                                         "conv2d); train in bf16 on llvm or ref (emulated): docs/precision.md",
-                                                         opName(n.op), g.value(v).name), g.value(v).loc);
+        return Error(ErrorCode::Unsupported, fmt::format("dnnl: {} takes bf16 %{}, and dnnl has no bf16 kernel for it "
+                                                         "(llvm and ref emulate bf16: docs/precision.md)", opName(n.op), g.value(v).name),
+                     g.value(v).loc);
     }
   }
   try {

@@ -94,31 +94,36 @@ struct ConvGeometry {
     padR = {padEnd(x[2], w[2], st[0], d[0], p[0], p[2], y[2]), padEnd(x[3], w[3], st[1], d[1], p[1], p[3], y[3])};
     wdims = group == 1 ? dn::memory::dims{w[0], w[1], w[2], w[3]} : dn::memory::dims{group, w[0] / group, w[1], w[2], w[3]};
   }
-  dn::memory::desc weightsPlain() const { return f32(Shape(wdims.begin(), wdims.end())); }
-  dn::convolution_forward::primitive_desc hint(Lowering& L, const Shape& x, const Shape& y) const {
+  dn::memory::desc weightsPlain(DType t) const { return plainDesc(Shape(wdims.begin(), wdims.end()), t); }
+  // The forward pass the gradients belong to, on operands of dtype t (bf16 under --precision
+  // bf16, whose forward convolution also reads bf16).
+  dn::convolution_forward::primitive_desc hint(Lowering& L, const Shape& x, const Shape& y, DType t) const {
+    dt d = dnnlType(t);
     return dn::convolution_forward::primitive_desc(
-        dn::convolution_forward::desc(dn::prop_kind::forward_training, alg::convolution_direct,
-                                      dn::memory::desc(dimsOf(x), dt::f32, tag::any), dn::memory::desc(wdims, dt::f32, tag::any),
-                                      dn::memory::desc(dimsOf(y), dt::f32, tag::any), strides, dilation, padL, padR),
+        dn::convolution_forward::desc(dn::prop_kind::forward_training, alg::convolution_direct, dn::memory::desc(dimsOf(x), d, tag::any),
+                                      dn::memory::desc(wdims, d, tag::any), dn::memory::desc(dimsOf(y), d, tag::any), strides,
+                                      dilation, padL, padR),
         L.engine);
   }
 };
 
+// dx = conv_backward_data(dy, w): f32, or bf16 dy and w into an f32 dx (oneDNN's bf16 kernel).
 Status convGradInput(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId dyV = n.operands[0], wV = n.operands[1], dxV = n.results[0];
   const Shape &xs = L.type(dxV).shape, &ws = L.type(wV).shape, &ys = L.type(dyV).shape;
+  DType operands = L.type(dyV).dtype;
   ConvGeometry geo(c, xs, ws, ys);
   auto pd = dnnlTry(L.describe(n), [&] {
     return dn::convolution_backward_data::primitive_desc(
         dn::convolution_backward_data::desc(alg::convolution_direct, dn::memory::desc(dimsOf(xs), dt::f32, tag::any),
-                                            dn::memory::desc(geo.wdims, dt::f32, tag::any),
-                                            dn::memory::desc(dimsOf(ys), dt::f32, tag::any), geo.strides, geo.dilation, geo.padL,
-                                            geo.padR),
-        L.attr(), L.engine, geo.hint(L, xs, ys));
+                                            dn::memory::desc(geo.wdims, dnnlType(operands), tag::any),
+                                            dn::memory::desc(dimsOf(ys), dnnlType(operands), tag::any), geo.strides, geo.dilation,
+                                            geo.padL, geo.padR),
+        L.attr(), L.engine, geo.hint(L, xs, ys, operands));
   });
   if (!pd) return pd.takeError();
   int wei;
-  dn::memory::desc want = pd->weights_desc(), plain = geo.weightsPlain();
+  dn::memory::desc want = pd->weights_desc(), plain = geo.weightsPlain(operands);
   if (L.isConstant(wV)) {
     GRAPHC_ASSIGN(int packed, L.prepackConstant(wV, want));
     wei = L.memref(packed, want);
@@ -138,18 +143,20 @@ Status convGradInput(Lowering& L, const Node& n, const OpCtx& c) {
   return ok();
 }
 
+// dw = conv_backward_weights(dy, x): f32, or bf16 dy and x into an f32 dw (oneDNN's bf16 kernel).
 Status convGradWeight(Lowering& L, const Node& n, const OpCtx& c) {
   ValueId dyV = n.operands[0], xV = n.operands[1], dwV = n.results[0];
   const Shape &xs = L.type(xV).shape, &ws = L.type(dwV).shape, &ys = L.type(dyV).shape;
+  DType operands = L.type(dyV).dtype;
   ConvGeometry geo(c, xs, ws, ys);
   // Grouped weights come out plain (goihw has OIHW's bytes); ungrouped ones in oneDNN's choice.
-  dn::memory::desc wmd = geo.group == 1 ? dn::memory::desc(geo.wdims, dt::f32, tag::any) : geo.weightsPlain();
+  dn::memory::desc wmd = geo.group == 1 ? dn::memory::desc(geo.wdims, dt::f32, tag::any) : geo.weightsPlain(DType::f32);
   auto pd = dnnlTry(L.describe(n), [&] {
     return dn::convolution_backward_weights::primitive_desc(
-        dn::convolution_backward_weights::desc(alg::convolution_direct, dn::memory::desc(dimsOf(xs), dt::f32, tag::any), wmd,
-                                               dn::memory::desc(dimsOf(ys), dt::f32, tag::any), geo.strides, geo.dilation,
+        dn::convolution_backward_weights::desc(alg::convolution_direct, dn::memory::desc(dimsOf(xs), dnnlType(operands), tag::any), wmd,
+                                               dn::memory::desc(dimsOf(ys), dnnlType(operands), tag::any), geo.strides, geo.dilation,
                                                geo.padL, geo.padR),
-        L.attr(), L.engine, geo.hint(L, xs, ys));
+        L.attr(), L.engine, geo.hint(L, xs, ys, operands));
   });
   if (!pd) return pd.takeError();
   int x = L.inLayout(xV, pd->src_desc()), dy = L.inLayout(dyV, pd->diff_dst_desc());
@@ -296,7 +303,9 @@ Status lowerTraining(Lowering& L, const Node& n) {
     return ok();
   }
   if (n.op == OpKind::AllreduceStart || n.op == OpKind::AllreduceWait) return lowerCollective(L, n, c);
-  if (types[0].dtype != DType::f32) return lowerFallback(L, n);
+  // A product on bf16 operands (--precision bf16) computes in f32, its result's dtype.
+  DType computes = n.info().has(kBf16Operands) ? out.dtype : types[0].dtype;
+  if (computes != DType::f32) return lowerFallback(L, n);
 
   switch (n.op) {
     case OpKind::ReluGrad: {

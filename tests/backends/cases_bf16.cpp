@@ -164,6 +164,17 @@ void addBf16Cases(std::vector<OpCase>& out) {
                  bf16Op(OpKind::Conv2dGradInput, {{f32, {2, 7, 5, 6}}, {f32, {7, 5, 3, 3}}}, {true, true}, in)});
   out.push_back({"conv2d_grad_weight/bf16/3x3 stride 2", OpKind::Conv2dGradWeight,
                  bf16Op(OpKind::Conv2dGradWeight, {{f32, {2, 7, 5, 6}}, {f32, {2, 5, 9, 11}}}, {true, true}, w), -1, 1, 1e-4});
+  // Where oneDNN's bf16 gradients pick channel blocks: 32 channels, grouped, and 1x1.
+  AttrMap groupedIn = attrs({{"pads", Ints{1, 1, 1, 1}}, {"group", int64_t{2}}, {"input_shape", Ints{2, 32, 6, 6}}});
+  AttrMap groupedW = attrs({{"pads", Ints{1, 1, 1, 1}}, {"group", int64_t{2}}, {"weight_shape", Ints{32, 16, 3, 3}}});
+  out.push_back({"conv2d_grad_input/bf16/32 channels grouped 3x3", OpKind::Conv2dGradInput,
+                 bf16Op(OpKind::Conv2dGradInput, {{f32, {2, 32, 6, 6}}, {f32, {32, 16, 3, 3}}}, {true, true}, groupedIn), -1, 1, 1e-4});
+  out.push_back({"conv2d_grad_weight/bf16/32 channels grouped 3x3", OpKind::Conv2dGradWeight,
+                 bf16Op(OpKind::Conv2dGradWeight, {{f32, {2, 32, 6, 6}}, {f32, {2, 32, 6, 6}}}, {true, true}, groupedW), -1, 1, 1e-4});
+  out.push_back({"conv2d_grad_weight/bf16/32 channels 1x1", OpKind::Conv2dGradWeight,
+                 bf16Op(OpKind::Conv2dGradWeight, {{f32, {4, 32, 7, 7}}, {f32, {4, 32, 7, 7}}}, {true, true},
+                        attrs({{"weight_shape", Ints{32, 32, 1, 1}}})),
+                 -1, 1, 1e-4});
   Graph moves;
   Builder b(moves);
   ValueId x = b.create(OpKind::Cast, {b.input("x", {f32, {4, 6}})}, attrs({{"to", std::string("bf16")}}));

@@ -10,8 +10,6 @@ namespace graphc::test {
 
 constexpr std::string_view kDnnlNoBf16 =
     "bf16 products are refused on dnnl on a CPU without AVX512-BF16 or AMX (docs/precision.md); llvm and ref emulate them";
-constexpr std::string_view kDnnlConvGradBf16 =
-    "dnnl lowers no bf16 convolution gradient (the precision pass leaves them f32 there, docs/precision.md)";
 
 // {backend, case or prefix, reason}. llvm has none: it passes every case.
 static std::vector<Skip> makeSkips() {
@@ -19,12 +17,11 @@ static std::vector<Skip> makeSkips() {
       {"ref", "model/synthetic",
        "ref's Executable is the interpreter these cases compare against: a second run of the largest graphs would check "
        "nothing new"},
-      {"dnnl", "op/conv2d_grad_input/bf16", kDnnlConvGradBf16},
-      {"dnnl", "op/conv2d_grad_weight/bf16", kDnnlConvGradBf16},
   };
   // The bf16 products run on oneDNN's bf16 kernels only where the CPU has them.
   if (!findBackend("dnnl")->isOpSupported(OpKind::Dense, DType::bf16))
-    for (std::string_view product : {"op/matmul/bf16", "op/dense/bf16", "op/conv2d/bf16", "op/dense_grad/bf16"})
+    for (std::string_view product : {"op/matmul/bf16", "op/dense/bf16", "op/conv2d/bf16", "op/dense_grad/bf16", "op/conv2d_grad_input/bf16",
+                                     "op/conv2d_grad_weight/bf16"})
       skips.push_back({"dnnl", product, kDnnlNoBf16});
   return skips;
 }

@@ -74,14 +74,13 @@ TEST_CASE("runtime: every backend answers isOpSupported for every op, and dnnl's
     for (const OpInfo& op : allOps()) {
       CAPTURE(op.name);
       // Every backend runs every op in f32. The storage types run where the op takes them (casts,
-      // data movement, and bf16 products on ref and llvm; on dnnl the forward products and
-      // dense_grad where oneDNN's bf16 kernels are native, never the convolution gradients).
+      // data movement, and bf16 products on ref and llvm; on dnnl every product where oneDNN's
+      // bf16 kernels are native).
       CHECK(backend.isOpSupported(op.kind, DType::f32));
-      bool lowered = op.kind == OpKind::MatMul || op.kind == OpKind::Dense || op.kind == OpKind::DenseGrad || op.kind == OpKind::Conv2d;
       for (DType t : kAllDTypes) {
         if (!isStorageType(t)) continue;
         CAPTURE(dtypeName(t));
-        bool dnnlBf16 = dnnl::nativeBf16() && lowered;
+        bool dnnlBf16 = dnnl::nativeBf16();
         bool runs = acceptsStorageType(op, t) && !(backend.name == "dnnl" && t == DType::bf16 && op.has(kBf16Operands) && !dnnlBf16);
         CHECK(backend.isOpSupported(op.kind, t) == runs);
       }
