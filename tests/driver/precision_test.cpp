@@ -199,12 +199,16 @@ void checkTrainsLikeF32(driver::TrainOptions options, int epochs, bool fromStart
   CHECK(std::fabs(*bf16.back().accuracy - *f32.back().accuracy) <= 0.01);
 }
 
+// The backends a training comparison runs on: these, and dnnl where its bf16 is native.
+std::vector<const char*> trainingBackends(std::vector<const char*> backends) {
+  if (dnnlNativeBf16()) backends.push_back("dnnl");
+  return backends;
+}
+
 TEST_CASE("precision: the seed MLP trains in bf16 as in f32 (adam, cross-entropy), on llvm, ref and natively on dnnl") {
   TempDir dir;
   writeClusters(dir, 5, 10, 200, 1.0, 1.0, 11);
-  std::vector<const char*> backends{"llvm", "ref"};
-  if (dnnlNativeBf16()) backends.push_back("dnnl");  // bf16 forward and dense_grad products
-  for (const char* backend : backends) {
+  for (const char* backend : trainingBackends({"llvm", "ref"})) {
     CAPTURE(backend);
     checkTrainsLikeF32({dataPath("../../examples/seed/seed.graph"), dir / "x.npy", dir / "y.npy",
                         LossKind::CrossEntropy, OptimizerKind::Adam, 0.01, 32, true, 3, {.backend = backend}, {}},
@@ -215,9 +219,7 @@ TEST_CASE("precision: the seed MLP trains in bf16 as in f32 (adam, cross-entropy
 TEST_CASE("precision: the W2 model (784-512-512-10, adam 1e-3) trains in bf16 as in f32 on llvm and natively on dnnl") {
   TempDir dir;
   writeClusters(dir, 10, 784, 64, 0.035, 1.0, 5);
-  std::vector<const char*> backends{"llvm"};
-  if (dnnlNativeBf16()) backends.push_back("dnnl");
-  for (const char* backend : backends) {
+  for (const char* backend : trainingBackends({"llvm"})) {
     CAPTURE(backend);
     // mlp.onnx ends in softmax: cross_entropy on its probabilities is W2's softmax cross-entropy.
     checkTrainsLikeF32({dataPath("onnx/mlp.onnx"), dir / "x.npy", dir / "y.npy", LossKind::CrossEntropy, OptimizerKind::Adam,
@@ -232,9 +234,7 @@ TEST_CASE("precision: the W2 model (784-512-512-10, adam 1e-3) trains in bf16 as
 TEST_CASE("precision: LeNet trains in bf16 as in f32 (adam, softmax cross-entropy) on llvm and natively on dnnl") {
   TempDir dir;
   writeClusters(dir, 10, 784, 64, 1.0, 1.0, 7, {1, 28, 28});
-  std::vector<const char*> backends{"llvm"};
-  if (dnnlNativeBf16()) backends.push_back("dnnl");
-  for (const char* backend : backends) {
+  for (const char* backend : trainingBackends({"llvm"})) {
     CAPTURE(backend);
     checkTrainsLikeF32({dataPath("onnx/lenet.onnx"), dir / "x.npy", dir / "y.npy", LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam,
                         1e-3, 32, true, 3, {.backend = backend}, {}},
