@@ -3,7 +3,10 @@
 // decides per operand from the policy table below, inserts one cast per value, reuses the bf16
 // value a cast to f32 came from instead of rounding it again, and converts constant weights
 // once, here, when the graph trains nothing (a trained weight is cast from its f32 master copy
-// on every step, since the optimizer updates that copy).
+// on every step, since the optimizer updates that copy). A cast goes before the movement ops
+// (transpose, reshape, slice, expand) that only lead to the product: rounding commutes with
+// moving, they then move half the bytes, and the cast lands right after the op that computed
+// the value, which a backend may fold into it (dnnl's dense and matmul write bf16 then).
 #include <fmt/format.h>
 
 #include <unordered_map>
@@ -36,24 +39,47 @@ const std::vector<size_t>* bf16OperandsOf(OpKind op) {
   return nullptr;
 }
 
+// The movement ops a cast moves before: each output element is one input element, so rounding
+// before or after gives the same bits.
+bool castCommutes(OpKind op) {
+  return op == OpKind::Transpose || op == OpKind::Reshape || op == OpKind::Slice || op == OpKind::Expand;
+}
+
 class Converter {
  public:
-  explicit Converter(Graph& g) : g_(g), b_(g), trains_(!g.updates.empty()) {}
+  explicit Converter(Graph& g) : g_(g), b_(g), trains_(!g.updates.empty()), users_(g.users()), uses_(g.useCounts()) {}
 
-  // v (f32) as bf16: the value a cast to f32 came from, a converted constant, or one cast per value.
-  ValueId bf16Of(ValueId v) {
+  // v (f32) as bf16, for node `reader`: the value a cast to f32 came from, a converted constant,
+  // the movement that made v redone on bf16 (when only `reader` uses v), or one cast per value.
+  ValueId bf16Of(ValueId v, NodeId reader) {
     if (auto it = converted_.find(v); it != converted_.end()) return it->second;
-    ValueId out = convert(v);
+    ValueId out = convert(v, reader);
     converted_.emplace(v, out);
     return out;
   }
   Status status() const { return b_.status(); }
 
  private:
-  ValueId convert(ValueId v) {
+  // Whether node n's uses are all of v's (no other node, output or update reads it). Values
+  // made by this pass have no entry: they are read by what made them only.
+  bool onlyReader(ValueId v, NodeId n) const {
+    if (v >= users_.size() || users_[v].empty()) return false;
+    for (NodeId u : users_[v])
+      if (u != n) return false;
+    return uses_[v] == users_[v].size();
+  }
+
+  ValueId convert(ValueId v, NodeId reader) {
     const Node* producer = g_.producer(v);
     if (producer && producer->op == OpKind::Cast && g_.type(producer->operands[0]).dtype == DType::bf16)
       return producer->operands[0];  // a widened bf16: rounding it again gives it back
+    if (producer && castCommutes(producer->op) && onlyReader(v, reader)) {
+      OpKind op = producer->op;  // copied: the nodes appended below may move *producer
+      AttrMap attrs = producer->attrs;
+      NodeId mover = (NodeId)(producer - g_.nodes.data());
+      ValueId moved = bf16Of(producer->operands[0], mover);
+      return b_.create(op, {moved}, std::move(attrs), g_.value(v).name + ".bf16");
+    }
     const Value& value = g_.value(v);
     if (value.isConstant() && !trains_) {
       Tensor rounded(TensorType{DType::bf16, value.type.shape});
@@ -68,6 +94,8 @@ class Converter {
   Graph& g_;
   Builder b_;
   bool trains_;
+  std::vector<std::vector<NodeId>> users_;  // of the graph as it came in
+  std::vector<uint32_t> uses_;
   std::unordered_map<ValueId, ValueId> converted_;
 };
 
@@ -85,7 +113,7 @@ Status runPrecisionBf16(Graph& g, PassContext& ctx) {
     for (size_t i : *operands) allF32 = allF32 && g.type(g.node(n).operands[i]).dtype == DType::f32;
     if (!allF32) continue;
     for (size_t i : *operands) {
-      ValueId bf16 = converter.bf16Of(g.node(n).operands[i]);  // may append: re-fetch the node
+      ValueId bf16 = converter.bf16Of(g.node(n).operands[i], n);  // may append: re-fetch the node
       g.node(n).operands[i] = bf16;
     }
   }

@@ -166,8 +166,9 @@ Status matmul(Lowering& L, const Node& n, const OpCtx& c, const MatMulPlan& p, b
 }
 
 // The nodes after a plain matmul that its step does as well, filling in the plan: a mul by a
-// constant scalar becomes the output scale (attention's 1/sqrt(d)), and then a transpose a
-// strided destination (attention's head merge), so that neither costs a pass over memory.
+// constant scalar becomes the output scale (attention's 1/sqrt(d)), a cast to bf16 the output
+// type, and then a transpose a strided destination (attention's head merge), so that none of
+// them costs a pass over memory.
 std::vector<const Node*> takeOverAfter(const Lowering& L, const Node& n, MatMulPlan& p) {
   std::vector<const Node*> over;
   ValueId v = n.results[0];
@@ -183,6 +184,15 @@ std::vector<const Node*> takeOverAfter(const Lowering& L, const Node& n, MatMulP
       r = L.soleReader(v);
     }
   }
+  // On bf16 operands, a cast of the result to bf16 (the next product's operand): oneDNN rounds
+  // in the epilogue, as for dense.
+  bool bf16 = L.type(p.a).dtype == DType::bf16 && L.type(p.b).dtype == DType::bf16;
+  if (bf16 && r && r->op == OpKind::Cast && L.type(r->results[0]).dtype == DType::bf16) {
+    p.outType = DType::bf16;
+    over.push_back(r);
+    v = p.out = r->results[0];
+    r = L.soleReader(v);
+  }
   if (r && r->op == OpKind::Transpose) {
     ValueId t = r->results[0];
     Shape plain = stridesOf(L.type(t).shape);
@@ -190,7 +200,7 @@ std::vector<const Node*> takeOverAfter(const Lowering& L, const Node& n, MatMulP
     const TensorType& vt = L.type(v);
     const auto& perm = OpCtx{r->info(), std::span(&vt, 1), r->attrs}.ints("perm");
     for (size_t i = 0; i < perm.size(); ++i) strides[perm[i]] = plain[i];
-    p.dstView = stridedDesc(dimsOf(p.dst), dt::f32, strides);
+    p.dstView = stridedDesc(dimsOf(p.dst), dnnlType(p.outType), strides);
     over.push_back(r);
     p.out = t;
   }

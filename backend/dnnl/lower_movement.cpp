@@ -79,8 +79,8 @@ Status lowerMovement(Lowering& L, const Node& n) {
     case OpKind::Transpose: {
       std::vector<int64_t> strides;
       for (int64_t p : c.ints("perm")) strides.push_back(inStrides[p]);
-      if (ty.dtype == DType::f32 && ty.rank() >= 2 && ty.numel() > 0 && onlyMatMulsRead(L, y)) {
-        L.viewResult(y, L.plainBuffer(x), stridedDesc(dimsOf(ty.shape), dn::memory::data_type::f32, strides));
+      if ((ty.dtype == DType::f32 || ty.dtype == DType::bf16) && ty.rank() >= 2 && ty.numel() > 0 && onlyMatMulsRead(L, y)) {
+        L.viewResult(y, L.plainBuffer(x), stridedDesc(dimsOf(ty.shape), dnnlType(ty.dtype), strides));
         return ok();
       }
       return stridedCopy(L, n, strides, 0, true);

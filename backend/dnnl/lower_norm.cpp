@@ -21,10 +21,26 @@ Status softmax(Lowering& L, const Node& n, const OpCtx& c) {
   int axis = (int)*normalizeAxis(c.i("axis"), t.rank());
   dn::memory::desc md = plainDesc(t.shape, DType::f32);
   auto a = n.op == OpKind::Softmax ? dn::algorithm::softmax_accurate : dn::algorithm::softmax_log;
-  auto pd = dnnlTry(L.describe(n), [&] {
-    return dn::softmax_v2_forward::primitive_desc(
-        dn::softmax_v2_forward::desc(dn::prop_kind::forward_inference, a, md, md, t.rank() ? axis : 0), L.attr(), L.engine);
-  });
+  auto describe = [&](const dn::memory::desc& dmd) {
+    return dnnlTry(L.describe(n), [&] {
+      return dn::softmax_v2_forward::primitive_desc(
+          dn::softmax_v2_forward::desc(dn::prop_kind::forward_inference, a, md, dmd, t.rank() ? axis : 0), L.attr(), L.engine);
+    });
+  };
+  // When only a cast to bf16 reads the result (attention's probabilities, the next matmul's
+  // operand), softmax_v2 writes bf16 itself, rounding as the cast does (subnormal results may
+  // flush to zero), and the cast's pass over the tensor is saved.
+  const Node* r = L.soleReader(y);
+  if (r && r->op == OpKind::Cast && L.type(r->results[0]).dtype == DType::bf16) {
+    dn::memory::desc bmd = plainDesc(t.shape, DType::bf16);
+    if (auto pd = describe(bmd)) {
+      int src = L.plainBuffer(x), dst = L.defineResult(r->results[0]);
+      L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, md)}, {DNNL_ARG_DST, L.memref(dst, bmd)}}, L.describe(n));
+      L.takeOver(*r);
+      return ok();
+    }
+  }
+  auto pd = describe(md);
   if (!pd) return pd.takeError();
   int src = L.plainBuffer(x), dst = L.defineResult(y);
   L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, md)}, {DNNL_ARG_DST, L.memref(dst, md)}}, L.describe(n));

@@ -106,6 +106,25 @@ void addBf16Cases(std::vector<OpCase>& out) {
     b.output("h", b.create(OpKind::Cast, {hb}, attrs({{"to", std::string("f32")}})));
     out.push_back({"dense/bf16/chain through a bf16 activation", OpKind::Dense, std::move(g), -1, 1, 1e-2});
   }
+  // Attention as the precision pass leaves it: Q, K^T and V moved in bf16 (K^T read by the
+  // matmul in place on dnnl), the scaled scores' softmax written in bf16 (dnnl's softmax takes
+  // the cast over), and the heads' result rounded to bf16 and merged by a transpose (dnnl's
+  // matmul takes over the scale, the cast and the transpose as a strided bf16 destination).
+  {
+    Graph g;
+    Builder b(g);
+    auto bf16 = [&](ValueId v) { return b.create(OpKind::Cast, {v}, attrs({{"to", std::string("bf16")}})); };
+    auto transpose = [&](ValueId v, Ints perm) { return b.create(OpKind::Transpose, {v}, attrs({{"perm", perm}})); };
+    ValueId q = bf16(b.input("q", {f32, {2, 3, 16, 8}})), k = bf16(b.input("k", {f32, {2, 3, 16, 8}}));
+    ValueId v = bf16(b.input("v", {f32, {2, 3, 16, 8}}));
+    ValueId scores = b.create(OpKind::MatMul, {q, transpose(k, {0, 1, 3, 2})});
+    ValueId scaled = b.create(OpKind::Mul, {scores, b.constant(Tensor::fromVector<float>(f32, {}, {0.35f}), "scale")});
+    ValueId p = bf16(b.create(OpKind::Softmax, {scaled}, attrs({{"axis", int64_t{-1}}})));
+    ValueId heads = b.create(OpKind::Mul, {b.create(OpKind::MatMul, {p, v}), b.constant(Tensor::fromVector<float>(f32, {}, {2.f}), "two")});
+    ValueId merged = b.create(OpKind::Reshape, {transpose(bf16(heads), {0, 2, 1, 3})}, attrs({{"shape", Ints{2, 16, 24}}}));
+    b.output("y", b.create(OpKind::Dense, {merged, bf16Weights(b, "w", {24, 10}, 9), b.input("bias", {f32, {10}})}));
+    out.push_back({"matmul/bf16/attention through bf16 movement", OpKind::MatMul, std::move(g), -1, 1, 1e-2});
+  }
   AttrMap conv = attrs({{"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}});
   out.push_back({"conv2d/bf16/3x3 stride 2 pad 1", OpKind::Conv2d,
                  bf16Op(OpKind::Conv2d, {{f32, {2, 5, 9, 11}}, {f32, {7, 5, 3, 3}}, {f32, {7}}}, {true, true, false}, conv)});
