@@ -7,11 +7,8 @@
 using namespace graphc;
 using namespace graphc::test;
 
-TEST_CASE("precision_bf16: casts moved before slices, reshapes, transposes and expands give the same bits as after them") {
-  // x is read through a slice, a reshape and a transpose by one matmul and directly by another
-  // (one cast serves both); z through an expand; y's transpose is also an output, so its cast
-  // stays after it.
-  auto moved = parseGraph(R"(graph g {
+// The two graphs' common part: their inputs and x's movement chain; and their outputs.
+const std::string kMoves = R"(graph g {
   input %x : f32[4,6]
   input %w8 : f32[2,5]
   input %w6 : f32[6,3]
@@ -20,29 +17,28 @@ TEST_CASE("precision_bf16: casts moved before slices, reshapes, transposes and e
   %s = slice(%x) {axes = [1], starts = [0], ends = [4]} : f32[4,4]
   %r = reshape(%s) {shape = [2, 8]} : f32[2,8]
   %t = transpose(%r) {perm = [1, 0]} : f32[8,2]
-  %a = matmul(%t, %w8) : f32[8,5]
-  %b = matmul(%x, %w6) : f32[4,3]
-  %yt = transpose(%y) {perm = [1, 0]} : f32[4,3]
-  %d = matmul(%yt, %y) : f32[4,4]
-  %e = expand(%z) {shape = [4, 3]} : f32[4,3]
-  %c = matmul(%e, %y) : f32[4,4]
+)";
+const std::string kOutputs = R"(
   output a = %a
   output b = %b
   output c = %c
   output d = %d
   output yt = %yt
-})", "moved.graph");
-  REQUIRE_MESSAGE(moved.ok(), (moved.ok() ? "" : moved.error().message()));
-  auto after = parseGraph(R"(graph g {
-  input %x : f32[4,6]
-  input %w8 : f32[2,5]
-  input %w6 : f32[6,3]
-  input %y : f32[3,4]
-  input %z : f32[1,3]
-  %s = slice(%x) {axes = [1], starts = [0], ends = [4]} : f32[4,4]
-  %r = reshape(%s) {shape = [2, 8]} : f32[2,8]
-  %t = transpose(%r) {perm = [1, 0]} : f32[8,2]
+})";
+
+TEST_CASE("precision_bf16: casts moved before slices, reshapes, transposes and expands give the same bits as after them") {
+  // x is read through a slice, a reshape and a transpose by one matmul and directly by another
+  // (one cast serves both); z through an expand; y's transpose is also an output, so its cast
+  // stays after it.
+  auto moved = parseGraph(kMoves + R"(  %a = matmul(%t, %w8) : f32[8,5]
+  %b = matmul(%x, %w6) : f32[4,3]
   %yt = transpose(%y) {perm = [1, 0]} : f32[4,3]
+  %d = matmul(%yt, %y) : f32[4,4]
+  %e = expand(%z) {shape = [4, 3]} : f32[4,3]
+  %c = matmul(%e, %y) : f32[4,4]
+)" + kOutputs, "moved.graph");
+  REQUIRE_MESSAGE(moved.ok(), (moved.ok() ? "" : moved.error().message()));
+  auto after = parseGraph(kMoves + R"(  %yt = transpose(%y) {perm = [1, 0]} : f32[4,3]
   %e = expand(%z) {shape = [4, 3]} : f32[4,3]
   %tb = cast(%t) {to = "bf16"} : bf16[8,2]
   %w8b = cast(%w8) {to = "bf16"} : bf16[2,5]
@@ -55,12 +51,7 @@ TEST_CASE("precision_bf16: casts moved before slices, reshapes, transposes and e
   %b = matmul(%xb, %w6b) : f32[4,3]
   %d = matmul(%ytb, %yb) : f32[4,4]
   %c = matmul(%eb, %yb) : f32[4,4]
-  output a = %a
-  output b = %b
-  output c = %c
-  output d = %d
-  output yt = %yt
-})", "after.graph");
+)" + kOutputs, "after.graph");
   REQUIRE_MESSAGE(after.ok(), (after.ok() ? "" : after.error().message()));
   Graph g = moved->clone();
   REQUIRE(runPipeline(g, {"precision_bf16", "dce"}).ok());
