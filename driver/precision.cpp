@@ -83,16 +83,18 @@ Result<OutputError> compareOutput(const Tensor& got, const Tensor& reference) {
   for (int64_t i = 0; i < e.elements; ++i)
     if (std::isfinite(reference.at(i))) scale += std::fabs(reference.at(i)), ++finite;
   scale = finite ? scale / (double)finite : 0;
-  double sum = 0;
+  double sum = 0, diff2 = 0, ref2 = 0;
   for (int64_t i = 0; i < e.elements; ++i) {
     double x = got.at(i), r = reference.at(i);
     if (std::isnan(x) != std::isnan(r)) ++e.nanMismatches;
+    if (std::isfinite(x) && std::isfinite(r)) diff2 += (x - r) * (x - r), ref2 += r * r;
     if (std::isnan(x) || std::isnan(r) || x == r) continue;  // equal infinities too
     double rel = std::fabs(x - r) / std::max({std::fabs(r), scale, 1e-30});
     e.maxRelative = std::max(e.maxRelative, rel);
     sum += rel;
   }
   e.meanRelative = e.elements ? sum / (double)e.elements : 0;
+  e.normRelative = ref2 > 0 ? std::sqrt(diff2 / ref2) : diff2 > 0 ? INFINITY : 0;
   if (reference.shape().size() == 2 && reference.shape()[1] > 1) {
     int64_t n = reference.shape()[0], c = reference.shape()[1];
     auto argmax = [c](const Tensor& t, int64_t row) {
@@ -108,7 +110,8 @@ Result<OutputError> compareOutput(const Tensor& got, const Tensor& reference) {
 }
 
 std::string describe(const OutputError& e) {
-  std::string s = fmt::format("max rel {:.2e}, mean rel {:.2e} over {} elements", e.maxRelative, e.meanRelative, e.elements);
+  std::string s = fmt::format("max rel {:.2e}, mean rel {:.2e}, norm rel {:.2e} over {} elements", e.maxRelative, e.meanRelative,
+                              e.normRelative, e.elements);
   if (e.rows) s += fmt::format(", top-1 agrees on {}/{} rows ({:.1f}%)", e.top1Agree, e.rows, 100.0 * (double)e.top1Agree / (double)e.rows);
   if (e.nanMismatches) s += fmt::format(", {} NaN where the other has a number", e.nanMismatches);
   return s;

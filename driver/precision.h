@@ -23,9 +23,11 @@ Status checkPrecision(const CompileOptions& options);
 
 // How far `got` (a bf16 run's output) lies from `reference` (the f32 run's). The relative error
 // of element i is |got_i - ref_i| / max(|ref_i|, mean |ref|): relative where the values are of
-// the output's usual size, and against that size near zero, where a plain ratio explodes.
+// the output's usual size, and against that size near zero, where a plain ratio explodes. The
+// norm-wise error ||got - ref||_2 / ||ref||_2 (over the finite elements) weighs each element by
+// its size, as a deep network's logits near zero otherwise dominate the maximum.
 struct OutputError {
-  double maxRelative = 0, meanRelative = 0;
+  double maxRelative = 0, meanRelative = 0, normRelative = 0;
   int64_t elements = 0, nanMismatches = 0;
   // For outputs of shape [N, C] with C > 1 (logits, probabilities): rows whose arg-max agrees.
   int64_t rows = 0, top1Agree = 0;

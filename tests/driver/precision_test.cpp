@@ -89,6 +89,9 @@ TEST_CASE("precision: compareOutput's relative error, top-1 agreement and NaN co
   auto e = driver::compareOutput(off, ref);
   REQUIRE(e);
   CHECK(e->maxRelative == doctest::Approx(1.6 / (8.5 / 6)).epsilon(1e-6));
+  // ||(0, 0, 0.04, 0.3, 1.6, 0)|| / ||(1, 2, 4, 0, -1, 0.5)||
+  CHECK(e->normRelative == doctest::Approx(std::sqrt((0.04 * 0.04 + 0.09 + 2.56) / 22.25)).epsilon(1e-5));
+  CHECK(none->normRelative == 0);
   CHECK(e->top1Agree == 1);
   CHECK(e->rows == 2);
   off.set(0, NAN);
