@@ -34,11 +34,19 @@ static std::string nativeKernels(std::string_view backend) {
   return backend == "dnnl" ? "oneDNN's bf16 kernels" : "vdpbf16ps (AVX512-BF16) in its GEMM kernel";
 }
 
-Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_view backend) {
+Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_view backend, bool otherTarget) {
   if (choice == "f32") return PrecisionChoice{Precision::f32, ""};
   if (choice != "bf16" && choice != "auto") return Error(fmt::format("unknown precision '{}' (f32, bf16 or auto)", choice));
   const BackendInfo* b = findBackend(backend);
   if (!b) return Error(fmt::format("unknown backend '{}'", backend));
+  if (otherTarget && choice == "auto")
+    return PrecisionChoice{Precision::f32, fmt::format("precision auto: f32 on {}: the code is for another CPU (--target-cpu or "
+                                                       "--target-triple), whose bf16 units this CPU cannot tell; ask for "
+                                                       "--precision bf16 to use them", backend)};
+  if (otherTarget)
+    return PrecisionChoice{Precision::bf16, fmt::format("precision bf16 on {} for the target CPU: products on vdpbf16ps where "
+                                                        "the target has AVX512-BF16, emulated (rounded to bf16, multiplied in "
+                                                        "f32) where it has not", backend)};
   ProductSplit split = splitProducts(*b);
   std::string natively = fmt::format("{} in bf16 with f32 accumulation on {}", fmt::join(split.native, ", "), nativeKernels(backend));
   if (choice == "auto") {
@@ -54,9 +62,7 @@ Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_vie
                                                         "to bf16 and multiplied in f32, for the accuracy, not the speed, of bf16",
                                                         backend, cpuInWords())};
   std::string rest;
-  if (!split.emulated.empty())
-    rest = backend == "dnnl" ? fmt::format("; {} stay f32 (not lowered in bf16)", fmt::join(split.emulated, ", "))
-                             : fmt::format("; {} emulated (rounded to bf16, multiplied in f32)", fmt::join(split.emulated, ", "));
+  if (!split.emulated.empty()) rest = fmt::format("; {} emulated (rounded to bf16, multiplied in f32)", fmt::join(split.emulated, ", "));
   return PrecisionChoice{Precision::bf16, fmt::format("precision bf16 on {}, CPU {}: {}{}", backend, cpuInWords(), natively, rest)};
 }
 

@@ -9,14 +9,17 @@
 
 namespace graphc::driver {
 
-// What `choice` (f32, bf16 or auto) means for `backend` here: auto picks bf16 only where it runs
-// on a native unit (AMX, AVX512-BF16), which is dnnl on such a CPU. `note` says what was picked,
-// on which CPU, and whether bf16 is native or emulated; it is empty for f32 by request.
+// What `choice` (f32, bf16 or auto) means for `backend` here: auto picks bf16 only for the
+// products the backend multiplies on a native unit of this CPU (AMX, AVX512-BF16). `note` says
+// what was picked, on which CPU, and what is native, emulated or left f32; it is empty for f32
+// by request. With `otherTarget` (code generated for a --target-cpu or --target-triple, not
+// for this CPU), whether bf16 is native is the target's, which the driver cannot see: auto is
+// then f32, and bf16 says so.
 struct PrecisionChoice {
   Precision precision = Precision::f32;
   std::string note;
 };
-Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_view backend);
+Result<PrecisionChoice> choosePrecision(std::string_view choice, std::string_view backend, bool otherTarget = false);
 
 // Refuses bf16 where the backend cannot run it (dnnl on a CPU without a bf16 unit), saying what would.
 Status checkPrecision(const CompileOptions& options);

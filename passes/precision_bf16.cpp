@@ -69,11 +69,24 @@ class Converter {
     return uses_[v] == users_[v].size();
   }
 
+  // For a slice: whether the slices of its source keep at least half of it together. The cast
+  // moved before a slice rounds the whole source, so moving it before a narrow slice (the last
+  // token of a sequence) would cost more than it saves; attention's Q, K and V slices share
+  // one cast of the whole in-projection.
+  bool slicesMostOf(const Node& movement) const {
+    if (movement.op != OpKind::Slice) return true;
+    ValueId source = movement.operands[0];
+    int64_t kept = 0;
+    for (NodeId u : users_[source])
+      if (g_.node(u).op == OpKind::Slice) kept += g_.type(g_.node(u).results[0]).numel();
+    return 2 * kept >= g_.type(source).numel();
+  }
+
   ValueId convert(ValueId v, NodeId reader) {
     const Node* producer = g_.producer(v);
     if (producer && producer->op == OpKind::Cast && g_.type(producer->operands[0]).dtype == DType::bf16)
       return producer->operands[0];  // a widened bf16: rounding it again gives it back
-    if (producer && castCommutes(producer->op) && onlyReader(v, reader)) {
+    if (producer && castCommutes(producer->op) && onlyReader(v, reader) && slicesMostOf(*producer)) {
       OpKind op = producer->op;  // copied: the nodes appended below may move *producer
       AttrMap attrs = producer->attrs;
       NodeId mover = (NodeId)(producer - g_.nodes.data());

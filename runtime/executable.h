@@ -109,8 +109,6 @@ class Executable {
   virtual Status execute(ExecutionContext& ctx, const graphc_run_buffers& buffers) const = 0;
 };
 
-// The products' precision: f32, or bf16 operands with f32 accumulation (the driver runs
-// passes/precision_bf16.cpp before the backend's passes).
 // The products' precision (passes/precision_bf16.cpp): f32; bf16 operands with f32 accumulation
 // for every product (emulated where the backend has no bf16 kernel); or bf16 only for the
 // products the backend multiplies on a native unit here, f32 for the rest (--precision auto).

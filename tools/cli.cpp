@@ -50,7 +50,8 @@ void addBackendOptions(CLI::App& cmd, CompileOptions& backend) {
       ->capture_default_str();
   // After every option: auto depends on --backend, wherever it stands on the command line.
   cmd.parse_complete_callback([&backend, precision] {
-    auto choice = driver::choosePrecision(*precision, backend.backend);
+    bool otherTarget = !backend.targetCpu.empty() || !backend.targetTriple.empty();
+    auto choice = driver::choosePrecision(*precision, backend.backend, otherTarget);
     if (!choice) throw CLI::ValidationError("--precision", choice.error().message());
     backend.precision = choice->precision;
     if (!choice->note.empty()) std::cerr << "graphc: note: " << choice->note << "\n";

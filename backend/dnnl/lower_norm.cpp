@@ -29,11 +29,12 @@ Status softmax(Lowering& L, const Node& n, const OpCtx& c) {
   };
   // When only a cast to bf16 reads the result (attention's probabilities, the next matmul's
   // operand), softmax_v2 writes bf16 itself, rounding as the cast does (subnormal results may
-  // flush to zero), and the cast's pass over the tensor is saved.
+  // flush to zero), and the cast's pass over the tensor is saved; not on oneDNN's reference
+  // kernel (a CPU without bf16), which is slower than the cast.
   const Node* r = L.soleReader(y);
   if (r && r->op == OpKind::Cast && L.type(r->results[0]).dtype == DType::bf16) {
     dn::memory::desc bmd = plainDesc(t.shape, DType::bf16);
-    if (auto pd = describe(bmd)) {
+    if (auto pd = describe(bmd); pd && std::string(pd->impl_info_str()).rfind("ref", 0) != 0) {
       int src = L.plainBuffer(x), dst = L.defineResult(r->results[0]);
       L.addPrimitive(*pd, {{DNNL_ARG_SRC, L.memref(src, md)}, {DNNL_ARG_DST, L.memref(dst, bmd)}}, L.describe(n));
       L.takeOver(*r);

@@ -29,9 +29,10 @@ constexpr int64_t kRowsBf16 = 12;
 // The greatest depth of one pass over C: a kKc x (2 vectors) panel of B stays in L1 while the
 // kernel walks down the rows of A.
 constexpr int64_t kKc = 256;
-// Rows of A per block (a multiple of kRows): a kMc x kKc block of A (96 KB of f32) stays in L2
+// Rows of A per block (whole tiles of either kernel, so that only the last block has a row tail): a kMc x kKc block of A (96 KB of f32) stays in L2
 // while the column panels of B pass over it.
 constexpr int64_t kMc = 96;
+static_assert(kMc % kRows == 0 && kMc % kRowsBf16 == 0, "a row block of whole tiles");
 
 struct GemmShape {
   int64_t m, k, n;
@@ -48,7 +49,9 @@ bool multipliesBf16Pairs(const Emitter& e, const GemmOperands& op) {
 // kc depths of one register tile on AVX512-BF16. vdpbf16ps adds a[2l]*b[2l] + a[2l+1]*b[2l+1]
 // into f32 lane l, so each step takes two depths: B's rows p and p + 1 interleaved into (B[p][j],
 // B[p+1][j]) pairs in registers (no packed copy of B), against A[i][p] and A[i][p+1], adjacent
-// in memory, read as one 32-bit word and broadcast. An odd last depth pairs with zeros.
+// in memory, loaded as a pair and repeated across the lanes. An odd last depth pairs with
+// zeros. Unlike the FMA path, vdpbf16ps ignores MXCSR: subnormal operands count as zero and
+// subnormal sums flush to zero (below 1.2e-38; docs/precision.md).
 Emitter::Values bf16PairSteps(Emitter& e, const GemmOperands& op, const GemmShape& s, Value* i0, Value* j0, Value* p0, int64_t kc,
                               int64_t rows, int64_t vectors, int64_t columns, Emitter::Values acc) {
   auto& b = e.b;
@@ -195,7 +198,7 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
   // Slices of equal depth where k allows (784 = 4 x 196): a tail slice is one more copy of
   // every kernel, and so more JIT time.
   int64_t slices = (k + kKc - 1) / kKc, kc = slices ? (k + slices - 1) / slices : 0;
-  if (multipliesBf16Pairs(e, op)) kc += kc % 2;  // whole pairs of depths, but in the last slice
+  if (multipliesBf16Pairs(e, op)) kc += kc % 2;  // whole pairs of depths, except in the last slice
   e.loop(k / std::max<int64_t>(kc, 1), [&](Value* pt) { slice(b.CreateMul(pt, e.index(kc)), kc); });
   if (kc && k % kc) slice(e.index(k / kc * kc), k % kc);
   if (finish) finish(jlo, jhi);

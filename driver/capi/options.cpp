@@ -91,7 +91,8 @@ graphc_status graphc_options_set_mpi_comm(graphc_options* options, int comm) {
 graphc::CompileOptions graphc_options::resolved() const {
   graphc::CompileOptions o = compile;
   // The name was checked when it was set, so the choice cannot fail.
-  if (auto choice = graphc::driver::choosePrecision(precision, compile.backend)) o.precision = choice->precision;
+  bool otherTarget = !compile.targetCpu.empty() || !compile.targetTriple.empty();
+  if (auto choice = graphc::driver::choosePrecision(precision, compile.backend, otherTarget)) o.precision = choice->precision;
   return o;
 }
 

@@ -94,9 +94,10 @@ typedef enum graphc_optimizer {
 /* The precision of the products (matmul, dense, convolution and their gradients). */
 typedef enum graphc_precision {
   GRAPHC_PRECISION_F32 = 0,  /* the default */
-  GRAPHC_PRECISION_BF16 = 1, /* bf16 operands, f32 accumulation: on llvm and ref, emulated (the rounding of
-                              * bf16, none of its speed); dnnl refuses it (docs/precision.md) */
-  GRAPHC_PRECISION_AUTO = 2  /* bf16 where a backend runs it on a native unit (none yet), else f32 */
+  GRAPHC_PRECISION_BF16 = 1, /* bf16 operands, f32 accumulation: native on dnnl (AMX or AVX512-BF16; refused
+                              * without either) and in llvm's matmul and dense (AVX512-BF16), emulated
+                              * elsewhere: the rounding of bf16, none of its speed (docs/precision.md) */
+  GRAPHC_PRECISION_AUTO = 2  /* bf16 for the products the backend multiplies natively on this CPU, f32 for the rest */
 } graphc_precision;
 
 typedef struct graphc_options graphc_options; /* how to compile: backend, threads, bindings */

@@ -77,10 +77,11 @@ void addBf16Cases(std::vector<OpCase>& out) {
                  }(),
                  -1e30, 1e30});
   // The shapes walk llvm's AVX512-BF16 kernel through its edges: one depth (a pair with zeros),
-  // odd depths at a slice's end, several slices, column tails under one vector and over it, row
-  // tails of its 12-row tiles, several row blocks, and a GEMM large enough to split over threads.
+  // odd depths at a slice's end, several slices (257: a slice depth rounded up to even, then an
+  // odd tail slice), column tails under one vector and over it (57 = 32 + 25), row tails of its
+  // 12-row tiles, several row blocks, and a GEMM large enough to split over threads.
   for (auto [m, k, n] : {std::tuple{1, 17, 33}, std::tuple{33, 17, 33}, std::tuple{70, 300, 45}, std::tuple{1, 1, 16},
-                         std::tuple{24, 515, 64}, std::tuple{130, 515, 80}})
+                         std::tuple{24, 515, 64}, std::tuple{130, 515, 80}, std::tuple{13, 257, 57}})
     out.push_back({fmt::format("matmul/bf16/[{},{}] x [{},{}]", m, k, k, n), OpKind::MatMul,
                    bf16Op(OpKind::MatMul, {{f32, {m, k}}, {f32, {k, n}}}, {true, true})});
   out.push_back({"matmul/bf16/batched broadcast", OpKind::MatMul,

@@ -9,7 +9,7 @@
 namespace graphc::test {
 
 constexpr std::string_view kDnnlNoBf16 =
-    "bf16 products are refused on dnnl on a CPU without AVX512-BF16 or AMX (docs/precision.md); llvm and ref emulate them";
+    "bf16 products are refused on dnnl on a CPU without AVX512-BF16 or AMX (docs/precision.md); llvm and ref run them without those units, emulated";
 
 // {backend, case or prefix, reason}. llvm has none: it passes every case.
 static std::vector<Skip> makeSkips() {

@@ -5,8 +5,11 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
 #include <unistd.h>
 
+#include "driver/model.h"
+#include "driver/pipeline.h"
 #include "driver/precision.h"
 #include "driver/run.h"
 #include "driver/trainer.h"
@@ -73,6 +76,35 @@ TEST_CASE("precision: auto is bf16 only for what a backend multiplies natively, 
   }
   CHECK(driver::checkPrecision({.backend = "llvm", .precision = Precision::bf16}).ok());
   CHECK(driver::checkPrecision({.backend = "dnnl", .precision = Precision::f32}).ok());
+}
+
+// What auto converts, read off the compiled graph: on llvm with AVX512-BF16, LeNet's denses read
+// bf16 and its convolutions f32 (llvm would only emulate them); with bf16, both read bf16. Code
+// for another CPU gets f32 from auto, since this one cannot tell the target's units.
+TEST_CASE("precision: auto converts only the products a backend multiplies natively, and nothing for another target CPU") {
+  auto lenet = driver::loadModel(dataPath("onnx/lenet.onnx"), {{"x", {2, 1, 28, 28}}});
+  REQUIRE_MESSAGE(lenet, (lenet ? "" : lenet.error().message()));
+  auto operandTypes = [&](Precision p, OpKind op) {
+    Graph g = lenet->clone();
+    Status s = driver::runCompilePasses(g, {.backend = "llvm", .precision = p});
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message()));
+    std::set<DType> types;
+    for (const Node& n : g.nodes)
+      if (!n.dead && n.op == op) types.insert(g.type(n.operands[0]).dtype);
+    return types;
+  };
+  CHECK(operandTypes(Precision::bf16, OpKind::Conv2d) == std::set{DType::bf16});
+  CHECK(operandTypes(Precision::bf16, OpKind::Dense) == std::set{DType::bf16});
+  CHECK(operandTypes(Precision::bf16Native, OpKind::Conv2d) == std::set{DType::f32});
+  CHECK(operandTypes(Precision::bf16Native, OpKind::Dense) == std::set{hostHasAvx512Bf16() ? DType::bf16 : DType::f32});
+  auto other = driver::choosePrecision("auto", "llvm", true);
+  REQUIRE(other);
+  CHECK(other->precision == Precision::f32);
+  CHECK(has(other->note, "the code is for another CPU"));
+  auto otherBf16 = driver::choosePrecision("bf16", "llvm", true);
+  REQUIRE(otherBf16);
+  CHECK(otherBf16->precision == Precision::bf16);
+  CHECK(has(otherBf16->note, "where the target has AVX512-BF16"));
 }
 
 TEST_CASE("precision: compareOutput's relative error, top-1 agreement and NaN count") {
