@@ -1,6 +1,8 @@
 // castElements: graphc's cast between any two dtypes, storage types included.
 #include "ir/convert.h"
 
+#include "ir/clones.h"
+
 namespace graphc {
 namespace {
 
@@ -44,12 +46,12 @@ void storeElement(void* p, int64_t i, V v) {
 }
 
 // f32 <-> bf16, the casts of --precision bf16 (an input or an activation per product): the
-// loops of bf16FromFloat and floatFromBf16, cloned per ISA so that they run on 512-bit vectors
-// where the CPU has them (the baseline build has SSE2's 128 bits only).
-__attribute__((target_clones("avx512f", "avx2", "default"))) void roundFloatsToBf16(const float* x, uint16_t* y, int64_t n) {
+// loops of bf16FromFloat and floatFromBf16, cloned per ISA (ir/clones.h) so that they run on
+// 512-bit vectors where the CPU has them (the baseline build has SSE2's 128 bits only).
+GRAPHC_CLONES void roundFloatsToBf16(const float* x, uint16_t* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = bf16FromFloat(x[i]);
 }
-__attribute__((target_clones("avx512f", "avx2", "default"))) void widenBf16s(const uint16_t* x, float* y, int64_t n) {
+GRAPHC_CLONES void widenBf16s(const uint16_t* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = floatFromBf16(x[i]);
 }
 

@@ -6,17 +6,12 @@
 
 #include <cstdint>
 
+#include "ir/clones.h"
+
 namespace graphc::dnnl {
 
-// The hot loops come in AVX-512 and AVX2 clones as well, picked at load time for the CPU (the
-// build targets baseline x86-64). `omp simd`: results may alias operands at the same index.
-// Under ThreadSanitizer the clones' resolvers would run instrumented before its runtime starts,
-// at load time, and crash; that build keeps the baseline code only.
-#if defined(__SANITIZE_THREAD__)
-#define GRAPHC_CLONES
-#else
-#define GRAPHC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+// The hot loops come in AVX-512 and AVX2 clones as well (ir/clones.h). `omp simd`: results may
+// alias operands at the same index.
 
 // Training drives gradients, and so Adam's moments, towards zero, where float arithmetic turns
 // subnormal and runs tens of times slower (a step of the seed model took 3x as long after
