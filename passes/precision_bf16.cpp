@@ -2,11 +2,14 @@
 // gradients) read bf16 operands and accumulate in f32; every other op stays f32. The pass
 // decides per operand from the policy table below, inserts one cast per value, reuses the bf16
 // value a cast to f32 came from instead of rounding it again, and converts constant weights
-// once, here, when the graph trains nothing (a trained weight is cast from its f32 master copy
-// on every step, since the optimizer updates that copy). A cast goes before the movement ops
-// (transpose, reshape, slice, expand) that only lead to the product: rounding commutes with
-// moving, they then move half the bytes, and the cast lands right after the op that computed
-// the value, which a backend may fold into it (dnnl's dense and matmul write bf16 then).
+// once, here. A trained weight keeps its f32 master copy, which the optimizer updates; the
+// products read a bf16 copy of it kept in a state value, which the step refreshes from the new
+// master (`update %w.bf16 = cast(%w.next)`), so a backend can write it in the optimizer's own
+// loop instead of rounding the weight in a pass of its own on every step. A cast goes before
+// the movement ops (transpose, reshape, slice, expand) that only lead to the product: rounding
+// commutes with moving, they then move half the bytes, and the cast lands right after the op
+// that computed the value, which a backend may fold into it (dnnl's dense and matmul write
+// bf16 then).
 #include <fmt/format.h>
 
 #include <unordered_map>
@@ -47,7 +50,9 @@ bool castCommutes(OpKind op) {
 
 class Converter {
  public:
-  explicit Converter(Graph& g) : g_(g), b_(g), trains_(!g.updates.empty()), users_(g.users()), uses_(g.useCounts()) {}
+  explicit Converter(Graph& g) : g_(g), b_(g), users_(g.users()), uses_(g.useCounts()) {
+    for (const Update& u : g.updates) nextValueOf_.emplace(u.target, u.value);
+  }
 
   // v (f32) as bf16, for node `reader`: the value a cast to f32 came from, a converted constant,
   // the movement that made v redone on bf16 (when only `reader` uses v), or one cast per value.
@@ -94,19 +99,37 @@ class Converter {
       return b_.create(op, {moved}, std::move(attrs), g_.value(v).name + ".bf16");
     }
     const Value& value = g_.value(v);
-    if (value.isConstant() && !trains_) {
-      Tensor rounded(TensorType{DType::bf16, value.type.shape});
-      for (int64_t i = 0; i < rounded.numel(); ++i) rounded.set(i, value.data.at(i));
-      return g_.addConstant(g_.uniqueName(value.name + ".bf16"), rounded, ValueKind::Const, value.loc);
-    }
+    auto next = nextValueOf_.find(v);
+    if (value.isConstant() && next == nextValueOf_.end())
+      return g_.addConstant(g_.uniqueName(value.name + ".bf16"), rounded(value.data), ValueKind::Const, value.loc);
+    if (value.hasData() && next != nextValueOf_.end()) return bf16Copy(v, next->second);
+    return castToBf16(v);
+  }
+
+  // The state that holds update target v rounded to bf16: it starts as v's data rounded, and
+  // each step rewrites it with the rounding of `next`, the value the step gives v.
+  ValueId bf16Copy(ValueId v, ValueId next) {
+    const Value& value = g_.value(v);
+    ValueId copy = g_.addConstant(g_.uniqueName(value.name + ".bf16"), rounded(value.data), ValueKind::State, value.loc);
+    g_.addUpdate(copy, castToBf16(next));
+    return copy;
+  }
+
+  ValueId castToBf16(ValueId v) {
     AttrMap to;
     to.set("to", std::string("bf16"));
     return b_.create(OpKind::Cast, {v}, to, g_.value(v).name + ".bf16");
   }
 
+  static Tensor rounded(const Tensor& data) {
+    Tensor out(TensorType{DType::bf16, data.type().shape});
+    for (int64_t i = 0; i < out.numel(); ++i) out.set(i, data.at(i));
+    return out;
+  }
+
   Graph& g_;
   Builder b_;
-  bool trains_;
+  std::unordered_map<ValueId, ValueId> nextValueOf_;  // per update target: the value a step gives it
   std::vector<std::vector<NodeId>> users_;  // of the graph as it came in
   std::vector<uint32_t> uses_;
   std::unordered_map<ValueId, ValueId> converted_;

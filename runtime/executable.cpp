@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include "ir/convert.h"
+#include "runtime/state.h"
+
 namespace graphc {
 
 std::vector<Tensor> Executable::makeOutputs() const {
@@ -110,7 +113,17 @@ Status Executable::run(ExecutionContext& ctx, std::span<const Tensor> inputs, st
   return run(ctx, std::span<const ConstTensorView>(ctx.inputViews_), std::span<const TensorView>(ctx.outputViews_));
 }
 
-Status Executable::writeState(ExecutionContext&, ValueId, ConstTensorView) const {
+Status Executable::writeState(ExecutionContext& ctx, ValueId v, ConstTensorView data) const {
+  GRAPHC_TRY(writeStateValue(ctx, v, data));
+  for (ValueId copy : bf16CopiesOf(graph(), v)) {
+    Tensor rounded(graph().type(copy));
+    castElements(data.dtype, data.data, DType::bf16, rounded.raw(), rounded.numel());
+    GRAPHC_TRY(writeStateValue(ctx, copy, viewOf(rounded)));
+  }
+  return ok();
+}
+
+Status Executable::writeStateValue(ExecutionContext&, ValueId, ConstTensorView) const {
   return Error(ErrorCode::Unsupported, "writeState: this backend does not keep training state");
 }
 

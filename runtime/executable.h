@@ -78,8 +78,9 @@ class Executable {
   // training steps override it.
   virtual Result<Tensor> readState(const ExecutionContext& ctx, ValueId v) const;
   // Overwrites param v's current value in ctx (an update target of a training step: the C API
-  // sets weights between steps); `data` must have v's type. The default: no training state.
-  virtual Status writeState(ExecutionContext& ctx, ValueId v, ConstTensorView data) const;
+  // sets weights between steps); `data` must have v's type. The bf16 copies of v that the step
+  // keeps (bf16CopiesOf in runtime/state.h) are rewritten from it too.
+  Status writeState(ExecutionContext& ctx, ValueId v, ConstTensorView data) const;
 
   // The arena this executable runs in: its buffers and their offsets (validated at prepare).
   // nullptr for a backend that allocates per value (ref).
@@ -107,6 +108,8 @@ class Executable {
  protected:
   // The backend's run on checked buffers.
   virtual Status execute(ExecutionContext& ctx, const graphc_run_buffers& buffers) const = 0;
+  // writeState of v alone. The default: no training state.
+  virtual Status writeStateValue(ExecutionContext& ctx, ValueId v, ConstTensorView data) const;
 };
 
 // The products' precision (passes/precision_bf16.cpp): f32; bf16 operands with f32 accumulation

@@ -59,7 +59,10 @@ std::vector<ValueId> inPlaceUpdates(const Graph& g) {
     // left out, since a binary primitive runs in place over its first source only.
     size_t operand = 0;
     while (operand < p->operands.size() && !mayOverwrite(p->info(), r, operand)) ++operand;
-    if (operand >= p->operands.size() || p->operands[operand] != u.target)
+    bool readsTarget = std::count(p->operands.begin(), p->operands.end(), u.target) > 0;
+    // A producer that does not read the target (the cast refreshing a bf16 copy of a weight)
+    // may write over it once every reader of the old value has run.
+    if (readsTarget && (operand >= p->operands.size() || p->operands[operand] != u.target))
       continue;
     bool before = true;
     for (NodeId user : users[u.target])
@@ -67,6 +70,43 @@ std::vector<ValueId> inPlaceUpdates(const Graph& g) {
     if (before) target[u.value] = u.target;
   }
   return target;
+}
+
+std::vector<ValueId> bf16CopiesOf(const Graph& g, ValueId v) {
+  std::vector<ValueId> copies;
+  for (const Update& next : g.updates) {
+    if (next.target != v) continue;
+    for (const Update& u : g.updates) {
+      const Node* p = g.producer(u.value);
+      if (p && p->op == OpKind::Cast && p->operands[0] == next.value && g.type(u.value).dtype == DType::bf16)
+        copies.push_back(u.target);
+    }
+  }
+  return copies;
+}
+
+const Node* bf16CopyCast(const Graph& g, const Node& update) {
+  if (!update.info().has(kStateful) || update.results.empty()) return nullptr;
+  NodeId at = (NodeId)(&update - g.nodes.data());
+  const Node* cast = nullptr;
+  for (const Node& n : g.nodes)
+    if (!n.dead && n.op == OpKind::Cast && n.operands[0] == update.results[0] && g.type(n.results[0]).dtype == DType::bf16)
+      cast = &n;
+  if (!cast) return nullptr;
+  ValueId copy = kNoTarget;
+  for (const Update& u : g.updates)
+    if (u.value == cast->results[0]) copy = u.target;
+  for (const Output& o : g.outputs)
+    if (o.value == cast->results[0]) return nullptr;
+  if (copy == kNoTarget) return nullptr;
+  for (NodeId n = 0; n < g.nodes.size(); ++n) {
+    const Node& reader = g.nodes[n];
+    if (reader.dead) continue;
+    bool readsCast = std::count(reader.operands.begin(), reader.operands.end(), cast->results[0]) > 0;
+    bool readsCopy = std::count(reader.operands.begin(), reader.operands.end(), copy) > 0;
+    if (readsCast || (readsCopy && n >= at)) return nullptr;
+  }
+  return cast;
 }
 
 }  // namespace graphc

@@ -99,7 +99,7 @@ class DnnlExecutable final : public Executable {
     return graphc::readState(graph_, program, ctx->memory.ptrs, v);
   }
 
-  Status writeState(ExecutionContext& base, ValueId v, ConstTensorView data) const override {
+  Status writeStateValue(ExecutionContext& base, ValueId v, ConstTensorView data) const override {
     auto* ctx = dynamic_cast<DnnlContext*>(&base);
     if (!ctx) return Error("writeState: the context was not made by this executable");
     return graphc::writeState(graph_, program, ctx->memory.ptrs, v, data);

@@ -23,33 +23,46 @@ struct AdamConsts {
   float step, invBc2Sqrt, eps, b1, b2, c1, c2;
 };
 
+// Writes newWeight(i) over [i0, i1) to wo and, where the step keeps a bf16 copy of the weight
+// (wb not null), its rounding to wb in the same loop.
+template <class NewWeight>
+[[gnu::always_inline]] inline void storeWeights(float* wo, uint16_t* wb, int64_t i0, int64_t i1, NewWeight newWeight) {
+  if (wb) {
+#pragma omp simd
+    for (int64_t i = i0; i < i1; ++i) {
+      float x = newWeight(i);
+      wo[i] = x, wb[i] = bf16FromFloat(x);
+    }
+  } else {
+#pragma omp simd
+    for (int64_t i = i0; i < i1; ++i) wo[i] = newWeight(i);
+  }
+}
+
 // Adam over [i0, i1), in the interpreter's (PyTorch's) arithmetic order, except that
 // sqrt(v') / sqrt(1 - b2^step) multiplies by the reciprocal (within an ulp).
 GRAPHC_CLONES void adamRange(const float* w, const float* g, const float* m, const float* v, float* wo, float* mo, float* vo,
-                             int64_t i0, int64_t i1, AdamConsts k) {
-#pragma omp simd
-  for (int64_t i = i0; i < i1; ++i) {
+                             uint16_t* wb, int64_t i0, int64_t i1, AdamConsts k) {
+  storeWeights(wo, wb, i0, i1, [&](int64_t i) {
     float mi = m[i] * k.b1 + g[i] * k.c1;
     float vi = v[i] * k.b2 + g[i] * g[i] * k.c2;
     float denom = std::sqrt(vi) * k.invBc2Sqrt + k.eps;  // a multiply: divisions bound this loop
     mo[i] = mi, vo[i] = vi;
-    wo[i] = w[i] + k.step * (mi / denom);
-  }
+    return w[i] + k.step * (mi / denom);
+  });
 }
 
-GRAPHC_CLONES void momentumRange(const float* w, const float* g, const float* buf, float* wo, float* bo, int64_t i0, int64_t i1,
-                                 float mom, float step) {
-#pragma omp simd
-  for (int64_t i = i0; i < i1; ++i) {
+GRAPHC_CLONES void momentumRange(const float* w, const float* g, const float* buf, float* wo, float* bo, uint16_t* wb,
+                                 int64_t i0, int64_t i1, float mom, float step) {
+  storeWeights(wo, wb, i0, i1, [&](int64_t i) {
     float v = buf[i] * mom + g[i];
     bo[i] = v;
-    wo[i] = w[i] + step * v;
-  }
+    return w[i] + step * v;
+  });
 }
 
-GRAPHC_CLONES void sgdRange(const float* w, const float* g, float* wo, int64_t i0, int64_t i1, float step) {
-#pragma omp simd
-  for (int64_t i = i0; i < i1; ++i) wo[i] = w[i] + step * g[i];
+GRAPHC_CLONES void sgdRange(const float* w, const float* g, float* wo, uint16_t* wb, int64_t i0, int64_t i1, float step) {
+  storeWeights(wo, wb, i0, i1, [&](int64_t i) { return w[i] + step * g[i]; });
 }
 
 // This thread's share [i0, i1) of n elements: contiguous, in multiples of 64 bytes.
@@ -78,7 +91,9 @@ class Optimizer final : public Kernel {
     return true;
   }
   void add(int64_t n, std::vector<int> ins, std::vector<int> outs) {
-    tensors_.push_back({n, std::move(ins), std::move(outs)});
+    size_t results = op_ == OpKind::SgdUpdate ? 1 : op_ == OpKind::MomentumUpdate ? 2 : 3;
+    int copy = outs.size() > results ? outs.back() : -1;
+    tensors_.push_back({n, std::move(ins), std::move(outs), copy});
     total_ += n;
   }
   Status run(void* const* b) const override {
@@ -98,10 +113,11 @@ class Optimizer final : public Kernel {
       for (const Slot& t : tensors_) {
         auto in = [&](int i) { return static_cast<const float*>(b[t.ins[i]]); };
         auto out = [&](int i) { return static_cast<float*>(b[t.outs[i]]); };
+        uint16_t* copy = t.copy < 0 ? nullptr : static_cast<uint16_t*>(b[t.copy]);
         auto [i0, i1] = parallel ? threadShare(t.n) : std::pair<int64_t, int64_t>{0, t.n};
-        if (op_ == OpKind::SgdUpdate) sgdRange(in(0), in(1), out(0), i0, i1, step);
-        else if (op_ == OpKind::MomentumUpdate) momentumRange(in(0), in(1), in(2), out(0), out(1), i0, i1, mom, step);
-        else adamRange(in(0), in(1), in(2), in(3), out(0), out(1), out(2), i0, i1, k);
+        if (op_ == OpKind::SgdUpdate) sgdRange(in(0), in(1), out(0), copy, i0, i1, step);
+        else if (op_ == OpKind::MomentumUpdate) momentumRange(in(0), in(1), in(2), out(0), out(1), copy, i0, i1, mom, step);
+        else adamRange(in(0), in(1), in(2), in(3), out(0), out(1), out(2), copy, i0, i1, k);
       }
     };
     // One region for all tensors; each thread takes its share of each, with no barrier between.
@@ -122,6 +138,7 @@ class Optimizer final : public Kernel {
   struct Slot {
     int64_t n;
     std::vector<int> ins, outs;
+    int copy;  // the buffer of the new weight's bf16 copy, or -1
   };
   OpKind op_;
   DType stepType_;

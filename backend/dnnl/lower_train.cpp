@@ -3,6 +3,7 @@
 // updates, one_hot, gather_grad and slice_grad are our kernels. Non-f32 runs on the interpreter.
 #include "backend/dnnl/kernels.h"
 #include "backend/dnnl/lowering.h"
+#include "runtime/state.h"
 
 namespace graphc::dnnl {
 namespace {
@@ -338,6 +339,10 @@ Status lowerTraining(Lowering& L, const Node& n) {
       std::vector<int> ins, outs;
       for (ValueId v : n.operands) ins.push_back(L.plainBuffer(v));
       for (ValueId r : n.results) outs.push_back(L.defineResult(r));
+      if (const Node* copy = bf16CopyCast(L.graph, n)) {  // the kernel rounds the new weight as it writes it
+        outs.push_back(L.defineResult(copy->results[0]));
+        L.takeOver(*copy);
+      }
       DType stepType = n.op == OpKind::AdamUpdate ? types[4].dtype : DType::f32;
       // Consecutive updates (one per param) share one step: one pass, one OpenMP region.
       if (joinOptimizerKernel(L.lastKernel(), n.op, c, stepType, out.numel(), ins, outs)) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <map>
 
+#include "runtime/state.h"
+
 namespace graphc::llvmjit {
 namespace {
 
@@ -49,9 +51,12 @@ CallPlan planCalls(const Graph& g) {
     groupStartingAt[plan.groups[k].members.front()] = (int)k;
     for (NodeId m : plan.groups[k].members) grouped[m] = 1;
   }
+  std::vector<char> takenOver(g.nodes.size(), 0);  // a cast an optimizer update's call makes too
+  for (const Node& n : g.nodes)
+    if (const Node* copy = n.dead ? nullptr : bf16CopyCast(g, n)) takenOver[copy - g.nodes.data()] = 1;
   for (NodeId i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    if (n.dead) continue;
+    if (n.dead || takenOver[i]) continue;
     NodeCall call{i, groupStartingAt[i], {}};
     if (call.group >= 0) {
       const FusionGroup& group = plan.groups[call.group];
@@ -62,6 +67,7 @@ CallPlan planCalls(const Graph& g) {
     } else {
       call.args = n.operands;
       call.args.insert(call.args.end(), n.results.begin(), n.results.end());
+      if (const Node* copy = bf16CopyCast(g, n)) call.args.push_back(copy->results[0]);
       call.passesContext = n.info().has(kSideEffect);
     }
     plan.calls.push_back(std::move(call));

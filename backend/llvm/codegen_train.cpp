@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "backend/llvm/codegen.h"
+#include "runtime/state.h"
 
 namespace graphc::llvmjit {
 namespace {
@@ -148,7 +149,8 @@ Status emitOneHot(Emitter& e, const Node& n) {
 }
 
 // The updates, elementwise in the weight's type; a result may alias its operand (the update
-// in place), which is safe since each element is read before it is written.
+// in place), which is safe since each element is read before it is written. The new weight's
+// bf16 copy (precision_bf16), when the call takes its cast over, is rounded in the same loop.
 Status emitUpdate(Emitter& e, const Node& n) {
   const Graph& g = e.graph;
   OpCtx c{n.info(), {}, n.attrs};
@@ -157,15 +159,20 @@ Status emitUpdate(Emitter& e, const Node& n) {
   int64_t count = g.type(w).numel();
   auto& b = e.b;
   auto k = [&](double v) { return e.constant(t, v); };  // a hyperparameter rounded to T, as the interpreter does
+  const Node* copy = bf16CopyCast(g, n);
+  auto storeWeight = [&](Value* i, Value* x) {
+    e.store(n.results[0], i, x);
+    if (copy) e.store(copy->results[0], i, x);
+  };
   switch (n.op) {
     case OpKind::SgdUpdate:
-      e.loop(count, [&](Value* i) { e.store(n.results[0], i, b.CreateFAdd(e.load(w, i), b.CreateFMul(k(-c.f("lr")), e.load(grad, i)))); }, true);
+      e.loop(count, [&](Value* i) { storeWeight(i, b.CreateFAdd(e.load(w, i), b.CreateFMul(k(-c.f("lr")), e.load(grad, i)))); }, true);
       return ok();
     case OpKind::MomentumUpdate:
       e.loop(count, [&](Value* i) {
         Value* buf = b.CreateFAdd(b.CreateFMul(e.load(n.operands[2], i), k(c.f("momentum"))), e.load(grad, i));
         e.store(n.results[1], i, buf);
-        e.store(n.results[0], i, b.CreateFAdd(e.load(w, i), b.CreateFMul(k(-c.f("lr")), buf)));
+        storeWeight(i, b.CreateFAdd(e.load(w, i), b.CreateFMul(k(-c.f("lr")), buf)));
       }, true);
       return ok();
     default: break;
@@ -189,7 +196,7 @@ Status emitUpdate(Emitter& e, const Node& n) {
     Value* wOld = e.load(w, i);
     e.store(n.results[1], i, m);
     e.store(n.results[2], i, v);
-    e.store(n.results[0], i, b.CreateFAdd(wOld, b.CreateFMul(negStep, b.CreateFDiv(m, denom))));
+    storeWeight(i, b.CreateFAdd(wOld, b.CreateFMul(negStep, b.CreateFDiv(m, denom))));
   }, true);
   return ok();
 }

@@ -96,7 +96,7 @@ class LlvmExecutable final : public Executable {
     return t;
   }
 
-  Status writeState(ExecutionContext& ctx, ValueId v, ConstTensorView data) const override {
+  Status writeStateValue(ExecutionContext& ctx, ValueId v, ConstTensorView data) const override {
     void* at = stateOf(ctx, v);
     if (!at) return Error("writeState: not a param the training step updates");
     if (!data.hasType(graph_.type(v)))

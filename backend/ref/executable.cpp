@@ -31,7 +31,7 @@ class RefExecutable final : public Executable {
       return graph_.value(v).data.clone();  // never updated: still the initial data
     return Error("readState: not a param or state of the graph");
   }
-  Status writeState(ExecutionContext& ctx, ValueId v, ConstTensorView data) const override {
+  Status writeStateValue(ExecutionContext& ctx, ValueId v, ConstTensorView data) const override {
     auto* ref = dynamic_cast<RefContext*>(&ctx);
     if (!ref) return Error("writeState: the context was not made by this executable");
     if (v >= ref->state.size() || ref->state[v].empty()) return Error("writeState: not a param the training step updates");

@@ -21,7 +21,7 @@ static std::vector<Skip> makeSkips() {
   // The bf16 products run on oneDNN's bf16 kernels only where the CPU has them.
   if (!findBackend("dnnl")->isOpSupported(OpKind::Dense, DType::bf16))
     for (std::string_view product : {"op/matmul/bf16", "op/dense/bf16", "op/conv2d/bf16", "op/dense_grad/bf16", "op/conv2d_grad_input/bf16",
-                                     "op/conv2d_grad_weight/bf16"})
+                                     "op/conv2d_grad_weight/bf16", "train/bf16"})
       skips.push_back({"dnnl", product, kDnnlNoBf16});
   return skips;
 }

@@ -4,7 +4,10 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "ir/convert.h"
+#include "passes/pass.h"
 #include "passes/train/training.h"
+#include "runtime/state.h"
 #include "tests/backends/cases.h"
 #include "tests/backends/skips.h"
 #include "tests/train/train_util.h"
@@ -33,6 +36,7 @@ struct StepCase {
   int steps;
   int64_t classes;
   double tol = 1e-4;  // relative; f32 sums in other orders drift apart a little every step
+  bool bf16 = false;  // --precision bf16: the products read bf16 copies of the weights
 };
 
 std::vector<StepCase> stepCases() {
@@ -44,12 +48,17 @@ std::vector<StepCase> stepCases() {
   cases.push_back({"mlp ending in softmax", layerNormMlp(true), {LossKind::CrossEntropy, OptimizerKind::Adam, 0.01, std::nullopt}, 5, 5});
   cases.push_back({"mlp ending in softmax", layerNormMlp(true), {LossKind::CrossEntropy, OptimizerKind::Sgd, 0.1, floatLabels}, 3, 5});
   cases.push_back({"convnet", convModel(), {LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam, 0.01, std::nullopt}, 4, 3});
+  // bf16: a bf16 activation may round one ulp (2^-8) apart on two backends, whose f32 sums run
+  // in other orders.
+  for (OptimizerKind opt : {OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd})
+    cases.push_back({"mlp", layerNormMlp(false), {LossKind::SoftmaxCrossEntropy, opt, 0.01, std::nullopt}, 4, 5, 2e-2, true});
+  cases.push_back({"convnet", convModel(), {LossKind::SoftmaxCrossEntropy, OptimizerKind::Adam, 0.01, std::nullopt}, 3, 3, 2e-2, true});
   return cases;
 }
 
 std::string caseName(const StepCase& c) {
-  return fmt::format("train/step {}, {}{}, {}", c.model, lossName(c.options.loss), c.options.labels ? " (float labels)" : "",
-                     optimizerName(c.options.optimizer));
+  return fmt::format("train/{}step {}, {}{}, {}", c.bf16 ? "bf16/" : "", c.model, lossName(c.options.loss),
+                     c.options.labels ? " (float labels)" : "", optimizerName(c.options.optimizer));
 }
 
 std::unique_ptr<Executable> prepare(const BackendInfo& backend, const Graph& step) {
@@ -58,11 +67,27 @@ std::unique_ptr<Executable> prepare(const BackendInfo& backend, const Graph& ste
   return std::move(*exe);
 }
 
+// Each bf16 copy of a trained weight (precision_bf16) holds that weight rounded to bf16.
+void checkBf16Copies(const Graph& step, const Executable& exe, const ExecutionContext& ctx) {
+  int copies = 0;
+  for (const Update& u : step.updates)
+    for (ValueId copy : bf16CopiesOf(step, u.target)) {
+      INFO("the bf16 copy of ", step.value(u.target).name);
+      Tensor master = *exe.readState(ctx, u.target), rounded(step.type(copy));
+      castElements(DType::f32, master.raw(), DType::bf16, rounded.raw(), master.numel());
+      CHECK(exe.readState(ctx, copy)->bitEqual(rounded));
+      ++copies;
+    }
+  CHECK(copies > 0);
+}
+
 // `steps` steps on backend and on ref from the same data: the outputs (the loss first) and the
-// trained state must agree.
+// trained state must agree; in bf16, after each step, every weight's bf16 copy is the weight
+// rounded. A weight written between steps (the C API's) rewrites its copy too.
 void checkSteps(const BackendInfo& backend, const StepCase& c) {
   auto step = buildTrainingStep(c.graph, c.options);
   REQUIRE_MESSAGE(step.ok(), (step.ok() ? "" : step.error().message()));
+  if (c.bf16) REQUIRE(runPipeline(*step, {"precision_bf16", "dce"}).ok());
   auto ours = prepare(backend, *step), theirs = prepare(*findBackend("ref"), *step);
   auto c1 = std::move(ours->createContext().value()), c2 = std::move(theirs->createContext().value());
   for (int s = 0; s < c.steps; ++s) {
@@ -76,6 +101,19 @@ void checkSteps(const BackendInfo& backend, const StepCase& c) {
     REQUIRE(theirs->run(*c2, in, o2).ok());
     INFO("step ", s);
     for (size_t i = 0; i < o1.size(); ++i) CHECK(maxRelDiff(o1[i], o2[i]) < c.tol);
+    if (c.bf16) checkBf16Copies(*step, *ours, *c1);
+    if (c.bf16 && s == 0) {  // every weight set to another (the same on both), copies and all
+      for (ValueId w : step->constants) {
+        if (step->value(w).kind != ValueKind::Param || bf16CopiesOf(*step, w).empty()) continue;
+        Tensor other = randomTensor(step->type(w), 300 + w, -0.5, 0.5);
+        REQUIRE(ours->writeState(*c1, w, viewOf(other)).ok());
+        REQUIRE(theirs->writeState(*c2, w, viewOf(other)).ok());
+      }
+      checkBf16Copies(*step, *ours, *c1);
+    }
+  }
+  if (c.bf16 && ours->arenaPlan()) {  // the copies are written into the state block, not copied there
+    CHECK(ours->arenaPlan()->updatesInPlace == ours->arenaPlan()->updates);
   }
   for (const Update& u : step->updates) {
     auto w1 = ours->readState(*c1, u.target), w2 = theirs->readState(*c2, u.target);

@@ -1,5 +1,6 @@
 // dnnl backend: how a training step's updates compile (in place, or through a copy when the old
 // value is still read).
+#include "passes/pass.h"
 #include "passes/train/training.h"
 #include "tests/dnnl/check.h"
 #include "tests/train/train_util.h"
@@ -10,20 +11,30 @@ using V = std::vector<int64_t>;
 
 // The updates write the new weights and optimizer state over the old, in place: no step copies
 // state, and the updates of all params run as one step (tests/backends checks the values of
-// these steps against the ref backend's).
+// these steps against the ref backend's). In bf16 that step also writes the weights' bf16
+// copies, in place too: no cast of a weight is left.
 TEST_CASE("dnnl: a training step updates its state in place") {
-  for (OptimizerKind opt : {OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd}) {
-    auto step = buildTrainingStep(layerNormMlp(false), {LossKind::SoftmaxCrossEntropy, opt, 0.01, std::nullopt});
-    REQUIRE(step.ok());
-    auto exe = dnnl::prepare(*step, {});
-    REQUIRE(exe.ok());
-    int updates = 0;
-    for (const std::string& s : dnnl::stepNames(**exe)) {
-      INFO(s);
-      CHECK(s.find("update ") != 0);  // Lowering::finish names its state copies "update NAME"
-      updates += s.find("_update' node") != std::string::npos;
+  for (bool bf16 : {false, true}) {
+    if (bf16 && !dnnl::multipliesBf16Natively(OpKind::Dense)) continue;  // refused without AVX512-BF16 or AMX
+    for (OptimizerKind opt : {OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::Sgd}) {
+      CAPTURE(bf16);
+      CAPTURE((int)opt);
+      auto step = buildTrainingStep(layerNormMlp(false), {LossKind::SoftmaxCrossEntropy, opt, 0.01, std::nullopt});
+      REQUIRE(step.ok());
+      if (bf16) REQUIRE(runPipeline(*step, {"precision_bf16", "dce"}).ok());
+      auto exe = dnnl::prepare(*step, {});
+      REQUIRE(exe.ok());
+      int updates = 0, casts = 0;
+      for (const std::string& s : dnnl::stepNames(**exe)) {
+        INFO(s);
+        CHECK(s.find("update ") != 0);  // Lowering::finish names its state copies "update NAME"
+        updates += s.find("_update' node") != std::string::npos;
+        casts += s.find("'cast'") != std::string::npos;
+        CHECK(s.find(".next.bf16") == std::string::npos);
+      }
+      CHECK(updates == 1);  // one optimizer step for all six params
+      CHECK(casts == (bf16 ? 2 : 0));  // x's, and the layer norm's before the second dense
     }
-    CHECK(updates == 1);  // one optimizer step for all six params
   }
 }
 
