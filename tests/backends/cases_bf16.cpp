@@ -177,6 +177,12 @@ void addBf16Cases(std::vector<OpCase>& out) {
                    bf16Op(OpKind::DenseGrad, {{f32, {12, 21}}, {f32, {12, 30}}, {f32, {30, 21}}, {f32, {12, 21}}},
                           {false, true, true, false}, activationAttrs(act)),
                    -1, 1, 1e-4});
+  // Wide enough for dnnl's kernel to split the columns over threads and to mask each row in
+  // several chunks (256 columns) with a tail.
+  out.push_back({"dense_grad/bf16/relu 600 columns", OpKind::DenseGrad,
+                 bf16Op(OpKind::DenseGrad, {{f32, {70, 600}}, {f32, {70, 9}}, {f32, {9, 600}}, {f32, {70, 600}}},
+                        {false, true, true, false}, activationAttrs("relu")),
+                 -1, 1, 1e-4});
   AttrMap in = conv, w = conv;
   in.set("input_shape", Ints{2, 5, 9, 11});
   w.set("weight_shape", Ints{7, 5, 3, 3});
