@@ -8,9 +8,16 @@ A model passes when max |graphc - torch| / max |torch| <= --tol. Each cell of th
 pass (with that error), wrong (the error), refused (graphc's message), or crash (a signal, a hang,
 or a failure without a message). Exits 1 on any wrong result or crash; refusals are listed,
 since the zoo holds models whose ops graphc does not support yet.
+
+With --precision bf16 it measures bf16's accuracy cost instead (docs/precision.md): each model
+runs with `--precision bf16 --compare f32` on a fixed batch of --batch inputs (seeded, drawn as
+export.py draws its input), and passes when the norm-wise relative error of its output is at
+most --norm-tol and, for an output of rows of class scores, the top-1 class agrees with f32's on
+at least --top1 of the rows. Each cell gives max / mean / norm-wise relative error and top-1.
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +54,52 @@ def run_one(graphc, backend, model, x_path, want, tol, timeout):
         return "pass", f"{err:.1e}", seconds
 
 
+COMPARE = re.compile(r"compare f32: output '[^']*': max rel (\S+), mean rel (\S+), norm rel (\S+) over \d+ elements"
+                     r"(?:, top-1 agrees on (\d+)/(\d+) rows)?")
+
+
+def fixed_batch(folder, batch):
+    """The --batch inputs of a bf16 run: export.py's input shape and kind, a fixed seed."""
+    path = os.path.join(folder, f"bf16_batch{batch}.npy")
+    if not os.path.exists(path):
+        one = np.load(os.path.join(folder, "input.npy"))
+        rng = np.random.default_rng(7)
+        shape = (batch,) + one.shape[1:]
+        x = (rng.integers(0, int(one.max()) + 1, shape, dtype=one.dtype) if np.issubdtype(one.dtype, np.integer)
+             else rng.standard_normal(shape).astype(one.dtype))
+        np.save(path, x)
+    return path
+
+
+def run_bf16(graphc, backend, model, x_path, norm_tol, top1, timeout):
+    with tempfile.TemporaryDirectory(prefix="zoo_") as out:
+        cmd = [graphc, "run", model, "--input", f"x={x_path}", "--backend", backend, "--precision", "bf16",
+               "--compare", "f32", "--output-dir", out]
+        start = time.monotonic()
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout,
+                               stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return "crash", f"hung > {timeout:g} s", 0.0
+        seconds = time.monotonic() - start
+        if p.returncode < 0:
+            return "crash", f"signal {-p.returncode}", seconds
+        if p.returncode != 0:
+            msg = " ".join(p.stderr.split())
+            return ("refused", msg[-300:], seconds) if msg else ("crash", f"exit {p.returncode}, no message", seconds)
+        m = COMPARE.search(p.stdout + p.stderr)
+        if not m:
+            return "wrong", "no 'compare f32' line", seconds
+        max_rel, mean_rel, norm_rel = (float(v) for v in m.groups()[:3])
+        detail = f"{max_rel:.2g} / {mean_rel:.2g} / {norm_rel:.2g}"
+        ok = np.isfinite(norm_rel) and norm_rel <= norm_tol
+        if m.group(4):
+            agree, rows = int(m.group(4)), int(m.group(5))
+            detail += f", top-1 {agree}/{rows}"
+            ok = ok and agree >= top1 * rows
+        return ("pass" if ok else "wrong"), detail, seconds
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--graphc", required=True)
@@ -57,6 +110,10 @@ def main() -> int:
     ap.add_argument("--tol", type=float, default=1e-3)
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--table")
+    ap.add_argument("--precision", choices=["f32", "bf16"], default="f32")
+    ap.add_argument("--batch", type=int, default=32, help="with --precision bf16: the inputs per model")
+    ap.add_argument("--norm-tol", type=float, default=5e-2, help="with --precision bf16: the norm-wise bound")
+    ap.add_argument("--top1", type=float, default=0.95, help="with --precision bf16: the top-1 agreement bound")
     args = ap.parse_args()
 
     models = args.models.split(",") if args.models else sorted(
@@ -70,8 +127,13 @@ def main() -> int:
         for o in opsets:
             cells = []
             for b in backends:
-                kind, detail, seconds = run_one(args.graphc, b, os.path.join(folder, f"opset{o}.onnx"),
-                                                os.path.join(folder, "input.npy"), want, args.tol, args.timeout)
+                model = os.path.join(folder, f"opset{o}.onnx")
+                if args.precision == "bf16":
+                    kind, detail, seconds = run_bf16(args.graphc, b, model, fixed_batch(folder, args.batch), args.norm_tol,
+                                                     args.top1, args.timeout)
+                else:
+                    kind, detail, seconds = run_one(args.graphc, b, model, os.path.join(folder, "input.npy"), want,
+                                                    args.tol, args.timeout)
                 if kind == "pass":
                     cells.append(f"pass ({detail}, {seconds:.1f} s)")
                 else:
