@@ -123,13 +123,15 @@ static llvm::orc::JITTargetMachineBuilder hostMachineBuilder() {
 
 // The libmvec functions of glibc 2.35 that LLVM 16's table predates: erf, tanh and expm1 (gelu,
 // tanh, elu), tan, and the inverse trigonometric and hyperbolic functions. AVX2 variants ('d'),
-// and AVX-512 ones ('e', twice as wide). A VecDesc keeps StringRefs: the names live here.
+// and AVX-512 ones ('e', twice as wide). LLVM's table has exp, log, sin, cos and pow in SSE and
+// AVX2 widths only, so a loop mixing exp with erf or tanh would vectorize at 8 lanes: their
+// AVX-512 variants (glibc 2.22) are `avx512Base`. A VecDesc keeps StringRefs: the names live here.
 struct VectorMathTable {
   std::deque<std::string> names;  // a deque never moves its strings
-  std::vector<llvm::VecDesc> avx2, avx512;
+  std::vector<llvm::VecDesc> avx2, avx512, avx512Base;
 };
 
-static const VectorMathTable& glibc235VectorMath() {
+static const VectorMathTable& glibcVectorMath() {
   static const VectorMathTable table = [] {
     VectorMathTable t;
     auto add = [&t](std::vector<llvm::VecDesc>& to, std::string scalar, std::string vector, unsigned lanes) {
@@ -142,6 +144,11 @@ static const VectorMathTable& glibc235VectorMath() {
       add(t.avx2, f, "_ZGVdN4v_" + f, 4);
       add(t.avx512, f + "f", "_ZGVeN16v_" + f + "f", 16);
       add(t.avx512, f, "_ZGVeN8v_" + f, 8);
+    }
+    for (std::string f : {"exp", "log", "sin", "cos", "pow"}) {
+      std::string args = f == "pow" ? "vv_" : "v_";
+      for (const std::string& scalar : {f + "f", "llvm." + f + ".f32"}) add(t.avx512Base, scalar, "_ZGVeN16" + args + f + "f", 16);
+      for (const std::string& scalar : {f, "llvm." + f + ".f64"}) add(t.avx512Base, scalar, "_ZGVeN8" + args + f, 8);
     }
     return t;
   }();
@@ -168,10 +175,11 @@ Status optimizeModule(llvm::Module& m, const CodeTarget& target) {
   llvm::TargetLibraryInfoImpl libraryInfo(tm.getTargetTriple());
   if (target.vectorMath) {
     libraryInfo.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, tm.getTargetTriple());
+    const VectorMathTable& glibc = glibcVectorMath();
+    if (target.avx512) libraryInfo.addVectorizableFunctions(glibc.avx512Base);
     if (target.vectorMathErf) {
-      const VectorMathTable& glibc235 = glibc235VectorMath();
-      libraryInfo.addVectorizableFunctions(glibc235.avx2);
-      if (target.avx512) libraryInfo.addVectorizableFunctions(glibc235.avx512);
+      libraryInfo.addVectorizableFunctions(glibc.avx2);
+      if (target.avx512) libraryInfo.addVectorizableFunctions(glibc.avx512);
     }
   }
   // Registered before the defaults, which would otherwise install a library info without it.

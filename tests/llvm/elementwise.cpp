@@ -1,6 +1,7 @@
 // llvm backend: elementwise ops against the interpreter on odd sizes, every dtype each op
 // supports, broadcasting on every axis, empty tensors, and NaN / +-Inf inputs.
 #include "backend/llvm/jit.h"
+#include "passes/pass.h"
 #include "tests/llvm/check.h"
 
 namespace graphc::test {
@@ -160,6 +161,49 @@ TEST_CASE("llvm: sin, cos and the libm-only math functions vectorize through lib
     CHECK((f32->find(vf) != std::string::npos) == host.vectorMathErf);
     CHECK((f64->find(vd) != std::string::npos) == host.vectorMathErf);
   }
+}
+
+
+// LLVM 16's libmvec table has exp, log, sin, cos and pow only at SSE and AVX2 widths: without
+// their AVX-512 variants, a loop that mixes exp with erf or tanh (W6's chain) vectorizes at 8
+// lanes. With AVX-512 each of them is called 16 (f32) or 8 (f64) lanes wide.
+TEST_CASE("llvm: with AVX-512, exp, log, sin, cos and pow call libmvec's 512-bit variants, and a chain with erf and tanh stays 16 lanes") {
+  const llvmjit::CodeTarget& host = llvmjit::hostTarget();
+  if (!host.vectorMath || !host.avx512) {
+    MESSAGE("this CPU has no AVX-512 (or this glibc no libmvec): nothing to check");
+    return;
+  }
+  const std::pair<OpKind, const char*> ops[] = {{OpKind::Exp, "exp"}, {OpKind::Log, "log"}, {OpKind::Sin, "sin"}, {OpKind::Cos, "cos"}};
+  for (auto [op, name] : ops) {
+    INFO(name);
+    auto f32 = llvmjit::optimizedIR(opGraph(op, {{DType::f32, {1023}}}));
+    auto f64 = llvmjit::optimizedIR(opGraph(op, {{DType::f64, {1023}}}));
+    REQUIRE((f32.ok() && f64.ok()));
+    CHECK(f32->find(fmt::format("@_ZGVeN16v_{}f", name)) != std::string::npos);
+    CHECK(f64->find(fmt::format("@_ZGVeN8v_{}(", name)) != std::string::npos);
+  }
+  auto pow = llvmjit::optimizedIR(opGraph(OpKind::Pow, {{DType::f32, {1023}}, {DType::f32, {1023}}}));
+  REQUIRE(pow.ok());
+  CHECK(pow->find("@_ZGVeN16vv_powf") != std::string::npos);
+
+  // gelu(x) * sigmoid(x) + tanh(x), one fusion group.
+  Graph g;
+  Builder b(g);
+  ValueId x = b.input("x", {DType::f32, {64, 4096}});
+  ValueId y = b.create(OpKind::Add, {b.create(OpKind::Mul, {b.create(OpKind::Gelu, {x}), b.create(OpKind::Sigmoid, {x})}),
+                                     b.create(OpKind::Tanh, {x})});
+  b.output("y", y);
+  REQUIRE(g.finalize().ok());
+  REQUIRE(runPipeline(g, {"fuse_elementwise"}).ok());
+  auto chain = llvmjit::optimizedIR(g);
+  REQUIRE(chain.ok());
+  // (The remainder loop may call the narrower variants.)
+  CHECK(chain->find("@_ZGVeN16v_expf") != std::string::npos);
+  if (host.vectorMathErf) {
+    CHECK(chain->find("@_ZGVeN16v_erff") != std::string::npos);
+    CHECK(chain->find("@_ZGVeN16v_tanhf") != std::string::npos);
+  }
+  checkAgainstRef(g, 1e-6);
 }
 
 }  // namespace graphc::test
