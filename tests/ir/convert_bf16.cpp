@@ -4,6 +4,7 @@
 // random bit patterns, at lengths that leave vector tails; widening must be exact for all 65536.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cstring>
 #include <random>
 
@@ -11,23 +12,14 @@
 
 using namespace graphc;
 
-namespace {
-
-float fromBits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-
-}  // namespace
 
 TEST_CASE("castElements f32 -> bf16: every element as bf16FromFloat rounds it, at any length") {
   std::vector<float> x;
   for (uint32_t edge : {0x3f808000u, 0x3f818000u, 0x3f807fffu, 0x3f808001u, 0x7f7f7fffu, 0x7f7f8000u, 0x7f800000u, 0xff800000u,
                         0x7fc00001u, 0xffa00000u, 0x7f800001u, 0x00000001u, 0x80008000u, 0x00ff8000u, 0x007fffffu, 0x80000000u})
-    x.push_back(fromBits(edge));
+    x.push_back(std::bit_cast<float>(edge));
   std::mt19937 rng(7);
-  while (x.size() < 100003) x.push_back(fromBits(rng()));
+  while (x.size() < 100003) x.push_back(std::bit_cast<float>((uint32_t)rng()));
   for (size_t n : {size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{33}, x.size()}) {
     CAPTURE(n);
     std::vector<uint16_t> y(n);

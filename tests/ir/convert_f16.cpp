@@ -2,6 +2,7 @@
 // _Float16 conversions (an independent round-to-nearest-even), at every f16 and at the edges.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -13,11 +14,6 @@ using namespace graphc;
 
 namespace {
 
-uint16_t bitsOf(_Float16 h) {
-  uint16_t b;
-  std::memcpy(&b, &h, 2);
-  return b;
-}
 bool isNanBits(uint16_t h) { return (h & 0x7c00) == 0x7c00 && (h & 0x3ff); }
 
 }  // namespace
@@ -52,9 +48,9 @@ TEST_CASE("f16: rounding from f32 and f64 matches _Float16, ties to even, overfl
   }
   for (double d : edges) {
     CAPTURE(d);
-    REQUIRE(f16FromDouble(d) == bitsOf((_Float16)d));  // one rounding from f64, no double rounding
+    REQUIRE(f16FromDouble(d) == std::bit_cast<uint16_t>((_Float16)d));  // one rounding from f64, no double rounding
     float f = (float)d;
-    REQUIRE(f16FromFloat(f) == bitsOf((_Float16)f));
+    REQUIRE(f16FromFloat(f) == std::bit_cast<uint16_t>((_Float16)f));
   }
   CHECK(f16FromFloat(65520.0f) == 0x7c00);
   CHECK(f16FromFloat(-1e30f) == 0xfc00);
