@@ -38,13 +38,14 @@ Status runBackendPasses(Graph& g, const std::string& backend) {
   return runPipeline(g, std::vector<std::string>(b->passes.begin(), b->passes.end()));
 }
 
-Status runCompilePasses(Graph& g, const CompileOptions& options) {
+Status runCompilePasses(Graph& g, const CompileOptions& options, bool bf16WeightCopies) {
   GRAPHC_TRY(checkPrecision(options));
   // Before the backend's passes: llvm's expansion of dense_grad then sees bf16 operands.
   if (options.precision != Precision::f32) {
     // The products the backend has no bf16 kernel for stay f32, and under bf16Native so do
     // those it would only emulate (llvm's convolutions).
     PipelineOptions precision;
+    precision.bf16WeightCopies = bf16WeightCopies;
     const BackendInfo* b = findBackend(options.backend);
     if (b && options.precision == Precision::bf16Native) precision.bf16Supported = b->multipliesBf16Natively;
     else if (b) precision.bf16Supported = [b](OpKind op) { return b->isOpSupported(op, DType::bf16); };

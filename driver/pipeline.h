@@ -33,8 +33,9 @@ Status optimize(Graph& g, const PassOptions& passes, const std::vector<std::stri
 // Runs the passes the named backend asks for (BackendInfo::passes) on g.
 Status runBackendPasses(Graph& g, const std::string& backend);
 // The passes `options` ask for after the pipeline: the precision pass (--precision bf16), then
-// the backend's own.
-Status runCompilePasses(Graph& g, const CompileOptions& options);
+// the backend's own. Without bf16WeightCopies a trained weight is cast on every step instead of
+// kept as a bf16 copy (PassContext::bf16WeightCopies).
+Status runCompilePasses(Graph& g, const CompileOptions& options, bool bf16WeightCopies = true);
 // Prepares g on the backend that `options` names (CompileOptions: backend, threads, ...), after
 // the passes it asks for (on a copy of g).
 Result<std::unique_ptr<Executable>> prepare(const Graph& g, const CompileOptions& options);

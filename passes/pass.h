@@ -25,6 +25,10 @@ struct PassContext {
   // precision_bf16: whether the target backend multiplies this op's bf16 form; the ops it does
   // not stay f32. Unset: every op of the policy.
   std::function<bool(OpKind)> bf16Supported;
+  // precision_bf16: a trained weight's products read a bf16 copy kept in the state and
+  // refreshed by the update; false: a cast of the weight on every step (for a caller that sets
+  // the weights in the state block itself, as a bundle's does, and would leave a copy stale).
+  bool bf16WeightCopies = true;
 };
 
 using PassFn = Status (*)(Graph&, PassContext&);
@@ -56,6 +60,7 @@ struct PipelineOptions {
   std::span<const PassInfo> extraPasses;
   size_t allreduceBucketBytes = PassContext::kDefaultBucketBytes;  // see PassContext
   std::function<bool(OpKind)> bf16Supported;                        // see PassContext
+  bool bf16WeightCopies = true;                                     // see PassContext
 };
 
 // Runs the named passes in order. Unknown names fail before anything runs, listing the valid

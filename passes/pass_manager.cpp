@@ -109,7 +109,7 @@ Status runPipeline(Graph& g, const std::vector<std::string>& passNames, const Pi
   }
   const auto interface = signature(g);
   for (const PassInfo* p : passes) {
-    PassContext ctx{options.debugRewrites, log, p->name, options.allreduceBucketBytes, options.bf16Supported};
+    PassContext ctx{options.debugRewrites, log, p->name, options.allreduceBucketBytes, options.bf16Supported, options.bf16WeightCopies};
     auto t0 = Clock::now();
     Status s = p->run(g, ctx);
     timings.emplace_back(std::string(p->name), msSince(t0));

@@ -50,7 +50,7 @@ bool castCommutes(OpKind op) {
 
 class Converter {
  public:
-  explicit Converter(Graph& g) : g_(g), b_(g), users_(g.users()), uses_(g.useCounts()) {
+  Converter(Graph& g, bool weightCopies) : g_(g), b_(g), weightCopies_(weightCopies), users_(g.users()), uses_(g.useCounts()) {
     for (const Update& u : g.updates) nextValueOf_.emplace(u.target, u.value);
   }
 
@@ -102,7 +102,7 @@ class Converter {
     auto next = nextValueOf_.find(v);
     if (value.isConstant() && next == nextValueOf_.end())
       return g_.addConstant(g_.uniqueName(value.name + ".bf16"), rounded(value.data), ValueKind::Const, value.loc);
-    if (value.hasData() && next != nextValueOf_.end()) return bf16Copy(v, next->second);
+    if (value.hasData() && next != nextValueOf_.end() && weightCopies_) return bf16Copy(v, next->second);
     return castToBf16(v);
   }
 
@@ -111,7 +111,8 @@ class Converter {
   ValueId bf16Copy(ValueId v, ValueId next) {
     const Value& value = g_.value(v);
     ValueId copy = g_.addConstant(g_.uniqueName(value.name + ".bf16"), rounded(value.data), ValueKind::State, value.loc);
-    g_.addUpdate(copy, castToBf16(next));
+    auto cast = converted_.find(next);  // one cast per value, should a product read `next` too
+    g_.addUpdate(copy, cast != converted_.end() ? cast->second : converted_.emplace(next, castToBf16(next)).first->second);
     return copy;
   }
 
@@ -129,6 +130,7 @@ class Converter {
 
   Graph& g_;
   Builder b_;
+  bool weightCopies_;  // trained weights get bf16 copies (else a cast on every step)
   std::unordered_map<ValueId, ValueId> nextValueOf_;  // per update target: the value a step gives it
   std::vector<std::vector<NodeId>> users_;  // of the graph as it came in
   std::vector<uint32_t> uses_;
@@ -138,7 +140,7 @@ class Converter {
 }  // namespace
 
 Status runPrecisionBf16(Graph& g, PassContext& ctx) {
-  Converter converter(g);
+  Converter converter(g, ctx.bf16WeightCopies);
   size_t count = g.nodes.size();  // the casts appended below are not products
   for (NodeId n = 0; n < count; ++n) {
     const std::vector<size_t>* operands = bf16OperandsOf(g.node(n).op);

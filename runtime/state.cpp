@@ -59,10 +59,13 @@ std::vector<ValueId> inPlaceUpdates(const Graph& g) {
     // left out, since a binary primitive runs in place over its first source only.
     size_t operand = 0;
     while (operand < p->operands.size() && !mayOverwrite(p->info(), r, operand)) ++operand;
-    bool readsTarget = std::count(p->operands.begin(), p->operands.end(), u.target) > 0;
-    // A producer that does not read the target (the cast refreshing a bf16 copy of a weight)
-    // may write over it once every reader of the old value has run.
-    if (readsTarget && (operand >= p->operands.size() || p->operands[operand] != u.target))
+    // The cast that refreshes a bf16 copy of a weight from its optimizer update does not read
+    // the copy: it may write over it once every reader of the old copy has run. Not so for any
+    // producer that does not read its target: a backend may write a result ahead of its node
+    // (dnnl's takeovers) or through a view of another value.
+    bool refreshesCopy = p->op == OpKind::Cast && std::count(p->operands.begin(), p->operands.end(), u.target) == 0 &&
+                         g.producer(p->operands[0]) && g.producer(p->operands[0])->info().has(kStateful);
+    if (!refreshesCopy && (operand >= p->operands.size() || p->operands[operand] != u.target))
       continue;
     bool before = true;
     for (NodeId user : users[u.target])
@@ -86,7 +89,7 @@ std::vector<ValueId> bf16CopiesOf(const Graph& g, ValueId v) {
 }
 
 const Node* bf16CopyCast(const Graph& g, const Node& update) {
-  if (!update.info().has(kStateful) || update.results.empty()) return nullptr;
+  if (!update.info().has(kStateful) || update.results.empty() || g.type(update.results[0]).dtype != DType::f32) return nullptr;
   NodeId at = (NodeId)(&update - g.nodes.data());
   const Node* cast = nullptr;
   for (const Node& n : g.nodes)
@@ -96,9 +99,11 @@ const Node* bf16CopyCast(const Graph& g, const Node& update) {
   ValueId copy = kNoTarget;
   for (const Update& u : g.updates)
     if (u.value == cast->results[0]) copy = u.target;
+  // What inPlaceUpdates asks too, so that the copy it places in the state block is the one the
+  // update writes: a backend that takes the cast over writes there at the update's step.
+  if (copy == kNoTarget || g.type(copy) != g.type(cast->results[0])) return nullptr;
   for (const Output& o : g.outputs)
-    if (o.value == cast->results[0]) return nullptr;
-  if (copy == kNoTarget) return nullptr;
+    if (o.value == cast->results[0] || o.value == copy) return nullptr;
   for (NodeId n = 0; n < g.nodes.size(); ++n) {
     const Node& reader = g.nodes[n];
     if (reader.dead) continue;

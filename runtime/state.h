@@ -24,8 +24,9 @@ Result<Tensor> readState(const Graph& g, const BufferProgram& p, std::span<void*
 
 // Per value: the update target it can be written over in place, or kNoTarget. An update
 // u -> t is in place when u's producer may overwrite t (mayOverwrite in ir/op.h, same type), or
-// does not read t at all, and every other reader of t runs before it (steps follow node order);
-// the new value is then written straight into t's state storage and the step copies nothing.
+// is the cast that refreshes a weight's bf16 copy t from an optimizer update, and every other
+// reader of t runs before it (steps follow node order); the new value is then written straight
+// into t's state storage and the step copies nothing.
 inline constexpr ValueId kNoTarget = UINT32_MAX;
 // Overwrites update target v's bytes in the context whose buffer addresses are `ptrs`; an error
 // when v is not an update target or `data` is not of its type.
@@ -36,9 +37,10 @@ std::vector<ValueId> inPlaceUpdates(const Graph& g);
 // The state values that hold update target v rounded to bf16 (precision_bf16's copies of a
 // trained weight): the targets of updates by a cast to bf16 of the value the step gives v.
 std::vector<ValueId> bf16CopiesOf(const Graph& g, ValueId v);
-// The cast that refreshes such a copy from optimizer update `update`'s new weight, when the
-// update's kernel may write it instead: the cast's result is only the copy's next value, and
-// every reader of the copy runs before the update. nullptr otherwise.
+// The cast that refreshes such a copy from optimizer update `update`'s new f32 weight, when the
+// update's kernel may write it instead: the cast's result is only the copy's next value, every
+// reader of the copy runs before the update, and inPlaceUpdates places it in the copy's state
+// storage. nullptr otherwise.
 const Node* bf16CopyCast(const Graph& g, const Node& update);
 
 }  // namespace graphc

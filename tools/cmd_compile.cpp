@@ -92,7 +92,9 @@ int compileAhead(const CompileCmdOptions& o, const driver::ShapeMap& shapes, con
     if (auto s = transform(*g); !s) return fail(s.error());
   std::string name = o.bundleName.empty() ? std::filesystem::path(o.model).stem().string() : o.bundleName;
   BundleForm form = bundle ? BundleForm::Object : o.emit == "llvm" ? BundleForm::LlvmIR : BundleForm::Assembly;
-  if (auto s = driver::runCompilePasses(*g, o.backend); !s) return fail(s.error());
+  // A bundle's caller sets weights in the state block itself (NAME_PARAM_i_OFFSET), which would
+  // leave a bf16 copy of them stale: its step casts the weights instead.
+  if (auto s = driver::runCompilePasses(*g, o.backend, /*bf16WeightCopies=*/false); !s) return fail(s.error());
   auto files = graphc::emitBundle(*g, o.backend, name, form);  // the registry's, not llvmjit's (ADL)
   if (!files) return fail(files.error());
   if (bundle) {

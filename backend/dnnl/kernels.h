@@ -62,9 +62,10 @@ std::unique_ptr<Kernel> gatherKernel(size_t elemSize, DType indexType, int64_t o
 
 namespace graphc::dnnl {
 
-// Training: f32 optimizer updates (operands and results in ops.def order, then optionally a bf16
-// buffer that gets the new weight rounded; adam reads its step count at run time), one_hot (any output dtype), gather_grad (f32), slice_grad (bytewise; dy
-// written through strides/offset in elements of the output).
+// Training: f32 optimizer updates (operands and results in ops.def order, then optionally a
+// bf16 buffer that gets the new weight rounded; adam reads its step count at run time), one_hot
+// (any output dtype), gather_grad (f32), slice_grad (bytewise; dy written through strides/offset
+// in elements of the output).
 std::unique_ptr<Kernel> optimizerKernel(OpKind op, const OpCtx& c, DType stepType, int64_t n, std::vector<int> ins,
                                         std::vector<int> outs);
 // Adds one more tensor to the optimizer kernel k when k updates with the same op,

@@ -161,22 +161,26 @@ template <class Dz>
     const float* g = dy + i * n;
     const float* yr = y ? y + i * n : nullptr;
     Dz* zr = dz ? dz + i * n : nullptr;
-    if (yr && std::is_same_v<Dz, uint16_t>) {
-      // GCC does not vectorize the mask (a float compare may trap) and the rounding in one loop:
-      // the masked row goes through a buffer in L1 to the cast's loop.
-      constexpr int64_t kChunk = 256;
-      float masked[kChunk];
-      for (int64_t c0 = j0; c0 < j1; c0 += kChunk) {
-        int64_t c1 = std::min(j1, c0 + kChunk);
+    if constexpr (std::is_same_v<Dz, uint16_t>) {
+      if (yr) {
+        // GCC does not vectorize the mask (a float compare may trap) and the rounding in one
+        // loop: the masked row goes through a buffer in L1 to the cast's loop.
+        constexpr int64_t kChunk = 256;
+        float masked[kChunk];
+        for (int64_t c0 = j0; c0 < j1; c0 += kChunk) {
+          int64_t c1 = std::min(j1, c0 + kChunk);
 #pragma omp simd
-        for (int64_t j = c0; j < c1; ++j) {
-          float v = g[j] * (yr[j] > 0 ? 1.f : 0.f);
-          masked[j - c0] = v;
-          db[j] += v;
+          for (int64_t j = c0; j < c1; ++j) {
+            float v = g[j] * (yr[j] > 0 ? 1.f : 0.f);
+            masked[j - c0] = v;
+            db[j] += v;
+          }
+          castElements(DType::f32, masked, DType::bf16, zr + c0, c1 - c0);
         }
-        castElements(DType::f32, masked, DType::bf16, zr + c0, c1 - c0);
+        continue;
       }
-    } else if (yr) {
+    }
+    if (yr) {
 #pragma omp simd
       for (int64_t j = j0; j < j1; ++j) {
         float v = g[j] * (yr[j] > 0 ? 1.f : 0.f);  // a product, as the interpreter's: NaN or inf in dy stays NaN

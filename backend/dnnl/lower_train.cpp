@@ -339,9 +339,9 @@ Status lowerTraining(Lowering& L, const Node& n) {
       std::vector<int> ins, outs;
       for (ValueId v : n.operands) ins.push_back(L.plainBuffer(v));
       for (ValueId r : n.results) outs.push_back(L.defineResult(r));
-      if (const Node* copy = bf16CopyCast(L.graph, n)) {  // the kernel rounds the new weight as it writes it
-        outs.push_back(L.defineResult(copy->results[0]));
-        L.takeOver(*copy);
+      if (const Node* copyCast = bf16CopyCast(L.graph, n)) {  // the kernel rounds the new weight as it writes it
+        outs.push_back(L.defineResult(copyCast->results[0]));
+        L.takeOver(*copyCast);
       }
       DType stepType = n.op == OpKind::AdamUpdate ? types[4].dtype : DType::f32;
       // Consecutive updates (one per param) share one step: one pass, one OpenMP region.

@@ -53,7 +53,7 @@ CallPlan planCalls(const Graph& g) {
   }
   std::vector<char> takenOver(g.nodes.size(), 0);  // a cast an optimizer update's call makes too
   for (const Node& n : g.nodes)
-    if (const Node* copy = n.dead ? nullptr : bf16CopyCast(g, n)) takenOver[copy - g.nodes.data()] = 1;
+    if (const Node* copyCast = n.dead ? nullptr : bf16CopyCast(g, n)) takenOver[copyCast - g.nodes.data()] = 1;
   for (NodeId i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     if (n.dead || takenOver[i]) continue;
@@ -67,7 +67,7 @@ CallPlan planCalls(const Graph& g) {
     } else {
       call.args = n.operands;
       call.args.insert(call.args.end(), n.results.begin(), n.results.end());
-      if (const Node* copy = bf16CopyCast(g, n)) call.args.push_back(copy->results[0]);
+      if (const Node* copyCast = bf16CopyCast(g, n)) call.args.push_back(copyCast->results[0]);
       call.passesContext = n.info().has(kSideEffect);
     }
     plan.calls.push_back(std::move(call));

@@ -159,10 +159,10 @@ Status emitUpdate(Emitter& e, const Node& n) {
   int64_t count = g.type(w).numel();
   auto& b = e.b;
   auto k = [&](double v) { return e.constant(t, v); };  // a hyperparameter rounded to T, as the interpreter does
-  const Node* copy = bf16CopyCast(g, n);
+  const Node* copyCast = bf16CopyCast(g, n);
   auto storeWeight = [&](Value* i, Value* x) {
     e.store(n.results[0], i, x);
-    if (copy) e.store(copy->results[0], i, x);
+    if (copyCast) e.store(copyCast->results[0], i, x);
   };
   switch (n.op) {
     case OpKind::SgdUpdate:

@@ -46,10 +46,15 @@ GraphBuffers graphBuffers(const Graph& g, bool fusedGroups) {
   std::vector<bool> isOutput(g.values.size());
   for (const Output& o : g.outputs) isOutput[o.value] = true;
   std::vector<int32_t> lastUse(g.values.size(), -1);
+  int32_t lastStep = 0;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     if (g.nodes[n].dead) continue;
     for (ValueId v : g.nodes[n].operands) lastUse[v] = std::max(lastUse[v], s.stepOf[n]);
+    lastStep = std::max(lastStep, s.stepOf[n]);
   }
+  // An update's new value is copied into its target after the last step (unless it is written
+  // there in place, which takes it out of the arena): it lives to the end.
+  for (const Update& u : g.updates) lastUse[u.value] = lastStep;
   std::vector<int32_t> requestOf(g.values.size(), -1);
   std::vector<char> reused(g.values.size(), 0);  // inputs of a group that an output already took
   for (size_t n = 0; n < g.nodes.size(); ++n) {

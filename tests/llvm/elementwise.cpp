@@ -185,6 +185,9 @@ TEST_CASE("llvm: with AVX-512, exp, log, sin, cos and pow call libmvec's 512-bit
   auto pow = llvmjit::optimizedIR(opGraph(OpKind::Pow, {{DType::f32, {1023}}, {DType::f32, {1023}}}));
   REQUIRE(pow.ok());
   CHECK(pow->find("@_ZGVeN16vv_powf") != std::string::npos);
+  auto pow64 = llvmjit::optimizedIR(opGraph(OpKind::Pow, {{DType::f64, {1023}}, {DType::f64, {1023}}}));
+  REQUIRE(pow64.ok());
+  CHECK(pow64->find("@_ZGVeN8vv_pow(") != std::string::npos);
 
   // gelu(x) * sigmoid(x) + tanh(x), one fusion group.
   Graph g;

@@ -10,8 +10,8 @@ or a failure without a message). Exits 1 on any wrong result or crash; refusals 
 since the zoo holds models whose ops graphc does not support yet.
 
 With --precision bf16 it measures bf16's accuracy cost instead (docs/precision.md): each model
-runs with `--precision bf16 --compare f32` on a fixed batch of --batch inputs (seeded, drawn as
-export.py draws its input), and passes when the norm-wise relative error of its output is at
+runs with `--precision bf16 --compare f32` on a fixed batch of --batch inputs (seeded: normal
+floats, or token ids up to the largest of export.py's input), and passes when the norm-wise relative error of its output is at
 most --norm-tol and, for an output of rows of class scores, the top-1 class agrees with f32's on
 at least --top1 of the rows. Each cell gives max / mean / norm-wise relative error and top-1.
 """
@@ -61,8 +61,9 @@ COMPARE = re.compile(r"compare f32: output '[^']*': max rel (\S+), mean rel (\S+
 def fixed_batch(folder, batch):
     """The --batch inputs of a bf16 run: export.py's input shape and kind, a fixed seed."""
     path = os.path.join(folder, f"bf16_batch{batch}.npy")
-    if not os.path.exists(path):
-        one = np.load(os.path.join(folder, "input.npy"))
+    exported = os.path.join(folder, "input.npy")
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(exported):  # a new export
+        one = np.load(exported)
         rng = np.random.default_rng(7)
         shape = (batch,) + one.shape[1:]
         x = (rng.integers(0, int(one.max()) + 1, shape, dtype=one.dtype) if np.issubdtype(one.dtype, np.integer)
