@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "ir/builder.h"
+#include "ir/convert.h"
 #include "passes/pass.h"
 
 namespace graphc {
@@ -124,7 +125,7 @@ class Converter {
 
   static Tensor rounded(const Tensor& data) {
     Tensor out(TensorType{DType::bf16, data.type().shape});
-    for (int64_t i = 0; i < out.numel(); ++i) out.set(i, data.at(i));
+    castElements(data.dtype(), data.raw(), DType::bf16, out.raw(), out.numel());
     return out;
   }
 

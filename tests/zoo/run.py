@@ -26,21 +26,30 @@ import time
 import numpy as np
 
 
+def run_graphc(cmd, timeout):
+    """Runs cmd; returns (None, None, seconds, process) when it exited 0, else the cell's kind and
+    detail: crash (a signal, a hang, or a failure without a message) or refused (the message)."""
+    start = time.monotonic()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return "crash", f"hung > {timeout:g} s", 0.0, None
+    seconds = time.monotonic() - start
+    if p.returncode < 0:
+        return "crash", f"signal {-p.returncode}", seconds, p
+    if p.returncode != 0:
+        msg = " ".join(p.stderr.split())
+        return ("refused", msg[-300:], seconds, p) if msg else ("crash", f"exit {p.returncode}, no message", seconds, p)
+    return None, None, seconds, p
+
+
 def run_one(graphc, backend, model, x_path, want, tol, timeout):
     with tempfile.TemporaryDirectory(prefix="zoo_") as out:
         cmd = [graphc, "run", model, "--input", f"x={x_path}", "--backend", backend, "--output-dir", out]
-        start = time.monotonic()
-        try:
-            p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout,
-                               stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            return "crash", f"hung > {timeout:g} s", 0.0
-        seconds = time.monotonic() - start
-        if p.returncode < 0:
-            return "crash", f"signal {-p.returncode}", seconds
-        if p.returncode != 0:
-            msg = " ".join(p.stderr.split())
-            return ("refused", msg[-300:], seconds) if msg else ("crash", f"exit {p.returncode}, no message", seconds)
+        kind, detail, seconds, _ = run_graphc(cmd, timeout)
+        if kind:
+            return kind, detail, seconds
         got_path = os.path.join(out, "y.npy")
         if not os.path.exists(got_path):
             return "wrong", "no output y.npy", seconds
@@ -76,18 +85,9 @@ def run_bf16(graphc, backend, model, x_path, norm_tol, top1, timeout):
     with tempfile.TemporaryDirectory(prefix="zoo_") as out:
         cmd = [graphc, "run", model, "--input", f"x={x_path}", "--backend", backend, "--precision", "bf16",
                "--compare", "f32", "--output-dir", out]
-        start = time.monotonic()
-        try:
-            p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout,
-                               stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            return "crash", f"hung > {timeout:g} s", 0.0
-        seconds = time.monotonic() - start
-        if p.returncode < 0:
-            return "crash", f"signal {-p.returncode}", seconds
-        if p.returncode != 0:
-            msg = " ".join(p.stderr.split())
-            return ("refused", msg[-300:], seconds) if msg else ("crash", f"exit {p.returncode}, no message", seconds)
+        kind, detail, seconds, p = run_graphc(cmd, timeout)
+        if kind:
+            return kind, detail, seconds
         m = COMPARE.search(p.stdout + p.stderr)
         if not m:
             return "wrong", "no 'compare f32' line", seconds
