@@ -54,9 +54,9 @@ Value* unary(Emitter& e, const Node& n, DType t, Value* x) {
       if (isFloat(t)) return e.intrinsic(llvm::Intrinsic::fabs, {x});
       return b.CreateSelect(b.CreateICmpSLT(x, e.constant(t, 0)), negate(e, t, x), x);
     case OpKind::Sqrt: return e.intrinsic(llvm::Intrinsic::sqrt, {x});
-    case OpKind::Exp: return e.intrinsic(llvm::Intrinsic::exp, {x});
+    case OpKind::Exp: return emitExp(e, x);
     case OpKind::Log: return e.intrinsic(llvm::Intrinsic::log, {x});
-    case OpKind::Erf: return e.callMath("erff", "erf", {x});
+    case OpKind::Erf: return emitErf(e, x);
     case OpKind::Reciprocal: return b.CreateFDiv(e.constant(t, 1), x);
     case OpKind::Relu: return emitActivation(e, Activation::Relu, 0, 0, t, x);
     case OpKind::LeakyRelu: return emitActivation(e, Activation::LeakyRelu, c.f("alpha"), 0, t, x);
@@ -187,12 +187,12 @@ Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType
       return b.CreateSelect(negative, b.CreateFMul(k(alpha), e.callMath("expm1f", "expm1", {x})), x);
     case Activation::Sigmoid: {
       Value* one = k(1);
-      return b.CreateFDiv(one, b.CreateFAdd(one, e.intrinsic(llvm::Intrinsic::exp, {b.CreateFNeg(x)})));
+      return b.CreateFDiv(one, b.CreateFAdd(one, emitExp(e, b.CreateFNeg(x))));
     }
-    case Activation::Tanh: return e.callMath("tanhf", "tanh", {x});
+    case Activation::Tanh: return emitTanh(e, x);
     case Activation::Gelu: {
       // Exact (erf) gelu: 0.5 x (1 + erf(x / sqrt 2)), in the interpreter's order.
-      Value* erf = e.callMath("erff", "erf", {b.CreateFMul(x, k(0.70710678118654752440))});
+      Value* erf = emitErf(e, b.CreateFMul(x, k(0.70710678118654752440)));
       return b.CreateFMul(b.CreateFMul(k(0.5), x), b.CreateFAdd(k(1), erf));
     }
     case Activation::Clip: return clip(e, t, x, k(alpha), k(beta));

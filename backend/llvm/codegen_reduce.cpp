@@ -62,13 +62,13 @@ Status emitSoftmax(Emitter& e, const Node& n) {
       return e.intrinsic(llvm::Intrinsic::maxnum, {acc, e.load(x, element(k))});
     });
     Value* sum = e.reduce(len, e.constant(t, 0), [&](Value* k, Value* acc) {
-      return add(e, t, acc, e.intrinsic(llvm::Intrinsic::exp, {b.CreateFSub(e.load(x, element(k)), m)}));
+      return add(e, t, acc, emitExp(e, b.CreateFSub(e.load(x, element(k)), m)));
     });
     bool logOut = n.op == OpKind::LogSoftmax;
     Value* logSum = logOut ? e.intrinsic(llvm::Intrinsic::log, {sum}) : nullptr;
     e.loop(len, [&](Value* k) {
       Value* v = b.CreateFSub(e.load(x, element(k)), m);
-      e.store(y, element(k), logOut ? b.CreateFSub(v, logSum) : b.CreateFDiv(e.intrinsic(llvm::Intrinsic::exp, {v}), sum));
+      e.store(y, element(k), logOut ? b.CreateFSub(v, logSum) : b.CreateFDiv(emitExp(e, v), sum));
     }, true);
   });
   return ok();

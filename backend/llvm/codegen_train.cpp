@@ -112,7 +112,7 @@ Status emitSoftmaxCrossEntropy(Emitter& e, const Node& n) {
     {
       Reassociate fast(b);
       sums = e.reduceMany(cols, {w.c(0), w.c(0)}, [&](Value* j, const Emitter::Values& s) {
-        Value* ez = e.callMath("expf", "exp", {b.CreateFSub(w.load(z, at(j)), mx)});
+        Value* ez = emitExp(e, b.CreateFSub(w.load(z, at(j)), mx));
         return Emitter::Values{b.CreateFAdd(s[0], ez), b.CreateFAdd(s[1], w.load(target, at(j)))};
       });
     }
@@ -120,7 +120,7 @@ Status emitSoftmaxCrossEntropy(Emitter& e, const Node& n) {
     Reassociate fast(b);
     return e.reduce(cols, acc, [&](Value* j, Value* total) {
       Value *zj = w.load(z, at(j)), *tj = w.load(target, at(j));
-      Value* p = e.callMath("expf", "exp", {b.CreateFSub(zj, lse)});
+      Value* p = emitExp(e, b.CreateFSub(zj, lse));
       Value* grad = b.CreateFDiv(b.CreateFSub(b.CreateFMul(p, sums[1]), tj), w.c((double)rows));
       e.store(dz, at(j), w.down(grad));
       return b.CreateFSub(total, b.CreateFMul(tj, b.CreateFSub(zj, lse)));
