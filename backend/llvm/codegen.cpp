@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 #include "backend/llvm/jit.h"
 #include "ir/verifier.h"
@@ -73,6 +74,12 @@ static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
   return llvm::MDNode::get(ctx, {llvm::MDString::get(ctx, "llvm.loop.unroll.disable")});
 }
 
+static llvm::Metadata* interleaveTwice(llvm::LLVMContext& ctx) {
+  llvm::Metadata* count[] = {llvm::MDString::get(ctx, "llvm.loop.interleave.count"),
+                             llvm::ConstantAsMetadata::get(llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx), 2))};
+  return llvm::MDNode::get(ctx, count);
+}
+
 Emitter::Emitter(llvm::Module& m, const Graph& g) : context(m.getContext()), module(m), graph(g), b(m.getContext()) {}
 
 
@@ -116,7 +123,10 @@ void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<vo
   b.SetInsertPoint(head);
   llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2, "i");
   i->addIncoming(lo, pre);
+  bool outerLongLatency = std::exchange(longLatencyBody, false);
   body(i);
+  bool interleave = parallel && longLatencyBody;
+  longLatencyBody = outerLongLatency || longLatencyBody;
   llvm::Value* next = b.CreateAdd(i, index(1), "", true, true);
   llvm::BasicBlock* latch = b.GetInsertBlock();
   exit->insertInto(fn_);
@@ -125,6 +135,7 @@ void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<vo
   std::vector<llvm::Metadata*> properties;
   if (parallel) properties.push_back(parallelAccesses(context, head, latch));
   if (keepRolled) properties.push_back(noUnroll(context));
+  if (interleave) properties.push_back(interleaveTwice(context));
   setLoopProperties(context, br, properties);
   b.SetInsertPoint(exit);
 }

@@ -50,6 +50,10 @@ class Emitter {
   // Loops made while set are never unrolled: code whose body is already a register tile
   // gains little from it, and unrolling is what JIT time goes on.
   bool keepRolled = false;
+  // Set by the inline math (codegen_math.cpp) while a loop body is emitted: the body is a long
+  // chain of dependent FMAs, so the loop interleaves two vectors to give the core independent
+  // work (W6's chain, 1 thread: about 10 % faster).
+  bool longLatencyBody = false;
   // The compile option: threads for parallel regions, 1 for none, 0 for the runtime's default.
   int threads = 1;
   const CodeTarget* target = &hostTarget();  // the CPU the code is for

@@ -34,7 +34,10 @@ struct Math {
   // Nothing here may be reassociated: the range reduction and Horner's order are the accuracy.
   llvm::IRBuilderBase::FastMathFlagGuard strict;
 
-  Math(Emitter& em, Value* x) : e(em), b(em.b), t(x->getType()), strict(em.b) { b.clearFastMathFlags(); }
+  Math(Emitter& em, Value* x) : e(em), b(em.b), t(x->getType()), strict(em.b) {
+    b.clearFastMathFlags();
+    e.longLatencyBody = true;
+  }
 
   Value* k(double v) { return llvm::ConstantFP::get(t, v); }
   Value* fma(Value* a, Value* x, Value* c) { return e.intrinsic(llvm::Intrinsic::fmuladd, {a, x, c}); }

@@ -74,7 +74,10 @@ TEST_CASE("llvm fused: threads split the outer loop, results as on one thread") 
     std::vector<Tensor> one = runLlvm(*g, in, 1);
     for (int threads : {2, 3, 0}) {
       INFO("threads ", threads);
-      CHECK(runLlvm(*g, in, threads)[0].bitEqual(one[0]));
+      // The same bits, NaN matching any NaN: which of two NaN operands an instruction returns
+      // depends on operand order, which the vectorizer's interleaving and the team's outlined
+      // loop may commute.
+      CHECK(bitDifference(runLlvm(*g, in, threads)[0], one[0]) == "");
       checkAgainstRef(*g, in, 2e-6, threads);
     }
   }
