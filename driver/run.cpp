@@ -2,6 +2,7 @@
 #include "driver/run.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -22,6 +23,15 @@ Error unknownInput(const std::string& name, const std::vector<std::string>& inpu
   return Error(fmt::format("--input {}: the model has no input '{}' (its inputs: {})", name, name, fmt::join(inputs, ", ")));
 }
 
+// u16 data given for a bf16 input is taken as the bf16 bits: that is how ONNX's numpy_helper
+// (and its test data) hold bf16, for which NumPy has no type.
+Tensor bf16FromBits(const Tensor& t, const TensorType& expected) {
+  if (expected.dtype != DType::bf16 || t.dtype() != DType::u16 || t.shape() != expected.shape) return t;
+  Tensor bits = Tensor::uninitialized(expected);
+  std::memcpy(bits.raw(), t.raw(), t.bytes());
+  return bits;
+}
+
 Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::string, Tensor>& given) {
   std::vector<Tensor> bound;
   std::vector<std::string> missing;
@@ -30,7 +40,7 @@ Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::strin
     if (it == given.end())
       missing.push_back(fmt::format("'{}' ({})", g.value(v).name, g.type(v).str()));
     else
-      bound.push_back(it->second);
+      bound.push_back(bf16FromBits(it->second, g.type(v)));
   }
   for (const auto& [name, t] : given) {
     ValueId v = g.findValue(name);
@@ -39,7 +49,7 @@ Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::strin
       for (ValueId in : g.inputs) names.push_back(g.value(in).name);
       return unknownInput(name, names);
     }
-    if (g.type(v) != t.type())
+    if (g.type(v) != bf16FromBits(t, g.type(v)).type())
       return Error(ErrorCode::Shape, fmt::format("--input {}: the model expects {}, the file holds {}", name, g.type(v).str(),
                                                  t.type().str()));
   }

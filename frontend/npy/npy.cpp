@@ -96,13 +96,15 @@ Result<Header> parseHeader(std::string_view h, const std::string& where) {
 Result<DType> dtypeFromDescr(const std::string& descr, const std::string& where) {
   static const std::pair<const char*, DType> known[] = {
       {"<f4", DType::f32}, {"<f8", DType::f64}, {"<i4", DType::i32}, {"<i8", DType::i64}, {"|b1", DType::boolean},
-      {"<f2", DType::f16}, {"|i1", DType::i8},  {"|u1", DType::u8},  {"<i2", DType::i16}, {"<u2", DType::u16}};
+      {"<f2", DType::f16}, {"|i1", DType::i8},  {"|u1", DType::u8},  {"<i2", DType::i16}, {"<u2", DType::u16},
+      // bf16, which NumPy has no type for: graphc writes '<V2', NumPy re-saves such bytes as '|V2'.
+      {"<V2", DType::bf16}, {"|V2", DType::bf16}};
   for (auto [d, t] : known)
     if (descr == d) return t;
   std::string hint;
   if (!descr.empty() && descr[0] == '>') hint = " (big-endian data is not supported)";
   return Error(ErrorCode::Unsupported, fmt::format("{}: unsupported .npy dtype '{}'{}; graphc reads f32 '<f4', f64 '<f8', i32 '<i4', "
-                           "i64 '<i8', bool '|b1', f16 '<f2', i8 '|i1', u8 '|u1', i16 '<i2' and u16 '<u2'",
+                           "i64 '<i8', bool '|b1', f16 '<f2', i8 '|i1', u8 '|u1', i16 '<i2', u16 '<u2' and bf16 '<V2'",
                            where, descr, hint));
 }
 

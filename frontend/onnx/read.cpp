@@ -66,7 +66,8 @@ Result<Tensor> readTensor(const onnx::TensorProto& p, const std::string& what, s
     case DType::f32: GRAPHC_TRY(copyField(p.float_data(), t, what)); break;
     case DType::f64: GRAPHC_TRY(copyField(p.double_data(), t, what)); break;
     case DType::i64: GRAPHC_TRY(copyField(p.int64_data(), t, what)); break;
-    case DType::f16:  // int32_data holds each f16's bits
+    case DType::f16:  // int32_data holds each f16's (or bf16's) bits
+    case DType::bf16:
       GRAPHC_TRY(copyField(p.int32_data(), t, what));
       for (int64_t i = 0; i < t.numel(); ++i) t.data<uint16_t>()[i] = (uint16_t)p.int32_data((int)i);
       break;
@@ -119,6 +120,7 @@ std::optional<DType> dtypeFromOnnx(int32_t t) {
     case onnx::TensorProto::BOOL: return DType::boolean;
     // Storage types: the importer computes in f32 or i32 and casts back at the outputs (import.cpp).
     case onnx::TensorProto::FLOAT16: return DType::f16;
+    case onnx::TensorProto::BFLOAT16: return DType::bf16;
     case onnx::TensorProto::INT8: return DType::i8;
     case onnx::TensorProto::UINT8: return DType::u8;
     case onnx::TensorProto::INT16: return DType::i16;

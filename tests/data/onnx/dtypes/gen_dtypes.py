@@ -7,6 +7,10 @@ their inputs and NumPy's outputs (run with Debian's /usr/bin/python3).
   u8:  wrapping add, sub and mul, then a Div and a comparison of the wrapped values, Max, and a
        Cast of the wrapped sum to f32: NumPy computes in u8.
   i8:  Neg and Abs of -128, Sub that wraps, Cast to u8, i16 and f16.
+  bf16: y = Relu(x @ w + b) with bf16 input and weights (w as int32_data, b as raw_data), the sum
+       cast to f32, and that cast back to bf16. bf16 files hold the bits as uint16, as ONNX's
+       numpy_helper does; NumPy computes in f32 and rounds to nearest even where ONNX's values
+       are bf16 (s too: graphc keeps it in f32, within a bf16 ulp).
 """
 import os
 import numpy as np
@@ -83,3 +87,29 @@ with np.errstate(over="ignore"):
     np.save(path("i8.u.npy"), v.astype(np.uint8))
     np.save(path("i8.wide.npy"), (v - (-v)).astype(np.int16))
     np.save(path("i8.h.npy"), v.astype(np.float16))
+
+# bf16 (its own generator, so that the draws above stay as they were)
+rng = np.random.default_rng(16)
+def bf16_bits(a):  # f32 -> bf16 bits, round to nearest even (no NaN here)
+    u = np.asarray(a, np.float32).view(np.uint32).astype(np.uint64)
+    return ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+def bf16_value(bits): return (bits.astype(np.uint32) << 16).view(np.float32)
+xb = bf16_bits(rng.uniform(-2, 2, (2, 5)))
+xb[0, 0] = 0x8000  # -0
+wb = bf16_bits(rng.uniform(-1, 1, (5, 3)))
+bb = bf16_bits([0.5, -0.25, 3e38])  # 3e38 + x @ w stays finite in f32 and rounds to bf16 3e38
+g = helper.make_graph(
+    [helper.make_node("MatMul", ["x", "w"], ["xw"]), helper.make_node("Add", ["xw", "b"], ["s"]),
+     helper.make_node("Relu", ["s"], ["y"]), helper.make_node("Cast", ["s"], ["s32"], to=T.FLOAT),
+     helper.make_node("Cast", ["s32"], ["back"], to=T.BFLOAT16)],
+    "bf16", [io("x", T.BFLOAT16, [2, 5])],
+    [io("y", T.BFLOAT16, [2, 3]), io("s32", T.FLOAT, [2, 3]), io("back", T.BFLOAT16, [2, 3])],
+    # make_tensor takes bf16 values as floats (exact here) and stores their bits in int32_data.
+    [helper.make_tensor("w", T.BFLOAT16, [5, 3], bf16_value(wb).ravel().tolist()),
+     helper.make_tensor("b", T.BFLOAT16, [3], bb.tobytes(), raw=True)])
+save("bf16", g)
+sb = bf16_value(xb) @ bf16_value(wb) + bf16_value(bb)
+np.save(path("bf16.in.npy"), xb)
+np.save(path("bf16.y.npy"), bf16_bits(np.maximum(sb, 0)))
+np.save(path("bf16.s32.npy"), bf16_value(bf16_bits(sb)))  # ONNX rounds s to bf16; graphc does not (docs/dtypes.md)
+np.save(path("bf16.back.npy"), bf16_bits(sb))
