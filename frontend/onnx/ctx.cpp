@@ -21,6 +21,11 @@ ValueId ImportCtx::lookup(const std::string& name) const {
 size_t ImportCtx::numInputs() const { return node_->inputs.size(); }
 bool ImportCtx::hasInput(size_t i) const { return i < node_->inputs.size() && !node_->inputs[i].empty(); }
 ValueId ImportCtx::in(size_t i) const { return lookup(node_->inputs[i]); }
+DType ImportCtx::onnxType(size_t i) const {
+  if (storageTypes_)
+    if (auto it = storageTypes_->find(node_->inputs[i]); it != storageTypes_->end()) return it->second;
+  return type(i).dtype;
+}
 bool ImportCtx::outputUsed(size_t i) const {
   return i < node_->outputs.size() && !node_->outputs[i].empty() && used_.count(node_->outputs[i]);
 }

@@ -168,6 +168,7 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
   ctx.setTransposed(transposed);
   std::set<std::string> poisoned = m.skipped;
   StorageTypes storageTypes;  // f16, u8, ... values, computed in f32 or i32
+  ctx.setStorageTypes(&storageTypes);
   for (size_t i = 0; i < m.inputs.size(); ++i) {
     const std::string& name = m.inputs[i].name;
     auto constant = opt.constants.find(name);

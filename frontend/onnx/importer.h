@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <unordered_map>
 
 #include "frontend/onnx/model.h"
@@ -30,6 +31,10 @@ class ImportCtx {
   bool hasInput(size_t i) const;
   ValueId in(size_t i) const;
   const TensorType& type(size_t i) const { return g_.type(in(i)); }
+  // The ONNX dtype of input i: its storage type (f16, bf16, u8, ...) where the graph computes it
+  // in a wider one (storage_types.h), else the graph's dtype.
+  DType onnxType(size_t i) const;
+  void setStorageTypes(const std::map<std::string, DType>* types) { storageTypes_ = types; }
   // The data of input i when it is a known constant (Const; Params too when allowParam).
   const Tensor* constIn(size_t i, bool allowParam = false) const;
   // Constant integer input as a list, or an "unsupported" error when it is not constant (saying
@@ -65,6 +70,7 @@ class ImportCtx {
   const OnnxNode* node_ = nullptr;
   std::unordered_map<std::string, ValueId> names_;
   std::set<std::string> transposed_;
+  const std::map<std::string, DType>* storageTypes_ = nullptr;
   std::set<std::string> used_;  // names some node or graph output reads
   std::unordered_map<ValueId, std::string> unfolded_;  // constant-valued results above the fold cap: why
 };

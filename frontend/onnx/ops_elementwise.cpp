@@ -171,20 +171,29 @@ Status clipOp(ImportCtx& c) {
   return ok();
 }
 
-Status castOp(ImportCtx& c) {
-  GRAPHC_ASSIGN(int64_t to, c.attrInt("to", -1));
-  auto dtype = dtypeFromOnnx((int32_t)to);
-  if (!dtype) return c.unsupported(fmt::format("Cast to {}", onnxTypeName((int32_t)to)));
-  if (*dtype == c.type(0).dtype) {
+// input 0 cast to dtype (a storage type rounds or wraps here; storage_types.cpp widens it after).
+Status castTo(ImportCtx& c, DType dtype) {
+  if (dtype == c.type(0).dtype) {
     c.setOut(0, c.in(0));
     return ok();
   }
   AttrMap attrs;
-  attrs.set("to", std::string(dtypeName(*dtype)));
+  attrs.set("to", std::string(dtypeName(dtype)));
   GRAPHC_ASSIGN(ValueId r, c.emit(OpKind::Cast, {c.in(0)}, std::move(attrs)));
   c.setOut(0, r);
   return ok();
 }
+
+Status castOp(ImportCtx& c) {
+  GRAPHC_ASSIGN(int64_t to, c.attrInt("to", -1));
+  auto dtype = dtypeFromOnnx((int32_t)to);
+  if (!dtype) return c.unsupported(fmt::format("Cast to {}", onnxTypeName((int32_t)to)));
+  return castTo(c, *dtype);
+}
+
+// CastLike(x, like): x cast to like's ONNX dtype (an f16 `like` rounds x to f16, though the graph
+// holds like in f32).
+Status castLikeOp(ImportCtx& c) { return castTo(c, c.onnxType(1)); }
 
 Status identityOp(ImportCtx& c) {
   c.setOut(0, c.in(0));
@@ -312,6 +321,7 @@ void registerElementwise(OpTable& t) {
   t["OneHot"] = {oneHotOp, 3, 3};
   t["Clip"] = {clipOp, 1, 3};
   t["Cast"] = {castOp, 1, 1};
+  t["CastLike"] = {castLikeOp, 2, 2};
   t["Identity"] = {identityOp, 1, 1};
   t["Dropout"] = {dropoutOp, 1, 3};
 }
