@@ -6,9 +6,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "frontend/npy/bf16_bits.h"
+#include "frontend/npy/npy.h"
 #include "frontend/onnx/onnx_import.h"
 #include "frontend/text/parser.h"
-#include "frontend/npy/npy.h"
 
 namespace graphc::driver {
 
@@ -73,11 +74,11 @@ static Status bindConstants(Graph& g, const ConstMap& consts, const std::string&
     ValueId v = g.findValue(name);
     if (v == UINT32_MAX || g.value(v).kind != ValueKind::Input)
       return Error(fmt::format("{}: --const {}: the model has no input of that name", path, name));
-    if (g.type(v) != value.type())
+    if (g.type(v) != value.type() && !holdsBf16Bits(value, g.type(v)))
       return Error(ErrorCode::Shape, fmt::format("{}: --const {}: the input is {}, the file holds {}", path, name, g.type(v).str(),
                                                  value.type().str()));
     g.value(v).kind = ValueKind::Const;
-    g.value(v).data = value;
+    g.value(v).data = bf16FromBits(value, g.type(v));
     g.inputs.erase(std::find(g.inputs.begin(), g.inputs.end(), v));
     g.constants.push_back(v);
   }

@@ -2,13 +2,13 @@
 #include "driver/run.h"
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "driver/limits.h"
 #include "driver/model.h"
+#include "frontend/npy/bf16_bits.h"
 #include "frontend/npy/npy.h"
 
 namespace graphc::driver {
@@ -21,15 +21,6 @@ Error missingInputs(const std::vector<std::string>& described) {
 
 Error unknownInput(const std::string& name, const std::vector<std::string>& inputs) {
   return Error(fmt::format("--input {}: the model has no input '{}' (its inputs: {})", name, name, fmt::join(inputs, ", ")));
-}
-
-// u16 data given for a bf16 input is taken as the bf16 bits: that is how ONNX's numpy_helper
-// (and its test data) hold bf16, for which NumPy has no type.
-Tensor bf16FromBits(const Tensor& t, const TensorType& expected) {
-  if (expected.dtype != DType::bf16 || t.dtype() != DType::u16 || t.shape() != expected.shape) return t;
-  Tensor bits = Tensor::uninitialized(expected);
-  std::memcpy(bits.raw(), t.raw(), t.bytes());
-  return bits;
 }
 
 Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::string, Tensor>& given) {
@@ -49,7 +40,7 @@ Result<std::vector<Tensor>> bindInputs(const Graph& g, const std::map<std::strin
       for (ValueId in : g.inputs) names.push_back(g.value(in).name);
       return unknownInput(name, names);
     }
-    if (g.type(v) != bf16FromBits(t, g.type(v)).type())
+    if (g.type(v) != t.type() && !holdsBf16Bits(t, g.type(v)))
       return Error(ErrorCode::Shape, fmt::format("--input {}: the model expects {}, the file holds {}", name, g.type(v).str(),
                                                  t.type().str()));
   }

@@ -52,7 +52,8 @@ class Emitter {
   bool keepRolled = false;
   // Set by the inline math (codegen_math.cpp) while a loop body is emitted: the body is a long
   // chain of dependent FMAs, so the loop interleaves two vectors to give the core independent
-  // work (W6's chain, 1 thread: about 10 % faster).
+  // work (W6's chain, 1 thread: about 10 % faster). Enclosing parallel loops get the hint too;
+  // only the innermost one is vectorized, so it is what counts.
   bool longLatencyBody = false;
   // The compile option: threads for parallel regions, 1 for none, 0 for the runtime's default.
   int threads = 1;

@@ -72,8 +72,12 @@ Value* emitExp(Emitter& e, Value* x) {
   // maps NaN to -104 (its compares are false), so the conversion below never sees NaN.
   Value* xc = b.CreateSelect(b.CreateFCmpOGT(x, m.k(-104)), x, m.k(-104));
   xc = b.CreateSelect(b.CreateFCmpOLT(xc, m.k(89)), xc, m.k(89));
-  Value* n = e.intrinsic(llvm::Intrinsic::roundeven, {b.CreateFMul(xc, m.k(1.44269504088896341))});
-  // ln2 in two parts (Cody and Waite): n * 0.693145751953125 is exact for |n| < 2^11.
+  // n = round-to-even(x log2 e) by adding and subtracting 1.5 * 2^23 (|n| <= 150): plain adds on
+  // every x86 (llvm.roundeven is a libm call per lane without SSE4.1, as for --target-cpu x86-64).
+  Value* magic = m.k(12582912.0);
+  Value* n = b.CreateFSub(b.CreateFAdd(b.CreateFMul(xc, m.k(1.44269504088896341)), magic), magic);
+  // ln2 in two parts (Cody and Waite): n * 0.693145751953125 (15 significant bits) is exact for
+  // |n| < 2^9.
   Value* r = m.fma(n, m.k(-0.693145751953125), xc);
   r = m.fma(n, m.k(-1.428606765330187e-06), r);
   Value* p = b.CreateFAdd(m.fma(b.CreateFMul(r, r), m.horner(r, kExpS), r), m.k(1));

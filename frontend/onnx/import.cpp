@@ -2,6 +2,7 @@
 // importer per node from the op table. Unsupported things are collected and reported together.
 #include <fmt/format.h>
 
+#include "frontend/npy/bf16_bits.h"
 #include "frontend/npy/mapped_file.h"
 #include "frontend/npy/npy.h"
 #include "frontend/onnx/importer.h"
@@ -176,10 +177,10 @@ Result<Graph> importModel(const OnnxModel& m, const OnnxImportOptions& opt) {
       GRAPHC_ASSIGN(ValueId v, widened(ctx, g.addInput(name, (*inputTypes)[i]), name + ".wide"));
       ctx.define(name, v);
     } else {
-      if (constant->second.type() != (*inputTypes)[i])
+      if (constant->second.type() != (*inputTypes)[i] && !holdsBf16Bits(constant->second, (*inputTypes)[i]))
         return Error(ErrorCode::Shape, fmt::format("{}: input '{}' is {}, the constant given for it {}", m.file, name,
                                                    (*inputTypes)[i].str(), constant->second.type().str()));
-      ctx.define(name, g.addConstant(name, widenedTensor(constant->second), ValueKind::Const));
+      ctx.define(name, g.addConstant(name, widenedTensor(bf16FromBits(constant->second, (*inputTypes)[i])), ValueKind::Const));
     }
     if (isStorageType((*inputTypes)[i].dtype)) storageTypes[name] = (*inputTypes)[i].dtype;
   }

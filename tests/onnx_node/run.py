@@ -51,8 +51,8 @@ def compare(meta: dict, case_dir: str, out_dir: str) -> str | None:
         if got.dtype.kind == "V" and got.dtype.itemsize == 2 and want.dtype == np.uint16:
             # bf16: graphc writes its raw bytes ('<V2'), ONNX's data holds its bits as uint16.
             # onnx 1.12's reference casts to bf16 by truncation, graphc rounds to nearest even
-            # (IEEE, and ONNX's Cast from opset 19), so they are compared as floats within one
-            # bf16 ulp (2^-7 relative).
+            # (IEEE, and ONNX's Cast from opset 19), so they are compared as floats within 2^-7
+            # relative: one bf16 ulp at the bottom of a binade, up to two near its top.
             as_f32 = lambda bits: (bits.astype(np.uint32) << 16).view(np.float32)
             g32, w32 = as_f32(got.view(np.uint16)), as_f32(want)
             if not np.allclose(g32, w32, rtol=2.0**-7, atol=meta["atol"], equal_nan=True):

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -135,8 +136,7 @@ TEST_CASE("npy writes what it reads, bit for bit, and numpy's header layout") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / "graphc_npy_test";
   fs::create_directories(dir);
-  for (DType dt : kAllDTypes) {
-    if (dt == DType::bf16) continue;  // written as raw '<V2' bytes, which numpy reads but has no type for
+  for (DType dt : kAllDTypes) {  // bf16 as raw '<V2' bytes, which NumPy reads but has no type for
     for (Shape s : {Shape{}, Shape{5}, Shape{2, 3, 4}}) {
       Tensor t = test::randomTensor({dt, s}, 7, -10, 10);
       std::string p = (dir / "t.npy").string();
@@ -147,6 +147,17 @@ TEST_CASE("npy writes what it reads, bit for bit, and numpy's header layout") {
       CHECK(encodeNpy(t).size() % 64 == t.bytes() % 64);  // data starts on a 64-byte boundary
     }
   }
+  // NumPy re-saves those raw bytes as '|V2': still bf16.
+  Tensor bf = test::randomTensor({DType::bf16, {4}}, 3, -10, 10);
+  std::string bytes = encodeNpy(bf);
+  size_t at = bytes.find("'<V2'");
+  REQUIRE(at != std::string::npos);
+  bytes[at + 1] = '|';
+  std::string p = (dir / "v2.npy").string();
+  { std::ofstream(p, std::ios::binary) << bytes; }
+  auto back = readNpy(p);
+  REQUIRE(back.ok());
+  CHECK(back->bitEqual(bf));
   fs::remove_all(dir);
 }
 
