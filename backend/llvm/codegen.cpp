@@ -74,16 +74,25 @@ static llvm::Metadata* noUnroll(llvm::LLVMContext& ctx) {
   return llvm::MDNode::get(ctx, {llvm::MDString::get(ctx, "llvm.loop.unroll.disable")});
 }
 
-static llvm::Metadata* interleaveTwice(llvm::LLVMContext& ctx) {
+static llvm::Metadata* interleaveTimes(llvm::LLVMContext& ctx, unsigned times) {
   llvm::Metadata* count[] = {llvm::MDString::get(ctx, "llvm.loop.interleave.count"),
-                             llvm::ConstantAsMetadata::get(llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx), 2))};
+                             llvm::ConstantAsMetadata::get(llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx), times))};
   return llvm::MDNode::get(ctx, count);
 }
 
+// Interleaving a long-latency body (the inline exp, erf, tanh) hides its latency, four copies
+// better than two on long rows (W6: 8 % at 4096 elements, 22 % once they leave L1), but each
+// copy leaves more of a row to the slower remainder loops. Four only where no remainder is left:
+// a known trip count that four vectors of any width up to 16 lanes divide.
+static unsigned interleaveCount(llvm::Value* lo, llvm::Value* hi) {
+  auto* first = llvm::dyn_cast<llvm::ConstantInt>(lo);
+  auto* end = llvm::dyn_cast<llvm::ConstantInt>(hi);
+  if (!first || !end) return 2;
+  int64_t n = end->getSExtValue() - first->getSExtValue();
+  return n >= 256 && n % 64 == 0 ? 4 : 2;
+}
+
 Emitter::Emitter(llvm::Module& m, const Graph& g) : context(m.getContext()), module(m), graph(g), b(m.getContext()) {}
-
-
-
 
 llvm::Function* Emitter::begin(std::span<const ValueId> values, const std::string& name) {
   auto* fnType = llvm::FunctionType::get(b.getInt32Ty(), {b.getPtrTy()}, false);
@@ -135,7 +144,7 @@ void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<vo
   std::vector<llvm::Metadata*> properties;
   if (parallel) properties.push_back(parallelAccesses(context, head, latch));
   if (keepRolled) properties.push_back(noUnroll(context));
-  if (interleave) properties.push_back(interleaveTwice(context));
+  if (interleave) properties.push_back(interleaveTimes(context, interleaveCount(lo, hi)));
   setLoopProperties(context, br, properties);
   b.SetInsertPoint(exit);
 }

@@ -165,11 +165,12 @@ struct NormRows {
 
 // The scalar activation of a unary op or of a dense epilogue, on x of dtype t.
 llvm::Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType t, llvm::Value* x);
-// exp, erf and tanh of x (a scalar or a vector): inline polynomials for f32 (codegen_math.cpp),
-// libm for f64.
+// exp, erf, tanh and the exact (erf) gelu of x (a scalar or a vector): inline polynomials for
+// f32 (codegen_math.cpp), libm for f64.
 llvm::Value* emitExp(Emitter& e, llvm::Value* x);
 llvm::Value* emitErf(Emitter& e, llvm::Value* x);
 llvm::Value* emitTanh(Emitter& e, llvm::Value* x);
+llvm::Value* emitGelu(Emitter& e, llvm::Value* x);
 
 // The symbol of the constants' address table that JIT code reads (EntryLayout::constants).
 inline constexpr const char* kConstantTable = "graphc_constants";

@@ -190,11 +190,7 @@ Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType
       return b.CreateFDiv(one, b.CreateFAdd(one, emitExp(e, b.CreateFNeg(x))));
     }
     case Activation::Tanh: return emitTanh(e, x);
-    case Activation::Gelu: {
-      // Exact (erf) gelu: 0.5 x (1 + erf(x / sqrt 2)), in the interpreter's order.
-      Value* erf = emitErf(e, b.CreateFMul(x, k(0.70710678118654752440)));
-      return b.CreateFMul(b.CreateFMul(k(0.5), x), b.CreateFAdd(k(1), erf));
-    }
+    case Activation::Gelu: return emitGelu(e, x);
     case Activation::Clip: return clip(e, t, x, k(alpha), k(beta));
   }
   return x;

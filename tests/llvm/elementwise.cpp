@@ -203,23 +203,31 @@ TEST_CASE("llvm: with AVX-512, exp, log, sin, cos and pow call libmvec's 512-bit
   REQUIRE(pow64.ok());
   CHECK(pow64->find("@_ZGVeN8vv_pow(") != std::string::npos);
 
-  // gelu(x) * sigmoid(x) + tanh(x), one fusion group.
-  Graph g;
-  Builder b(g);
-  ValueId x = b.input("x", {DType::f32, {64, 4096}});
-  ValueId y = b.create(OpKind::Add, {b.create(OpKind::Mul, {b.create(OpKind::Gelu, {x}), b.create(OpKind::Sigmoid, {x})}),
-                                     b.create(OpKind::Tanh, {x})});
-  b.output("y", y);
-  REQUIRE(g.finalize().ok());
-  REQUIRE(runPipeline(g, {"fuse_elementwise"}).ok());
-  auto chain = llvmjit::optimizedIR(g);
-  REQUIRE(chain.ok());
+  // gelu(x) * sigmoid(x) + tanh(x), one fusion group, on 63 x row elements (one loop).
+  auto chainOf = [](int64_t row) {
+    Graph g;
+    Builder b(g);
+    ValueId x = b.input("x", {DType::f32, {63, row}});
+    ValueId y = b.create(OpKind::Add, {b.create(OpKind::Mul, {b.create(OpKind::Gelu, {x}), b.create(OpKind::Sigmoid, {x})}),
+                                       b.create(OpKind::Tanh, {x})});
+    b.output("y", y);
+    REQUIRE(g.finalize().ok());
+    REQUIRE(runPipeline(g, {"fuse_elementwise"}).ok());
+    return g;
+  };
   // One 16-lane loop with no call in it: exp, erf and tanh are inline. Their long FMA chains
-  // make the loop interleave two vectors: 32 elements a step.
-  CHECK(chain->find("<16 x float>") != std::string::npos);
-  CHECK_FALSE(callsOutside(*chain));
-  CHECK(chain->find("%index.next = add nuw i64 %index, 32") != std::string::npos);
-  checkAgainstRef(g, 1e-6);
+  // make the loop interleave four vectors (64 elements a step) on a trip count that 64 divides,
+  // and two on others, which leave less to the remainder loops that way.
+  for (auto [row, step] : {std::pair<int64_t, int>{4096, 64}, {4001, 32}}) {
+    INFO("row of ", row);
+    Graph g = chainOf(row);
+    auto chain = llvmjit::optimizedIR(g);
+    REQUIRE(chain.ok());
+    CHECK(chain->find("<16 x float>") != std::string::npos);
+    CHECK_FALSE(callsOutside(*chain));
+    CHECK(chain->find(fmt::format("%index.next = add nuw i64 %index, {}\n", step)) != std::string::npos);
+    checkAgainstRef(g, 1e-6);
+  }
 }
 
 }  // namespace graphc::test
