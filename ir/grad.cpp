@@ -10,7 +10,7 @@ namespace graphc {
 // Rules live beside each op's shape inference (ir/ops/*.cpp).
 #define GRAD(name) void name(GradCtx&);
 GRAD(gradNeg) GRAD(gradAbs) GRAD(gradSqrt) GRAD(gradExp) GRAD(gradLog) GRAD(gradErf) GRAD(gradReciprocal)
-GRAD(gradRelu) GRAD(gradLeakyRelu) GRAD(gradElu) GRAD(gradSigmoid) GRAD(gradTanh) GRAD(gradGelu) GRAD(gradClip)
+GRAD(gradRelu) GRAD(gradLeakyRelu) GRAD(gradElu) GRAD(gradSigmoid) GRAD(gradTanh) GRAD(gradGelu) GRAD(gradSilu) GRAD(gradClip)
 GRAD(gradAdd) GRAD(gradSub) GRAD(gradMul) GRAD(gradDiv) GRAD(gradPow) GRAD(gradMin) GRAD(gradMax) GRAD(gradWhere)
 GRAD(gradSoftmax) GRAD(gradLogSoftmax) GRAD(gradLayerNorm) GRAD(gradBatchNorm)
 GRAD(gradReduceSum) GRAD(gradReduceMean) GRAD(gradReduceMax) GRAD(gradReduceProd)
@@ -38,6 +38,7 @@ GradFn gradRule(OpKind op) {
     case OpKind::Sigmoid: return gradSigmoid;
     case OpKind::Tanh: return gradTanh;
     case OpKind::Gelu: return gradGelu;
+    case OpKind::Silu: return gradSilu;
     case OpKind::Clip: return gradClip;
     case OpKind::HardSigmoid: return gradHardSigmoid;
     case OpKind::HardSwish: return gradHardSwish;
@@ -213,6 +214,11 @@ ValueId activationGrad(GradCtx& c, Activation act, double alpha, double beta, Va
       ValueId cdf = c.mul(k(0.5), c.add(k(1), c.op(OpKind::Erf, {c.mul(z, k(M_SQRT1_2))})));
       ValueId pdf = c.mul(k(0.5 * M_2_SQRTPI * M_SQRT1_2), c.op(OpKind::Exp, {c.mul(k(-0.5), c.mul(z, z))}));
       return c.mul(dy, c.add(cdf, c.mul(z, pdf)));
+    }
+    case Activation::Silu: {
+      // d/dz [z s(z)] = s + z s (1 - s), s the sigmoid.
+      ValueId s = c.op(OpKind::Sigmoid, {z});
+      return c.mul(dy, c.add(s, c.mul(c.mul(z, s), c.sub(k(1), s))));
     }
   }
   return dy;

@@ -55,7 +55,7 @@ const std::vector<double>& OpCtx::floats(std::string_view name) const { return s
 static constexpr std::pair<Activation, std::string_view> kActivations[] = {
     {Activation::None, "none"}, {Activation::Relu, "relu"},       {Activation::LeakyRelu, "leaky_relu"},
     {Activation::Gelu, "gelu"}, {Activation::Sigmoid, "sigmoid"}, {Activation::Tanh, "tanh"},
-    {Activation::Clip, "clip"}, {Activation::Elu, "elu"},
+    {Activation::Clip, "clip"}, {Activation::Elu, "elu"}, {Activation::Silu, "silu"},
 };
 
 std::optional<Activation> parseActivation(std::string_view name) {

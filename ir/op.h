@@ -126,7 +126,9 @@ std::vector<int64_t> encodeShapes(std::span<const Shape> shapes);
 Result<std::vector<Shape>> decodeShapes(std::span<const int64_t> encoded);
 
 // Activations a fused op (dense, conv2d) may carry.
-enum class Activation { None, Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Clip, Elu };
+enum class Activation { None, Relu, LeakyRelu, Gelu, Sigmoid, Tanh, Clip, Elu, Silu };
+// gelu's and silu's derivatives need the pre-activation; the others' follow from the output.
+inline bool derivativeNeedsInput(Activation a) { return a == Activation::Gelu || a == Activation::Silu; }
 std::optional<Activation> parseActivation(std::string_view name);
 std::string_view activationName(Activation a);
 

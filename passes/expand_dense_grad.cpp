@@ -45,7 +45,8 @@ Result<ValueId> derivativeTimes(Builder& b, Scalars& scalars, Activation act, do
     case Activation::Elu:
       slope = b.create(OpKind::Where, {b.create(OpKind::Greater, {y, scalar(0)}), scalar(1), b.create(OpKind::Add, {y, scalar(alpha)})});
       break;
-    case Activation::Gelu: return Error("a gelu derivative needs the pre-activation; autodiff folds it into dy first");
+    case Activation::Gelu: case Activation::Silu:
+      return Error(fmt::format("a {} derivative needs the pre-activation; autodiff folds it into dy first", activationName(act)));
   }
   return b.create(OpKind::Mul, {dy, slope});
 }

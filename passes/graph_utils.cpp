@@ -80,6 +80,7 @@ std::optional<AttrMap> fusedActivationAttrs(const Node& n) {
   switch (n.op) {
     case OpKind::Relu: act("relu"); break;
     case OpKind::Gelu: act("gelu"); break;
+    case OpKind::Silu: act("silu"); break;
     case OpKind::Sigmoid: act("sigmoid"); break;
     case OpKind::Tanh: act("tanh"); break;
     case OpKind::LeakyRelu: act("leaky_relu"), a.set("alpha", f("alpha")); break;

@@ -27,6 +27,8 @@ std::vector<std::string> defaultPipeline() {
       "raise_log_softmax",
       // torch.onnx below opset 14 writes hard-swish as x * hard_sigmoid(x): one op again.
       "raise_hard_swish",
+      // ... and SiLU as x * sigmoid(x): one op, an activation fuse_conv and fuse_dense absorb.
+      "raise_silu",
       // matmul + bias + activation + residual -> dense; imported Gemms gain their activation.
       "fuse_dense",
       // A zero pad in front of a conv or average pool (torch's AvgPool2d with count_include_pad)

@@ -188,7 +188,7 @@ Status lowerNode(Lowering& L, const Node& n) {
     case OpKind::Add: case OpKind::Sub: case OpKind::Mul: case OpKind::Div: case OpKind::Pow:
     case OpKind::Min: case OpKind::Max: case OpKind::Equal: case OpKind::Less: case OpKind::Greater:
     case OpKind::Where: case OpKind::Cast:
-    case OpKind::HardSigmoid: case OpKind::HardSwish:
+    case OpKind::HardSigmoid: case OpKind::HardSwish: case OpKind::Silu:
     case OpKind::Sin: case OpKind::Cos: case OpKind::Tan: case OpKind::Asin: case OpKind::Acos: case OpKind::Atan:
     case OpKind::Sinh: case OpKind::Cosh: case OpKind::Asinh: case OpKind::Acosh: case OpKind::Atanh:
     case OpKind::Floor: case OpKind::Ceil: case OpKind::Round: case OpKind::Sign:

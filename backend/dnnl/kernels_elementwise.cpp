@@ -57,6 +57,7 @@ class Unary final : public Kernel {
           mapN(x, y, n_, [](T v) { return T(0.5) * v * (T(1) + std::erf(v * T(0.70710678118654752440))); });
           break;
         case OpKind::Clip: mapN(x, y, n_, [a, hi](T v) { return v < a ? a : v > hi ? hi : v; }); break;
+        case OpKind::Silu: mapN(x, y, n_, [](T v) { return v * (T(1) / (T(1) + std::exp(-v))); }); break;
         // ONNX's formulas, as the interpreter computes them (NaN stays NaN).
         case OpKind::HardSigmoid:
           mapN(x, y, n_, [a, b = hi](T v) { T z = a * v + b; return z < T(0) ? T(0) : z > T(1) ? T(1) : z; });

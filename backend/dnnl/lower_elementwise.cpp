@@ -28,6 +28,7 @@ std::optional<Eltwise> eltwiseOf(const Node& n, const OpCtx& c) {
     case OpKind::Sigmoid: return Eltwise{alg::eltwise_logistic};
     case OpKind::Tanh: return Eltwise{alg::eltwise_tanh};
     case OpKind::Gelu: return Eltwise{alg::eltwise_gelu_erf};
+    case OpKind::Silu: return Eltwise{alg::eltwise_swish, 1.f};
     case OpKind::HardSwish: return Eltwise{alg::eltwise_hardswish};
     case OpKind::Round: return Eltwise{alg::eltwise_round};  // halves to even, as ONNX's Round
     // relu, clip and exp: oneDNN 2.6 turns NaN into a number (relu and clip compare with max and

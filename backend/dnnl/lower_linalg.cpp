@@ -22,6 +22,7 @@ void appendActivation(dn::post_ops& ops, const OpCtx& c) {
     case Activation::Tanh: ops.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f); return;
     case Activation::Clip: ops.append_eltwise(1.f, alg::eltwise_clip_v2, alpha, beta); return;
     case Activation::Elu: ops.append_eltwise(1.f, alg::eltwise_elu, alpha, 0.f); return;
+    case Activation::Silu: ops.append_eltwise(1.f, alg::eltwise_swish, 1.f, 0.f); return;
   }
 }
 

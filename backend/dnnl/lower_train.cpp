@@ -25,7 +25,8 @@ Result<int> eltwiseBackwardFromOutput(Lowering& L, const Node& n, Activation act
     case Activation::Tanh: a = alg::eltwise_tanh_use_dst_for_bwd; break;
     case Activation::Clip: a = alg::eltwise_clip_v2_use_dst_for_bwd; break;
     case Activation::Elu: a = alg::eltwise_elu_use_dst_for_bwd; break;
-    default: return Error("a gelu derivative needs the pre-activation; autodiff folds it into dy first");
+    default:
+      return Error(fmt::format("a {} derivative needs the pre-activation; autodiff folds it into dy first", activationName(act)));
   }
   dn::memory::desc md = f32(shape);
   auto pd = dnnlTry(L.describe(n), [&] {

@@ -64,6 +64,7 @@ Value* unary(Emitter& e, const Node& n, DType t, Value* x) {
     case OpKind::Sigmoid: return emitActivation(e, Activation::Sigmoid, 0, 0, t, x);
     case OpKind::Tanh: return emitActivation(e, Activation::Tanh, 0, 0, t, x);
     case OpKind::Gelu: return emitActivation(e, Activation::Gelu, 0, 0, t, x);
+    case OpKind::Silu: return emitActivation(e, Activation::Silu, 0, 0, t, x);
     // As the interpreter computes them: clip(alpha*x + beta, 0, 1) and x * clip(x/6 + 1/2, 0, 1).
     case OpKind::HardSigmoid:
       return emitActivation(e, Activation::Clip, 0, 1, t,
@@ -191,6 +192,7 @@ Value* emitActivation(Emitter& e, Activation a, double alpha, double beta, DType
     }
     case Activation::Tanh: return emitTanh(e, x);
     case Activation::Gelu: return emitGelu(e, x);
+    case Activation::Silu: return b.CreateFMul(x, emitActivation(e, Activation::Sigmoid, 0, 0, t, x));
     case Activation::Clip: return clip(e, t, x, k(alpha), k(beta));
   }
   return x;

@@ -90,6 +90,11 @@ class Exporter {
     if (act == "leaky_relu") return set(node("LeakyRelu", {x}, y), "alpha", alpha), true;
     if (act == "elu") return set(node("Elu", {x}, y), "alpha", alpha), true;
     if (act == "clip") return node("Clip", {x, scalar(dtype, alpha, y + ".min"), scalar(dtype, beta, y + ".max")}, y), true;
+    if (act == "silu") {  // as torch.onnx writes it
+      std::string s = fresh(y + ".sigmoid");
+      node("Sigmoid", {x}, s);
+      return node("Mul", {x, s}, y), true;
+    }
     return false;
   }
 
@@ -125,6 +130,7 @@ class Exporter {
     switch (n.op) {
       case OpKind::LeakyRelu: return set(node("LeakyRelu", in, y), "alpha", floatAttr(n, "alpha")), true;
       case OpKind::Elu: return set(node("Elu", in, y), "alpha", floatAttr(n, "alpha")), true;
+      case OpKind::Silu: return activation("silu", 0, 0, in[0], y, g_.type(n.results[0]).dtype);
       case OpKind::Softmax: return set(node("Softmax", in, y), "axis", intAttr(n, "axis")), true;
       case OpKind::LogSoftmax: return set(node("LogSoftmax", in, y), "axis", intAttr(n, "axis")), true;
       case OpKind::Transpose: return set(node("Transpose", in, y), "perm", intsAttr(n, "perm")), true;

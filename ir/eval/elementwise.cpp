@@ -73,6 +73,7 @@ static Result<Tensor> unaryTyped(const OpCtx& c, const Tensor& x, const TensorTy
       case OpKind::Sigmoid: return mapUnary<T>(x, out, [](T v) { return sigmoid(v); });
       case OpKind::Tanh: return mapUnary<T>(x, out, [](T v) { return std::tanh(v); });
       case OpKind::Gelu: return mapUnary<T>(x, out, [](T v) { return gelu(v); });
+      case OpKind::Silu: return mapUnary<T>(x, out, [](T v) { return silu(v); });
       case OpKind::Clip: {
         T lo = (T)c.f("min"), hi = (T)c.f("max");
         return mapUnary<T>(x, out, [lo, hi](T v) { return clip(v, lo, hi); });

@@ -16,7 +16,7 @@ static KernelFn kernelFor(OpKind op) {
     case OpKind::Neg: case OpKind::Abs: case OpKind::Sqrt: case OpKind::Exp: case OpKind::Log:
     case OpKind::Erf: case OpKind::Reciprocal: case OpKind::Relu: case OpKind::LeakyRelu:
     case OpKind::Elu: case OpKind::Sigmoid: case OpKind::Tanh: case OpKind::Gelu: case OpKind::Clip:
-    case OpKind::HardSigmoid: case OpKind::HardSwish:
+    case OpKind::HardSigmoid: case OpKind::HardSwish: case OpKind::Silu:
     case OpKind::Sin: case OpKind::Cos: case OpKind::Tan: case OpKind::Asin: case OpKind::Acos: case OpKind::Atan:
     case OpKind::Sinh: case OpKind::Cosh: case OpKind::Asinh: case OpKind::Acosh: case OpKind::Atanh:
     case OpKind::Floor: case OpKind::Ceil: case OpKind::Round: case OpKind::Sign:

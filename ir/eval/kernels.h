@@ -130,6 +130,8 @@ template <class T> T elu(T x, T alpha) { return x < T(0) ? alpha * std::expm1(x)
 template <class T> T sigmoid(T x) { return T(1) / (T(1) + std::exp(-x)); }
 // Exact (erf) gelu, not the tanh approximation.
 template <class T> T gelu(T x) { return T(0.5) * x * (T(1) + std::erf(x * T(0.70710678118654752440))); }
+// As Sigmoid and Mul compute it, so raising them to silu changes no bit.
+template <class T> T silu(T x) { return x * sigmoid(x); }
 template <class T> T clip(T x, T lo, T hi) { return x < lo ? lo : x > hi ? hi : x; }
 // ONNX's formulas as NumPy evaluates them: NaN stays NaN, and hard_swish(-inf) = -inf * 0 = NaN.
 template <class T> T hardSigmoid(T x, T alpha, T beta) { return clip(alpha * x + beta, T(0), T(1)); }

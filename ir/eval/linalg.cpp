@@ -18,6 +18,7 @@ double Epilogue::operator()(double x) const {
     case Activation::Tanh: return std::tanh(x);
     case Activation::Clip: return clip(x, alpha, beta);
     case Activation::Elu: return elu(x, alpha);
+    case Activation::Silu: return silu(x);
   }
   return x;
 }
@@ -31,7 +32,7 @@ double Epilogue::derivativeFromOutput(double y) const {
     case Activation::Tanh: return 1 - y * y;
     case Activation::Clip: return y > alpha && y < beta ? 1 : 0;
     case Activation::Elu: return y > 0 ? 1 : y + alpha;
-    case Activation::Gelu: return NAN;
+    case Activation::Gelu: case Activation::Silu: return NAN;
   }
   return NAN;
 }
@@ -143,8 +144,8 @@ static std::vector<Tensor> denseGradTyped(const OpCtx& c, std::span<const Tensor
 }
 
 Result<std::vector<Tensor>> evalDenseGrad(const OpCtx& c, std::span<const Tensor> in, std::span<const TensorType> out) {
-  if (*parseActivation(c.s("activation")) == Activation::Gelu)
-    return kernelError(c, "a gelu derivative needs the pre-activation; autodiff folds it into dy first");
+  if (Activation act = *parseActivation(c.s("activation")); derivativeNeedsInput(act))
+    return kernelError(c, fmt::format("a {} derivative needs the pre-activation; autodiff folds it into dy first", activationName(act)));
   if (in[0].dtype() == DType::f64) return denseGradTyped<double>(c, in, out);
   return denseGradTyped<float>(c, in, out);
 }

@@ -91,6 +91,7 @@ void gradRelu(GradCtx& c) { c.addGrad(0, c.op(OpKind::ReluGrad, {c.dy(), c.y()})
 void gradLeakyRelu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::LeakyRelu, c.f("alpha"), 0, c.dy(), c.x(0))); }
 void gradElu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Elu, c.f("alpha"), 0, c.dy(), c.x(0))); }
 void gradGelu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Gelu, 0, 0, c.dy(), c.x(0))); }
+void gradSilu(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Silu, 0, 0, c.dy(), c.x(0))); }
 void gradClip(GradCtx& c) { c.addGrad(0, activationGrad(c, Activation::Clip, c.f("min"), c.f("max"), c.dy(), c.x(0))); }
 
 // hard_sigmoid = clip(alpha*x + beta, 0, 1): slope alpha strictly inside the clip, 0 outside.

@@ -103,7 +103,7 @@ void gradMatMul(GradCtx& c) {
 }
 
 // dense(x, w, b[, r]) = act(x.w + b) [+ r]. Activations whose derivative follows from the output
-// go to one dense_grad; gelu recomputes the pre-activation and folds its derivative first.
+// go to one dense_grad; gelu and silu recompute the pre-activation and fold their derivative first.
 void gradDense(GradCtx& c) {
   auto act = *parseActivation(c.s("activation"));
   bool hasResidual = c.numOperands() == 4;
@@ -113,7 +113,7 @@ void gradDense(GradCtx& c) {
   AttrMap attrs = attrsOf({{"activation", c.s("activation")}, {"alpha", c.f("alpha")}, {"beta", c.f("beta")}});
   std::vector<ValueId> xwb{c.x(0), c.x(1), c.x(2)};
   ValueId y = c.y();
-  if (act == Activation::Gelu) {
+  if (derivativeNeedsInput(act)) {
     ValueId z = c.op(OpKind::Dense, xwb);
     dy = activationGrad(c, act, 0, 0, dy, z);
     attrs = {};

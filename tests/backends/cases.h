@@ -51,7 +51,7 @@ inline Tensor randomF32(Shape s, uint64_t seed, double lo = -1, double hi = 1) {
 }
 
 // The activations a fused dense or conv2d takes, and their attributes (alpha, beta where used).
-inline constexpr const char* kActivations[] = {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu"};
+inline constexpr const char* kActivations[] = {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu", "silu"};
 AttrMap activationAttrs(const std::string& activation);
 
 // One node of op over graph inputs x0, x1, ... of the given types, where `consts[i]` (when

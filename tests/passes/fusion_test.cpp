@@ -43,6 +43,7 @@ TEST_CASE("every FileCheck case of the fusion passes computes the same after the
   checkCases("raise_log_softmax.graph", {"raise_log_softmax"});
   checkCases("fold_pad.graph", {"fold_pad"});
   checkCases("raise_hard_swish.graph", {"raise_hard_swish"});
+  checkCases("raise_silu.graph", {"raise_silu"});
   checkCases("expand_dense_grad.graph", {"expand_dense_grad"});
 }
 

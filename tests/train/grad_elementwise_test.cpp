@@ -38,6 +38,7 @@ TEST_CASE("unary ops") {
   unary(OpKind::Sigmoid, randomF64(s, 11, -3, 3));
   unary(OpKind::Tanh, randomF64(s, 12, -2, 2));
   unary(OpKind::Gelu, randomF64(s, 13, -3, 3));
+  unary(OpKind::Silu, randomF64(s, 19, -4, 4));
   unary(OpKind::Clip, randomF64(s, 14, -1, 1, {-0.5, 0.5}), attrsOf({{"min", -0.5}, {"max", 0.5}}));
   unary(OpKind::Clip, randomF64(s, 15, -1, 1, {0.25}), attrsOf({{"max", 0.25}}));  // min = -inf
   // hard_sigmoid(0.25 x + 0.4) bends at x = -1.6 and 2.4, the default one at ±2.5; hard_swish at ±3.

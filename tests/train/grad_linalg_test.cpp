@@ -23,7 +23,7 @@ TEST_CASE("matmul: matrices, batches with broadcasting, vectors") {
 }
 
 TEST_CASE("dense with every activation, a residual and a rank-3 input") {
-  for (const char* act : {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu"}) {
+  for (const char* act : {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu", "silu"}) {
     for (bool residual : {false, true}) {
       INFO("activation ", act, residual ? " with residual" : "");
       std::vector<Tensor> params = {randomF64({2, 3, 4}, 1), randomF64({4, 5}, 2), randomF64({5}, 3)};
