@@ -156,6 +156,14 @@ void microKernel(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s
     }
 }
 
+// Vectors per column panel of C. A single row of A (a matrix-vector product: batch-1 inference)
+// reuses nothing of B, so two accumulators would leave its kernel waiting on their FMA chains:
+// eight make eight independent chains, and B streams at the load ports' rate.
+int64_t panelVectors(const Emitter& e, const GemmOperands& op, int64_t m) {
+  if (m == 1 && !multipliesBf16Pairs(e, op)) return e.target->avx512 ? 8 : 4;
+  return kVectors;
+}
+
 // The columns [panelLo, panelHi) x panel of C = A . B (clipped to n), blocked: that part of
 // C is zeroed, then each kKc-deep slice of the product is added in; per slice and block of
 // kMc rows, column panels of B (outer) meet every row tile of the block (inner). Row and column tails get kernels of their own
@@ -165,7 +173,8 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
                 const std::function<void(Value*, Value*)>& finish) {
   auto& b = e.b;
   int64_t m = s.m, k = s.k, n = s.n;
-  int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8), panel = kVectors * lanes;
+  int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
+  int64_t vectors = panelVectors(e, op, m), panel = vectors * lanes;
   int64_t fullPanels = n / panel, tail = n % panel;
   int64_t tileRows = multipliesBf16Pairs(e, op) ? kRowsBf16 : kRows;
   Value* jlo = b.CreateMul(panelLo, e.index(panel));
@@ -186,10 +195,10 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
       };
       e.loopRange(panelLo, panelHi, [&](Value* jt) {
         Value* j0 = b.CreateMul(jt, e.index(panel));
-        if (!tail) return rowTiles(j0, kVectors, lanes);
-        int64_t vectors = (tail + lanes - 1) / lanes;
-        e.ifThenElse(b.CreateICmpSLT(jt, e.index(fullPanels)), [&] { rowTiles(j0, kVectors, lanes); },
-                     [&] { rowTiles(j0, vectors, tail - (vectors - 1) * lanes); });
+        if (!tail) return rowTiles(j0, vectors, lanes);
+        int64_t tailVectors = (tail + lanes - 1) / lanes;
+        e.ifThenElse(b.CreateICmpSLT(jt, e.index(fullPanels)), [&] { rowTiles(j0, vectors, lanes); },
+                     [&] { rowTiles(j0, tailVectors, tail - (tailVectors - 1) * lanes); });
       });
     };
     e.loop(m / kMc, [&](Value* rb) { rowBlock(b.CreateMul(rb, e.index(kMc)), kMc); });
@@ -205,7 +214,8 @@ void gemmPanels(Emitter& e, DType t, const GemmOperands& op, const GemmShape& s,
 }
 
 // Below this many multiply-adds a GEMM runs on the calling thread: waking a team costs more.
-constexpr int64_t kParallelWork = 1 << 20;
+// A matrix-vector product is bound by streaming B, not by its few FMAs, and splits sooner.
+constexpr int64_t kParallelWork = 1 << 20, kParallelGemv = 1 << 17;
 
 // C = A . B (then finish on each thread's columns). With threads, the column panels are split
 // evenly over an OpenMP team; a thread owns whole panels, so no two threads touch one element
@@ -216,8 +226,8 @@ void gemm(Emitter& e, DType t, const GemmOperands& op, int64_t m, int64_t k, int
   GemmShape s{m, k, n};
   Emitter::KeepRolled rolled(e);
   int64_t lanes = (e.target->avx512 ? 512 : 256) / (int64_t)(dtypeSize(t) * 8);
-  int64_t panels = (n + kVectors * lanes - 1) / (kVectors * lanes);
-  if (node && e.threads != 1 && panels > 1 && m * n * k >= kParallelWork) {
+  int64_t panel = panelVectors(e, op, m) * lanes, panels = (n + panel - 1) / panel;
+  if (node && e.threads != 1 && panels > 1 && m * n * k >= (m == 1 ? kParallelGemv : kParallelWork)) {
     e.parallel([&](Value* thread, Value* team) {
       Value* lo = b.CreateSDiv(b.CreateMul(e.index(panels), thread), team);
       Value* hi = b.CreateSDiv(b.CreateMul(e.index(panels), b.CreateAdd(thread, e.index(1))), team);

@@ -23,7 +23,7 @@ TEST_CASE("llvm: matmul on odd, batched, broadcast and 1-D shapes") {
 }
 
 TEST_CASE("llvm: dense with every activation, with and without a residual") {
-  for (const char* act : {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu"})
+  for (const char* act : {"none", "relu", "leaky_relu", "gelu", "sigmoid", "tanh", "clip", "elu", "silu"})
     for (bool residual : {false, true})
       for (const Shape& x : {Shape{7, 17}, Shape{1, 1023}, Shape{2, 3, 17}, Shape{0, 17}}) {
         INFO(act, residual ? " + residual " : " ", shapeStr(x));
@@ -44,12 +44,17 @@ TEST_CASE("llvm: matmul and dense on 1, 2 and 8 threads (column panels split ove
                         attrs({{"activation", std::string("gelu")}}));
   Graph wide = opGraph(OpKind::MatMul, {{DType::f64, {5, 1023}}, {DType::f64, {1023, 257}}});
   Graph tall = opGraph(OpKind::MatMul, {{DType::f32, {197, 64}}, {DType::f32, {64, 100}}});
+  // One row (the matrix-vector kernel: eight-vector panels), parallel from 2^17 multiply-adds;
+  // 517 columns leave a panel tail and a masked vector.
+  Graph row = opGraph(OpKind::Dense, {{DType::f32, {1, 784}}, {DType::f32, {784, 517}}, {DType::f32, {517}}},
+                      attrs({{"activation", std::string("silu")}}));
   for (int threads : {1, 2, 8}) {
     INFO(threads, " threads");
     checkAgainstRef(mm, makeInputs(mm, 3, -1, 1), 1e-4, threads);
     checkAgainstRef(dense, makeInputs(dense, 4, -1, 1), 1e-4, threads);
     checkAgainstRef(wide, makeInputs(wide, 5, -1, 1), 1e-12, threads);
     checkAgainstRef(tall, makeInputs(tall, 7, -1, 1), 1e-4, threads);
+    checkAgainstRef(row, makeInputs(row, 8, -1, 1), 1e-4, threads);
     // The split changes no sum: every thread count gives the same bits.
     std::vector<Tensor> in = makeInputs(dense, 6, -1, 1);
     CHECK(runLlvm(dense, in, threads)[0].bitEqual(runLlvm(dense, in, 1)[0]));
