@@ -26,10 +26,16 @@ int main(int argc, char** argv) {
   }
   long n = atol(argv[1]);
   int threads = atoi(argv[2]);
-  float* x = aligned_alloc(64, n * sizeof(float));
-  float* y = aligned_alloc(64, n * sizeof(float));
-  if (n <= 0 || threads <= 0 || !x || !y) {
-    fprintf(stderr, "copy_bandwidth: bad size or out of memory\n");
+  if (n <= 0 || threads <= 0) {
+    fprintf(stderr, "copy_bandwidth: N and THREADS must be positive\n");
+    return 2;
+  }
+  // aligned_alloc wants a multiple of the alignment.
+  size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+  float* x = aligned_alloc(64, bytes);
+  float* y = aligned_alloc(64, bytes);
+  if (!x || !y) {
+    fprintf(stderr, "copy_bandwidth: out of memory\n");
     return 1;
   }
   for (long i = 0; i < n; ++i) x[i] = (float)i;

@@ -81,11 +81,11 @@ rm -f "$out/models.tmp"
 
 # JIT times: llvm's prepare (code generation, optimization, compile and load), cold and from the
 # object cache, as `graphc compile --time-passes` reports it; one process each, as a user runs it.
-cache="$(mktemp -d)"
 jit() {  # variant model shape
   local ms
   ms="$("$graphc" compile "$root/tests/data/onnx/$2" --shape "$3" --backend llvm --time-passes -o /dev/null 2>&1 |
         sed -n 's|^// *\([0-9.]*\) ms *prepare (llvm)$|\1|p')"
+  [ -n "$ms" ] || { echo "llvm_targets.sh: graphc compile $2 printed no prepare time" >&2; exit 1; }
   echo "{\"workload\":\"${2%.onnx}\",\"batch\":${3#*=},\"threads\":1,\"variant\":\"$1\",\"prepare_ms\":$ms}" |
     sed 's/"batch":\([0-9]*\)x[0-9x]*/"batch":\1/' >> "$rows"
 }
@@ -93,11 +93,12 @@ for model in "mlp.onnx x=64x784" "transformer.onnx x=8x128x256"; do
   read -r file shape <<<"$model"
   for r in $(seq "$rounds"); do
     GRAPHC_CACHE=off jit jit-cold "$file" "$shape"
-    XDG_CACHE_HOME="$cache" GRAPHC_CACHE=on jit jit-hit "$file" "$shape"  # the first fills the cache
+    cache="$(mktemp -d)"
+    XDG_CACHE_HOME="$cache" GRAPHC_CACHE=on jit jit-fill "$file" "$shape"
     XDG_CACHE_HOME="$cache" GRAPHC_CACHE=on jit jit-hit "$file" "$shape"
+    rm -rf "$cache"
   done
 done
-rm -rf "$cache"
 
 python3 "$root/bench/llvm_targets.py" "$rows"
 echo "llvm_targets.sh: rows in $rows" >&2

@@ -83,11 +83,12 @@ static llvm::Metadata* interleaveTimes(llvm::LLVMContext& ctx, unsigned times) {
 // Interleaving a long-latency body (the inline exp, erf, tanh) hides its latency, four copies
 // better than two on long rows (W6: 8 % at 4096 elements, 22 % once they leave L1), but each
 // copy leaves more of a row to the slower remainder loops. Four only where no remainder is left:
-// a known trip count that four vectors of any width up to 16 lanes divide.
-static unsigned interleaveCount(llvm::Value* lo, llvm::Value* hi) {
+// a trip count, known or a multiple of `tripMultiple`, that four vectors of any width up to 16
+// lanes divide.
+static unsigned interleaveCount(llvm::Value* lo, llvm::Value* hi, int64_t tripMultiple) {
   auto* first = llvm::dyn_cast<llvm::ConstantInt>(lo);
   auto* end = llvm::dyn_cast<llvm::ConstantInt>(hi);
-  if (!first || !end) return 2;
+  if (!first || !end) return tripMultiple % 64 == 0 ? 4 : 2;
   int64_t n = end->getSExtValue() - first->getSExtValue();
   return n >= 256 && n % 64 == 0 ? 4 : 2;
 }
@@ -124,7 +125,8 @@ void Emitter::loadPointers() {
   }
 }
 
-void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel) {
+void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel,
+                        int64_t tripMultiple) {
   llvm::BasicBlock* pre = b.GetInsertBlock();
   auto* head = llvm::BasicBlock::Create(context, "range", fn_);
   auto* exit = llvm::BasicBlock::Create(context, "range.end");  // placed after the body
@@ -144,7 +146,7 @@ void Emitter::loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<vo
   std::vector<llvm::Metadata*> properties;
   if (parallel) properties.push_back(parallelAccesses(context, head, latch));
   if (keepRolled) properties.push_back(noUnroll(context));
-  if (interleave) properties.push_back(interleaveTimes(context, interleaveCount(lo, hi)));
+  if (interleave) properties.push_back(interleaveTimes(context, interleaveCount(lo, hi, tripMultiple)));
   setLoopProperties(context, br, properties);
   b.SetInsertPoint(exit);
 }

@@ -51,9 +51,9 @@ class Emitter {
   // gains little from it, and unrolling is what JIT time goes on.
   bool keepRolled = false;
   // Set by the inline math (codegen_math.cpp) while a loop body is emitted: the body is a long
-  // chain of dependent FMAs, so the loop interleaves two vectors to give the core independent
-  // work (W6's chain, 1 thread: about 10 % faster). Enclosing parallel loops get the hint too;
-  // only the innermost one is vectorized, so it is what counts.
+  // chain of dependent FMAs, so the loop interleaves two or four vectors to give the core
+  // independent work (interleaveCount in codegen.cpp). Enclosing parallel loops get the hint
+  // too; only the innermost one is vectorized, so it is what counts.
   bool longLatencyBody = false;
   // The compile option: threads for parallel regions, 1 for none, 0 for the runtime's default.
   int threads = 1;
@@ -102,7 +102,9 @@ class Emitter {
   using Values = std::vector<llvm::Value*>;
   Values reduceMany(int64_t n, Values init, const std::function<Values(llvm::Value*, const Values&)>& body);
   // for (i = lo; i < hi; ++i) body(i), with bounds known only at run time.
-  void loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel = false);
+  // tripMultiple: what hi - lo is known to be a multiple of, when it is no constant (0: nothing).
+  void loopRange(llvm::Value* lo, llvm::Value* hi, const std::function<void(llvm::Value*)>& body, bool parallel = false,
+                 int64_t tripMultiple = 0);
   // if (cond) then() else otherwise().
   void ifThenElse(llvm::Value* cond, const std::function<void()>& then, const std::function<void()>& otherwise);
   // Runs body(thread, threads) on an OpenMP team (libgomp's GOMP_parallel, the runtime oneDNN

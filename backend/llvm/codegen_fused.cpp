@@ -56,7 +56,10 @@ void walkParallel(Emitter& e, std::span<const ValueId> values, const LoopNest& n
     };
     Value* lo = boundary(thread);
     Value* hi = boundary(e.b.CreateAdd(thread, e.index(1)));
-    e.loopRange(lo, hi, [&](Value* i) { walk(e, nest, 1, advance(e, nest, 0, at, i), body); }, nest.shape.size() == 1);
+    // A thread's share of a vectorized axis is whole granules, but for the last thread's, which
+    // ends with the axis: a multiple of 64 when the axis is.
+    int64_t multiple = nest.shape.size() == 1 && nest.shape[0] % 64 == 0 ? 64 : 0;
+    e.loopRange(lo, hi, [&](Value* i) { walk(e, nest, 1, advance(e, nest, 0, at, i), body); }, nest.shape.size() == 1, multiple);
   });
 }
 

@@ -1,4 +1,6 @@
 // MatMul (NumPy semantics, batched with broadcasting) and the fused Dense op.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "ir/convert.h"

@@ -58,6 +58,8 @@ TEST_CASE("llvm: matmul and dense on 1, 2 and 8 threads (column panels split ove
     // The split changes no sum: every thread count gives the same bits.
     std::vector<Tensor> in = makeInputs(dense, 6, -1, 1);
     CHECK(runLlvm(dense, in, threads)[0].bitEqual(runLlvm(dense, in, 1)[0]));
+    std::vector<Tensor> oneRow = makeInputs(row, 9, -1, 1);
+    CHECK(runLlvm(row, oneRow, threads)[0].bitEqual(runLlvm(row, oneRow, 1)[0]));
   }
   auto exe = llvmjit::prepare(mm, CompileOptions{"llvm", 2});
   REQUIRE(exe.ok());
